@@ -1,0 +1,33 @@
+# The two commands a newcomer types: `make run` and `make test`. Both set up the machine first.
+BUILD ?= build
+JOBS ?= $(shell nproc)
+
+.PHONY: setup build run test asan bench format clean
+
+setup:
+	@scripts/setup
+
+build: setup
+	@cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=Release >/dev/null
+	@cmake --build $(BUILD) -j $(JOBS)
+
+run: build
+	$(BUILD)/bin/keelsim demo
+
+test: build
+	ctest --test-dir $(BUILD) --output-on-failure -j $(JOBS) -LE long
+
+# The core and sim tests under AddressSanitizer and UndefinedBehaviorSanitizer.
+asan: setup
+	@cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DKEEL_SANITIZE=ON >/dev/null
+	@cmake --build build-asan -j $(JOBS) --target keel_tests
+	ctest --test-dir build-asan --output-on-failure -j $(JOBS) -L 'core|sim' -LE long
+
+bench: build
+	$(BUILD)/bin/keel_bench
+
+format:
+	@git ls-files '*.h' '*.cc' | xargs clang-format -i
+
+clean:
+	rm -rf build build-asan
