@@ -13,11 +13,11 @@ namespace keel::detail {
 }  // namespace keel::detail
 
 // KEEL_ASSERT(cond, parts...): the parts are concatenated with keel::str, only when cond is false.
-#define KEEL_ASSERT(cond, ...)                                                                  \
-  do {                                                                                          \
-    if (!(cond)) [[unlikely]] {                                                                 \
-      ::keel::detail::assertion_failed(__FILE__, __LINE__, #cond, ::keel::str(__VA_ARGS__));    \
-    }                                                                                           \
+#define KEEL_ASSERT(cond, ...)                                                               \
+  do {                                                                                       \
+    if (!(cond)) [[unlikely]] {                                                              \
+      ::keel::detail::assertion_failed(__FILE__, __LINE__, #cond, ::keel::str(__VA_ARGS__)); \
+    }                                                                                        \
   } while (false)
 
 #define KEEL_UNREACHABLE(...) \

@@ -32,8 +32,8 @@ class File {
 };
 
 enum class OpenMode {
-  kCreateNew,       // fails with kAlreadyExists if the file exists
-  kOpenExisting,    // fails with kNotFound if it does not
+  kCreateNew,     // fails with kAlreadyExists if the file exists
+  kOpenExisting,  // fails with kNotFound if it does not
   kCreateOrOpen,
 };
 

@@ -26,10 +26,10 @@ struct TraceField {
 
 // An event as a component reports it. Views are valid only during TraceSink::record().
 struct TraceEvent {
-  Time time;                  // the reporting machine's clock
-  std::string_view machine;   // its name, e.g. "n1"
-  std::string_view component; // e.g. "raft", "net", "disk"
-  std::string_view name;      // e.g. "elected"
+  Time time;                   // the reporting machine's clock
+  std::string_view machine;    // its name, e.g. "n1"
+  std::string_view component;  // e.g. "raft", "net", "disk"
+  std::string_view name;       // e.g. "elected"
   std::span<const TraceField> fields;
 };
 
