@@ -1,1 +1,247 @@
-#include "core/env/env.h"
+#include "sim/world.h"
+
+#include "core/env/assert.h"
+
+namespace keel::sim {
+namespace {
+
+// Kinds of kernel events folded into the trace hash.
+enum Note : std::uint64_t {
+  kNoteDeliver = 1,
+  kNoteTimer,
+  kNoteHostCall,
+  kNoteWorldCall,
+  kNoteCrash,
+  kNoteRestart,
+  kNotePause,
+  kNoteResume,
+  kNoteClock,
+  kNoteDrop,
+};
+
+}  // namespace
+
+World::World(std::uint64_t seed) : seed_(seed), root_(seed), network_(root_.derive("network")) {}
+
+World::~World() {
+  // Programs go first, while the hosts they reference still exist.
+  for (auto& host : hosts_) host->program_.reset();
+}
+
+NodeId World::add_host(std::string name, ProgramFactory factory) {
+  KEEL_ASSERT(id_of(name) == kNoNode, "two machines named ", name);
+  const NodeId id = hosts_.size() + 1;
+  hosts_.push_back(std::make_unique<Host>(*this, id, std::move(name), std::move(factory), root_));
+  hosts_.back()->boot();
+  return id;
+}
+
+Host& World::host(NodeId id) {
+  KEEL_ASSERT(id >= 1 && id <= hosts_.size(), "no machine with id ", id);
+  return *hosts_[id - 1];
+}
+
+const Host& World::host(NodeId id) const {
+  KEEL_ASSERT(id >= 1 && id <= hosts_.size(), "no machine with id ", id);
+  return *hosts_[id - 1];
+}
+
+std::vector<NodeId> World::host_ids() const {
+  std::vector<NodeId> ids;
+  for (std::size_t i = 1; i <= hosts_.size(); ++i) ids.push_back(i);
+  return ids;
+}
+
+NodeId World::id_of(std::string_view name) const {
+  for (const auto& host : hosts_) {
+    if (host->name() == name) return host->id();
+  }
+  return kNoNode;
+}
+
+std::uint32_t World::allocate(Event event) {
+  if (!free_slots_.empty()) {
+    const std::uint32_t slot = free_slots_.back();
+    free_slots_.pop_back();
+    slots_[slot] = std::move(event);
+    return slot;
+  }
+  slots_.push_back(std::move(event));
+  return static_cast<std::uint32_t>(slots_.size() - 1);
+}
+
+void World::release(std::uint32_t slot) {
+  slots_[slot].frame.clear();
+  slots_[slot].call = nullptr;
+  free_slots_.push_back(slot);
+}
+
+void World::at(Time when, std::function<void()> fn) {
+  Event event;
+  event.kind = Event::Kind::kWorldCall;
+  event.call = std::move(fn);
+  schedule(std::max(when, now_), std::move(event));
+}
+
+void World::crash(NodeId id, CrashMode mode) {
+  Host& h = host(id);
+  trace_.note(kNoteCrash, now_, id);
+  h.crash(mode);
+}
+
+void World::restart(NodeId id) {
+  trace_.note(kNoteRestart, now_, id);
+  host(id).boot();
+}
+
+void World::pause(NodeId id) {
+  Host& h = host(id);
+  KEEL_ASSERT(h.state_ == HostState::kUp, "pause of ", h.name(), " which is not up");
+  trace_.note(kNotePause, now_, id);
+  h.state_ = HostState::kPaused;
+}
+
+void World::resume(NodeId id) {
+  Host& h = host(id);
+  if (h.state_ != HostState::kPaused) return;
+  trace_.note(kNoteResume, now_, id);
+  h.state_ = HostState::kUp;
+  // Everything that waited runs now, in the order it arrived.
+  for (std::uint32_t slot : h.deferred_) queue_.push(now_, slot);
+  h.deferred_.clear();
+}
+
+void World::step_clock(NodeId id, Duration offset) {
+  Host& h = host(id);
+  trace_.note(kNoteClock, now_, id, static_cast<std::uint64_t>(offset.count()));
+  h.clock_.step(h.effective_now(), offset);
+  requeue_timers(h);
+}
+
+void World::set_clock_rate(NodeId id, std::int64_t rate_ppm) {
+  Host& h = host(id);
+  trace_.note(kNoteClock, now_, id, static_cast<std::uint64_t>(rate_ppm));
+  h.clock_.set_rate(h.effective_now(), rate_ppm);
+  requeue_timers(h);
+}
+
+void World::schedule_timer(Host& h, TimerId id, Time deadline) {
+  Event event;
+  event.kind = Event::Kind::kTimer;
+  event.host = h.id();
+  event.incarnation = h.incarnation();
+  event.timer = id;
+  event.clock_epoch = h.clock_epoch_;
+  schedule(h.clock_.world_time_of(deadline, h.effective_now()), std::move(event));
+}
+
+// The clock changed: every pending timer's true firing time moves. The queued events of the old
+// epoch are left to be discarded when they come up.
+void World::requeue_timers(Host& h) {
+  ++h.clock_epoch_;
+  if (!h.up()) return;
+  for (const auto& [id, timer] : h.timers_) schedule_timer(h, id, timer.deadline);
+}
+
+void World::send(Host& from, NodeId to, Bytes frame) {
+  const Time depart = from.effective_now();
+  if (to < 1 || to > hosts_.size() || !host(to).up()) {
+    ++network_.stats().dropped_down;
+    trace_.note(kNoteDrop, depart, from.id(), to);
+    return;
+  }
+  const SimNetwork::Route route = network_.route(from.id(), to, depart);
+  if (route.copies == 0) {
+    trace_.note(kNoteDrop, depart, from.id(), to);
+    return;
+  }
+  const std::uint64_t incarnation = host(to).incarnation();
+  for (int i = 0; i < route.copies; ++i) {
+    Event event;
+    event.kind = Event::Kind::kDeliver;
+    event.host = to;
+    event.incarnation = incarnation;
+    event.from = from.id();
+    event.frame = i + 1 == route.copies ? std::move(frame) : frame;
+    schedule(route.at[i], std::move(event));
+  }
+}
+
+bool World::step() {
+  if (queue_.empty()) return false;
+  const EventQueue::Item item = queue_.pop();
+  KEEL_ASSERT(item.time >= now_, "event queue went back in time");
+  now_ = item.time;
+  ++events_run_;
+  dispatch(item.slot);
+  return true;
+}
+
+void World::run_until(Time until) {
+  while (!queue_.empty() && queue_.top().time <= until) step();
+  if (until > now_) now_ = until;
+}
+
+void World::dispatch(std::uint32_t slot) {
+  Event& event = slots_[slot];
+  if (event.kind == Event::Kind::kWorldCall) {
+    std::function<void()> call = std::move(event.call);
+    release(slot);
+    trace_.note(kNoteWorldCall, now_, 0);
+    call();
+    return;
+  }
+  Host& h = host(event.host);
+  if (event.incarnation != h.incarnation() || h.state_ == HostState::kDown) {
+    if (event.kind == Event::Kind::kDeliver) ++network_.stats().dropped_down;
+    release(slot);
+    return;
+  }
+  if (h.state_ == HostState::kPaused) {
+    h.deferred_.push_back(slot);
+    return;
+  }
+  if (h.busy_until_ > now_) {  // still inside a blocking sync: this waits until it returns
+    queue_.push(h.busy_until_, slot);
+    return;
+  }
+  Event taken = std::move(event);
+  release(slot);
+  run_on_host(h, std::move(taken));
+}
+
+void World::run_on_host(Host& h, Event event) {
+  switch (event.kind) {
+    case Event::Kind::kDeliver: {
+      if (network_.blocked(event.from, h.id())) {  // the partition began while it flew
+        ++network_.stats().dropped_partition;
+        trace_.note(kNoteDrop, now_, event.from, h.id());
+        return;
+      }
+      ++network_.stats().delivered;
+      trace_.note(kNoteDeliver, now_, event.from, h.id());
+      trace_.note_bytes(event.frame);
+      if (h.receive_) h.receive_(event.from, event.frame);
+      return;
+    }
+    case Event::Kind::kTimer: {
+      if (event.clock_epoch != h.clock_epoch_) return;  // re-queued under the new clock
+      auto it = h.timers_.find(event.timer);
+      if (it == h.timers_.end()) return;  // cancelled
+      std::function<void()> callback = std::move(it->second.callback);
+      h.timers_.erase(it);
+      trace_.note(kNoteTimer, now_, h.id(), event.timer);
+      callback();
+      return;
+    }
+    case Event::Kind::kHostCall:
+      trace_.note(kNoteHostCall, now_, h.id());
+      event.call();
+      return;
+    case Event::Kind::kWorldCall:
+      break;
+  }
+  KEEL_UNREACHABLE("world call dispatched to a host");
+}
+
+}  // namespace keel::sim

@@ -1,0 +1,50 @@
+#include "sim/trace_log.h"
+
+#include <cstring>
+
+#include "core/env/random.h"
+
+namespace keel::sim {
+
+std::uint64_t TraceLog::mix(std::uint64_t h, std::uint64_t a, std::uint64_t b, std::uint64_t c,
+                            std::uint64_t d) {
+  h = mix64(h ^ a);
+  h = mix64(h ^ b);
+  h = mix64(h ^ c);
+  return mix64(h ^ d);
+}
+
+void TraceLog::note_bytes(ByteView bytes) {
+  std::uint64_t h = hash_ ^ bytes.size();
+  std::size_t i = 0;
+  for (; i + 8 <= bytes.size(); i += 8) {
+    std::uint64_t word;
+    std::memcpy(&word, bytes.data() + i, 8);
+    h = (h ^ word) * 0x9e3779b97f4a7c15ULL;
+  }
+  for (; i < bytes.size(); ++i) h = (h ^ bytes[i]) * 0x100000001b3ULL;
+  hash_ = mix64(h);
+}
+
+void TraceLog::record(Time world_time, const TraceEvent& event) {
+  std::uint64_t h = stable_hash(event.machine, hash_);
+  h = stable_hash(event.component, h);
+  h = stable_hash(event.name, h);
+  for (const TraceField& field : event.fields) {
+    h = stable_hash(field.key, h);
+    if (const auto* number = std::get_if<std::int64_t>(&field.value)) {
+      h = mix64(h ^ static_cast<std::uint64_t>(*number));
+    } else {
+      h = stable_hash(std::get<std::string_view>(field.value), h);
+    }
+  }
+  hash_ = mix(h, static_cast<std::uint64_t>(world_time.time_since_epoch().count()),
+              static_cast<std::uint64_t>(event.time.time_since_epoch().count()), 0, 0);
+  if (recording_) {
+    records_.push_back(
+        TraceRecord{world_time, event.time, std::string(event.machine), describe(event)});
+  }
+  for (const Observer& observer : observers_) observer(world_time, event);
+}
+
+}  // namespace keel::sim

@@ -1,0 +1,53 @@
+// TraceLog: what happened in a simulation. Every event is folded into a running 64-bit hash that
+// identifies the run; the events are also kept as readable records when recording is on, and
+// passed to observers (checkers) as they happen.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/env/trace.h"
+#include "core/env/types.h"
+
+namespace keel::sim {
+
+struct TraceRecord {
+  Time world_time;      // true time
+  Time local_time;      // the machine's clock, when on a machine
+  std::string machine;  // "" for the simulator itself
+  std::string text;     // "component.event key=value ..."
+};
+
+class TraceLog {
+ public:
+  using Observer = std::function<void(Time world_time, const TraceEvent& event)>;
+
+  std::uint64_t hash() const { return hash_; }
+
+  // Kernel events (a delivery, a timer) are hashed as numbers: cheap enough for every event.
+  void note(std::uint64_t kind, Time when, std::uint64_t a, std::uint64_t b = 0) {
+    hash_ = mix(hash_, kind, static_cast<std::uint64_t>(when.time_since_epoch().count()), a, b);
+  }
+  void note_bytes(ByteView bytes);
+
+  // A structured event from a machine's program, or from the simulator (machine "").
+  void record(Time world_time, const TraceEvent& event);
+
+  void set_recording(bool on) { recording_ = on; }
+  const std::vector<TraceRecord>& records() const { return records_; }
+  void add_observer(Observer observer) { observers_.push_back(std::move(observer)); }
+
+ private:
+  static std::uint64_t mix(std::uint64_t h, std::uint64_t a, std::uint64_t b, std::uint64_t c,
+                           std::uint64_t d);
+
+  std::uint64_t hash_ = 0x6b65656c2d73696dULL;  // "keel-sim"
+  bool recording_ = false;
+  std::vector<TraceRecord> records_;
+  std::vector<Observer> observers_;
+};
+
+}  // namespace keel::sim

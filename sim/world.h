@@ -1,0 +1,101 @@
+// World: the deterministic simulator kernel. Every simulated machine runs in this one thread, in
+// virtual time, from one event queue ordered by (time, sequence). A root seed derives one random
+// stream per component and per host, so the same seed gives the same run, byte for byte, and a
+// running 64-bit hash of everything that happened identifies the run.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/env/random.h"
+#include "sim/event_queue.h"
+#include "sim/host.h"
+#include "sim/sim_network.h"
+#include "sim/trace_log.h"
+
+namespace keel::sim {
+
+class World {
+ public:
+  explicit World(std::uint64_t seed);
+  ~World();
+  World(const World&) = delete;
+  World& operator=(const World&) = delete;
+
+  std::uint64_t seed() const { return seed_; }
+  // True time: the simulator's own clock, which no program can read.
+  Time now() const { return now_; }
+
+  // Machines get ids 1, 2, ... in the order they are added, and boot at once.
+  NodeId add_host(std::string name, ProgramFactory factory);
+  Host& host(NodeId id);
+  const Host& host(NodeId id) const;
+  std::size_t host_count() const { return hosts_.size(); }
+  std::vector<NodeId> host_ids() const;
+  NodeId id_of(std::string_view name) const;  // kNoNode when unknown
+
+  // Faults on machines. A crash destroys the program with its timers and the frames queued for it,
+  // and the disk loses what was not synced; restart builds a new program that sees only the disk;
+  // pause freezes the program (its frames and timers wait) until resume.
+  void crash(NodeId id, CrashMode mode = CrashMode::kLoseUnsynced);
+  void restart(NodeId id);
+  void pause(NodeId id);
+  void resume(NodeId id);
+  // Clock faults: a step of the host's clock, or a new rate (parts per million, 1'000'000 = true).
+  void step_clock(NodeId id, Duration offset);
+  void set_clock_rate(NodeId id, std::int64_t rate_ppm);
+
+  SimNetwork& network() { return network_; }
+  TraceLog& trace() { return trace_; }
+
+  // Runs `fn` at true time `at` (or now, if that has passed), outside any machine.
+  void at(Time when, std::function<void()> fn);
+  void after(Duration delay, std::function<void()> fn) { at(now_ + delay, std::move(fn)); }
+
+  // Runs one event; false when none is left.
+  bool step();
+  // Runs every event up to and including true time `until`, then sets the time to `until`.
+  void run_until(Time until);
+  void run_for(Duration d) { run_until(now_ + d); }
+  std::uint64_t events_run() const { return events_run_; }
+
+ private:
+  friend class Host;
+
+  struct Event {
+    enum class Kind : std::uint8_t { kDeliver, kTimer, kHostCall, kWorldCall };
+    Kind kind = Kind::kWorldCall;
+    NodeId host = kNoNode;  // the machine it happens on
+    std::uint64_t incarnation = 0;
+    NodeId from = kNoNode;  // kDeliver
+    TimerId timer = 0;      // kTimer
+    std::uint64_t clock_epoch = 0;
+    Bytes frame;
+    std::function<void()> call;
+  };
+
+  std::uint32_t allocate(Event event);
+  void release(std::uint32_t slot);
+  void schedule(Time when, Event event) { queue_.push(when, allocate(std::move(event))); }
+  void dispatch(std::uint32_t slot);
+  void run_on_host(Host& host, Event event);
+  void send(Host& from, NodeId to, Bytes frame);
+  void schedule_timer(Host& host, TimerId id, Time deadline);
+  void requeue_timers(Host& host);
+
+  std::uint64_t seed_;
+  Random root_;
+  Time now_{};
+  EventQueue queue_;
+  std::vector<Event> slots_;
+  std::vector<std::uint32_t> free_slots_;
+  std::vector<std::unique_ptr<Host>> hosts_;  // index = id - 1
+  SimNetwork network_;
+  TraceLog trace_;
+  std::uint64_t events_run_ = 0;
+};
+
+}  // namespace keel::sim
