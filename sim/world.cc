@@ -83,21 +83,52 @@ void World::at(Time when, std::function<void()> fn) {
   schedule(std::max(when, now_), std::move(event));
 }
 
+void World::record(std::string_view event, std::initializer_list<TraceField> fields) {
+  trace_.record(now_, TraceEvent{now_, "sim", "sim", event,
+                                 std::span<const TraceField>(fields.begin(), fields.size())});
+}
+
 void World::crash(NodeId id, CrashMode mode) {
   Host& h = host(id);
   trace_.note(kNoteCrash, now_, id);
+  record("crash", {{"machine", h.name()},
+                   {"disk", mode == CrashMode::kCorruptTail ? "corrupt-tail" : "lose-unsynced"}});
   h.crash(mode);
 }
 
 void World::restart(NodeId id) {
   trace_.note(kNoteRestart, now_, id);
+  record("restart", {{"machine", host(id).name()}});
   host(id).boot();
+}
+
+void World::partition(const std::vector<std::vector<NodeId>>& groups) {
+  std::string text;
+  for (const auto& group : groups) {
+    text += text.empty() ? "" : " | ";
+    for (std::size_t i = 0; i < group.size(); ++i) {
+      text += (i ? "," : "") + host(group[i]).name();
+    }
+  }
+  record("partition", {{"groups", text}});
+  network_.partition(groups, host_ids());
+}
+
+void World::block(NodeId from, NodeId to) {
+  record("block", {{"from", host(from).name()}, {"to", host(to).name()}});
+  network_.block(from, to);
+}
+
+void World::heal() {
+  record("heal", {});
+  network_.heal();
 }
 
 void World::pause(NodeId id) {
   Host& h = host(id);
   KEEL_ASSERT(h.state_ == HostState::kUp, "pause of ", h.name(), " which is not up");
   trace_.note(kNotePause, now_, id);
+  record("pause", {{"machine", h.name()}});
   h.state_ = HostState::kPaused;
 }
 
@@ -105,6 +136,7 @@ void World::resume(NodeId id) {
   Host& h = host(id);
   if (h.state_ != HostState::kPaused) return;
   trace_.note(kNoteResume, now_, id);
+  record("resume", {{"machine", h.name()}});
   h.state_ = HostState::kUp;
   // Everything that waited runs now, in the order it arrived.
   for (std::uint32_t slot : h.deferred_) queue_.push(now_, slot);
@@ -114,6 +146,7 @@ void World::resume(NodeId id) {
 void World::step_clock(NodeId id, Duration offset) {
   Host& h = host(id);
   trace_.note(kNoteClock, now_, id, static_cast<std::uint64_t>(offset.count()));
+  record("clock-step", {{"machine", h.name()}, {"offset_ns", offset.count()}});
   h.clock_.step(h.effective_now(), offset);
   requeue_timers(h);
 }
@@ -121,6 +154,7 @@ void World::step_clock(NodeId id, Duration offset) {
 void World::set_clock_rate(NodeId id, std::int64_t rate_ppm) {
   Host& h = host(id);
   trace_.note(kNoteClock, now_, id, static_cast<std::uint64_t>(rate_ppm));
+  record("clock-rate", {{"machine", h.name()}, {"ppm", rate_ppm}});
   h.clock_.set_rate(h.effective_now(), rate_ppm);
   requeue_timers(h);
 }

@@ -48,6 +48,11 @@ class World {
   void step_clock(NodeId id, Duration offset);
   void set_clock_rate(NodeId id, std::int64_t rate_ppm);
 
+  // Partitions, recorded in the trace: machines in different groups (or in none) cannot talk.
+  void partition(const std::vector<std::vector<NodeId>>& groups);
+  void block(NodeId from, NodeId to);  // one direction only
+  void heal();
+
   SimNetwork& network() { return network_; }
   TraceLog& trace() { return trace_; }
 
@@ -85,6 +90,8 @@ class World {
   void send(Host& from, NodeId to, Bytes frame);
   void schedule_timer(Host& host, TimerId id, Time deadline);
   void requeue_timers(Host& host);
+  // Records a fault or other simulator action in the trace, as machine "sim".
+  void record(std::string_view event, std::initializer_list<TraceField> fields);
 
   std::uint64_t seed_;
   Random root_;
