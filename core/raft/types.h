@@ -43,8 +43,8 @@ struct ConfState {
 };
 
 enum class ConfChangeType : std::uint8_t {
-  kAddLearner = 0,     // a new machine starts as a non-voting learner and catches up
-  kPromoteLearner = 1, // ... then becomes a voter
+  kAddLearner = 0,      // a new machine starts as a non-voting learner and catches up
+  kPromoteLearner = 1,  // ... then becomes a voter
   kRemoveNode = 2,
 };
 
@@ -68,20 +68,20 @@ struct Snapshot {
 };
 
 enum class MessageType : std::uint8_t {
-  kPreVote = 0,            // thesis §9.6
+  kPreVote = 0,  // thesis §9.6
   kPreVoteResponse = 1,
-  kVote = 2,               // RequestVote, thesis §3.4
+  kVote = 2,  // RequestVote, thesis §3.4
   kVoteResponse = 3,
-  kAppend = 4,             // AppendEntries, thesis §3.5
+  kAppend = 4,  // AppendEntries, thesis §3.5
   kAppendResponse = 5,
-  kHeartbeat = 6,          // an AppendEntries without entries; also carries ReadIndex contexts
+  kHeartbeat = 6,  // an AppendEntries without entries; also carries ReadIndex contexts
   kHeartbeatResponse = 7,
-  kSnapshot = 8,           // InstallSnapshot, one chunk (thesis §5.3)
+  kSnapshot = 8,  // InstallSnapshot, one chunk (thesis §5.3)
   kSnapshotResponse = 9,
-  kTimeoutNow = 10,        // leadership transfer, thesis §3.10
-  kReadIndex = 11,         // a follower asks the leader for a read index, thesis §6.4
+  kTimeoutNow = 10,  // leadership transfer, thesis §3.10
+  kReadIndex = 11,   // a follower asks the leader for a read index, thesis §6.4
   kReadIndexResponse = 12,
-  kPropose = 13,           // a follower forwards proposals to the leader
+  kPropose = 13,  // a follower forwards proposals to the leader
 };
 
 inline constexpr int kMessageTypeCount = 14;
