@@ -1,0 +1,85 @@
+#include "core/codec/frame.h"
+
+#include <iomanip>
+
+#include "core/codec/crc32c.h"
+#include "core/codec/limits.h"
+#include "core/codec/raft_codec.h"
+#include "core/codec/reader.h"
+#include "core/codec/writer.h"
+#include "core/env/assert.h"
+#include "core/env/str.h"
+
+namespace keel::codec {
+namespace {
+
+constexpr std::size_t kCrcOffset = 4 + 1 + 8 + 4;
+
+std::string hex(std::uint64_t value) {
+  return str("0x", std::hex, std::setw(8), std::setfill('0'), value);
+}
+
+// The CRC of a frame: its header up to the CRC field, then its body.
+std::uint32_t frame_crc(ByteView frame) {
+  return crc32c_extend(crc32c(frame.first(kCrcOffset)), frame.subspan(kFrameHeaderBytes));
+}
+
+}  // namespace
+
+Bytes encode_frame(std::uint64_t cluster, const raft::Message& message) {
+  Bytes frame;
+  Writer out(frame);
+  out.u32(kFrameMagic);
+  out.u8(kFrameVersion);
+  out.u64(cluster);
+  out.u32(0);  // body length, filled in below
+  out.u32(0);  // crc, filled in below
+  encode(out, message);
+  const std::size_t body = frame.size() - kFrameHeaderBytes;
+  KEEL_ASSERT(body <= kMaxFrameBodyBytes, to_string(message.type), " message encodes to ", body,
+              " bytes, over kMaxFrameBodyBytes");
+  out.patch_u32(kCrcOffset - 4, static_cast<std::uint32_t>(body));
+  out.patch_u32(kCrcOffset, frame_crc(frame));
+  return frame;
+}
+
+Result<Frame> decode_frame(ByteView frame) {
+  if (frame.size() < kFrameHeaderBytes) {
+    return fail(Errc::kCorrupt, str("frame: ", frame.size(), " bytes, shorter than the ",
+                                    kFrameHeaderBytes, "-byte header"));
+  }
+  Reader header(frame.first(kFrameHeaderBytes));
+  const std::uint32_t magic = header.u32("frame.magic");
+  const std::uint8_t version = header.u8("frame.version");
+  Frame result;
+  result.cluster = header.u64("frame.cluster");
+  const std::uint32_t length = header.u32("frame.length");
+  const std::uint32_t crc = header.u32("frame.crc");
+  if (magic != kFrameMagic) {
+    return fail(Errc::kCorrupt, str("frame.magic: ", hex(magic), " is not ", hex(kFrameMagic)));
+  }
+  if (version != kFrameVersion) {
+    return fail(Errc::kCorrupt, str("frame.version: ", int{version}, ", this build reads only ",
+                                    int{kFrameVersion}));
+  }
+  if (length > kMaxFrameBodyBytes) {
+    return fail(
+        Errc::kLimitExceeded,
+        str("frame.length: ", length, " bytes exceeds kMaxFrameBodyBytes ", kMaxFrameBodyBytes));
+  }
+  if (length != frame.size() - kFrameHeaderBytes) {
+    return fail(Errc::kCorrupt, str("frame.length: says ", length, " body bytes, ",
+                                    frame.size() - kFrameHeaderBytes, " arrived"));
+  }
+  if (const std::uint32_t actual = frame_crc(frame); actual != crc) {
+    return fail(Errc::kCorrupt, str("frame.crc: stored ", hex(crc), ", computed ", hex(actual)));
+  }
+  auto message = decode<raft::Message>(frame.subspan(kFrameHeaderBytes));
+  if (!message) {
+    return fail(message.error().code, str("frame body: ", message.error().message));
+  }
+  result.message = std::move(*message);
+  return result;
+}
+
+}  // namespace keel::codec

@@ -1,0 +1,34 @@
+// Network frames: one raft::Message per frame, as env::Transport carries them.
+//
+// Layout (little-endian):
+//   magic u32 "KEEL" | version u8 | cluster u64 | body length u32 | crc32c u32 | body
+// The CRC covers everything but itself (header fields and body), so a flipped cluster id or length
+// is caught too. The body is codec::encode(message) and at most kMaxFrameBodyBytes long.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+#include "core/env/error.h"
+#include "core/env/types.h"
+#include "core/raft/types.h"
+
+namespace keel::codec {
+
+inline constexpr std::uint32_t kFrameMagic = 0x4C45454B;  // "KEEL" in file order
+inline constexpr std::uint8_t kFrameVersion = 1;
+inline constexpr std::size_t kFrameHeaderBytes = 4 + 1 + 8 + 4 + 4;
+
+struct Frame {
+  std::uint64_t cluster = 0;  // the sender's cluster id; the receiver drops frames not its own
+  raft::Message message;
+};
+
+// Asserts the message is within limits.h (see raft_codec.h).
+Bytes encode_frame(std::uint64_t cluster, const raft::Message& message);
+
+// Rejects a frame with a bad magic, version, length (short, long or over kMaxFrameBodyBytes) or
+// CRC, or whose body is not exactly one valid message. The error message names the field.
+Result<Frame> decode_frame(ByteView frame);
+
+}  // namespace keel::codec

@@ -1,0 +1,125 @@
+#include "core/codec/reader.h"
+
+#include "core/codec/writer.h"
+#include "core/env/str.h"
+
+namespace keel::codec {
+
+void Reader::fail(Errc code, std::string_view field, std::string_view what) {
+  if (error_) return;
+  error_ = Error{code, str(field, ": ", what, " (at offset ", offset_, ")")};
+}
+
+void Reader::add_context(std::string_view context) {
+  if (error_) error_->message = str(context, ": ", error_->message);
+}
+
+bool Reader::need(std::string_view field, std::size_t n) {
+  if (error_) return false;
+  if (n > remaining()) {
+    fail(Errc::kCorrupt, field, str("needs ", n, " bytes, ", remaining(), " left"));
+    return false;
+  }
+  return true;
+}
+
+std::uint64_t Reader::fixed(std::string_view field, std::size_t width) {
+  if (!need(field, width)) return 0;
+  std::uint64_t value = 0;
+  for (std::size_t i = 0; i < width; ++i) {
+    value |= std::uint64_t{input_[offset_ + i]} << (8 * i);
+  }
+  offset_ += width;
+  return value;
+}
+
+std::uint8_t Reader::u8(std::string_view field) {
+  return static_cast<std::uint8_t>(fixed(field, 1));
+}
+std::uint16_t Reader::u16(std::string_view field) {
+  return static_cast<std::uint16_t>(fixed(field, 2));
+}
+std::uint32_t Reader::u32(std::string_view field) {
+  return static_cast<std::uint32_t>(fixed(field, 4));
+}
+std::uint64_t Reader::u64(std::string_view field) { return fixed(field, 8); }
+
+std::uint64_t Reader::varint(std::string_view field) {
+  if (error_) return 0;
+  std::uint64_t value = 0;
+  for (std::size_t i = 0; i < kMaxVarintBytes; ++i) {
+    if (offset_ + i >= input_.size()) {
+      fail(Errc::kCorrupt, field, "varint runs past the end of the input");
+      return 0;
+    }
+    const std::uint8_t byte = input_[offset_ + i];
+    if (i == kMaxVarintBytes - 1 && byte > 1) {
+      fail(Errc::kCorrupt, field, "varint overflows 64 bits");
+      return 0;
+    }
+    value |= std::uint64_t{byte & 0x7Fu} << (7 * i);
+    if ((byte & 0x80) == 0) {
+      if (byte == 0 && i > 0) {
+        fail(Errc::kCorrupt, field, "varint is not in its shortest form");
+        return 0;
+      }
+      offset_ += i + 1;
+      return value;
+    }
+  }
+  fail(Errc::kCorrupt, field, "varint overflows 64 bits");
+  return 0;
+}
+
+bool Reader::boolean(std::string_view field) {
+  const std::uint8_t byte = u8(field);
+  if (byte > 1) fail(Errc::kCorrupt, field, str("boolean is ", int{byte}, ", not 0 or 1"));
+  return byte == 1;
+}
+
+bool Reader::check_length(std::string_view field, std::uint64_t length, std::size_t limit,
+                          std::size_t available, std::string_view unit) {
+  if (error_) return false;
+  if (length > limit) {
+    fail(Errc::kLimitExceeded, field, str(unit, " ", length, " exceeds the limit ", limit));
+    return false;
+  }
+  if (length > available) {
+    fail(Errc::kCorrupt, field,
+         str(unit, " ", length, " exceeds what the ", remaining(), " bytes left can hold"));
+    return false;
+  }
+  return true;
+}
+
+ByteView Reader::bytes(std::string_view field, std::size_t limit) {
+  const std::uint64_t length = varint(field);
+  if (!check_length(field, length, limit, remaining(), "length")) return {};
+  return raw(field, static_cast<std::size_t>(length));
+}
+
+ByteView Reader::raw(std::string_view field, std::size_t length) {
+  if (!need(field, length)) return {};
+  ByteView view = input_.subspan(offset_, length);
+  offset_ += length;
+  return view;
+}
+
+std::size_t Reader::count(std::string_view field, std::size_t limit,
+                          std::size_t min_element_bytes) {
+  const std::uint64_t n = varint(field);
+  const std::size_t available = min_element_bytes == 0 ? limit : remaining() / min_element_bytes;
+  if (!check_length(field, n, limit, available, "count")) return 0;
+  return static_cast<std::size_t>(n);
+}
+
+Status Reader::finish(std::string_view what) {
+  if (error_) return std::unexpected(*error_);
+  if (remaining() != 0) {
+    return keel::fail(Errc::kCorrupt,
+                      str(what, ": ", remaining(), " trailing bytes after offset ", offset_));
+  }
+  return {};
+}
+
+}  // namespace keel::codec

@@ -1,0 +1,75 @@
+// Reader: decodes what a Writer wrote, from input that may be truncated, corrupt or hostile.
+//
+// Contract:
+// - Every read is bounds-checked; the Reader never reads outside its input.
+// - Failures are sticky: the first failure is recorded (with the field's name and the byte offset)
+//   and every later read returns a zero value without consuming input. Decoders read all their
+//   fields, then check ok() or finish() once.
+// - Length prefixes and element counts are checked against both the bytes that remain and a limit
+//   before anything is allocated, so a short input can never make its decoder allocate much.
+// - Malformed input fails with Errc::kCorrupt; a length or count over its limit with
+//   Errc::kLimitExceeded. Messages name the field: "Entry.data: length 90 exceeds the 12 bytes
+//   left (at offset 7)".
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "core/env/error.h"
+#include "core/env/types.h"
+
+namespace keel::codec {
+
+class Reader {
+ public:
+  explicit Reader(ByteView input) : input_(input) {}
+
+  std::uint8_t u8(std::string_view field);
+  std::uint16_t u16(std::string_view field);
+  std::uint32_t u32(std::string_view field);
+  std::uint64_t u64(std::string_view field);
+  // Rejects encodings longer than the canonical one and values past 64 bits.
+  std::uint64_t varint(std::string_view field);
+  // Rejects anything but 0 and 1.
+  bool boolean(std::string_view field);
+  // A length-prefixed byte string of at most `limit` bytes, as a view into the input.
+  ByteView bytes(std::string_view field, std::size_t limit);
+  // Exactly `length` bytes with no prefix, as a view into the input.
+  ByteView raw(std::string_view field, std::size_t length);
+  // A varint count of elements that follow, each at least `min_element_bytes` long: at most
+  // `limit`, and never more than the remaining input could hold (safe to reserve()).
+  std::size_t count(std::string_view field, std::size_t limit, std::size_t min_element_bytes = 1);
+
+  // Records a failure found by the caller (a value out of range, say), unless one is recorded.
+  void fail(Errc code, std::string_view field, std::string_view what);
+
+  // Prefixes the recorded failure's message with "context: " (a nested value's place, say
+  // "Message.entries[3]"). Call only right after the nested read failed.
+  void add_context(std::string_view context);
+
+  bool ok() const { return !error_; }
+  // The first failure; only when !ok().
+  const Error& error() const { return *error_; }
+  std::size_t offset() const { return offset_; }
+  std::size_t remaining() const { return input_.size() - offset_; }
+  // Success if no read failed and the whole input was consumed.
+  Status finish(std::string_view what);
+
+ private:
+  // Fails unless `n` bytes remain.
+  bool need(std::string_view field, std::size_t n);
+  std::uint64_t fixed(std::string_view field, std::size_t width);
+  // Checks a length or count: at most `limit` (kLimitExceeded) and at most `available`
+  // (kCorrupt).
+  bool check_length(std::string_view field, std::uint64_t length, std::size_t limit,
+                    std::size_t available, std::string_view unit);
+
+  ByteView input_;
+  std::size_t offset_ = 0;
+  std::optional<Error> error_;
+};
+
+}  // namespace keel::codec

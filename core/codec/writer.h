@@ -1,0 +1,44 @@
+// Writer: appends Keel's binary encoding to a byte buffer. Integers are fixed-width little-endian
+// or unsigned LEB128 varints; byte strings are a varint length followed by the bytes. Writing
+// cannot fail; what a Reader needs to reject bad input is all in reader.h.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string_view>
+
+#include "core/env/types.h"
+
+namespace keel::codec {
+
+// The longest LEB128 encoding of a 64-bit value.
+inline constexpr std::size_t kMaxVarintBytes = 10;
+
+class Writer {
+ public:
+  // Appends to `out`, which must outlive the Writer.
+  explicit Writer(Bytes& out) : out_(out) {}
+
+  void u8(std::uint8_t value) { out_.push_back(value); }
+  void u16(std::uint16_t value);
+  void u32(std::uint32_t value);
+  void u64(std::uint64_t value);
+  // The shortest (canonical) encoding; a Reader rejects any other.
+  void varint(std::uint64_t value);
+  void boolean(bool value) { u8(value ? 1 : 0); }
+  // A varint length, then the bytes.
+  void bytes(ByteView data);
+  void string(std::string_view text);
+  // The bytes alone, with no length.
+  void raw(ByteView data);
+  // Overwrites four bytes already written at `position` (to fill in a length or checksum).
+  void patch_u32(std::size_t position, std::uint32_t value);
+
+  // Bytes in the buffer, including any that were there before this Writer.
+  std::size_t size() const { return out_.size(); }
+
+ private:
+  Bytes& out_;
+};
+
+}  // namespace keel::codec

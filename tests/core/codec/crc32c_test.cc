@@ -1,0 +1,67 @@
+#include "core/codec/crc32c.h"
+
+#include <gtest/gtest.h>
+
+#include <string_view>
+
+#include "core/env/random.h"
+
+namespace keel::codec {
+namespace {
+
+ByteView view(std::string_view text) {
+  return ByteView(reinterpret_cast<const std::uint8_t*>(text.data()), text.size());
+}
+
+Bytes iota_bytes(std::size_t n, bool descending) {
+  Bytes b(n);
+  for (std::size_t i = 0; i < n; ++i) b[i] = static_cast<std::uint8_t>(descending ? n - 1 - i : i);
+  return b;
+}
+
+// Known answers from RFC 3720 (iSCSI) appendix B.4 and the usual check value.
+TEST(Crc32c, KnownAnswers) {
+  EXPECT_EQ(crc32c(view("123456789")), 0xE3069283u);
+  EXPECT_EQ(crc32c(Bytes(32, 0x00)), 0x8A9136AAu);
+  EXPECT_EQ(crc32c(Bytes(32, 0xFF)), 0x62A8AB43u);
+  EXPECT_EQ(crc32c(iota_bytes(32, false)), 0x46DD794Eu);
+  EXPECT_EQ(crc32c(iota_bytes(32, true)), 0x113FDB5Cu);
+  EXPECT_EQ(crc32c(ByteView()), 0u);
+}
+
+TEST(Crc32c, PortableMatchesKnownAnswers) {
+  EXPECT_EQ(detail::crc32c_extend_portable(0, view("123456789")), 0xE3069283u);
+  EXPECT_EQ(detail::crc32c_extend_portable(0, Bytes(32, 0x00)), 0x8A9136AAu);
+}
+
+TEST(Crc32c, ExtendEqualsWhole) {
+  Random random(3);
+  Bytes data(1000);
+  for (auto& b : data) b = static_cast<std::uint8_t>(random.next());
+  const std::uint32_t whole = crc32c(data);
+  for (std::size_t cut = 0; cut <= data.size(); cut += 37) {
+    const ByteView all(data);
+    EXPECT_EQ(crc32c_extend(crc32c(all.first(cut)), all.subspan(cut)), whole) << cut;
+  }
+}
+
+// The hardware path, when this machine has one, must agree with the portable path on every
+// length and alignment.
+TEST(Crc32c, HardwareAgreesWithPortable) {
+  if (!detail::crc32c_hardware_available()) GTEST_SKIP() << "no SSE4.2 on this machine";
+  Random random(9);
+  Bytes data(4096 + 16);
+  for (auto& b : data) b = static_cast<std::uint8_t>(random.next());
+  for (int i = 0; i < 2000; ++i) {
+    const std::size_t start = random.below(16);
+    const std::size_t length = random.below(data.size() - start + 1);
+    const std::uint32_t seed = static_cast<std::uint32_t>(random.next());
+    const ByteView part = ByteView(data).subspan(start, length);
+    ASSERT_EQ(detail::crc32c_extend_hardware(seed, part),
+              detail::crc32c_extend_portable(seed, part))
+        << "start " << start << " length " << length;
+  }
+}
+
+}  // namespace
+}  // namespace keel::codec
