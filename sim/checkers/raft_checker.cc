@@ -1,0 +1,128 @@
+#include "sim/checkers/raft_checker.h"
+
+#include <string_view>
+
+#include "core/env/random.h"
+#include "core/env/str.h"
+
+namespace keel::sim {
+
+std::uint64_t entry_digest(const raft::Entry& entry) {
+  const std::string_view bytes(reinterpret_cast<const char*>(entry.data.data()), entry.data.size());
+  return stable_hash(bytes, static_cast<std::uint64_t>(entry.type));
+}
+
+void RaftChecker::violation(std::string check, std::string detail) {
+  violations_.push_back(Violation{std::move(check), std::move(detail)});
+}
+
+std::uint64_t RaftChecker::chain_at_snapshot(raft::Index index, raft::Term term) const {
+  if (index == 0) return 0;
+  auto it = chains_.find({index, term});
+  // A snapshot covers committed entries, which some node persisted, so the chain is known; if not
+  // (a log the checker never saw), start a fresh chain from the snapshot's identity.
+  return it != chains_.end() ? it->second : mix64(index * 0x9e3779b97f4a7c15ULL ^ term);
+}
+
+void RaftChecker::append(NodeId node, NodeLog& log, std::span<const raft::Entry> entries) {
+  if (entries.empty()) return;
+  const raft::Index first = entries.front().index;
+  if (first <= log.base) {
+    violation("log matching", str("n", node, " persisted index ", first, " which its snapshot at ",
+                                  log.base, " already covers"));
+    return;
+  }
+  if (first > log.last() + 1) {
+    violation("log matching",
+              str("n", node, " persisted index ", first, " leaving a gap after ", log.last()));
+    return;
+  }
+  log.links.resize(first - log.base - 1);
+  for (const raft::Entry& entry : entries) {
+    if (entry.index != log.last() + 1) {
+      violation("log matching", str("n", node, " persisted non-consecutive index ", entry.index));
+      return;
+    }
+    const std::uint64_t previous = log.links.empty() ? log.base_chain : log.links.back().chain;
+    const std::uint64_t chain = mix64(previous ^ mix64(entry.term ^ mix64(entry_digest(entry))));
+    log.links.push_back(Link{entry.term, chain});
+    auto [it, fresh] = chains_.try_emplace({entry.index, entry.term}, chain);
+    if (!fresh && it->second != chain) {
+      violation("log matching",
+                str("n", node, " holds an entry at index ", entry.index, " term ", entry.term,
+                    " whose log differs from another node's entry with that index and term"));
+    }
+  }
+}
+
+void RaftChecker::on_recovered(NodeId node, const raft::HardState&,
+                               const raft::SnapshotMeta& snapshot,
+                               std::span<const raft::Entry> entries) {
+  NodeLog& log = logs_[node];
+  log = NodeLog{};
+  log.base = snapshot.index;
+  log.base_chain = chain_at_snapshot(snapshot.index, snapshot.term);
+  append(node, log, entries);
+}
+
+void RaftChecker::on_persisted(NodeId node, raft::Term leader_term,
+                               std::span<const raft::Entry> entries) {
+  NodeLog& log = logs_[node];
+  if (leader_term != 0 && !entries.empty() && entries.front().index <= log.last()) {
+    violation("leader append-only",
+              str("n", node, ", leader in term ", leader_term, ", overwrote its log from index ",
+                  entries.front().index, " (its last index was ", log.last(), ")"));
+  }
+  append(node, log, entries);
+}
+
+void RaftChecker::on_snapshot_installed(NodeId node, const raft::SnapshotMeta& meta) {
+  NodeLog& log = logs_[node];
+  const Link* kept = log.at(meta.index);
+  if (kept != nullptr && kept->term == meta.term) {
+    // The snapshot matches the log: keep the entries after it (thesis §5.3).
+    const std::uint64_t chain = kept->chain;
+    log.links.erase(log.links.begin(),
+                    log.links.begin() + static_cast<std::ptrdiff_t>(meta.index - log.base));
+    log.base = meta.index;
+    log.base_chain = chain;
+    return;
+  }
+  log = NodeLog{};
+  log.base = meta.index;
+  log.base_chain = chain_at_snapshot(meta.index, meta.term);
+}
+
+void RaftChecker::on_became_leader(NodeId node, raft::Term term) {
+  auto [it, fresh] = leaders_.try_emplace(term, node);
+  if (!fresh && it->second != node) {
+    violation("election safety",
+              str("n", node, " and n", it->second, " were both leaders in term ", term));
+  }
+  if (committed_.empty()) return;
+  // Leader completeness: the latest committed entry, and by log matching everything before it.
+  const auto& [index, applied] = *committed_.rbegin();
+  const NodeLog& log = logs_[node];
+  if (index <= log.base) return;  // covered by the node's snapshot, which holds only committed data
+  const Link* link = log.at(index);
+  auto known = chains_.find({index, applied.term});
+  if (link == nullptr || link->term != applied.term ||
+      (known != chains_.end() && known->second != link->chain)) {
+    violation("leader completeness", str("n", node, " became leader in term ", term,
+                                         " without the entry committed at index ", index, " (term ",
+                                         applied.term, "); its log ends at ", log.last()));
+  }
+}
+
+void RaftChecker::on_applied(NodeId node, const raft::Entry& entry) {
+  const Applied applied{entry.term, entry_digest(entry)};
+  auto [it, fresh] = committed_.try_emplace(entry.index, applied);
+  if (!fresh && (it->second.term != applied.term || it->second.digest != applied.digest)) {
+    violation("state machine safety",
+              str("n", node, " applied at index ", entry.index, " an entry of term ", entry.term,
+                  " that differs from the entry of term ", it->second.term,
+                  " another node applied there"));
+  }
+}
+
+}  // namespace keel::sim

@@ -1,0 +1,108 @@
+#include "sim/checkers/raft_checker.h"
+
+#include <gtest/gtest.h>
+
+namespace keel::sim {
+namespace {
+
+raft::Entry entry(raft::Index index, raft::Term term, std::string_view data = "x") {
+  return raft::Entry{term, index, raft::EntryType::kNormal, Bytes(data.begin(), data.end())};
+}
+
+std::vector<raft::Entry> entries(std::initializer_list<raft::Entry> list) { return list; }
+
+TEST(RaftChecker, AHealthyHistoryPasses) {
+  RaftChecker checker;
+  checker.on_became_leader(1, 1);
+  auto log = entries({entry(1, 1, "a"), entry(2, 1, "b")});
+  checker.on_persisted(1, 1, log);
+  checker.on_persisted(2, 0, log);
+  checker.on_applied(1, log[0]);
+  checker.on_applied(2, log[0]);
+  checker.on_applied(1, log[1]);
+  // n2 takes over with the whole log, overwriting nothing.
+  checker.on_became_leader(2, 2);
+  checker.on_persisted(2, 2, entries({entry(3, 2, "c")}));
+  EXPECT_TRUE(checker.ok()) << checker.violations().front().detail;
+  EXPECT_EQ(checker.committed_index(), 2u);
+  EXPECT_EQ(checker.elections(), 2u);
+}
+
+TEST(RaftChecker, TwoLeadersInOneTermAreCaught) {
+  RaftChecker checker;
+  checker.on_became_leader(1, 3);
+  checker.on_became_leader(2, 3);
+  ASSERT_EQ(checker.violations().size(), 1u);
+  EXPECT_EQ(checker.violations()[0].check, "election safety");
+}
+
+TEST(RaftChecker, ALeaderOverwritingItsLogIsCaught) {
+  RaftChecker checker;
+  checker.on_became_leader(1, 1);
+  checker.on_persisted(1, 1, entries({entry(1, 1), entry(2, 1)}));
+  checker.on_persisted(1, 1, entries({entry(2, 1, "other")}));
+  ASSERT_FALSE(checker.ok());
+  EXPECT_EQ(checker.violations()[0].check, "leader append-only");
+}
+
+TEST(RaftChecker, AFollowerMayOverwriteItsLog) {
+  RaftChecker checker;
+  checker.on_persisted(2, 0, entries({entry(1, 1), entry(2, 1, "stale")}));
+  checker.on_persisted(2, 0, entries({entry(2, 2, "new")}));
+  EXPECT_TRUE(checker.ok());
+}
+
+TEST(RaftChecker, LogsThatDivergeBeneathAMatchingEntryAreCaught) {
+  RaftChecker checker;
+  checker.on_persisted(1, 0, entries({entry(1, 1, "a"), entry(2, 2, "b")}));
+  checker.on_persisted(2, 0, entries({entry(1, 1, "DIFFERENT"), entry(2, 2, "b")}));
+  ASSERT_FALSE(checker.ok());
+  EXPECT_EQ(checker.violations()[0].check, "log matching");
+}
+
+TEST(RaftChecker, DifferentEntriesAppliedAtOneIndexAreCaught) {
+  RaftChecker checker;
+  checker.on_applied(1, entry(5, 2, "a"));
+  checker.on_applied(2, entry(5, 2, "b"));
+  ASSERT_FALSE(checker.ok());
+  EXPECT_EQ(checker.violations()[0].check, "state machine safety");
+}
+
+TEST(RaftChecker, ALeaderWithoutACommittedEntryIsCaught) {
+  RaftChecker checker;
+  auto log = entries({entry(1, 1), entry(2, 1)});
+  checker.on_persisted(1, 1, log);
+  checker.on_applied(1, log[0]);
+  checker.on_applied(1, log[1]);
+  checker.on_persisted(3, 0, entries({entry(1, 1)}));  // n3 lacks index 2
+  checker.on_became_leader(3, 2);
+  ASSERT_FALSE(checker.ok());
+  EXPECT_EQ(checker.violations()[0].check, "leader completeness");
+}
+
+TEST(RaftChecker, ALeaderThatLostACommittedEntryInACrashIsCaught) {
+  RaftChecker checker;
+  auto log = entries({entry(1, 1), entry(2, 1)});
+  checker.on_persisted(2, 0, log);
+  checker.on_applied(1, log[1]);
+  // n2 comes back from a crash with only the first entry (its sync was skipped).
+  checker.on_recovered(2, raft::HardState{1, 1, 1}, raft::SnapshotMeta{}, entries({entry(1, 1)}));
+  checker.on_became_leader(2, 2);
+  ASSERT_FALSE(checker.ok());
+  EXPECT_EQ(checker.violations()[0].check, "leader completeness");
+}
+
+TEST(RaftChecker, SnapshotsKeepTheChainForLogMatching) {
+  RaftChecker checker;
+  auto log = entries({entry(1, 1, "a"), entry(2, 1, "b")});
+  checker.on_persisted(1, 1, log);
+  checker.on_snapshot_installed(2, raft::SnapshotMeta{2, 1, {}});
+  checker.on_persisted(2, 0, entries({entry(3, 1, "c")}));
+  checker.on_persisted(1, 0, entries({entry(3, 1, "c")}));
+  EXPECT_TRUE(checker.ok()) << checker.violations().front().detail;
+  checker.on_persisted(3, 0, entries({entry(1, 1, "a"), entry(2, 1, "b"), entry(3, 1, "z")}));
+  EXPECT_FALSE(checker.ok());
+}
+
+}  // namespace
+}  // namespace keel::sim
