@@ -1,0 +1,83 @@
+// The Raft log as one server holds it in memory: a compacted prefix (summed up by the index and
+// term of its last entry, thesis §5.1) followed by the entries after it. It also tracks what the
+// node has persisted (stable) and applied, so Ready can hand out exactly what is new.
+#pragma once
+
+#include <cstddef>
+#include <optional>
+#include <span>
+#include <utility>
+#include <vector>
+
+#include "core/raft/types.h"
+
+namespace keel::raft {
+
+class Log {
+ public:
+  // Everything passed in is already on stable storage and applied up to snapshot_index.
+  Log(Index snapshot_index, Term snapshot_term, std::vector<Entry> entries, Index commit);
+
+  Index snapshot_index() const { return snapshot_index_; }
+  Term snapshot_term() const { return snapshot_term_; }
+  Index first_index() const { return snapshot_index_ + 1; }
+  Index last_index() const { return snapshot_index_ + entries_.size(); }
+  Term last_term() const;
+  // The term of the entry at index, or nothing if it was compacted away or is past the end. The
+  // snapshot's own index still has its term.
+  std::optional<Term> term(Index index) const;
+  bool match_term(Index index, Term t) const;
+  // Thesis §3.6.1: a candidate's log ending at (index, t) is at least as up to date as this one.
+  bool is_up_to_date(Index index, Term t) const;
+  const Entry& at(Index index) const;  // first_index() <= index <= last_index()
+
+  // Entries from `from` to `to` inclusive, cut to at most max_count entries and max_bytes of data
+  // (but at least one entry if the range is not empty).
+  std::vector<Entry> slice(Index from, Index to, std::size_t max_count,
+                           std::size_t max_bytes) const;
+
+  // The index of the first of `entries` that is not in this log (absent, or another term); 0 if
+  // every one is already here.
+  Index find_conflict(std::span<const Entry> entries) const;
+  // Fast backtracking: the highest index <= index whose term is <= t, and that term. Entries past
+  // it cannot match a log whose entry at `index` has term t.
+  std::pair<Index, Term> find_conflict_by_term(Index index, Term t) const;
+
+  // Appends entries that directly follow an entry of this log; those at or below last_index()
+  // replace the suffix from there, which must be above commit().
+  void append(std::vector<Entry> entries);
+
+  Index commit() const { return commit_; }
+  void commit_to(Index index);  // never lowers the commit index
+
+  // Persistence: entries after stable_index() are not known to be on disk. take_unstable() hands
+  // the not-yet-handed-out ones to a Ready; stable_to() records that the node wrote them.
+  Index stable_index() const { return stable_; }
+  bool has_unstable() const { return handed_out_ < last_index(); }
+  std::vector<Entry> take_unstable();
+  void stable_to(Index index);
+
+  // Application: take_committed() hands committed entries to a Ready, at most max_count;
+  // applied_to() records that the node applied them.
+  Index applied() const { return applied_; }
+  bool has_committed_to_apply() const { return apply_handed_out_ < commit_; }
+  std::vector<Entry> take_committed(std::size_t max_count);
+  void applied_to(Index index);
+
+  // Drops the entries up to index (the state machine has a snapshot there). index <= applied().
+  void compact(Index index);
+  // A snapshot ending at (index, t) replaces the whole log; it counts as stable and applied.
+  void restore(Index index, Term t);
+
+ private:
+  Index snapshot_index_;
+  Term snapshot_term_;
+  std::vector<Entry> entries_;  // entries_[i] has index snapshot_index_ + 1 + i
+  Index commit_;
+  Index stable_;
+  Index handed_out_;  // entries up to here were handed to a Ready
+  Index applied_;
+  Index apply_handed_out_;
+};
+
+}  // namespace keel::raft

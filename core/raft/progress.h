@@ -1,0 +1,72 @@
+// What the leader knows about one follower's log, and how it feeds it (the etcd-raft "progress"):
+// probing for the match point, pipelining appends inside a bounded window, or sending a snapshot.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <deque>
+#include <string_view>
+
+#include "core/raft/types.h"
+
+namespace keel::raft {
+
+// The appends sent to a follower and not yet acknowledged, by the last index each carried. The
+// window is bounded: when it is full, the leader stops sending to that follower (flow control).
+class Inflights {
+ public:
+  explicit Inflights(std::size_t capacity);
+
+  bool full() const { return sent_.size() >= capacity_; }
+  std::size_t count() const { return sent_.size(); }
+  void add(Index last);          // not when full; `last` above every index already in flight
+  void free_up_to(Index index);  // the follower acknowledged everything up to index
+  void free_first_one();         // a heartbeat answered: let one more message go
+  void reset() { sent_.clear(); }
+
+ private:
+  std::size_t capacity_;
+  std::deque<Index> sent_;  // ascending, at most capacity_ entries
+};
+
+enum class ReplicationState {
+  kProbe,      // the match point is unknown: one append per heartbeat until the follower answers
+  kReplicate,  // the match point is known: appends are pipelined, next index advanced
+               // optimistically
+  kSnapshot,   // the follower needs entries the leader compacted: snapshot chunks, one at a time
+};
+
+std::string_view to_string(ReplicationState state);
+
+struct Progress {
+  Progress(Index next_index, std::size_t max_inflight);
+
+  Index match = 0;  // highest index known to be on the follower's log
+  Index next = 1;   // next index to send
+  ReplicationState state = ReplicationState::kProbe;
+  bool probe_sent = false;     // kProbe: a message is out; wait for an answer or a heartbeat
+  bool recent_active = false;  // heard from since the last check-quorum round
+  Inflights inflights;
+
+  // kSnapshot: which snapshot is being sent, how many bytes of it the follower holds, and how many
+  // heartbeats have passed since the last chunk was sent (to resend a lost one).
+  Index snapshot_index = 0;
+  std::uint64_t snapshot_offset = 0;
+  int snapshot_idle_heartbeats = 0;
+
+  void become_probe();
+  void become_replicate();
+  void become_snapshot(Index index);
+
+  // The follower matches up to n: raises match (true if it rose) and next, resumes probing.
+  bool maybe_update(Index n);
+  // Pipelining: entries up to `last` were sent, assume they will be accepted.
+  void optimistic_update(Index last) { next = last + 1; }
+  // The follower rejected an append at `rejected`; `match_hint` is the highest index that may
+  // still match. Returns false for a stale rejection.
+  bool maybe_decrease_to(Index rejected, Index match_hint);
+
+  bool is_paused() const;
+};
+
+}  // namespace keel::raft

@@ -1,0 +1,38 @@
+#include "core/raft/quorum.h"
+
+#include <algorithm>
+
+#include "core/env/assert.h"
+
+namespace keel::raft {
+
+Index quorum_match(const std::vector<NodeId>& voters, const std::function<Index(NodeId)>& match) {
+  KEEL_ASSERT(!voters.empty(), "quorum of an empty configuration");
+  std::vector<Index> matched;
+  matched.reserve(voters.size());
+  for (NodeId voter : voters) matched.push_back(match(voter));
+  // Sorted descending, the quorum_size-th value is held by a majority.
+  std::sort(matched.begin(), matched.end(), std::greater<>());
+  return matched[quorum_size(voters.size()) - 1];
+}
+
+bool has_quorum(const std::vector<NodeId>& voters, const std::function<bool(NodeId)>& pred) {
+  const auto yes = std::count_if(voters.begin(), voters.end(), pred);
+  return static_cast<std::size_t>(yes) >= quorum_size(voters.size());
+}
+
+VoteResult tally_votes(const std::vector<NodeId>& voters, const std::map<NodeId, bool>& votes) {
+  std::size_t granted = 0;
+  std::size_t rejected = 0;
+  for (NodeId voter : voters) {
+    auto it = votes.find(voter);
+    if (it == votes.end()) continue;
+    ++(it->second ? granted : rejected);
+  }
+  const std::size_t quorum = quorum_size(voters.size());
+  if (granted >= quorum) return VoteResult::kWon;
+  if (voters.size() - rejected < quorum) return VoteResult::kLost;
+  return VoteResult::kPending;
+}
+
+}  // namespace keel::raft

@@ -1,0 +1,1043 @@
+#include "core/raft/raft.h"
+
+#include <algorithm>
+#include <utility>
+
+#include "core/env/assert.h"
+#include "core/raft/quorum.h"
+
+namespace keel::raft {
+namespace {
+
+// The context of a Vote request sent because of a leadership transfer (§3.10): such a vote
+// bypasses leader stickiness (§4.2.3), since the leader itself asked for it.
+constexpr std::uint64_t kTransferContext = 1;
+
+Config validated(Config c) {
+  KEEL_ASSERT(c.id != kNoNode, "raft config: id 0");
+  KEEL_ASSERT(c.heartbeat_ticks > 0 && c.election_ticks > c.heartbeat_ticks,
+              "raft config: heartbeat_ticks ", c.heartbeat_ticks, ", election_ticks ",
+              c.election_ticks);
+  KEEL_ASSERT(c.max_entries_per_message > 0 && c.max_bytes_per_message > 0 &&
+                  c.max_inflight_messages > 0 && c.snapshot_chunk_bytes > 0 &&
+                  c.max_uncommitted_entries > 0 && c.max_pending_reads > 0 &&
+                  c.max_committed_per_ready > 0,
+              "raft config: a limit of 0");
+  KEEL_ASSERT(!c.lease_reads || c.check_quorum, "raft config: lease_reads needs check_quorum");
+  return c;
+}
+
+Log restored_log(Bootstrap& b) {
+  const Index index = b.snapshot ? b.snapshot->meta.index : 0;
+  const Term term = b.snapshot ? b.snapshot->meta.term : 0;
+  return Log(index, term, std::move(b.entries), b.hard_state.commit);
+}
+
+bool sent_by_leader(MessageType type) {
+  return type == MessageType::kAppend || type == MessageType::kHeartbeat ||
+         type == MessageType::kSnapshot;
+}
+
+}  // namespace
+
+std::string_view to_string(Role role) {
+  switch (role) {
+    case Role::kFollower:
+      return "follower";
+    case Role::kPreCandidate:
+      return "pre-candidate";
+    case Role::kCandidate:
+      return "candidate";
+    case Role::kLeader:
+      return "leader";
+  }
+  return "unknown";
+}
+
+Raft::Raft(Config config, Bootstrap bootstrap, Random random)
+    : config_(validated(std::move(config))),
+      random_(std::move(random)),
+      log_(restored_log(bootstrap)),
+      confs_(log_.snapshot_index(),
+             bootstrap.snapshot ? bootstrap.snapshot->meta.conf : bootstrap.initial_conf),
+      snapshot_(std::move(bootstrap.snapshot)),
+      read_only_(config_.max_pending_reads) {
+  const HardState& hs = bootstrap.hard_state;
+  KEEL_ASSERT(hs.term >= log_.last_term(), "restored term ", hs.term, " below the log's last term ",
+              log_.last_term());
+  for (Index i = log_.first_index(); i <= log_.last_index(); ++i) {
+    const Entry& entry = log_.at(i);
+    if (entry.type != EntryType::kConfChange) continue;
+    auto change = decode_conf_change(entry.data);
+    KEEL_ASSERT(change, "restored entry ", i, ": ", change ? "" : change.error().message);
+    auto next = apply_conf_change(confs_.current(), *change);
+    KEEL_ASSERT(next, "restored conf change at ", i, " does not apply (was the initial ",
+                "configuration the cluster's?): ", next ? "" : next.error().message);
+    confs_.append(i, std::move(*next));
+  }
+  term_ = hs.term;
+  vote_ = hs.vote;
+  become_follower(term_, kNoNode);
+  last_hard_state_ = hard_state();
+  last_soft_state_ = soft_state();
+}
+
+// ---------------------------------------------------------------------------------------------
+// Roles (§3.3).
+
+void Raft::reset(Term term) {
+  if (term_ != term) {
+    KEEL_ASSERT(term > term_, "term going back from ", term_, " to ", term);
+    term_ = term;
+    vote_ = kNoNode;
+  }
+  leader_ = kNoNode;
+  election_elapsed_ = 0;
+  heartbeat_elapsed_ = 0;
+  randomized_election_timeout_ =
+      config_.election_ticks +
+      static_cast<int>(random_.below(static_cast<std::uint64_t>(config_.election_ticks)));
+  votes_.clear();
+  progress_.clear();
+  abort_transfer();
+  dropped_reads_ += reads_before_commit_.size();
+  reads_before_commit_.clear();
+  dropped_reads_ += read_only_.size();
+  read_only_.clear();
+}
+
+void Raft::become_follower(Term term, NodeId leader) {
+  reset(term);
+  role_ = Role::kFollower;
+  leader_ = leader;
+}
+
+void Raft::become_pre_candidate() {
+  KEEL_ASSERT(role_ != Role::kLeader, "a leader cannot become a pre-candidate");
+  // §9.6: a pre-candidate changes neither its term nor its vote.
+  reset(term_);
+  role_ = Role::kPreCandidate;
+}
+
+void Raft::become_candidate() {
+  KEEL_ASSERT(role_ != Role::kLeader, "a leader cannot become a candidate");
+  reset(term_ + 1);
+  vote_ = config_.id;
+  role_ = Role::kCandidate;
+}
+
+void Raft::become_leader() {
+  KEEL_ASSERT(role_ == Role::kCandidate, "becoming leader from ", to_string(role_));
+  reset(term_);
+  role_ = Role::kLeader;
+  leader_ = config_.id;
+  on_conf_changed();  // a progress per member, probing from the end of the log
+  // §3.6.2 / §6.4: a no-op entry of the new term, to commit the entries of earlier terms and to
+  // learn the commit index before serving reads.
+  append_as_leader(EntryType::kNormal, {});
+  broadcast_append();
+}
+
+bool Raft::promotable() const { return is_voter(confs_.current(), config_.id); }
+
+bool Raft::committed_in_term() const { return log_.term(log_.commit()) == term_; }
+
+void Raft::campaign(Campaign kind) {
+  if (!promotable()) return;
+  MessageType type;
+  Term vote_term;
+  if (kind == Campaign::kPreElection) {
+    become_pre_candidate();
+    type = MessageType::kPreVote;
+    vote_term = term_ + 1;  // the term it would campaign in; its own stays put (§9.6)
+  } else {
+    become_candidate();
+    type = MessageType::kVote;
+    vote_term = term_;
+  }
+  votes_[config_.id] = true;
+  if (tally_votes(confs_.current().voters, votes_) == VoteResult::kWon) {
+    if (kind == Campaign::kPreElection) {
+      campaign(Campaign::kElection);
+    } else {
+      become_leader();
+    }
+    return;
+  }
+  for (NodeId voter : confs_.current().voters) {
+    if (voter == config_.id) continue;
+    Message m;
+    m.type = type;
+    m.to = voter;
+    m.term = vote_term;
+    m.index = log_.last_index();
+    m.log_term = log_.last_term();
+    m.context = kind == Campaign::kTransfer ? kTransferContext : 0;
+    send(std::move(m));
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Time.
+
+void Raft::tick() {
+  if (role_ == Role::kLeader) {
+    tick_heartbeat();
+  } else {
+    tick_election();
+  }
+}
+
+void Raft::tick_election() {
+  election_elapsed_ = std::min(election_elapsed_ + 1, randomized_election_timeout_);
+  if (promotable() && election_elapsed_ >= randomized_election_timeout_) {
+    // §3.4 randomized election timeouts; §9.6 pre-vote first, so a node that cannot win does not
+    // disturb the cluster by raising its term.
+    campaign(config_.pre_vote ? Campaign::kPreElection : Campaign::kElection);
+  }
+}
+
+void Raft::tick_heartbeat() {
+  ++heartbeat_elapsed_;
+  ++election_elapsed_;
+  if (election_elapsed_ >= config_.election_ticks) {
+    election_elapsed_ = 0;
+    if (config_.check_quorum) {
+      // §6.2: a leader that has not heard from a majority within an election timeout steps down,
+      // so clients can find the real leader and stickiness (§4.2.3) cannot block a new election.
+      const bool active = has_quorum(confs_.current().voters, [&](NodeId voter) {
+        if (voter == config_.id) return true;
+        auto it = progress_.find(voter);
+        return it != progress_.end() && it->second.recent_active;
+      });
+      for (auto& [node, pr] : progress_) pr.recent_active = false;
+      if (!active) {
+        become_follower(term_, kNoNode);
+        return;
+      }
+    }
+    // §3.10: a transfer that has not completed within an election timeout is abandoned.
+    abort_transfer();
+  }
+  if (heartbeat_elapsed_ >= config_.heartbeat_ticks) {
+    heartbeat_elapsed_ = 0;
+    broadcast_heartbeat(read_only_.last_seq());
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Messages.
+
+void Raft::step(const Message& m) {
+  if (m.cluster != config_.cluster) {
+    ++dropped_foreign_cluster_;
+    return;
+  }
+  if (m.to != config_.id) {
+    ++dropped_misaddressed_;
+    return;
+  }
+  if (m.term > term_) {
+    if (m.type == MessageType::kPreVote || m.type == MessageType::kVote) {
+      // §4.2.3 leader stickiness: a server that heard from a leader within the minimum election
+      // timeout neither grants a vote nor raises its term. A transfer's vote is the exception.
+      // Only with check-quorum (as in etcd raft): then a leader that lost its majority steps down
+      // by itself, so ignoring a higher-term candidate can never keep it out forever.
+      const bool transfer = m.type == MessageType::kVote && m.context == kTransferContext;
+      const bool in_lease =
+          config_.check_quorum && leader_ != kNoNode && election_elapsed_ < config_.election_ticks;
+      if (in_lease && !transfer) return;
+    }
+    if (m.type == MessageType::kPreVote || (m.type == MessageType::kPreVoteResponse && !m.reject)) {
+      // §9.6: pre-votes carry the term the asker would campaign in; they change no one's term.
+    } else {
+      // §3.3: a higher term means this server is out of date.
+      become_follower(m.term, sent_by_leader(m.type) ? m.from : kNoNode);
+    }
+  } else if (m.term < term_) {
+    if ((config_.check_quorum || config_.pre_vote) &&
+        (m.type == MessageType::kHeartbeat || m.type == MessageType::kAppend)) {
+      // A deposed leader's message: answer so it learns the term and steps down. With pre-vote or
+      // check-quorum, a partitioned node keeps a low term and could otherwise never rejoin.
+      Message r;
+      r.type = MessageType::kAppendResponse;
+      r.to = m.from;
+      send(std::move(r));
+    } else if (m.type == MessageType::kPreVote) {
+      Message r;
+      r.type = MessageType::kPreVoteResponse;
+      r.to = m.from;
+      r.term = term_;
+      r.reject = true;
+      send(std::move(r));
+    }
+    return;
+  }
+
+  if (m.type == MessageType::kPreVote || m.type == MessageType::kVote) {
+    handle_vote_request(m);
+    return;
+  }
+  switch (role_) {
+    case Role::kLeader:
+      step_leader(m);
+      return;
+    case Role::kPreCandidate:
+    case Role::kCandidate:
+      step_candidate(m);
+      return;
+    case Role::kFollower:
+      step_follower(m);
+      return;
+  }
+}
+
+void Raft::handle_vote_request(const Message& m) {
+  const bool pre = m.type == MessageType::kPreVote;
+  // §3.4: one vote per term, first come first served; §9.6: a pre-vote for a later term is only
+  // a question, so it may be granted whatever this server voted for.
+  const bool can_vote =
+      vote_ == m.from || (vote_ == kNoNode && leader_ == kNoNode) || (pre && m.term > term_);
+  Message r;
+  r.type = pre ? MessageType::kPreVoteResponse : MessageType::kVoteResponse;
+  r.to = m.from;
+  // §3.6.1 election restriction: only a candidate whose log is at least as up to date.
+  if (can_vote && log_.is_up_to_date(m.index, m.log_term)) {
+    r.term = m.term;
+    if (!pre) {
+      vote_ = m.from;  // persisted by the Ready that carries this response
+      election_elapsed_ = 0;
+    }
+  } else {
+    r.term = term_;
+    r.reject = true;
+  }
+  send(std::move(r));
+}
+
+void Raft::step_leader(const Message& m) {
+  switch (m.type) {
+    case MessageType::kPropose:
+      for (const Entry& entry : m.entries) {
+        if (entry.type != EntryType::kNormal || !check_can_propose(entry.data.size())) {
+          ++dropped_proposals_;
+          continue;
+        }
+        append_as_leader(EntryType::kNormal, entry.data);
+      }
+      broadcast_append();
+      return;
+    case MessageType::kReadIndex:
+      handle_read_request(ReadRequest{m.from, m.context});
+      return;
+    case MessageType::kAppendResponse:
+      handle_append_response(m);
+      return;
+    case MessageType::kHeartbeatResponse:
+      handle_heartbeat_response(m);
+      return;
+    case MessageType::kSnapshotResponse:
+      handle_snapshot_response(m);
+      return;
+    default:
+      return;  // stale election traffic, or messages only followers act on
+  }
+}
+
+void Raft::step_candidate(const Message& m) {
+  switch (m.type) {
+    case MessageType::kPropose:
+      ++dropped_proposals_;
+      return;
+    case MessageType::kReadIndex:
+      ++dropped_reads_;
+      return;
+    case MessageType::kAppend:
+      // §3.4: a leader of this term exists; the candidate returns to follower.
+      become_follower(m.term, m.from);
+      handle_append(m);
+      return;
+    case MessageType::kHeartbeat:
+      become_follower(m.term, m.from);
+      handle_heartbeat(m);
+      return;
+    case MessageType::kSnapshot:
+      become_follower(m.term, m.from);
+      handle_snapshot(m);
+      return;
+    case MessageType::kPreVoteResponse:
+    case MessageType::kVoteResponse: {
+      const bool expected =
+          (role_ == Role::kPreCandidate) == (m.type == MessageType::kPreVoteResponse);
+      if (!expected) return;
+      votes_.emplace(m.from, !m.reject);
+      switch (tally_votes(confs_.current().voters, votes_)) {
+        case VoteResult::kWon:
+          if (role_ == Role::kPreCandidate) {
+            campaign(Campaign::kElection);
+          } else {
+            become_leader();
+          }
+          return;
+        case VoteResult::kLost:
+          become_follower(term_, kNoNode);
+          return;
+        case VoteResult::kPending:
+          return;
+      }
+      return;
+    }
+    default:
+      return;
+  }
+}
+
+void Raft::step_follower(const Message& m) {
+  switch (m.type) {
+    case MessageType::kPropose: {
+      if (leader_ == kNoNode) {
+        ++dropped_proposals_;
+        return;
+      }
+      Message forward = m;
+      forward.to = leader_;
+      send(std::move(forward));
+      return;
+    }
+    case MessageType::kAppend:
+      election_elapsed_ = 0;
+      leader_ = m.from;
+      handle_append(m);
+      return;
+    case MessageType::kHeartbeat:
+      election_elapsed_ = 0;
+      leader_ = m.from;
+      handle_heartbeat(m);
+      return;
+    case MessageType::kSnapshot:
+      election_elapsed_ = 0;
+      leader_ = m.from;
+      handle_snapshot(m);
+      return;
+    case MessageType::kTimeoutNow:
+      // §3.10: the leader hands over; start an election at once, skipping pre-vote.
+      campaign(Campaign::kTransfer);
+      return;
+    case MessageType::kReadIndexResponse:
+      read_states_.push_back(ReadState{m.index, m.context});
+      return;
+    case MessageType::kReadIndex:
+      ++dropped_reads_;  // the asker thinks this server leads; it will time out and retry
+      return;
+    default:
+      return;
+  }
+}
+
+// §3.5 AppendEntries receiver, with the fast backtracking hint of §5.1 / etcd raft.
+void Raft::handle_append(const Message& m) {
+  Message r;
+  r.type = MessageType::kAppendResponse;
+  r.to = m.from;
+  if (m.index < log_.commit()) {
+    // Everything up to the commit index matches the leader already (Log Matching, §3.5).
+    r.index = log_.commit();
+    send(std::move(r));
+    return;
+  }
+  if (!log_.match_term(m.index, m.log_term)) {
+    const auto [hint_index, hint_term] =
+        log_.find_conflict_by_term(std::min(m.index, log_.last_index()), m.log_term);
+    r.index = m.index;
+    r.reject = true;
+    r.reject_hint = hint_index;
+    r.hint_term = hint_term;
+    send(std::move(r));
+    return;
+  }
+  const Index last_new = m.index + m.entries.size();
+  const Index conflict = log_.find_conflict(m.entries);
+  if (conflict != 0) {
+    KEEL_ASSERT(conflict > log_.commit(), "leader ", m.from, " conflicts with committed entry ",
+                conflict);
+    const auto skip = static_cast<long>(conflict - m.entries.front().index);
+    append(std::vector<Entry>(m.entries.begin() + skip, m.entries.end()));
+  }
+  log_.commit_to(std::min(m.commit, last_new));
+  r.index = last_new;
+  send(std::move(r));
+}
+
+void Raft::handle_heartbeat(const Message& m) {
+  log_.commit_to(m.commit);  // the leader sends at most this follower's match index
+  Message r;
+  r.type = MessageType::kHeartbeatResponse;
+  r.to = m.from;
+  r.context = m.context;
+  send(std::move(r));
+}
+
+// §5.3 InstallSnapshot receiver: chunks are accepted in order and assembled here; the response
+// tells the leader how many bytes this server holds, so it can resend or rewind.
+void Raft::handle_snapshot(const Message& m) {
+  const SnapshotMeta& meta = m.snapshot;
+  Message r;
+  r.type = MessageType::kSnapshotResponse;
+  r.to = m.from;
+  r.index = meta.index;
+  if (meta.index <= log_.commit()) {
+    // Nothing new in it: this server already matches the leader up to its commit index.
+    incoming_meta_.reset();
+    incoming_data_.clear();
+    r.done = true;
+    r.index = log_.commit();
+    send(std::move(r));
+    return;
+  }
+  bool same = incoming_meta_ && *incoming_meta_ == meta;
+  if (same && m.offset + m.chunk.size() <= incoming_data_.size()) {
+    r.offset = incoming_data_.size();  // a duplicate
+    send(std::move(r));
+    return;
+  }
+  if (m.offset == 0) {
+    incoming_meta_ = meta;
+    incoming_data_.clear();
+    same = true;
+  }
+  if (!same || m.offset != incoming_data_.size()) {
+    r.offset = same ? incoming_data_.size() : 0;  // a gap, or another snapshot: resend from here
+    send(std::move(r));
+    return;
+  }
+  incoming_data_.insert(incoming_data_.end(), m.chunk.begin(), m.chunk.end());
+  if (!m.done) {
+    r.offset = incoming_data_.size();
+    send(std::move(r));
+    return;
+  }
+  Bytes data = std::move(incoming_data_);
+  incoming_data_.clear();
+  incoming_meta_.reset();
+  restore(meta, std::move(data));
+  r.done = true;
+  r.index = meta.index;
+  send(std::move(r));
+}
+
+bool Raft::restore(const SnapshotMeta& meta, Bytes data) {
+  if (meta.index <= log_.commit()) return false;
+  if (log_.match_term(meta.index, meta.term)) {
+    // §5.3: the log already holds the snapshot's last entry: keep the entries after it.
+    log_.commit_to(meta.index);
+    return false;
+  }
+  log_.restore(meta.index, meta.term);
+  confs_.reset(meta.index, meta.conf);
+  snapshot_ = Snapshot{meta, std::move(data)};
+  snapshot_to_hand_out_ = true;
+  on_conf_changed();
+  return true;
+}
+
+void Raft::handle_append_response(const Message& m) {
+  auto it = progress_.find(m.from);
+  if (it == progress_.end()) return;
+  Progress& pr = it->second;
+  pr.recent_active = true;
+  if (m.reject) {
+    // Fast backtracking: skip every entry of the follower's conflicting term at once.
+    Index hint = m.reject_hint;
+    if (m.hint_term > 0) hint = log_.find_conflict_by_term(m.reject_hint, m.hint_term).first;
+    if (pr.maybe_decrease_to(m.index, hint)) {
+      if (pr.state == ReplicationState::kReplicate) pr.become_probe();
+      send_append(m.from, true);
+    }
+    return;
+  }
+  const bool was_paused = pr.is_paused();
+  if (!pr.maybe_update(m.index)) return;
+  switch (pr.state) {
+    case ReplicationState::kProbe:
+      pr.become_replicate();
+      break;
+    case ReplicationState::kSnapshot:
+      if (pr.match + 1 >= log_.first_index()) {
+        pr.become_probe();
+        pr.become_replicate();
+      }
+      break;
+    case ReplicationState::kReplicate:
+      pr.inflights.free_up_to(m.index);
+      break;
+  }
+  if (maybe_commit()) {
+    if (role_ != Role::kLeader) return;  // it committed its own removal and stepped down
+    broadcast_append();
+  } else if (was_paused) {
+    send_append(m.from, true);
+  }
+  while (send_append(m.from, false)) {
+  }
+  if (m.from == lead_transferee_ && pr.match == log_.last_index()) {
+    send_timeout_now(m.from);  // §3.10: the target is up to date
+  }
+}
+
+void Raft::handle_heartbeat_response(const Message& m) {
+  auto it = progress_.find(m.from);
+  if (it == progress_.end()) return;
+  Progress& pr = it->second;
+  pr.recent_active = true;
+  pr.probe_sent = false;
+  if (pr.state == ReplicationState::kReplicate && pr.inflights.full()) {
+    pr.inflights.free_first_one();
+  }
+  if (pr.match < log_.last_index()) send_append(m.from, true);
+  if (m.context == 0) return;
+  // §6.4 step 3: the heartbeat round for this read (and every earlier one) is confirmed once a
+  // majority answered.
+  read_only_.ack(m.context, m.from);
+  const auto& acks = read_only_.acks(m.context);
+  const bool confirmed = has_quorum(confs_.current().voters, [&](NodeId voter) {
+    return std::binary_search(acks.begin(), acks.end(), voter);
+  });
+  if (!confirmed) return;
+  for (const PendingRead& read : read_only_.release_up_to(m.context)) {
+    answer_read(read.request, read.index);
+  }
+}
+
+void Raft::handle_snapshot_response(const Message& m) {
+  auto it = progress_.find(m.from);
+  if (it == progress_.end()) return;
+  Progress& pr = it->second;
+  pr.recent_active = true;
+  if (m.done) {
+    // The follower installed the snapshot (or did not need it) and matches up to m.index.
+    pr.maybe_update(m.index);
+    if (pr.state == ReplicationState::kSnapshot) pr.become_probe();
+    send_append(m.from, true);
+    return;
+  }
+  if (pr.state != ReplicationState::kSnapshot || m.index != pr.snapshot_index) return;
+  // The follower holds m.offset bytes. Equal to the chunk in flight means that chunk is not
+  // acknowledged yet (a duplicate answer): wait, the heartbeat resends it if it was lost.
+  if (m.offset == pr.snapshot_offset) return;
+  pr.snapshot_offset = m.offset;
+  send_snapshot_chunk(m.from, pr);
+}
+
+// ---------------------------------------------------------------------------------------------
+// The log and the configuration.
+
+void Raft::append(std::vector<Entry> entries) {
+  if (entries.empty()) return;
+  const Index first = entries.front().index;
+  KEEL_ASSERT(role_ != Role::kLeader || first == log_.last_index() + 1,
+              "the leader would truncate its own log at ", first, " (last ", log_.last_index(),
+              ")");
+  bool conf_changed = false;
+  if (first <= log_.last_index() && confs_.last_change_index() >= first) {
+    confs_.truncate_from(first);  // §4.1: a configuration removed from the log no longer applies
+    conf_changed = true;
+  }
+  for (const Entry& entry : entries) {
+    if (entry.type != EntryType::kConfChange) continue;
+    // §4.1: a server uses the latest configuration in its log, committed or not.
+    auto change = decode_conf_change(entry.data);
+    KEEL_ASSERT(change, "entry ", entry.index, ": ", change ? "" : change.error().message);
+    auto next = apply_conf_change(confs_.current(), *change);
+    KEEL_ASSERT(next, "conf change at ", entry.index,
+                " does not apply: ", next ? "" : next.error().message);
+    confs_.append(entry.index, std::move(*next));
+    conf_changed = true;
+  }
+  log_.append(std::move(entries));
+  if (conf_changed) on_conf_changed();
+}
+
+void Raft::on_conf_changed() {
+  if (role_ != Role::kLeader) return;
+  const ConfState& conf = confs_.current();
+  auto member = [&](NodeId node) { return is_voter(conf, node) || is_learner(conf, node); };
+  std::erase_if(progress_, [&](const auto& item) { return !member(item.first); });
+  for (const auto* ids : {&conf.voters, &conf.learners}) {
+    for (NodeId node : *ids) {
+      if (node == config_.id || progress_.contains(node)) continue;
+      progress_.emplace(node, Progress(log_.last_index() + 1, config_.max_inflight_messages));
+    }
+  }
+  if (lead_transferee_ != kNoNode && !is_voter(conf, lead_transferee_)) abort_transfer();
+}
+
+bool Raft::maybe_commit() {
+  const Index index = quorum_match(confs_.current().voters, [&](NodeId voter) -> Index {
+    if (voter == config_.id) return self_match();  // the leader counts itself once persisted
+    auto it = progress_.find(voter);
+    return it == progress_.end() ? 0 : it->second.match;
+  });
+  // §3.6.2 (Figure 3.7): only an entry of the current term is committed by counting replicas;
+  // earlier entries are committed with it, by the Log Matching Property.
+  if (index <= log_.commit() || log_.term(index) != term_) return false;
+  log_.commit_to(index);
+  on_commit();
+  return true;
+}
+
+void Raft::on_commit() {
+  if (!reads_before_commit_.empty()) {
+    std::vector<ReadRequest> reads;
+    reads.swap(reads_before_commit_);
+    for (const ReadRequest& read : reads) serve_read(read);  // a refused one is counted
+  }
+  // §4.2.2: a leader that is not part of the configuration it committed steps down.
+  if (!is_voter(confs_.current(), config_.id) && confs_.last_change_index() <= log_.commit()) {
+    become_follower(term_, kNoNode);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Replication (leader).
+
+Status Raft::check_can_propose(std::size_t bytes) const {
+  if (lead_transferee_ != kNoNode) {
+    return fail(Errc::kUnavailable,
+                str("leadership is being transferred to ", lead_transferee_));  // §3.10
+  }
+  if (bytes > config_.max_bytes_per_message) {
+    return fail(Errc::kLimitExceeded,
+                str("proposal of ", bytes, " bytes over max_bytes_per_message ",
+                    config_.max_bytes_per_message));
+  }
+  if (log_.last_index() - log_.commit() >= config_.max_uncommitted_entries) {
+    return fail(Errc::kLimitExceeded, str(log_.last_index() - log_.commit(),
+                                          " uncommitted entries: max_uncommitted_entries ",
+                                          config_.max_uncommitted_entries));
+  }
+  return {};
+}
+
+void Raft::append_as_leader(EntryType type, Bytes data) {
+  std::vector<Entry> entries;
+  entries.push_back(Entry{term_, log_.last_index() + 1, type, std::move(data)});
+  append(std::move(entries));
+}
+
+bool Raft::send_append(NodeId to, bool send_if_empty) {
+  Progress& pr = progress_.at(to);
+  if (pr.is_paused()) return false;
+  KEEL_ASSERT(pr.next >= 1 && pr.next <= log_.last_index() + 1, "next index ", pr.next, " of node ",
+              to, " outside 1..", log_.last_index() + 1);
+  const Index prev = pr.next - 1;
+  const auto prev_term = log_.term(prev);
+  if (!prev_term) {
+    // §5.3: the entries it needs were compacted away; send the snapshot instead.
+    KEEL_ASSERT(snapshot_ && snapshot_->meta.index == log_.snapshot_index(), "log compacted to ",
+                log_.snapshot_index(), " without a snapshot there");
+    pr.become_snapshot(snapshot_->meta.index);
+    send_snapshot_chunk(to, pr);
+    return true;
+  }
+  Message m;
+  m.type = MessageType::kAppend;
+  m.to = to;
+  m.index = prev;
+  m.log_term = *prev_term;
+  m.commit = log_.commit();
+  if (pr.next <= log_.last_index()) {
+    m.entries = log_.slice(pr.next, log_.last_index(), config_.max_entries_per_message,
+                           config_.max_bytes_per_message);
+  }
+  if (m.entries.empty() && !send_if_empty) return false;
+  switch (pr.state) {
+    case ReplicationState::kReplicate:
+      if (!m.entries.empty()) {
+        // Pipelining: assume the follower accepts, and keep the window bounded.
+        pr.optimistic_update(m.entries.back().index);
+        pr.inflights.add(m.entries.back().index);
+      }
+      break;
+    case ReplicationState::kProbe:
+      pr.probe_sent = true;  // one probe at a time, until an answer or the next heartbeat
+      break;
+    case ReplicationState::kSnapshot:
+      KEEL_UNREACHABLE("append to node ", to, " while it receives a snapshot");
+  }
+  send(std::move(m));
+  return true;
+}
+
+void Raft::send_snapshot_chunk(NodeId to, Progress& pr) {
+  if (pr.snapshot_index != snapshot_->meta.index) {
+    pr.become_snapshot(snapshot_->meta.index);  // a newer snapshot replaced the one being sent
+  }
+  const Bytes& data = snapshot_->data;
+  const std::size_t offset = std::min<std::size_t>(pr.snapshot_offset, data.size());
+  const std::size_t length = std::min(config_.snapshot_chunk_bytes, data.size() - offset);
+  pr.snapshot_offset = offset;
+  pr.snapshot_idle_heartbeats = 0;
+  Message m;
+  m.type = MessageType::kSnapshot;
+  m.to = to;
+  m.snapshot = snapshot_->meta;
+  m.offset = offset;
+  m.chunk.assign(data.begin() + static_cast<long>(offset),
+                 data.begin() + static_cast<long>(offset + length));
+  m.done = offset + length == data.size();
+  send(std::move(m));
+}
+
+void Raft::broadcast_append() {
+  for (const auto& [node, pr] : progress_) send_append(node, true);
+}
+
+void Raft::broadcast_heartbeat(std::uint64_t read_seq) {
+  for (auto& [node, pr] : progress_) {
+    Message m;
+    m.type = MessageType::kHeartbeat;
+    m.to = node;
+    // Never more than the follower matches: it must not commit entries it may not hold.
+    m.commit = std::min(pr.match, log_.commit());
+    m.context = read_seq;
+    send(std::move(m));
+    // One snapshot chunk in flight: resend it if a whole heartbeat interval passed unanswered.
+    if (pr.state == ReplicationState::kSnapshot && ++pr.snapshot_idle_heartbeats >= 2) {
+      send_snapshot_chunk(node, pr);
+    }
+  }
+}
+
+void Raft::send_timeout_now(NodeId to) {
+  Message m;
+  m.type = MessageType::kTimeoutNow;
+  m.to = to;
+  send(std::move(m));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reads (§6.4).
+
+bool Raft::handle_read_request(ReadRequest request) {
+  if (!committed_in_term()) {
+    // §6.4 step 1: until its no-op commits, the leader does not know the latest commit index.
+    if (reads_before_commit_.size() >= config_.max_pending_reads) {
+      ++dropped_reads_;
+      return false;
+    }
+    reads_before_commit_.push_back(request);
+    return true;
+  }
+  return serve_read(request);
+}
+
+bool Raft::serve_read(ReadRequest request) {
+  const auto& voters = confs_.current().voters;
+  if (config_.lease_reads || (voters.size() == 1 && voters.front() == config_.id)) {
+    // §6.4.1 lease, or a single-voter cluster: no other leader can exist.
+    answer_read(request, log_.commit());
+    return true;
+  }
+  if (read_only_.full()) {
+    ++dropped_reads_;
+    return false;
+  }
+  // §6.4 steps 2-3: remember the commit index, confirm leadership with a heartbeat round.
+  const std::uint64_t seq = read_only_.add(log_.commit(), request);
+  if (is_voter(confs_.current(), config_.id)) read_only_.ack(seq, config_.id);
+  broadcast_heartbeat(seq);
+  return true;
+}
+
+void Raft::answer_read(const ReadRequest& request, Index index) {
+  if (request.from == config_.id) {
+    read_states_.push_back(ReadState{index, request.context});
+    return;
+  }
+  Message m;
+  m.type = MessageType::kReadIndexResponse;
+  m.to = request.from;
+  m.index = index;
+  m.context = request.context;
+  send(std::move(m));
+}
+
+// ---------------------------------------------------------------------------------------------
+
+void Raft::send(Message m) {
+  KEEL_ASSERT(m.to != kNoNode && m.to != config_.id, "message ", to_string(m.type), " to ", m.to);
+  m.cluster = config_.cluster;
+  m.from = config_.id;
+  const bool election = m.type == MessageType::kPreVote || m.type == MessageType::kVote ||
+                        m.type == MessageType::kPreVoteResponse ||
+                        m.type == MessageType::kVoteResponse;
+  if (!election) m.term = term_;  // election messages carry the term they are about
+  messages_.push_back(std::move(m));
+}
+
+// ---------------------------------------------------------------------------------------------
+// The application's calls.
+
+Result<Index> Raft::propose(Bytes data) {
+  if (role_ == Role::kLeader) {
+    if (auto ok = check_can_propose(data.size()); !ok) return std::unexpected(ok.error());
+    append_as_leader(EntryType::kNormal, std::move(data));
+    broadcast_append();
+    return log_.last_index();
+  }
+  if (leader_ == kNoNode)
+    return fail(Errc::kNotLeader, str("node ", config_.id, ": no known leader"));
+  if (data.size() > config_.max_bytes_per_message) {
+    return fail(Errc::kLimitExceeded,
+                str("proposal of ", data.size(), " bytes over max_bytes_per_message ",
+                    config_.max_bytes_per_message));
+  }
+  Message m;
+  m.type = MessageType::kPropose;
+  m.to = leader_;
+  m.entries.push_back(Entry{0, 0, EntryType::kNormal, std::move(data)});
+  send(std::move(m));
+  return Index{0};
+}
+
+Status Raft::propose_conf_change(const ConfChange& change) {
+  if (role_ != Role::kLeader) {
+    return fail(Errc::kNotLeader,
+                str("node ", config_.id, " is not the leader (leader ", leader_, ")"));
+  }
+  // §4.1: one change at a time, and (the fix to single-server changes published after the
+  // thesis) not before the leader committed an entry of its own term.
+  if (!committed_in_term()) {
+    return fail(Errc::kUnavailable, "conf change: the leader has not committed its no-op yet");
+  }
+  if (confs_.last_change_index() > log_.commit()) {
+    return fail(Errc::kUnavailable, str("conf change: the change at index ",
+                                        confs_.last_change_index(), " is not committed yet"));
+  }
+  auto next = apply_conf_change(confs_.current(), change);
+  if (!next) return std::unexpected(next.error());
+  if (change.type == ConfChangeType::kPromoteLearner) {
+    // §4.2.1: a new voter must be caught up, or it could stall commitment.
+    const Progress& pr = progress_.at(change.node);
+    if (pr.match + config_.max_promotion_lag < log_.last_index()) {
+      return fail(Errc::kUnavailable,
+                  str("promote: learner ", change.node, " matches ", pr.match, ", leader's last ",
+                      log_.last_index(), " (max_promotion_lag ", config_.max_promotion_lag, ")"));
+    }
+  }
+  Bytes data = encode_conf_change(change);
+  if (auto ok = check_can_propose(data.size()); !ok) return ok;
+  append_as_leader(EntryType::kConfChange, std::move(data));
+  broadcast_append();
+  return {};
+}
+
+Status Raft::read_index(std::uint64_t context) {
+  if (role_ == Role::kLeader) {
+    if (!handle_read_request(ReadRequest{config_.id, context})) {
+      return fail(Errc::kLimitExceeded,
+                  str("read index: max_pending_reads ", config_.max_pending_reads));
+    }
+    return {};
+  }
+  if (leader_ == kNoNode)
+    return fail(Errc::kNotLeader, str("node ", config_.id, ": no known leader"));
+  Message m;
+  m.type = MessageType::kReadIndex;
+  m.to = leader_;
+  m.context = context;
+  send(std::move(m));
+  return {};
+}
+
+Status Raft::transfer_leadership(NodeId to) {
+  if (role_ != Role::kLeader) {
+    return fail(Errc::kNotLeader, str("node ", config_.id, " is not the leader"));
+  }
+  if (to == config_.id) {
+    abort_transfer();
+    return {};
+  }
+  if (!is_voter(confs_.current(), to)) {
+    return fail(Errc::kNotFound, str("transfer: node ", to, " is not a voter"));
+  }
+  if (lead_transferee_ == to) return {};
+  // §3.10: stop accepting proposals, bring the target up to date, then tell it to campaign. The
+  // transfer is abandoned if it has not happened within an election timeout.
+  lead_transferee_ = to;
+  election_elapsed_ = 0;
+  if (progress_.at(to).match == log_.last_index()) {
+    send_timeout_now(to);
+  } else {
+    send_append(to, true);
+  }
+  return {};
+}
+
+Result<SnapshotMeta> Raft::compact(Index index, Bytes snapshot_data) {
+  if (index > log_.applied()) {
+    return fail(Errc::kInvalidArgument,
+                str("compact at ", index, ": past the applied index ", log_.applied()));
+  }
+  if (index <= log_.snapshot_index()) {
+    return fail(Errc::kInvalidArgument,
+                str("compact at ", index, ": the log starts after ", log_.snapshot_index()));
+  }
+  SnapshotMeta meta{index, *log_.term(index), confs_.at(index)};
+  snapshot_ = Snapshot{meta, std::move(snapshot_data)};
+  log_.compact(index);
+  confs_.compact_to(index);
+  return meta;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Ready.
+
+bool Raft::has_ready() const {
+  return soft_state() != last_soft_state_ || hard_state() != last_hard_state_ ||
+         snapshot_to_hand_out_ || log_.has_unstable() || !messages_.empty() ||
+         log_.has_committed_to_apply() || !read_states_.empty();
+}
+
+Ready Raft::ready() {
+  KEEL_ASSERT(!ready_outstanding_, "ready() called again before advance()");
+  ready_outstanding_ = true;
+  Ready rd;
+  if (soft_state() != last_soft_state_) {
+    last_soft_state_ = soft_state();
+    rd.soft_state = last_soft_state_;
+  }
+  if (snapshot_to_hand_out_) {
+    rd.snapshot = *snapshot_;
+    snapshot_to_hand_out_ = false;
+  }
+  rd.entries = log_.take_unstable();
+  if (hard_state() != last_hard_state_) {
+    const HardState hs = hard_state();
+    // §3.8: a new term or vote must be on disk before any message that depends on it is sent.
+    rd.must_sync = hs.term != last_hard_state_.term || hs.vote != last_hard_state_.vote;
+    last_hard_state_ = hs;
+    rd.hard_state = hs;
+  }
+  rd.must_sync = rd.must_sync || !rd.entries.empty() || rd.snapshot.has_value();
+  rd.messages.swap(messages_);
+  rd.committed = log_.take_committed(config_.max_committed_per_ready);
+  rd.read_states.swap(read_states_);
+  return rd;
+}
+
+void Raft::advance(const Ready& rd) {
+  KEEL_ASSERT(ready_outstanding_, "advance() without a ready()");
+  ready_outstanding_ = false;
+  if (!rd.entries.empty()) log_.stable_to(rd.entries.back().index);
+  if (!rd.committed.empty()) log_.applied_to(rd.committed.back().index);
+  // The leader's own persisted entries count towards commitment (§10.2.1).
+  if (role_ == Role::kLeader && maybe_commit() && role_ == Role::kLeader) broadcast_append();
+}
+
+const Progress* Raft::progress(NodeId node) const {
+  auto it = progress_.find(node);
+  return it == progress_.end() ? nullptr : &it->second;
+}
+
+}  // namespace keel::raft

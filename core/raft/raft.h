@@ -1,0 +1,239 @@
+// Raft as a pure state machine (DESIGN.md principle 4; the etcd-raft / ScyllaDB fsm shape).
+//
+// Inputs are tick(), step(message) and the proposal calls; the output is a Ready. Nothing here does
+// I/O, reads a clock or spawns anything; randomness comes only from the Random it is given. The
+// node drives it in a loop:
+//
+//   while (raft.has_ready()) {
+//     Ready rd = raft.ready();
+//     persist rd.snapshot, then rd.entries (overwriting from the first one's index), then
+//       rd.hard_state; sync if rd.must_sync;
+//     send rd.messages;                     // only after the writes above are durable (§3.8)
+//     apply rd.snapshot, then rd.committed, in order; serve rd.read_states once applied;
+//     raft.advance(rd);
+//   }
+//
+// Only one Ready may be outstanding: ready() and advance() alternate.
+// Thesis references are to Ongaro, "Consensus: Bridging Theory and Practice" (2014).
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string_view>
+#include <vector>
+
+#include "core/env/error.h"
+#include "core/env/random.h"
+#include "core/raft/conf_change.h"
+#include "core/raft/log.h"
+#include "core/raft/progress.h"
+#include "core/raft/read_only.h"
+#include "core/raft/types.h"
+
+namespace keel::raft {
+
+struct Config {
+  NodeId id = kNoNode;
+  std::uint64_t cluster = 0;  // stamped on every message; messages of other clusters are dropped
+  int heartbeat_ticks = 1;
+  int election_ticks = 10;  // the election timeout is drawn from [election_ticks, 2*election_ticks)
+  bool pre_vote = true;     // §9.6
+  bool check_quorum = true;  // §6.2: a leader that loses touch with a majority steps down
+  // §6.4.1: a leader serves reads at its commit index without a heartbeat round, trusting that no
+  // other leader can be elected within an election timeout. Needs check_quorum and bounded drift.
+  bool lease_reads = false;
+  std::size_t max_entries_per_message = 64;
+  std::size_t max_bytes_per_message = 1 << 20;  // also the largest proposal accepted
+  std::size_t max_inflight_messages = 256;      // per follower: the pipelining window
+  std::size_t snapshot_chunk_bytes = 64 << 10;
+  std::size_t max_uncommitted_entries = 10000;  // proposals past this fail with kLimitExceeded
+  std::size_t max_pending_reads = 1024;         // ReadIndex requests waiting for a quorum
+  std::size_t max_committed_per_ready = 1024;   // committed entries handed out per Ready
+  // A learner is promoted only if its match index is within this many entries of the leader's
+  // last index, so that a new voter does not stall commitment while it catches up (§4.2.1).
+  std::size_t max_promotion_lag = 64;
+};
+
+// What the node restores from its disk at start.
+struct Bootstrap {
+  HardState hard_state;
+  std::optional<Snapshot> snapshot;  // the latest snapshot, if any
+  std::vector<Entry> entries;        // the log after the snapshot (or from index 1)
+  // The configuration at index 0: the cluster's founding members. It is the base of the log when
+  // there is no snapshot, so every machine of a cluster, including ones that join later, must be
+  // given the same one (a joining machine learns its own membership from the log or a snapshot).
+  ConfState initial_conf;
+};
+
+enum class Role { kFollower, kPreCandidate, kCandidate, kLeader };
+std::string_view to_string(Role role);
+
+// A read that may be served once the applied index reaches `index` (§6.4).
+struct ReadState {
+  Index index = 0;
+  std::uint64_t context = 0;
+  friend bool operator==(const ReadState&, const ReadState&) = default;
+};
+
+// Volatile state worth reporting when it changes (the node emits events from it).
+struct SoftState {
+  NodeId leader = kNoNode;
+  Role role = Role::kFollower;
+  friend bool operator==(const SoftState&, const SoftState&) = default;
+};
+
+struct Ready {
+  std::optional<SoftState> soft_state;  // changed since the last Ready
+  std::optional<HardState> hard_state;  // changed since the last Ready: persist
+  std::optional<Snapshot> snapshot;     // received from the leader: persist, then apply
+  std::vector<Entry> entries;     // append to stable storage, replacing any suffix from entries[0]
+  std::vector<Message> messages;  // send after persisting everything above
+  std::vector<Entry> committed;   // apply in order (after the snapshot, if any)
+  std::vector<ReadState> read_states;  // serve once applied index >= index
+  bool must_sync = false;              // the writes above must be synced before sending
+};
+
+class Raft {
+ public:
+  Raft(Config config, Bootstrap bootstrap, Random random);
+
+  void tick();
+  void step(const Message& message);
+
+  // Leader: appends and returns the entry's index. Follower: forwards to the leader and returns 0
+  // (the index is not known here). Fails with kNotLeader when no leader is known, kUnavailable
+  // during a leadership transfer, kLimitExceeded past max_uncommitted_entries or for a proposal
+  // larger than max_bytes_per_message.
+  Result<Index> propose(Bytes data);
+  // Leader only; one at a time (§4.1), after the leader committed an entry of its term.
+  Status propose_conf_change(const ConfChange& change);
+  // ReadIndex (§6.4): a ReadState with this context appears in a later Ready (if leadership is
+  // confirmed; otherwise never, and the caller times out). Fails with kNotLeader when no leader is
+  // known and kLimitExceeded past max_pending_reads.
+  Status read_index(std::uint64_t context);
+  // §3.10. Fails with kNotLeader off the leader, kNotFound if `to` is not a voter.
+  Status transfer_leadership(NodeId to);
+  // The state machine took a snapshot covering everything up to `index`. Raft keeps it to send to
+  // followers that fall behind, drops its log up to index, and returns the snapshot's metadata
+  // (with the configuration as of index) for the node to persist with the data. Fails with
+  // kInvalidArgument if index is past the applied index or not past the current snapshot.
+  Result<SnapshotMeta> compact(Index index, Bytes snapshot_data);
+
+  bool has_ready() const;
+  Ready ready();
+  void advance(const Ready& ready);
+
+  // Observers, for the node, tests, checkers and metrics.
+  NodeId id() const { return config_.id; }
+  Role role() const { return role_; }
+  Term term() const { return term_; }
+  NodeId vote() const { return vote_; }
+  NodeId leader() const { return leader_; }
+  Index commit() const { return log_.commit(); }
+  Index applied() const { return log_.applied(); }
+  Index last_index() const { return log_.last_index(); }
+  HardState hard_state() const { return HardState{term_, vote_, log_.commit()}; }
+  const ConfState& conf() const { return confs_.current(); }
+  const Log& log() const { return log_; }
+  const std::optional<Snapshot>& snapshot() const { return snapshot_; }  // the latest one
+  NodeId lead_transferee() const { return lead_transferee_; }
+  const Progress* progress(NodeId node) const;  // leader only; nullptr otherwise
+  std::uint64_t dropped_foreign_cluster_messages() const { return dropped_foreign_cluster_; }
+  std::uint64_t dropped_misaddressed_messages() const { return dropped_misaddressed_; }
+  std::uint64_t dropped_proposals() const { return dropped_proposals_; }
+  std::uint64_t dropped_reads() const { return dropped_reads_; }
+
+ private:
+  enum class Campaign { kPreElection, kElection, kTransfer };
+
+  // Roles (§3.3).
+  void reset(Term term);
+  void become_follower(Term term, NodeId leader);
+  void become_pre_candidate();
+  void become_candidate();
+  void become_leader();
+  void campaign(Campaign kind);
+  bool promotable() const;
+  bool committed_in_term() const;
+
+  // Input by role.
+  void step_leader(const Message& m);
+  void step_candidate(const Message& m);
+  void step_follower(const Message& m);
+  void handle_vote_request(const Message& m);
+  void handle_append(const Message& m);
+  void handle_heartbeat(const Message& m);
+  void handle_snapshot(const Message& m);
+  void handle_append_response(const Message& m);
+  void handle_heartbeat_response(const Message& m);
+  void handle_snapshot_response(const Message& m);
+  void tick_election();
+  void tick_heartbeat();
+
+  // The log and configuration.
+  void append(std::vector<Entry> entries);
+  void on_conf_changed();
+  bool maybe_commit();
+  void on_commit();
+  bool restore(const SnapshotMeta& meta, Bytes data);
+
+  // Replication (leader).
+  Status check_can_propose(std::size_t bytes) const;
+  void append_as_leader(EntryType type, Bytes data);
+  bool send_append(NodeId to, bool send_if_empty);
+  void send_snapshot_chunk(NodeId to, Progress& pr);
+  void broadcast_append();
+  void broadcast_heartbeat(std::uint64_t read_seq);
+  void send_timeout_now(NodeId to);
+  void abort_transfer() { lead_transferee_ = kNoNode; }
+
+  // Reads (leader).
+  bool handle_read_request(ReadRequest request);  // false: over max_pending_reads
+  bool serve_read(ReadRequest request);
+  void answer_read(const ReadRequest& request, Index index);
+
+  void send(Message m);
+  Index self_match() const { return log_.stable_index(); }
+  SoftState soft_state() const { return SoftState{leader_, role_}; }
+
+  Config config_;
+  Random random_;
+  Log log_;
+  ConfHistory confs_;
+  std::optional<Snapshot> snapshot_;  // the latest snapshot, sent to followers that need it
+
+  Role role_ = Role::kFollower;
+  Term term_ = 0;
+  NodeId vote_ = kNoNode;
+  NodeId leader_ = kNoNode;
+  int election_elapsed_ = 0;   // ticks since the last contact with a leader (or check, on one)
+  int heartbeat_elapsed_ = 0;  // leader: ticks since the last heartbeat
+  int randomized_election_timeout_ = 0;
+
+  std::map<NodeId, bool> votes_;                  // candidates: answers so far
+  std::map<NodeId, Progress> progress_;           // leader: every member but itself
+  NodeId lead_transferee_ = kNoNode;              // leader: the target of a transfer in progress
+  ReadOnly read_only_;                            // leader: reads waiting for a heartbeat quorum
+  std::vector<ReadRequest> reads_before_commit_;  // leader: reads before its first commit
+
+  // Follower: the snapshot being received, chunk by chunk.
+  std::optional<SnapshotMeta> incoming_meta_;
+  Bytes incoming_data_;
+
+  // What the next Ready carries.
+  std::vector<Message> messages_;
+  std::vector<ReadState> read_states_;
+  bool snapshot_to_hand_out_ = false;
+  HardState last_hard_state_;
+  SoftState last_soft_state_;
+  bool ready_outstanding_ = false;
+
+  std::uint64_t dropped_foreign_cluster_ = 0;
+  std::uint64_t dropped_misaddressed_ = 0;
+  std::uint64_t dropped_proposals_ = 0;
+  std::uint64_t dropped_reads_ = 0;
+};
+
+}  // namespace keel::raft
