@@ -4,12 +4,11 @@
 #include <functional>
 #include <iterator>
 
+#include "core/codec/limits.h"
 #include "core/env/assert.h"
 
 namespace keel::raft {
 namespace {
-
-constexpr std::size_t kEncodedSize = 9;
 
 bool contains(const std::vector<NodeId>& sorted, NodeId node) {
   return std::binary_search(sorted.begin(), sorted.end(), node);
@@ -24,27 +23,6 @@ void erase_sorted(std::vector<NodeId>& sorted, NodeId node) {
 }
 
 }  // namespace
-
-Bytes encode_conf_change(const ConfChange& change) {
-  Bytes out(kEncodedSize);
-  out[0] = static_cast<std::uint8_t>(change.type);
-  for (int i = 0; i < 8; ++i) out[1 + i] = static_cast<std::uint8_t>(change.node >> (8 * i));
-  return out;
-}
-
-Result<ConfChange> decode_conf_change(ByteView data) {
-  if (data.size() != kEncodedSize) {
-    return fail(Errc::kCorrupt,
-                str("conf change entry: ", data.size(), " bytes, expected ", kEncodedSize));
-  }
-  if (data[0] > static_cast<std::uint8_t>(ConfChangeType::kRemoveNode)) {
-    return fail(Errc::kCorrupt, str("conf change entry: unknown type ", int{data[0]}));
-  }
-  ConfChange change;
-  change.type = static_cast<ConfChangeType>(data[0]);
-  for (int i = 0; i < 8; ++i) change.node |= NodeId{data[1 + i]} << (8 * i);
-  return change;
-}
 
 bool is_voter(const ConfState& conf, NodeId node) { return contains(conf.voters, node); }
 bool is_learner(const ConfState& conf, NodeId node) { return contains(conf.learners, node); }
@@ -69,6 +47,10 @@ Result<ConfState> apply_conf_change(const ConfState& conf, const ConfChange& cha
       if (voter || learner) {
         return fail(Errc::kAlreadyExists, str("add learner: node ", change.node, " is already a ",
                                               voter ? "voter" : "learner"));
+      }
+      if (conf.voters.size() + conf.learners.size() >= codec::kMaxConfNodes) {
+        return fail(Errc::kLimitExceeded,
+                    str("add learner: ", codec::kMaxConfNodes, " members (codec::kMaxConfNodes)"));
       }
       insert_sorted(next.learners, change.node);
       return next;

@@ -1,6 +1,7 @@
 // Membership: one server at a time (thesis §4.1). A configuration takes effect as soon as its entry
 // is appended to a server's log, not when it commits, so Raft must read conf changes the moment it
-// appends them and must revert them when a log suffix is truncated.
+// appends them and must revert them when a log suffix is truncated. A kConfChange entry's data is
+// the ConfChange in core/codec's encoding (codec::encode / codec::decode<raft::ConfChange>).
 #pragma once
 
 #include <utility>
@@ -11,11 +12,6 @@
 
 namespace keel::raft {
 
-// The data of a kConfChange entry: [type: 1 byte][node: 8 bytes, little-endian]. Raft owns this
-// encoding because it decodes conf changes as it appends them.
-Bytes encode_conf_change(const ConfChange& change);
-Result<ConfChange> decode_conf_change(ByteView data);
-
 bool is_voter(const ConfState& conf, NodeId node);
 bool is_learner(const ConfState& conf, NodeId node);
 // Sorted, disjoint, no kNoNode: the shape every ConfState must have.
@@ -23,7 +19,7 @@ bool is_well_formed(const ConfState& conf);
 
 // The configuration after `change`, or why it does not apply to `conf`: kAlreadyExists (adding a
 // member), kNotFound (promoting a non-learner, removing a non-member), kInvalidArgument (node 0,
-// removing the last voter).
+// removing the last voter), kLimitExceeded (more members than codec::kMaxConfNodes).
 Result<ConfState> apply_conf_change(const ConfState& conf, const ConfChange& change);
 
 // The configurations along the log: the base one (as of `base_index`, from a snapshot or the

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <utility>
 
+#include "core/codec/limits.h"
+#include "core/codec/raft_codec.h"
 #include "core/env/assert.h"
 #include "core/raft/quorum.h"
 
@@ -24,6 +26,11 @@ Config validated(Config c) {
                   c.max_committed_per_ready > 0,
               "raft config: a limit of 0");
   KEEL_ASSERT(!c.lease_reads || c.check_quorum, "raft config: lease_reads needs check_quorum");
+  // What Raft sends must stay inside what the codec accepts (core/codec/limits.h).
+  KEEL_ASSERT(c.max_entries_per_message <= codec::kMaxEntriesPerMessage &&
+                  c.max_bytes_per_message <= codec::kMaxEntryDataBytes &&
+                  c.snapshot_chunk_bytes <= codec::kMaxSnapshotChunkBytes,
+              "raft config: message limits over the codec's");
   return c;
 }
 
@@ -68,7 +75,7 @@ Raft::Raft(Config config, Bootstrap bootstrap, Random random)
   for (Index i = log_.first_index(); i <= log_.last_index(); ++i) {
     const Entry& entry = log_.at(i);
     if (entry.type != EntryType::kConfChange) continue;
-    auto change = decode_conf_change(entry.data);
+    auto change = codec::decode<ConfChange>(entry.data);
     KEEL_ASSERT(change, "restored entry ", i, ": ", change ? "" : change.error().message);
     auto next = apply_conf_change(confs_.current(), *change);
     KEEL_ASSERT(next, "restored conf change at ", i, " does not apply (was the initial ",
@@ -556,7 +563,9 @@ void Raft::handle_append_response(const Message& m) {
     return;
   }
   const bool was_paused = pr.is_paused();
-  if (!pr.maybe_update(m.index)) return;
+  // A probe answered at the known match point (after a snapshot, say) also ends the probing.
+  const bool probe_confirmed = pr.state == ReplicationState::kProbe && pr.match == m.index;
+  if (!pr.maybe_update(m.index) && !probe_confirmed) return;
   switch (pr.state) {
     case ReplicationState::kProbe:
       pr.become_replicate();
@@ -645,7 +654,7 @@ void Raft::append(std::vector<Entry> entries) {
   for (const Entry& entry : entries) {
     if (entry.type != EntryType::kConfChange) continue;
     // §4.1: a server uses the latest configuration in its log, committed or not.
-    auto change = decode_conf_change(entry.data);
+    auto change = codec::decode<ConfChange>(entry.data);
     KEEL_ASSERT(change, "entry ", entry.index, ": ", change ? "" : change.error().message);
     auto next = apply_conf_change(confs_.current(), *change);
     KEEL_ASSERT(next, "conf change at ", entry.index,
@@ -693,6 +702,7 @@ void Raft::on_commit() {
   }
   // §4.2.2: a leader that is not part of the configuration it committed steps down.
   if (!is_voter(confs_.current(), config_.id) && confs_.last_change_index() <= log_.commit()) {
+    broadcast_append();  // tell the others the change committed before going quiet
     become_follower(term_, kNoNode);
   }
 }
@@ -925,7 +935,7 @@ Status Raft::propose_conf_change(const ConfChange& change) {
                       log_.last_index(), " (max_promotion_lag ", config_.max_promotion_lag, ")"));
     }
   }
-  Bytes data = encode_conf_change(change);
+  Bytes data = codec::encode(change);
   if (auto ok = check_can_propose(data.size()); !ok) return ok;
   append_as_leader(EntryType::kConfChange, std::move(data));
   broadcast_append();

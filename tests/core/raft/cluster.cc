@@ -212,6 +212,12 @@ void Cluster::partition(std::set<NodeId> side) {
 
 void Cluster::heal() { cut_links_.clear(); }
 
+Status Cluster::read_index_on(NodeId id, std::uint64_t context) {
+  Status status = raft(id).read_index(context);
+  handle_ready(id);
+  return status;
+}
+
 void Cluster::compact(NodeId id) {
   Machine& m = machines_.at(id);
   Bytes data = encode_state(m.applied);

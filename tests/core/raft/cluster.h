@@ -76,6 +76,9 @@ class Cluster {
   // Every message delivered so far (for counting round trips).
   std::vector<Message> delivered;
 
+  // raft(id).read_index(context), then handles the Ready.
+  Status read_index_on(NodeId id, std::uint64_t context);
+
   // The application takes a snapshot at its applied index and tells Raft to compact.
   void compact(NodeId id);
 
