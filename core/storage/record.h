@@ -1,0 +1,73 @@
+// WAL records: the unit a segment file is made of.
+//
+// Layout (little-endian): length u32 | type u8 | crc u32 | payload (`length` bytes).
+// The CRC is CRC32C over the type and payload, seeded with the record's byte offset in its file
+// (crc32c of offset u64, then type, then payload). Seeding with the offset means a record image
+// found anywhere but where it was written (inside another record's payload, or left over from
+// before a truncation) never validates, which is what lets recovery tell a torn tail from
+// corruption by looking for valid records after a bad one (see wal.h).
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <expected>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/codec/limits.h"
+#include "core/codec/writer.h"
+#include "core/env/types.h"
+
+namespace keel::storage {
+
+enum class RecordType : std::uint8_t {
+  kSegmentHeader = 1,  // first record of every segment: format version, identity, sequence
+  kSnapshot = 2,       // the log now starts after (index, term)
+  kHardState = 3,      // raft::HardState
+  kEntry = 4,          // raft::Entry
+};
+
+inline constexpr std::size_t kRecordHeaderBytes = 4 + 1 + 4;
+// Large enough for an entry of codec::kMaxEntryDataBytes and its varints.
+inline constexpr std::size_t kMaxRecordPayloadBytes = codec::kMaxEntryDataBytes + 64;
+
+std::uint32_t record_crc(std::uint64_t offset, RecordType type, ByteView payload);
+
+// Appends a record to `out`, to be stored at byte `offset` of its file. `write_payload(Writer&)`
+// writes the payload in place.
+template <class WritePayload>
+void append_record(Bytes& out, std::uint64_t offset, RecordType type,
+                   WritePayload&& write_payload) {
+  codec::Writer writer(out);
+  const std::size_t start = out.size();
+  writer.u32(0);
+  writer.u8(static_cast<std::uint8_t>(type));
+  writer.u32(0);
+  write_payload(writer);
+  const std::size_t length = out.size() - start - kRecordHeaderBytes;
+  writer.patch_u32(start, static_cast<std::uint32_t>(length));
+  writer.patch_u32(start + 5, record_crc(offset, type, ByteView(out).subspan(start + 9, length)));
+}
+
+struct Record {
+  RecordType type;
+  std::uint64_t offset;  // where the record starts in its file
+  ByteView payload;      // a view into the file's bytes
+};
+
+// The record at `offset` of `file`, or why there is no valid one there (incomplete, a length over
+// kMaxRecordPayloadBytes, an unknown type, or a CRC mismatch).
+std::expected<Record, std::string> parse_record(ByteView file, std::uint64_t offset);
+
+// A file read record by record up to the first that does not parse.
+struct ScannedFile {
+  std::vector<Record> records;
+  std::uint64_t valid_bytes = 0;  // where the valid records end
+  std::string stop_reason;        // why the record at valid_bytes is bad; empty at end of file
+  std::optional<std::uint64_t> next_valid;  // the first valid record after the bad one, if any
+};
+
+ScannedFile scan_records(ByteView file);
+
+}  // namespace keel::storage
