@@ -131,16 +131,18 @@ std::size_t Cluster::deliver_once() {
   std::deque<Message> batch;
   batch.swap(queue_);
   std::size_t count = 0;
-  for (const Message& msg : batch) {
-    auto it = machines_.find(msg.to);
-    if (it == machines_.end() || !it->second.raft || cut(msg)) continue;
-    delivered.push_back(msg);
-    it->second.raft->step(msg);
-    ++count;
-    handle_ready(msg.to);
-  }
+  for (const Message& msg : batch) count += deliver(msg);
   flush_readies();
   return count;
+}
+
+bool Cluster::deliver(const Message& msg) {
+  auto it = machines_.find(msg.to);
+  if (it == machines_.end() || !it->second.raft || cut(msg)) return false;
+  delivered.push_back(msg);
+  it->second.raft->step(msg);
+  handle_ready(msg.to);
+  return true;
 }
 
 std::size_t Cluster::settle(std::size_t max_messages) {

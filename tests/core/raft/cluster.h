@@ -57,6 +57,8 @@ class Cluster {
   std::size_t settle(std::size_t max_messages = 100000);
   // Handles the Readies only; messages stay queued.
   void flush_readies();
+  // Steps one message into its target (if alive and not cut off), then handles its Ready.
+  bool deliver(const Message& m);
   // Delivers the messages queued right now (not the ones they cause), then handles the Readies.
   std::size_t deliver_once();
   void tick(NodeId id, int times = 1);

@@ -1,0 +1,144 @@
+// The parts Raft is built from: the log, per-follower progress, quorums, configurations.
+#include <gtest/gtest.h>
+
+#include "core/raft/cluster.h"
+#include "core/raft/conf_change.h"
+#include "core/raft/log.h"
+#include "core/raft/progress.h"
+#include "core/raft/quorum.h"
+#include "core/raft/read_only.h"
+
+namespace keel::raft::testing {
+namespace {
+
+TEST(RaftLog, TermsAroundTheSnapshot) {
+  Log log(5, 2, {entry(6, 2), entry(7, 3)}, 6);
+  EXPECT_EQ(log.first_index(), 6u);
+  EXPECT_EQ(log.last_index(), 7u);
+  EXPECT_EQ(log.term(5), Term{2});
+  EXPECT_FALSE(log.term(4).has_value());
+  EXPECT_FALSE(log.term(8).has_value());
+  EXPECT_TRUE(log.is_up_to_date(7, 3));
+  EXPECT_FALSE(log.is_up_to_date(6, 3));
+  EXPECT_TRUE(log.is_up_to_date(1, 4));
+}
+
+TEST(RaftLog, FindConflictByTermSkipsWholeTerms) {
+  Log log(0, 0, {entry(1, 1), entry(2, 1), entry(3, 4), entry(4, 4), entry(5, 5)}, 0);
+  EXPECT_EQ(log.find_conflict_by_term(5, 3), (std::pair<Index, Term>{2, 1}));
+  EXPECT_EQ(log.find_conflict_by_term(5, 4), (std::pair<Index, Term>{4, 4}));
+  EXPECT_EQ(log.find_conflict_by_term(9, 9), (std::pair<Index, Term>{5, 5}));
+  EXPECT_EQ(log.find_conflict_by_term(5, 0), (std::pair<Index, Term>{0, 0}));
+}
+
+TEST(RaftLog, SliceHonoursCountAndBytesButReturnsAtLeastOne) {
+  Log log(0, 0, {entry(1, 1, "aaaa"), entry(2, 1, "bbbb"), entry(3, 1, "cccc")}, 0);
+  EXPECT_EQ(log.slice(1, 3, 2, 100).size(), 2u);
+  EXPECT_EQ(log.slice(1, 3, 10, 8).size(), 2u);
+  EXPECT_EQ(log.slice(1, 3, 10, 1).size(), 1u);
+}
+
+TEST(RaftLog, TruncationUnderAnOutstandingReadyIsNotMarkedStable) {
+  Log log(0, 0, {entry(1, 1)}, 1);
+  log.append({entry(2, 1), entry(3, 1)});
+  auto handed = log.take_unstable();
+  ASSERT_EQ(handed.size(), 2u);
+  log.append({entry(3, 2)});  // replaces entry 3 before the node confirmed the write
+  log.stable_to(3);
+  EXPECT_EQ(log.stable_index(), 2u);
+  EXPECT_TRUE(log.has_unstable());
+  auto again = log.take_unstable();
+  ASSERT_EQ(again.size(), 1u);
+  EXPECT_EQ(again[0].term, 2u);
+}
+
+TEST(RaftLog, CommittedEntriesAreHandedOutInBoundedBatches) {
+  Log log(0, 0, {entry(1, 1), entry(2, 1), entry(3, 1)}, 3);
+  EXPECT_EQ(log.take_committed(2).size(), 2u);
+  EXPECT_EQ(log.take_committed(2).size(), 1u);
+  EXPECT_FALSE(log.has_committed_to_apply());
+  log.applied_to(3);
+  log.compact(2);
+  EXPECT_EQ(log.first_index(), 3u);
+  EXPECT_EQ(log.snapshot_term(), 1u);
+}
+
+TEST(RaftProgress, InflightWindowIsBounded) {
+  Inflights window(3);
+  window.add(5);
+  window.add(7);
+  window.add(9);
+  EXPECT_TRUE(window.full());
+  window.free_up_to(7);
+  EXPECT_EQ(window.count(), 1u);
+  window.free_first_one();
+  EXPECT_EQ(window.count(), 0u);
+}
+
+TEST(RaftProgress, StaleRejectionsAreIgnored) {
+  Progress pr(11, 4);
+  EXPECT_FALSE(pr.maybe_decrease_to(5, 3));  // not the probe in flight (prev 10)
+  EXPECT_TRUE(pr.maybe_decrease_to(10, 3));
+  EXPECT_EQ(pr.next, 4u);
+  pr.maybe_update(6);
+  pr.become_replicate();
+  EXPECT_EQ(pr.next, 7u);
+  EXPECT_FALSE(pr.maybe_decrease_to(6, 0));  // at or below match: stale
+  EXPECT_TRUE(pr.maybe_decrease_to(9, 0));
+  EXPECT_EQ(pr.next, 7u);
+}
+
+TEST(RaftQuorum, MatchAndVotes) {
+  std::map<NodeId, Index> match{{1, 5}, {2, 9}, {3, 7}, {4, 1}, {5, 7}};
+  EXPECT_EQ(quorum_match({1, 2, 3, 4, 5}, [&](NodeId n) { return match[n]; }), 7u);
+  EXPECT_EQ(quorum_match({1, 2, 3, 4}, [&](NodeId n) { return match[n]; }), 5u);
+  EXPECT_EQ(tally_votes({1, 2, 3}, {{1, true}}), VoteResult::kPending);
+  EXPECT_EQ(tally_votes({1, 2, 3}, {{1, true}, {9, true}}), VoteResult::kPending);
+  EXPECT_EQ(tally_votes({1, 2, 3}, {{1, true}, {2, true}}), VoteResult::kWon);
+  EXPECT_EQ(tally_votes({1, 2, 3}, {{1, true}, {2, false}, {3, false}}), VoteResult::kLost);
+}
+
+TEST(RaftConfChange, ApplyValidates) {
+  ConfState conf{{1, 2, 3}, {}};
+  auto added = apply_conf_change(conf, {ConfChangeType::kAddLearner, 4});
+  ASSERT_TRUE(added);
+  EXPECT_EQ(added->learners, std::vector<NodeId>{4});
+  auto promoted = apply_conf_change(*added, {ConfChangeType::kPromoteLearner, 4});
+  ASSERT_TRUE(promoted);
+  EXPECT_EQ(promoted->voters, (std::vector<NodeId>{1, 2, 3, 4}));
+  EXPECT_TRUE(promoted->learners.empty());
+  EXPECT_EQ(apply_conf_change(conf, {ConfChangeType::kAddLearner, 0}).error().code,
+            Errc::kInvalidArgument);
+  EXPECT_EQ(apply_conf_change(ConfState{{1}, {}}, {ConfChangeType::kRemoveNode, 1}).error().code,
+            Errc::kInvalidArgument);
+}
+
+TEST(RaftConfChange, HistoryFollowsTheLog) {
+  ConfHistory history(0, ConfState{{1}, {}});
+  history.append(3, ConfState{{1}, {2}});
+  history.append(7, ConfState{{1, 2}, {}});
+  EXPECT_EQ(history.at(2).learners.size(), 0u);
+  EXPECT_EQ(history.at(5).learners, std::vector<NodeId>{2});
+  EXPECT_EQ(history.current().voters, (std::vector<NodeId>{1, 2}));
+  history.truncate_from(7);
+  EXPECT_EQ(history.current().learners, std::vector<NodeId>{2});
+  history.compact_to(4);
+  EXPECT_EQ(history.last_change_index(), 4u);
+  EXPECT_EQ(history.at(4).learners, std::vector<NodeId>{2});
+}
+
+TEST(RaftReadOnly, AnAckVouchesForEveryEarlierRead) {
+  ReadOnly reads(3);
+  const auto a = reads.add(5, {1, 100});
+  const auto b = reads.add(6, {2, 200});
+  reads.ack(b, 3);
+  EXPECT_EQ(reads.acks(a), std::vector<NodeId>{3});
+  auto released = reads.release_up_to(b);
+  ASSERT_EQ(released.size(), 2u);
+  EXPECT_EQ(released[0].request.context, 100u);
+  EXPECT_EQ(released[1].index, 6u);
+  EXPECT_EQ(reads.size(), 0u);
+}
+
+}  // namespace
+}  // namespace keel::raft::testing
