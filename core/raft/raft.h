@@ -141,6 +141,7 @@ class Raft {
   NodeId lead_transferee() const { return lead_transferee_; }
   const Progress* progress(NodeId node) const;  // leader only; nullptr otherwise
   std::uint64_t dropped_foreign_cluster_messages() const { return dropped_foreign_cluster_; }
+  // Messages not for this node, or claiming to come from it or from node 0.
   std::uint64_t dropped_misaddressed_messages() const { return dropped_misaddressed_; }
   std::uint64_t dropped_proposals() const { return dropped_proposals_; }
   std::uint64_t dropped_reads() const { return dropped_reads_; }

@@ -1,0 +1,145 @@
+// The receiving side of replication: AppendEntries, heartbeats and InstallSnapshot from the
+// leader (thesis §3.5, §5.3), and how appended entries change the log and the configuration (§4.1).
+#include <algorithm>
+#include <utility>
+
+#include "core/codec/raft_codec.h"
+#include "core/env/assert.h"
+#include "core/raft/raft.h"
+
+namespace keel::raft {
+
+// §3.5 AppendEntries receiver, with the fast backtracking hint (the optimization §3.5 sketches,
+// done as etcd raft does it: the follower names its conflicting term and where it starts).
+void Raft::handle_append(const Message& m) {
+  Message r;
+  r.type = MessageType::kAppendResponse;
+  r.to = m.from;
+  if (m.index < log_.commit()) {
+    // Everything up to the commit index matches the leader already (Log Matching, §3.5).
+    r.index = log_.commit();
+    send(std::move(r));
+    return;
+  }
+  if (!log_.match_term(m.index, m.log_term)) {
+    const auto [hint_index, hint_term] =
+        log_.find_conflict_by_term(std::min(m.index, log_.last_index()), m.log_term);
+    r.index = m.index;
+    r.reject = true;
+    r.reject_hint = hint_index;
+    r.hint_term = hint_term;
+    send(std::move(r));
+    return;
+  }
+  const Index last_new = m.index + m.entries.size();
+  const Index conflict = log_.find_conflict(m.entries);
+  if (conflict != 0) {
+    KEEL_ASSERT(conflict > log_.commit(), "leader ", m.from, " conflicts with committed entry ",
+                conflict);
+    const auto skip = static_cast<long>(conflict - m.entries.front().index);
+    append(std::vector<Entry>(m.entries.begin() + skip, m.entries.end()));
+  }
+  log_.commit_to(std::min(m.commit, last_new));
+  r.index = last_new;
+  send(std::move(r));
+}
+
+void Raft::handle_heartbeat(const Message& m) {
+  log_.commit_to(m.commit);  // the leader sends at most this follower's match index
+  Message r;
+  r.type = MessageType::kHeartbeatResponse;
+  r.to = m.from;
+  r.context = m.context;
+  send(std::move(r));
+}
+
+// §5.3 InstallSnapshot receiver: chunks are accepted in order and assembled here; the response
+// tells the leader how many bytes this server holds, so it can resend or rewind.
+void Raft::handle_snapshot(const Message& m) {
+  const SnapshotMeta& meta = m.snapshot;
+  Message r;
+  r.type = MessageType::kSnapshotResponse;
+  r.to = m.from;
+  r.index = meta.index;
+  if (meta.index <= log_.commit()) {
+    // Nothing new in it: this server already matches the leader up to its commit index.
+    incoming_meta_.reset();
+    incoming_data_.clear();
+    r.done = true;
+    r.index = log_.commit();
+    send(std::move(r));
+    return;
+  }
+  bool same = incoming_meta_ && *incoming_meta_ == meta;
+  if (same && m.offset + m.chunk.size() <= incoming_data_.size()) {
+    r.offset = incoming_data_.size();  // a duplicate
+    send(std::move(r));
+    return;
+  }
+  if (m.offset == 0) {
+    incoming_meta_ = meta;
+    incoming_data_.clear();
+    same = true;
+  }
+  if (!same || m.offset != incoming_data_.size()) {
+    r.offset = same ? incoming_data_.size() : 0;  // a gap, or another snapshot: resend from here
+    send(std::move(r));
+    return;
+  }
+  incoming_data_.insert(incoming_data_.end(), m.chunk.begin(), m.chunk.end());
+  if (!m.done) {
+    r.offset = incoming_data_.size();
+    send(std::move(r));
+    return;
+  }
+  Bytes data = std::move(incoming_data_);
+  incoming_data_.clear();
+  incoming_meta_.reset();
+  restore(meta, std::move(data));
+  r.done = true;
+  r.index = meta.index;
+  send(std::move(r));
+}
+
+bool Raft::restore(const SnapshotMeta& meta, Bytes data) {
+  if (meta.index <= log_.commit()) return false;
+  if (log_.match_term(meta.index, meta.term)) {
+    // §5.3: the log already holds the snapshot's last entry: keep the entries after it.
+    log_.commit_to(meta.index);
+    return false;
+  }
+  log_.restore(meta.index, meta.term);
+  confs_.reset(meta.index, meta.conf);
+  snapshot_ = Snapshot{meta, std::move(data)};
+  snapshot_to_hand_out_ = true;
+  on_conf_changed();
+  return true;
+}
+
+void Raft::append(std::vector<Entry> entries) {
+  if (entries.empty()) return;
+  const Index first = entries.front().index;
+  KEEL_ASSERT(role_ != Role::kLeader || first == log_.last_index() + 1,
+              "the leader would truncate its own log at ", first, " (last ", log_.last_index(),
+              ")");
+  bool conf_changed = false;
+  if (first <= log_.last_index() && confs_.last_change_index() >= first) {
+    confs_.truncate_from(first);  // §4.1: a configuration removed from the log no longer applies
+    conf_changed = true;
+  }
+  for (const Entry& entry : entries) {
+    if (entry.type != EntryType::kConfChange) continue;
+    // §4.1: a server uses the latest configuration in its log, committed or not.
+    auto change = codec::decode<ConfChange>(entry.data);
+    KEEL_ASSERT(change, "entry ", entry.index, ": ", change ? "" : change.error().message);
+    auto next = apply_conf_change(confs_.current(), *change);
+    KEEL_ASSERT(next, "conf change at ", entry.index,
+                " does not apply: ", next ? "" : next.error().message);
+    confs_.append(entry.index, std::move(*next));
+    conf_changed = true;
+  }
+  log_.append(std::move(entries));
+  if (conf_changed) on_conf_changed();
+}
+
+}  // namespace keel::raft
