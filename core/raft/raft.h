@@ -87,12 +87,17 @@ struct SoftState {
 struct Ready {
   std::optional<SoftState> soft_state;  // changed since the last Ready
   std::optional<HardState> hard_state;  // changed since the last Ready: persist
-  std::optional<Snapshot> snapshot;     // received from the leader: persist, then apply
+  // Received from the leader: it replaces the whole log up to its index (the node drops its WAL
+  // entries up to there), is persisted, then restores the state machine.
+  std::optional<Snapshot> snapshot;
   std::vector<Entry> entries;     // append to stable storage, replacing any suffix from entries[0]
   std::vector<Message> messages;  // send after persisting everything above
-  std::vector<Entry> committed;   // apply in order (after the snapshot, if any)
+  // Apply in order (after the snapshot, if any). kConfChange entries are among them: Raft already
+  // switched configuration when it appended them (§4.1); the node may decode them with
+  // codec::decode<raft::ConfChange> to report membership, and applies nothing for them.
+  std::vector<Entry> committed;
   std::vector<ReadState> read_states;  // serve once applied index >= index
-  bool must_sync = false;              // the writes above must be synced before sending
+  bool must_sync = false;  // a new term, vote, entry or snapshot must be synced before sending
 };
 
 class Raft {
@@ -109,9 +114,10 @@ class Raft {
   Result<Index> propose(Bytes data);
   // Leader only; one at a time (§4.1), after the leader committed an entry of its term.
   Status propose_conf_change(const ConfChange& change);
-  // ReadIndex (§6.4): a ReadState with this context appears in a later Ready (if leadership is
-  // confirmed; otherwise never, and the caller times out). Fails with kNotLeader when no leader is
-  // known and kLimitExceeded past max_pending_reads.
+  // ReadIndex (§6.4): a ReadState with this context appears in a later Ready once leadership is
+  // confirmed (a new leader first waits for its no-op to commit); if it cannot be confirmed, never,
+  // and the caller times out. A follower forwards the request to the leader. Fails with kNotLeader
+  // when no leader is known and kLimitExceeded past max_pending_reads.
   Status read_index(std::uint64_t context);
   // §3.10. Fails with kNotLeader off the leader, kNotFound if `to` is not a voter.
   Status transfer_leadership(NodeId to);
