@@ -238,7 +238,7 @@ Status Wal::append(const raft::HardState* state, std::span<const raft::Entry> en
   if (Status ok = check_failed(); !ok) return ok;
   for (const raft::Entry& entry : entries) {
     const Status added = log_.add_entry(entry);
-    KEEL_ASSERT(added, "wal append: ", added ? "" : added.error().message);
+    KEEL_ASSERT(added, "wal append: ", added.error().message);
     append_record(pending_, next_offset(), RecordType::kEntry,
                   [&](codec::Writer& out) { codec::encode(out, entry); });
   }
@@ -254,7 +254,7 @@ Status Wal::append(const raft::HardState* state, std::span<const raft::Entry> en
 Status Wal::save_snapshot(SnapshotMark mark) {
   if (Status ok = check_failed(); !ok) return ok;
   const Status added = log_.add_snapshot(mark);
-  KEEL_ASSERT(added, "wal save_snapshot: ", added ? "" : added.error().message);
+  KEEL_ASSERT(added, "wal save_snapshot: ", added.error().message);
   append_record(pending_, next_offset(), RecordType::kSnapshot,
                 [&](codec::Writer& out) { write_mark(out, mark); });
   ++stats_.records;
