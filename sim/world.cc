@@ -119,6 +119,20 @@ void World::block(NodeId from, NodeId to) {
   network_.block(from, to);
 }
 
+void World::cut(const std::vector<std::pair<NodeId, NodeId>>& links, std::string_view description) {
+  record("partition", {{"kind", description}, {"blocked_links", links.size()}});
+  network_.heal();
+  for (const auto& [from, to] : links) network_.block(from, to);
+}
+
+void World::set_link_defaults(const LinkConfig& config) {
+  record("network", {{"drop_ppm", static_cast<std::int64_t>(config.drop * 1e6)},
+                     {"duplicate_ppm", static_cast<std::int64_t>(config.duplicate * 1e6)},
+                     {"latency_low_ns", config.latency_low.count()},
+                     {"latency_high_ns", config.latency_high.count()}});
+  network_.set_default(config);
+}
+
 void World::heal() {
   record("heal", {});
   network_.heal();

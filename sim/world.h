@@ -51,7 +51,13 @@ class World {
   // Partitions, recorded in the trace: machines in different groups (or in none) cannot talk.
   void partition(const std::vector<std::vector<NodeId>>& groups);
   void block(NodeId from, NodeId to);  // one direction only
+  // Replaces the current partition with exactly these blocked directions.
+  void cut(const std::vector<std::pair<NodeId, NodeId>>& links, std::string_view description);
   void heal();
+  // Changes the network's link defaults (latency, drop, duplicate), recorded in the trace.
+  void set_link_defaults(const LinkConfig& config);
+  // Records a fault or other simulator action in the trace, as machine "sim".
+  void record(std::string_view event, std::initializer_list<TraceField> fields);
 
   SimNetwork& network() { return network_; }
   TraceLog& trace() { return trace_; }
@@ -90,8 +96,6 @@ class World {
   void send(Host& from, NodeId to, Bytes frame);
   void schedule_timer(Host& host, TimerId id, Time deadline);
   void requeue_timers(Host& host);
-  // Records a fault or other simulator action in the trace, as machine "sim".
-  void record(std::string_view event, std::initializer_list<TraceField> fields);
 
   std::uint64_t seed_;
   Random root_;

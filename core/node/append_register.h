@@ -1,0 +1,28 @@
+// AppendRegister: the simplest replicated state machine, a list of the values committed so far,
+// in commit order. It stands in for the key-value store while consensus is tested end to end.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "core/env/error.h"
+#include "core/env/types.h"
+
+namespace keel::node {
+
+class AppendRegister {
+ public:
+  static constexpr std::size_t kMaxValues = 1u << 24;
+
+  void apply(ByteView value) { values_.emplace_back(value.begin(), value.end()); }
+  const std::vector<Bytes>& values() const { return values_; }
+
+  // The whole state, encoded; restore() of it gives an equal register.
+  Bytes snapshot() const;
+  Status restore(ByteView snapshot);
+
+ private:
+  std::vector<Bytes> values_;
+};
+
+}  // namespace keel::node

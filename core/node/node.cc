@@ -1,0 +1,245 @@
+#include "core/node/node.h"
+
+#include "core/codec/frame.h"
+#include "core/env/assert.h"
+#include "core/env/str.h"
+
+namespace keel::node {
+namespace {
+
+constexpr std::string_view kWalDir = "wal";
+constexpr std::string_view kSnapshotDir = "snap";
+
+raft::Config raft_config(Env& env, const NodeConfig& config) {
+  raft::Config rc;
+  rc.id = env.self;
+  rc.cluster = config.cluster;
+  rc.heartbeat_ticks = 1;
+  rc.election_ticks = config.election_ticks;
+  rc.pre_vote = config.pre_vote;
+  rc.check_quorum = config.check_quorum;
+  return rc;
+}
+
+}  // namespace
+
+Result<std::unique_ptr<Node>> Node::start(Env& env, NodeConfig config) {
+  for (std::string_view dir : {kWalDir, kSnapshotDir}) {
+    if (Status made = env.fs.create_dir(dir); !made) return std::unexpected(made.error());
+  }
+  if (Status synced = env.fs.sync_dir(""); !synced) return std::unexpected(synced.error());
+  auto snapshots = storage::SnapshotStore::open(env.fs, std::string(kSnapshotDir));
+  if (!snapshots) return std::unexpected(snapshots.error());
+  auto wal = storage::Wal::open(env.fs, std::string(kWalDir),
+                                storage::WalIdentity{config.cluster, env.self}, config.wal);
+  if (!wal) return std::unexpected(wal.error());
+  std::unique_ptr<Node> node(
+      new Node(env, std::move(config), std::move(*wal), std::move(*snapshots)));
+  if (Status recovered = node->recover(); !recovered) return std::unexpected(recovered.error());
+  return node;
+}
+
+Node::Node(Env& env, NodeConfig config, storage::Wal wal, storage::SnapshotStore snapshots)
+    : env_(env),
+      config_(std::move(config)),
+      wal_(std::move(wal)),
+      snapshots_(std::move(snapshots)) {}
+
+Node::~Node() { env_.clock.cancel(tick_timer_); }
+
+// Rebuilds Raft from the disk: the snapshot the WAL's marker names (etcd saves the snap file before
+// the marker, so the file exists), then the entries after it and the latest hard state.
+Status Node::recover() {
+  storage::WalContents contents = wal_.take_recovered();
+  raft::Bootstrap bootstrap;
+  bootstrap.hard_state = contents.hard_state;
+  bootstrap.initial_conf.voters = config_.members;
+  raft::SnapshotMeta meta;
+  if (contents.snapshot.index > 0) {
+    auto snapshot = snapshots_.load(contents.snapshot.term, contents.snapshot.index);
+    if (!snapshot) return std::unexpected(snapshot.error());
+    if (Status restored = register_.restore(snapshot->data); !restored) {
+      return fail(Errc::kCorrupt, str("snapshot ", contents.snapshot.term, "-",
+                                      contents.snapshot.index, ": ", restored.error().message));
+    }
+    meta = snapshot->meta;
+    snapshot_index_ = meta.index;
+    bootstrap.snapshot = std::move(*snapshot);
+  }
+  // Snapshots saved after the last durable marker were never part of the log: drop them.
+  if (Status removed = snapshots_.remove_after(contents.snapshot.index); !removed) return removed;
+  if (config_.observer) {
+    config_.observer->on_recovered(env_.self, contents.hard_state, meta, contents.entries);
+  }
+  bootstrap.entries = std::move(contents.entries);
+  env_.emit("node", "recovered",
+            {{"term", bootstrap.hard_state.term},
+             {"commit", bootstrap.hard_state.commit},
+             {"snapshot", meta.index},
+             {"last", meta.index + bootstrap.entries.size()}});
+  raft_ = std::make_unique<raft::Raft>(raft_config(env_, config_), std::move(bootstrap),
+                                       env_.random.derive("raft"));
+  env_.transport.set_receive_handler(
+      [this](NodeId from, ByteView frame) { on_frame(from, frame); });
+  arm_tick();
+  process_ready();
+  return {};
+}
+
+void Node::arm_tick() {
+  tick_timer_ = env_.clock.after(config_.tick, [this] {
+    if (stopped_) return;
+    raft_->tick();
+    process_ready();
+    arm_tick();
+  });
+}
+
+void Node::on_frame(NodeId from, ByteView frame) {
+  if (stopped_) return;
+  ++stats_.frames_received;
+  auto decoded = codec::decode_frame(frame);
+  if (!decoded) {
+    ++stats_.frames_rejected;
+    env_.emit("node", "frame-rejected", {{"from", from}, {"reason", decoded.error().message}});
+    return;
+  }
+  if (decoded->cluster != config_.cluster) {
+    ++stats_.frames_foreign;
+    env_.emit("node", "frame-foreign", {{"from", from}, {"cluster", decoded->cluster}});
+    return;
+  }
+  raft_->step(decoded->message);
+  process_ready();
+}
+
+void Node::propose(Bytes value, ProposeDone done) {
+  if (stopped_) return done(std::unexpected(*stopped_));
+  if (raft_->role() != raft::Role::kLeader) {
+    return done(
+        fail(Errc::kNotLeader,
+             str("not the leader; the leader is ",
+                 raft_->leader() == kNoNode ? std::string("unknown") : str("n", raft_->leader()))));
+  }
+  auto index = raft_->propose(std::move(value));
+  if (!index) return done(std::unexpected(index.error()));
+  pending_.emplace(*index, Pending{raft_->term(), std::move(done)});
+  process_ready();
+}
+
+Status Node::change_membership(const raft::ConfChange& change) {
+  Status status = raft_->propose_conf_change(change);
+  process_ready();
+  return status;
+}
+
+Status Node::transfer_leadership(NodeId to) {
+  Status status = raft_->transfer_leadership(to);
+  process_ready();
+  return status;
+}
+
+void Node::process_ready() {
+  while (!stopped_ && raft_->has_ready()) {
+    raft::Ready ready = raft_->ready();
+    ++stats_.readies;
+    if (Status persisted = persist(ready); !persisted) return stop(persisted.error());
+    if (ready.soft_state) {
+      env_.emit("raft", "role",
+                {{"role", raft::to_string(ready.soft_state->role)},
+                 {"term", raft_->term()},
+                 {"leader", ready.soft_state->leader}});
+      if (ready.soft_state->role == raft::Role::kLeader && config_.observer) {
+        config_.observer->on_became_leader(env_.self, raft_->term());
+      }
+    }
+    // Only now, with everything they depend on durable, may messages leave (thesis §3.8).
+    for (const raft::Message& message : ready.messages) {
+      env_.transport.send(message.to, codec::encode_frame(config_.cluster, message));
+    }
+    apply(ready);
+    raft_->advance(ready);
+    if (Status snapshotted = maybe_snapshot(); !snapshotted) return stop(snapshotted.error());
+  }
+}
+
+Status Node::persist(const raft::Ready& ready) {
+  if (ready.snapshot) {
+    // etcd's order: the snap file is durable before the WAL marker that points at it.
+    if (Status saved = snapshots_.save(*ready.snapshot); !saved) return saved;
+    const storage::SnapshotMark mark{ready.snapshot->meta.index, ready.snapshot->meta.term};
+    if (Status marked = wal_.save_snapshot(mark); !marked) return marked;
+  }
+  const raft::HardState* hard_state = ready.hard_state ? &*ready.hard_state : nullptr;
+  if (hard_state || !ready.entries.empty()) {
+    if (Status appended = wal_.append(hard_state, ready.entries); !appended) return appended;
+  }
+  if (ready.must_sync || ready.snapshot) {
+    if (Status synced = wal_.sync(); !synced) return synced;
+  }
+  if (config_.observer) {
+    if (ready.snapshot) config_.observer->on_snapshot_installed(env_.self, ready.snapshot->meta);
+    if (!ready.entries.empty()) {
+      const raft::Term leader_term = raft_->role() == raft::Role::kLeader ? raft_->term() : 0;
+      config_.observer->on_persisted(env_.self, leader_term, ready.entries);
+    }
+  }
+  return {};
+}
+
+void Node::apply(const raft::Ready& ready) {
+  if (ready.snapshot) {
+    Status restored = register_.restore(ready.snapshot->data);
+    KEEL_ASSERT(restored.has_value(),
+                "the leader sent a snapshot that does not decode: ", restored.error().message);
+    snapshot_index_ = ready.snapshot->meta.index;
+    // Proposals at or below the snapshot were decided by entries this machine never saw.
+    while (!pending_.empty() && pending_.begin()->first <= snapshot_index_) {
+      auto done = std::move(pending_.begin()->second.done);
+      pending_.erase(pending_.begin());
+      done(fail(Errc::kUnavailable, "outcome unknown: replaced by a snapshot from the leader"));
+    }
+  }
+  for (const raft::Entry& entry : ready.committed) {
+    if (entry.type == raft::EntryType::kNormal && !entry.data.empty()) register_.apply(entry.data);
+    if (config_.observer) config_.observer->on_applied(env_.self, entry);
+    auto it = pending_.find(entry.index);
+    if (it == pending_.end()) continue;
+    auto pending = std::move(it->second);
+    pending_.erase(it);
+    if (pending.term == entry.term) {
+      pending.done(entry.index);
+    } else {
+      pending.done(fail(Errc::kUnavailable,
+                        str("the proposal at index ", entry.index, " was replaced by term ",
+                            entry.term, "'s entry after a leader change")));
+    }
+  }
+}
+
+Status Node::maybe_snapshot() {
+  const raft::Index applied = raft_->applied();
+  if (applied < snapshot_index_ + config_.snapshot_every) return {};
+  auto meta = raft_->compact(applied, register_.snapshot());
+  if (!meta) return std::unexpected(meta.error());
+  const raft::Snapshot& snapshot = *raft_->snapshot();
+  if (Status saved = snapshots_.save(snapshot); !saved) return saved;
+  if (Status marked = wal_.save_snapshot({meta->index, meta->term}); !marked) return marked;
+  if (Status synced = wal_.sync(); !synced) return synced;
+  if (Status released = wal_.release_before(meta->index); !released) return released;
+  if (Status released = snapshots_.release_before(meta->index); !released) return released;
+  snapshot_index_ = meta->index;
+  ++stats_.snapshots_taken;
+  env_.emit("node", "snapshot", {{"index", meta->index}, {"term", meta->term}});
+  return {};
+}
+
+void Node::stop(Error error) {
+  env_.emit("node", "stopped", {{"reason", error.message}});
+  env_.clock.cancel(tick_timer_);
+  stopped_ = std::move(error);
+  for (auto& [index, pending] : pending_) pending.done(std::unexpected(*stopped_));
+  pending_.clear();
+}
+
+}  // namespace keel::node

@@ -1,0 +1,101 @@
+// Node: one machine of a Keel cluster. It wires Raft, the write-ahead log, snapshots and the state
+// machine to one Env, and drives them on that machine's event loop (DESIGN.md principles 1 and 4):
+// every input (a frame, a tick, a proposal) is stepped into Raft, then the resulting Ready is
+// persisted with one sync, then its messages are sent, then its committed entries are applied,
+// then Raft is told to advance.
+//
+// This first version replicates an AppendRegister; the key-value store takes its place later.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <vector>
+
+#include "core/env/env.h"
+#include "core/node/append_register.h"
+#include "core/node/observer.h"
+#include "core/raft/raft.h"
+#include "core/storage/snapshot_store.h"
+#include "core/storage/wal.h"
+
+namespace keel::node {
+
+struct NodeConfig {
+  std::uint64_t cluster = 1;
+  std::vector<NodeId> members;  // the founding voters; every machine of the cluster gets the same
+  Duration tick = std::chrono::milliseconds(50);  // one Raft tick: the heartbeat interval
+  int election_ticks = 10;  // election timeout: [election_ticks, 2 * election_ticks) ticks
+  bool pre_vote = true;
+  bool check_quorum = true;
+  std::size_t snapshot_every = 1000;  // applied entries between two snapshots
+  storage::WalOptions wal;
+  NodeObserver* observer = nullptr;  // not owned; may be null
+};
+
+struct NodeStats {
+  std::uint64_t frames_received = 0;
+  std::uint64_t frames_rejected = 0;  // did not decode: bad magic, CRC, length, limit
+  std::uint64_t frames_foreign = 0;   // carried another cluster's id
+  std::uint64_t snapshots_taken = 0;
+  std::uint64_t readies = 0;
+};
+
+class Node {
+ public:
+  // Recovers from the machine's disk (a fresh disk starts a new member) and starts ticking. Fails
+  // if the disk holds a corrupt log (the message names the file and offset) or belongs to another
+  // cluster or member.
+  static Result<std::unique_ptr<Node>> start(Env& env, NodeConfig config);
+  ~Node();
+  Node(const Node&) = delete;
+  Node& operator=(const Node&) = delete;
+
+  // Proposes a value. `done` runs on this machine's loop with the value's log index once it is
+  // applied, or with an error: kNotLeader (the message names the leader if known), kLimitExceeded,
+  // kUnavailable when the entry was overwritten by another leader's. If this machine crashes or
+  // loses touch first, `done` never runs: the caller's timeout decides, and the outcome is unknown.
+  using ProposeDone = std::function<void(Result<raft::Index>)>;
+  void propose(Bytes value, ProposeDone done);
+  Status change_membership(const raft::ConfChange& change);
+  Status transfer_leadership(NodeId to);
+
+  const raft::Raft& raft() const { return *raft_; }
+  const AppendRegister& state() const { return register_; }
+  const NodeStats& stats() const { return stats_; }
+  // Set when the node stopped itself after a storage failure; it ignores all input from then on.
+  const std::optional<Error>& stopped() const { return stopped_; }
+
+ private:
+  Node(Env& env, NodeConfig config, storage::Wal wal, storage::SnapshotStore snapshots);
+  Status recover();
+  void arm_tick();
+  void on_frame(NodeId from, ByteView frame);
+  // Runs Raft's Ready loop until nothing is left to do.
+  void process_ready();
+  Status persist(const raft::Ready& ready);
+  void apply(const raft::Ready& ready);
+  Status maybe_snapshot();
+  void stop(Error error);
+
+  struct Pending {
+    raft::Term term;
+    ProposeDone done;
+  };
+
+  Env& env_;
+  NodeConfig config_;
+  storage::Wal wal_;
+  storage::SnapshotStore snapshots_;
+  std::unique_ptr<raft::Raft> raft_;
+  AppendRegister register_;
+  std::map<raft::Index, Pending> pending_;
+  raft::Index snapshot_index_ = 0;
+  TimerId tick_timer_ = 0;
+  NodeStats stats_;
+  std::optional<Error> stopped_;
+};
+
+}  // namespace keel::node

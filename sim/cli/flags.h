@@ -1,0 +1,33 @@
+// A small command-line flag reader for keelsim's commands: `--name value` and `--name` switches.
+// Every flag must be known to the command; anything else is a usage error naming it.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/env/error.h"
+
+namespace keel::sim::cli {
+
+class Flags {
+ public:
+  // `with_value` and `switches` list the flags the command knows (without the leading dashes).
+  static Result<Flags> parse(const std::vector<std::string_view>& args,
+                             const std::set<std::string, std::less<>>& with_value,
+                             const std::set<std::string, std::less<>>& switches);
+
+  std::optional<std::string_view> value(std::string_view name) const;
+  bool has(std::string_view name) const;
+  const std::vector<std::string_view>& positional() const { return positional_; }
+
+ private:
+  std::map<std::string, std::string_view, std::less<>> values_;
+  std::set<std::string, std::less<>> switches_;
+  std::vector<std::string_view> positional_;
+};
+
+}  // namespace keel::sim::cli

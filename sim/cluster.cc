@@ -1,0 +1,215 @@
+#include "sim/cluster.h"
+
+#include <algorithm>
+
+#include "core/env/str.h"
+
+namespace keel::sim {
+namespace {
+
+// The program of a member machine: a Node, or nothing if the node could not start from its disk.
+class NodeProgram final : public Program {
+ public:
+  explicit NodeProgram(std::unique_ptr<node::Node> node) : node_(std::move(node)) {}
+  node::Node* node() const { return node_.get(); }
+
+ private:
+  std::unique_ptr<node::Node> node_;
+};
+
+std::string text(const Bytes& bytes) { return std::string(bytes.begin(), bytes.end()); }
+
+}  // namespace
+
+Cluster::Cluster(std::uint64_t seed, ClusterOptions options)
+    : options_(std::move(options)), world_(seed) {
+  for (int i = 1; i <= options_.members; ++i) members_.push_back(static_cast<NodeId>(i));
+  options_.node.members = members_;
+  options_.node.observer = &checker_;
+  world_.network().set_default(options_.network);
+  for (NodeId id : members_) {
+    world_.add_host(str("n", id), [this](Env& env) -> std::unique_ptr<Program> {
+      auto started = node::Node::start(env, options_.node);
+      if (!started) {
+        violation("node start",
+                  str(env.name, " could not start from its disk: ", started.error().message));
+        env.emit("node", "failed-to-start", {{"reason", started.error().message}});
+        return std::make_unique<NodeProgram>(nullptr);
+      }
+      return std::make_unique<NodeProgram>(std::move(*started));
+    });
+    world_.host(id).fs().set_sync_latency(options_.fsync_low, options_.fsync_high);
+  }
+}
+
+Cluster::~Cluster() = default;
+
+node::Node* Cluster::node(NodeId id) {
+  Host& host = world_.host(id);
+  if (!host.up() || host.program() == nullptr) return nullptr;
+  return static_cast<NodeProgram*>(host.program())->node();
+}
+
+NodeId Cluster::leader() {
+  NodeId best = kNoNode;
+  raft::Term best_term = 0;
+  for (NodeId id : members_) {
+    node::Node* n = node(id);
+    if (n == nullptr || world_.host(id).state() != HostState::kUp) continue;
+    if (n->raft().role() == raft::Role::kLeader && n->raft().term() >= best_term) {
+      best = id;
+      best_term = n->raft().term();
+    }
+  }
+  return best;
+}
+
+void Cluster::violation(std::string check, std::string detail) {
+  violations_.push_back(Violation{std::move(check), std::move(detail)});
+}
+
+std::string Cluster::first_violation() const {
+  const Violation* v = !checker_.violations().empty() ? &checker_.violations().front()
+                       : !violations_.empty()         ? &violations_.front()
+                                                      : nullptr;
+  return v ? v->check + ": " + v->detail : "";
+}
+
+void Cluster::start_clients(const ClientOptions& options) {
+  client_options_ = options;
+  clients_running_ = true;
+  for (int i = 0; i < options.clients; ++i) {
+    auto client = std::make_unique<Client>();
+    client->id = i + 1;
+    client->target = members_[static_cast<std::size_t>(i) % members_.size()];
+    Client* raw = client.get();
+    clients_.push_back(std::move(client));
+    // Clients start at different instants so they do not move in lockstep.
+    world_.after(Duration(options.period.count() * i / std::max(1, options.clients)),
+                 [this, raw] { client_step(*raw); });
+  }
+}
+
+// One proposal. The request and its answer travel instantly (the client sits beside the machine);
+// what matters here is what the cluster does with it, not the client's network.
+void Cluster::client_step(Client& client) {
+  if (!clients_running_) return;
+  const std::string value = str("c", client.id, "-", client.next_value++);
+  ++client_stats_.proposed;
+  auto settled = std::make_shared<bool>(false);
+  const NodeId target = client.target;
+  Host& host = world_.host(target);
+  if (host.up()) {
+    host.post(Duration(0), [this, &client, value, settled, target] {
+      node::Node* n = node(target);
+      if (n == nullptr) return;
+      n->propose(Bytes(value.begin(), value.end()),
+                 [this, &client, value, settled](Result<raft::Index> result) {
+                   if (*settled) return;  // the client already gave up on it
+                   *settled = true;
+                   if (result) {
+                     ++client_stats_.acknowledged;
+                     acknowledged_.insert(value);
+                   } else {
+                     ++client_stats_.refused;
+                     const std::string& why = result.error().message;
+                     const auto hint = why.find("leader is n");
+                     if (hint != std::string::npos) {
+                       client.target = std::stoull(why.substr(hint + 11));
+                     } else {
+                       client.target = 1 + (client.target % members_.size());
+                     }
+                   }
+                 });
+    });
+  }
+  world_.after(client_options_.timeout, [this, &client, settled] {
+    if (*settled) return;
+    *settled = true;
+    ++client_stats_.unknown;
+    client.target = 1 + (client.target % members_.size());
+  });
+  world_.after(client_options_.period, [this, &client] { client_step(client); });
+}
+
+bool Cluster::converge(Duration bound, Duration* took) {
+  const Time start = world_.now();
+  const Time deadline = start + bound;
+  constexpr Duration kPoll = std::chrono::milliseconds(10);
+  // Shared with the proposal's callback, which may outlive this call.
+  struct Probe {
+    bool in_flight = false;
+    raft::Index applied_at = 0;
+  };
+  auto probe = std::make_shared<Probe>();
+  while (world_.now() < deadline) {
+    world_.run_for(kPoll);
+    const NodeId lead = leader();
+    if (lead == kNoNode) continue;
+    if (probe->applied_at == 0) {
+      if (probe->in_flight) continue;
+      probe->in_flight = true;
+      world_.host(lead).post(Duration(0), [this, probe, lead] {
+        node::Node* n = node(lead);
+        if (n == nullptr) {
+          probe->in_flight = false;
+          return;
+        }
+        n->propose(Bytes{'p'}, [probe](Result<raft::Index> result) {
+          probe->in_flight = false;
+          if (result) probe->applied_at = *result;
+        });
+      });
+      continue;
+    }
+    bool all = true;
+    for (NodeId id : members_) {
+      node::Node* n = node(id);
+      if (!world_.host(id).up()) continue;
+      if (n == nullptr || n->raft().applied() < probe->applied_at) all = false;
+    }
+    if (all) {
+      if (took) *took = world_.now() - start;
+      return true;
+    }
+  }
+  return false;
+}
+
+bool Cluster::check_final_state() {
+  // The longest register is the reference: every other must be a prefix of it (they may lag by
+  // entries applied after the probe), and it must hold every acknowledged value.
+  NodeId longest = kNoNode;
+  for (NodeId id : members_) {
+    node::Node* n = node(id);
+    if (n == nullptr) continue;
+    if (longest == kNoNode || n->state().values().size() > node(longest)->state().values().size()) {
+      longest = id;
+    }
+  }
+  if (longest == kNoNode) {
+    violation("liveness", "no member is running at the end");
+    return false;
+  }
+  const auto& reference = node(longest)->state().values();
+  std::set<std::string> present;
+  for (const Bytes& v : reference) present.insert(text(v));
+  for (const std::string& value : acknowledged_) {
+    if (!present.contains(value)) {
+      violation("durability", str("acknowledged value ", value, " is not in n", longest,
+                                  "'s register of ", reference.size(), " values"));
+      break;
+    }
+  }
+  for (NodeId id : members_) {
+    node::Node* n = node(id);
+    if (n == nullptr || id == longest) continue;
+    const auto& values = n->state().values();
+    if (!std::equal(values.begin(), values.end(), reference.begin())) {
+      violation("agreement", str("n", id, "'s register is not a prefix of n", longest, "'s"));
+    }
+  }
+  return ok();
+}
+
+}  // namespace keel::sim

@@ -1,0 +1,94 @@
+// Cluster: a simulated Keel cluster of Raft members running core/node::Node, with the Raft safety
+// checker attached to every node and register clients that propose values and remember every
+// acknowledgement. Tests, property tests, benchmarks and keelsim build on it.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "core/node/node.h"
+#include "sim/checkers/raft_checker.h"
+#include "sim/world.h"
+
+namespace keel::sim {
+
+struct ClusterOptions {
+  int members = 3;
+  node::NodeConfig node;  // cluster, members and observer are filled in by the Cluster
+  LinkConfig network;
+  Duration fsync_low = std::chrono::milliseconds(1);
+  Duration fsync_high = std::chrono::milliseconds(5);
+};
+
+struct ClientOptions {
+  int clients = 3;
+  Duration period = std::chrono::milliseconds(20);     // each client proposes this often
+  Duration timeout = std::chrono::milliseconds(1000);  // then the outcome is unknown
+};
+
+struct ClientStats {
+  std::uint64_t proposed = 0;
+  std::uint64_t acknowledged = 0;
+  std::uint64_t refused = 0;  // a definite error: not leader, limit, replaced
+  std::uint64_t unknown = 0;  // timed out: may or may not have taken effect
+};
+
+class Cluster {
+ public:
+  Cluster(std::uint64_t seed, ClusterOptions options);
+  ~Cluster();
+
+  World& world() { return world_; }
+  RaftChecker& checker() { return checker_; }
+  const ClusterOptions& options() const { return options_; }
+  std::vector<NodeId> members() const { return members_; }
+  // The node running on a machine, or null while it is down (or if it failed to start).
+  node::Node* node(NodeId id);
+  // The leader with the highest term among the machines that are up (true state), or kNoNode.
+  NodeId leader();
+  // Problems found outside the Raft checker: nodes that failed to start, lost acknowledgements,
+  // members that disagree after settling.
+  const std::vector<Violation>& violations() const { return violations_; }
+  bool ok() const { return checker_.ok() && violations_.empty(); }
+  // The first violation from either source.
+  std::string first_violation() const;
+
+  // Register clients: each proposes a unique value every period to the machine it believes leads,
+  // following "not leader" hints and moving on after a timeout.
+  void start_clients(const ClientOptions& options);
+  void stop_clients() { clients_running_ = false; }
+  const ClientStats& client_stats() const { return client_stats_; }
+
+  // Liveness: runs until a leader exists and a fresh proposal is applied on every member that is
+  // up; false if that takes longer than `bound`. Returns the time it took through `took`.
+  bool converge(Duration bound, Duration* took = nullptr);
+  // Durability and agreement, after converge(): every acknowledged value is in every member's
+  // register, and all registers are equal. Adds violations and returns ok().
+  bool check_final_state();
+
+ private:
+  struct Client {
+    int id = 0;
+    NodeId target = kNoNode;
+    std::uint64_t next_value = 0;
+  };
+  void client_step(Client& client);
+  void violation(std::string check, std::string detail);
+
+  ClusterOptions options_;
+  World world_;
+  RaftChecker checker_;
+  std::vector<NodeId> members_;
+  std::vector<Violation> violations_;
+  std::vector<std::unique_ptr<Client>> clients_;
+  ClientOptions client_options_;
+  bool clients_running_ = false;
+  ClientStats client_stats_;
+  std::set<std::string> acknowledged_;
+};
+
+}  // namespace keel::sim

@@ -1,0 +1,88 @@
+// The faults of a scenario (../shared/SCENARIOS.md, "faults:"), as plain values. The YAML loader
+// and the random schedule generators produce these; the Nemesis applies them to a Cluster.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <utility>
+#include <variant>
+#include <vector>
+
+#include "core/env/types.h"
+
+namespace keel::sim {
+
+// Which machines a fault hits, resolved when it fires from the simulator's true state.
+struct Target {
+  enum class Kind { kNames, kLeader, kFollower, kRandom, kMinority, kMajority, kAll };
+  Kind kind = Kind::kRandom;
+  std::vector<std::string> names;  // kNames
+};
+
+struct PartitionFault {
+  enum class Kind {
+    kIsolateLeader,     // the leader alone vs everyone else
+    kIsolate,           // `nodes` vs everyone else
+    kHalves,            // a random split into two halves
+    kMajorityMinority,  // a random split into a majority and a minority
+    kBridge,            // two halves that only one machine (the bridge) sees both of
+    kRing,              // each member sees only its two neighbours on a random ring
+    kGroups,            // `groups`; machines in no group see nobody
+    kOneWay,            // frames from `from` to `to` are dropped; the reverse works
+  };
+  Kind kind = Kind::kHalves;
+  std::vector<std::string> nodes;
+  std::vector<std::vector<std::string>> groups;
+  std::vector<std::string> from, to;
+};
+
+struct CrashFault {
+  Target target;
+  std::optional<Duration> restart_after;  // none: down until a restart fault (or the settle phase)
+};
+
+struct RestartFault {
+  Target target;  // among the machines that are down
+};
+
+struct ClockFault {
+  Target target;
+  std::optional<Duration> offset;  // a step
+  std::optional<double> drift;     // a rate: 1.05 runs 5% fast
+};
+
+struct DiskFault {
+  enum class Kind { kLoseUnsynced, kCorruptTail, kStall };
+  Target target;
+  Kind kind = Kind::kLoseUnsynced;
+  Duration restart_after = std::chrono::seconds(1);  // lose-unsynced, corrupt-tail
+};
+
+struct NetworkFault {
+  std::optional<double> drop;
+  std::optional<double> duplicate;
+  std::optional<std::pair<Duration, Duration>> latency;
+};
+
+struct PauseFault {
+  Target target;
+};
+
+struct HealFault {};
+
+using FaultAction = std::variant<PartitionFault, CrashFault, RestartFault, ClockFault, DiskFault,
+                                 NetworkFault, PauseFault, HealFault>;
+
+struct Fault {
+  Duration at{0};                 // when it fires (first firing, for a repeated fault)
+  std::optional<Duration> lasts;  // `for`: reverted after this long
+  std::optional<Duration> every;  // repeated from `at` while before `until`
+  std::optional<Duration> until;
+  FaultAction action;
+  std::string where;  // where it was defined ("file:line"), for reports; may be empty
+};
+
+// One line describing a fault, for reports and shrunk schedules.
+std::string describe(const Fault& fault);
+
+}  // namespace keel::sim

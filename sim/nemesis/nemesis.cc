@@ -1,0 +1,290 @@
+#include "sim/nemesis/nemesis.h"
+
+#include <algorithm>
+
+#include "core/env/assert.h"
+
+namespace keel::sim {
+namespace {
+
+template <class... Ts>
+struct Overloaded : Ts... {
+  using Ts::operator()...;
+};
+
+constexpr std::int64_t to_ppm(double rate) {
+  return static_cast<std::int64_t>(rate * SimClock::kOneRate + (rate >= 0 ? 0.5 : -0.5));
+}
+
+}  // namespace
+
+Nemesis::Nemesis(Cluster& cluster, std::vector<Fault> faults)
+    : cluster_(cluster),
+      world_(cluster.world()),
+      faults_(std::move(faults)),
+      random_(Random(world_.seed()).derive("nemesis")) {}
+
+NodeId Nemesis::id_of(const std::string& name) const {
+  const NodeId id = world_.id_of(name);
+  KEEL_ASSERT(id != kNoNode, "fault names unknown machine '", name, "' (the loader checks names)");
+  return id;
+}
+
+void Nemesis::schedule(Time start, Time end) {
+  for (const Fault& fault : faults_) {
+    if (!fault.every) {
+      if (start + fault.at < end) world_.at(start + fault.at, [this, &fault] { fire(fault); });
+      continue;
+    }
+    KEEL_ASSERT(*fault.every > Duration::zero(), "a repeated fault needs a positive period");
+    const Time last = fault.until ? std::min(end, start + *fault.until) : end;
+    for (Time t = start + fault.at; t < last; t += *fault.every) {
+      world_.at(t, [this, &fault] { fire(fault); });
+    }
+  }
+}
+
+std::vector<NodeId> Nemesis::resolve(const Target& target, bool want_up) {
+  std::vector<NodeId> members = cluster_.members();
+  std::vector<NodeId> candidates;
+  for (NodeId id : members) {
+    if (world_.host(id).up() == want_up) candidates.push_back(id);
+  }
+  auto pick = [&](std::vector<NodeId> from, std::size_t count) {
+    std::vector<NodeId> chosen;
+    while (chosen.size() < count && !from.empty()) {
+      const std::size_t i = random_.below(from.size());
+      chosen.push_back(from[i]);
+      from.erase(from.begin() + static_cast<std::ptrdiff_t>(i));
+    }
+    std::sort(chosen.begin(), chosen.end());
+    return chosen;
+  };
+  const NodeId leader = cluster_.leader();
+  switch (target.kind) {
+    case Target::Kind::kNames: {
+      std::vector<NodeId> named;
+      for (const std::string& name : target.names) {
+        const NodeId id = id_of(name);
+        if (world_.host(id).up() == want_up) named.push_back(id);
+      }
+      return named;
+    }
+    case Target::Kind::kLeader:
+      if (leader != kNoNode && want_up) return {leader};
+      return {};
+    case Target::Kind::kFollower:
+      std::erase(candidates, leader);
+      return pick(candidates, 1);
+    case Target::Kind::kRandom:
+      return pick(candidates, 1);
+    case Target::Kind::kMinority:
+      return pick(candidates, (members.size() - 1) / 2);
+    case Target::Kind::kMajority:
+      return pick(candidates, members.size() / 2 + 1);
+    case Target::Kind::kAll:
+      return candidates;
+  }
+  KEEL_UNREACHABLE("target kind");
+}
+
+void Nemesis::crash(NodeId id, CrashMode mode, std::optional<Duration> restart_after) {
+  if (!world_.host(id).up()) return;
+  if (world_.host(id).state() == HostState::kPaused) world_.resume(id);
+  world_.crash(id, mode);
+  ++stats_.crashes;
+  if (restart_after) {
+    world_.after(*restart_after, [this, id] {
+      if (!world_.host(id).up()) world_.restart(id);
+    });
+  }
+}
+
+void Nemesis::apply_partition(const PartitionFault& p, std::optional<Duration> lasts) {
+  const std::vector<NodeId> members = cluster_.members();
+  std::vector<NodeId> shuffled = members;
+  for (std::size_t i = shuffled.size(); i > 1; --i) {
+    std::swap(shuffled[i - 1], shuffled[random_.below(i)]);
+  }
+  auto names_to_ids = [&](const std::vector<std::string>& names) {
+    std::vector<NodeId> ids;
+    for (const auto& name : names) ids.push_back(id_of(name));
+    return ids;
+  };
+  auto rest = [&](const std::vector<NodeId>& some) {
+    std::vector<NodeId> others;
+    for (NodeId id : members) {
+      if (std::find(some.begin(), some.end(), id) == some.end()) others.push_back(id);
+    }
+    return others;
+  };
+  const std::size_t half = shuffled.size() / 2;
+  const std::vector<NodeId> first(shuffled.begin(), shuffled.begin() + half);
+  const std::vector<NodeId> second(shuffled.begin() + half, shuffled.end());
+  switch (p.kind) {
+    case PartitionFault::Kind::kIsolateLeader: {
+      NodeId leader = cluster_.leader();
+      if (leader == kNoNode) leader = shuffled.front();
+      world_.partition({{leader}, rest({leader})});
+      break;
+    }
+    case PartitionFault::Kind::kIsolate: {
+      const auto isolated = names_to_ids(p.nodes);
+      world_.partition({isolated, rest(isolated)});
+      break;
+    }
+    case PartitionFault::Kind::kHalves:
+      world_.partition({first, second});
+      break;
+    case PartitionFault::Kind::kMajorityMinority: {
+      const std::size_t minority = (shuffled.size() - 1) / 2;
+      world_.partition({std::vector<NodeId>(shuffled.begin(), shuffled.begin() + minority),
+                        std::vector<NodeId>(shuffled.begin() + minority, shuffled.end())});
+      break;
+    }
+    case PartitionFault::Kind::kBridge: {
+      // The bridge is the first of the second half; it sees both halves.
+      const NodeId bridge = second.front();
+      std::vector<std::pair<NodeId, NodeId>> cut;
+      for (NodeId a : first) {
+        for (NodeId b : second) {
+          if (b == bridge) continue;
+          cut.emplace_back(a, b);
+          cut.emplace_back(b, a);
+        }
+      }
+      world_.cut(cut, "bridge via " + world_.host(bridge).name());
+      break;
+    }
+    case PartitionFault::Kind::kRing: {
+      std::vector<std::pair<NodeId, NodeId>> cut;
+      const std::size_t n = shuffled.size();
+      for (std::size_t i = 0; i < n; ++i) {
+        for (std::size_t j = 0; j < n; ++j) {
+          const std::size_t distance = std::min((i + n - j) % n, (j + n - i) % n);
+          if (distance > 1) cut.emplace_back(shuffled[i], shuffled[j]);
+        }
+      }
+      world_.cut(cut, "ring");
+      break;
+    }
+    case PartitionFault::Kind::kGroups: {
+      std::vector<std::vector<NodeId>> groups;
+      for (const auto& group : p.groups) groups.push_back(names_to_ids(group));
+      world_.partition(groups);
+      break;
+    }
+    case PartitionFault::Kind::kOneWay: {
+      std::vector<std::pair<NodeId, NodeId>> cut;
+      for (NodeId a : names_to_ids(p.from)) {
+        for (NodeId b : names_to_ids(p.to)) cut.emplace_back(a, b);
+      }
+      world_.cut(cut, "one-way");
+      break;
+    }
+  }
+  ++stats_.partitions;
+  const std::uint64_t generation = ++partition_generation_;
+  if (lasts) {
+    // Heal only if no later partition replaced this one.
+    world_.after(*lasts, [this, generation] {
+      if (partition_generation_ == generation) world_.heal();
+    });
+  }
+}
+
+void Nemesis::fire(const Fault& fault) {
+  ++stats_.fired;
+  std::visit(Overloaded{
+                 [&](const PartitionFault& p) { apply_partition(p, fault.lasts); },
+                 [&](const CrashFault& c) {
+                   for (NodeId id : resolve(c.target, true)) {
+                     crash(id, CrashMode::kLoseUnsynced, c.restart_after);
+                   }
+                 },
+                 [&](const RestartFault& r) {
+                   for (NodeId id : resolve(r.target, false)) world_.restart(id);
+                 },
+                 [&](const ClockFault& c) {
+                   for (NodeId id : resolve(c.target, true)) {
+                     if (c.offset) world_.step_clock(id, *c.offset);
+                     if (c.drift) world_.set_clock_rate(id, to_ppm(*c.drift));
+                     if (!fault.lasts) continue;
+                     world_.after(*fault.lasts, [this, id, c] {
+                       if (c.offset) world_.step_clock(id, -*c.offset);
+                       if (c.drift) world_.set_clock_rate(id, SimClock::kOneRate);
+                     });
+                   }
+                 },
+                 [&](const DiskFault& d) {
+                   for (NodeId id : resolve(d.target, true)) {
+                     if (d.kind == DiskFault::Kind::kStall) {
+                       world_.host(id).fs().set_stalled(true);
+                       world_.record("disk-stall", {{"machine", world_.host(id).name()}});
+                       if (fault.lasts) {
+                         world_.after(*fault.lasts,
+                                      [this, id] { world_.host(id).fs().set_stalled(false); });
+                       }
+                       continue;
+                     }
+                     crash(id,
+                           d.kind == DiskFault::Kind::kCorruptTail ? CrashMode::kCorruptTail
+                                                                   : CrashMode::kLoseUnsynced,
+                           d.restart_after);
+                   }
+                 },
+                 [&](const NetworkFault& n) {
+                   LinkConfig config = world_.network().default_config();
+                   network_stack_.push_back(config);
+                   if (n.drop) config.drop = *n.drop;
+                   if (n.duplicate) config.duplicate = *n.duplicate;
+                   if (n.latency) std::tie(config.latency_low, config.latency_high) = *n.latency;
+                   world_.set_link_defaults(config);
+                   if (fault.lasts) {
+                     const std::size_t depth = network_stack_.size();
+                     world_.after(*fault.lasts, [this, depth] {
+                       if (network_stack_.size() != depth) return;  // a later change or a heal won
+                       world_.set_link_defaults(network_stack_.back());
+                       network_stack_.pop_back();
+                     });
+                   }
+                 },
+                 [&](const PauseFault& p) {
+                   for (NodeId id : resolve(p.target, true)) {
+                     if (world_.host(id).state() != HostState::kUp) continue;
+                     world_.pause(id);
+                     if (fault.lasts) world_.after(*fault.lasts, [this, id] { world_.resume(id); });
+                   }
+                 },
+                 [&](const HealFault&) {
+                   ++partition_generation_;
+                   world_.heal();
+                   for (NodeId id : cluster_.members()) {
+                     if (world_.host(id).state() == HostState::kPaused) world_.resume(id);
+                   }
+                   if (!network_stack_.empty()) {
+                     world_.set_link_defaults(network_stack_.front());
+                     network_stack_.clear();
+                   }
+                 },
+             },
+             fault.action);
+}
+
+void Nemesis::heal_all() {
+  ++partition_generation_;
+  world_.heal();
+  if (!network_stack_.empty()) {
+    world_.set_link_defaults(network_stack_.front());
+    network_stack_.clear();
+  }
+  for (NodeId id : cluster_.members()) {
+    Host& host = world_.host(id);
+    if (host.state() == HostState::kPaused) world_.resume(id);
+    if (!host.up()) world_.restart(id);
+    host.fs().set_stalled(false);
+    if (host.clock().rate() != SimClock::kOneRate) world_.set_clock_rate(id, SimClock::kOneRate);
+  }
+}
+
+}  // namespace keel::sim

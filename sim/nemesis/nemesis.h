@@ -1,0 +1,49 @@
+// Nemesis: applies a schedule of faults to a simulated Cluster during the safety phase, and heals
+// everything for the liveness phase. Targets are resolved when a fault fires, from the simulator's
+// true state, with the run's seeded randomness (SCENARIOS.md, "Targets").
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "core/env/random.h"
+#include "sim/cluster.h"
+#include "sim/nemesis/fault.h"
+
+namespace keel::sim {
+
+struct NemesisStats {
+  std::uint64_t fired = 0;
+  std::uint64_t crashes = 0;
+  std::uint64_t partitions = 0;
+};
+
+class Nemesis {
+ public:
+  Nemesis(Cluster& cluster, std::vector<Fault> faults);
+
+  // Schedules every fault relative to `start`; repeated faults stop at `end` (or their `until`).
+  void schedule(Time start, Time end);
+  // Ends every fault: heals partitions and link changes, resumes paused machines, restarts the
+  // ones that are down, ends disk stalls, and sets every clock's rate back to true time.
+  void heal_all();
+  const NemesisStats& stats() const { return stats_; }
+
+ private:
+  void fire(const Fault& fault);
+  std::vector<NodeId> resolve(const Target& target, bool want_up);
+  void apply_partition(const PartitionFault& partition, std::optional<Duration> lasts);
+  void crash(NodeId id, CrashMode mode, std::optional<Duration> restart_after);
+  NodeId id_of(const std::string& name) const;
+
+  Cluster& cluster_;
+  World& world_;
+  std::vector<Fault> faults_;
+  Random random_;
+  std::uint64_t partition_generation_ = 0;
+  std::vector<LinkConfig> network_stack_;  // link defaults to restore, innermost last
+  NemesisStats stats_;
+};
+
+}  // namespace keel::sim

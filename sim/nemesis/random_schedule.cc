@@ -1,0 +1,129 @@
+#include "sim/nemesis/random_schedule.h"
+
+#include "core/env/str.h"
+
+namespace keel::sim {
+namespace {
+
+using std::chrono::milliseconds;
+
+rc::Gen<Duration> gen_ms(std::int64_t low, std::int64_t high) {
+  return rc::gen::map(rc::gen::inRange<std::int64_t>(low, high),
+                      [](std::int64_t ms) { return Duration(milliseconds(ms)); });
+}
+
+rc::Gen<Target> gen_target() {
+  return rc::gen::map(rc::gen::inRange(0, 4), [](int k) {
+    static constexpr Target::Kind kKinds[] = {Target::Kind::kLeader, Target::Kind::kFollower,
+                                              Target::Kind::kRandom, Target::Kind::kMinority};
+    return Target{kKinds[k], {}};
+  });
+}
+
+rc::Gen<std::string> gen_member(int members) {
+  return rc::gen::map(rc::gen::inRange(1, members + 1), [](int i) { return str("n", i); });
+}
+
+rc::Gen<PartitionFault> gen_partition(int members) {
+  return rc::gen::mapcat(rc::gen::inRange(0, 7), [members](int k) -> rc::Gen<PartitionFault> {
+    using Kind = PartitionFault::Kind;
+    switch (k) {
+      case 0:
+        return rc::gen::just(PartitionFault{Kind::kIsolateLeader, {}, {}, {}, {}});
+      case 1:
+        return rc::gen::just(PartitionFault{Kind::kHalves, {}, {}, {}, {}});
+      case 2:
+        return rc::gen::just(PartitionFault{Kind::kMajorityMinority, {}, {}, {}, {}});
+      case 3:
+        return rc::gen::just(PartitionFault{Kind::kBridge, {}, {}, {}, {}});
+      case 4:
+        return rc::gen::just(PartitionFault{Kind::kRing, {}, {}, {}, {}});
+      case 5:
+        return rc::gen::map(gen_member(members), [](std::string node) {
+          return PartitionFault{Kind::kIsolate, {std::move(node)}, {}, {}, {}};
+        });
+      default:
+        return rc::gen::map(
+            rc::gen::pair(gen_member(members), gen_member(members)),
+            [](std::pair<std::string, std::string> link) {
+              return PartitionFault{Kind::kOneWay, {}, {}, {link.first}, {link.second}};
+            });
+    }
+  });
+}
+
+// One fault action and whether it needs a `for` window to end.
+rc::Gen<FaultAction> gen_action(int members) {
+  return rc::gen::mapcat(rc::gen::inRange(0, 9), [members](int k) -> rc::Gen<FaultAction> {
+    switch (k) {
+      case 0:
+      case 1:
+        return rc::gen::cast<FaultAction>(gen_partition(members));
+      case 2:
+        return rc::gen::map(rc::gen::pair(gen_target(), gen_ms(100, 3000)),
+                            [](std::pair<Target, Duration> p) {
+                              return FaultAction(CrashFault{p.first, p.second});
+                            });
+      case 3:
+        return rc::gen::map(
+            rc::gen::tuple(
+                gen_target(),
+                rc::gen::element(DiskFault::Kind::kLoseUnsynced, DiskFault::Kind::kCorruptTail),
+                gen_ms(100, 3000)),
+            [](std::tuple<Target, DiskFault::Kind, Duration> t) {
+              return FaultAction(DiskFault{std::get<0>(t), std::get<1>(t), std::get<2>(t)});
+            });
+      case 4:
+        return rc::gen::map(gen_target(), [](Target t) {
+          return FaultAction(DiskFault{std::move(t), DiskFault::Kind::kStall, Duration(0)});
+        });
+      case 5:
+        return rc::gen::map(rc::gen::pair(gen_target(), gen_ms(-1000, 1000)),
+                            [](std::pair<Target, Duration> p) {
+                              return FaultAction(ClockFault{p.first, p.second, std::nullopt});
+                            });
+      case 6:
+        return rc::gen::map(
+            rc::gen::pair(gen_target(), rc::gen::inRange(900, 1101)), [](std::pair<Target, int> p) {
+              return FaultAction(ClockFault{p.first, std::nullopt, p.second / 1000.0});
+            });
+      case 7:
+        return rc::gen::map(
+            rc::gen::pair(rc::gen::inRange(0, 31), rc::gen::inRange(0, 11)),
+            [](std::pair<int, int> p) {
+              return FaultAction(NetworkFault{p.first / 100.0, p.second / 100.0, std::nullopt});
+            });
+      default:
+        return rc::gen::map(gen_target(),
+                            [](Target t) { return FaultAction(PauseFault{std::move(t)}); });
+    }
+  });
+}
+
+}  // namespace
+
+rc::Gen<std::vector<Fault>> gen_schedule(const ScheduleShape& shape) {
+  const auto duration_ms = std::chrono::duration_cast<milliseconds>(shape.duration).count();
+  auto gen_fault = rc::gen::map(
+      rc::gen::tuple(gen_ms(0, duration_ms), gen_ms(100, 5000), gen_action(shape.members)),
+      [](std::tuple<Duration, Duration, FaultAction> t) {
+        Fault fault;
+        fault.at = std::get<0>(t);
+        fault.action = std::move(std::get<2>(t));
+        // Crashes end with their restart; every other fault ends after its window.
+        if (!std::holds_alternative<CrashFault>(fault.action) &&
+            !(std::holds_alternative<DiskFault>(fault.action) &&
+              std::get<DiskFault>(fault.action).kind != DiskFault::Kind::kStall)) {
+          fault.lasts = std::get<1>(t);
+        }
+        return fault;
+      });
+  return rc::gen::resize(shape.max_faults,
+                         rc::gen::container<std::vector<Fault>>(std::move(gen_fault)));
+}
+
+std::vector<Fault> sample_schedule(const ScheduleShape& shape, std::uint64_t seed) {
+  return gen_schedule(shape)(rc::Random(seed), shape.max_faults).value();
+}
+
+}  // namespace keel::sim

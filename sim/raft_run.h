@@ -1,0 +1,39 @@
+// One seed of a Raft exploration: a cluster under register clients suffers a fault schedule for a
+// safety phase, then every fault is healed and the cluster must converge within a bound (the
+// liveness phase, as TigerBeetle's VOPR does). Used by property tests, keelsim and benchmarks.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "sim/cluster.h"
+#include "sim/nemesis/fault.h"
+
+namespace keel::sim {
+
+struct RaftRunOptions {
+  int members = 5;
+  Duration duration = std::chrono::seconds(10);  // the safety phase, with faults
+  Duration settle = std::chrono::seconds(20);    // the bound on converging once healed
+  ClientOptions clients;
+  LinkConfig network;
+  node::NodeConfig node;
+};
+
+struct RaftRunResult {
+  bool safe = true;  // no safety check failed (Raft invariants, durability, agreement)
+  bool live = true;  // converged within the settle bound
+  std::string violation;
+  std::uint64_t trace_hash = 0;
+  std::uint64_t events = 0;
+  std::uint64_t elections = 0;
+  ClientStats clients;
+  Duration converged_in{0};
+  Duration simulated{0};
+};
+
+RaftRunResult run_raft(std::uint64_t seed, const RaftRunOptions& options,
+                       const std::vector<Fault>& faults);
+
+}  // namespace keel::sim

@@ -1,0 +1,72 @@
+#!/usr/bin/env bash
+# Mutation tests: each patch in this directory puts a known Raft bug back into a scratch copy of
+# the tree; the simulator must report a safety violation within the seed budget. A mutation that
+# survives is a failing test: it means the simulator (checkers, faults, workload) is too blunt.
+#
+# usage: run_mutations.sh SOURCE_DIR WORK_DIR [PATCH...]
+#   SOURCE_DIR  the repository (its tracked and untracked-but-not-ignored files are copied)
+#   WORK_DIR    where the scratch tree and its build live; reused between runs (incremental)
+# Environment: KEEL_MUTATION_SEEDS (default 500), KEEL_MUTATION_MEMBERS (default 5).
+set -euo pipefail
+
+src=$(cd "$1" && pwd)
+work=$2
+shift 2
+patches=("$@")
+if [ ${#patches[@]} -eq 0 ]; then
+  patches=("$src"/tests/mutations/*.patch)
+fi
+seeds=${KEEL_MUTATION_SEEDS:-500}
+members=${KEEL_MUTATION_MEMBERS:-5}
+tree=$work/tree
+build=$work/build
+
+# A fresh copy of the sources; mtimes are kept, so an existing build stays incremental.
+mkdir -p "$tree" "$build"
+(cd "$src" && git ls-files -z --cached --others --exclude-standard) |
+  tar -C "$src" --null -T - -cf - | tar -C "$tree" -xf -
+cmake -S "$tree" -B "$build" -DCMAKE_BUILD_TYPE=Release >/dev/null
+cmake --build "$build" --target keelsim -j "$(nproc)" >/dev/null
+
+survived=0
+report=()
+for patch in "${patches[@]}"; do
+  name=$(basename "$patch" .patch)
+  files=$(grep -E '^\+\+\+ ' "$patch" | sed -E 's#^\+\+\+ [ab]/##; s#\t.*##')
+  if ! patch -s -p1 -d "$tree" <"$patch"; then
+    echo "mutation $name: the patch does not apply to this tree" >&2
+    exit 1
+  fi
+  build_ok=1
+  cmake --build "$build" --target keelsim -j "$(nproc)" >"$work/$name.build.log" 2>&1 || build_ok=0
+  status=0
+  if [ $build_ok -eq 1 ]; then
+    "$build/bin/keelsim" raft --members "$members" --seeds "1..$seeds" --stop-at-first-failure \
+      >"$work/$name.log" 2>&1 || status=$?
+  fi
+  # Put the pristine files back, with a new mtime so that the next build recompiles them.
+  for f in $files; do
+    cp "$src/$f" "$tree/$f"
+    touch "$tree/$f"
+  done
+  if [ $build_ok -eq 0 ]; then
+    echo "mutation $name: does not build (see $work/$name.build.log)" >&2
+    exit 1
+  fi
+  first=$(grep -m1 -oE '^seed [0-9]+ FAILED' "$work/$name.log" | grep -oE '[0-9]+' || true)
+  if [ "$status" -eq 1 ] && [ -n "$first" ]; then
+    why=$(grep -m1 -A0 '^seed [0-9]+ FAILED' "$work/$name.log" | sed -E 's/^seed [0-9]+ FAILED: //')
+    report+=("$(printf '%-36s caught after %4d seeds: %s' "$name" "$first" "${why:0:110}")")
+  else
+    survived=$((survived + 1))
+    report+=("$(printf '%-36s SURVIVED %d seeds (exit %d)' "$name" "$seeds" "$status")")
+  fi
+done
+
+echo "Mutation tests ($members members, at most $seeds seeds each):"
+printf '  %s\n' "${report[@]}"
+if [ $survived -gt 0 ]; then
+  echo "$survived mutation(s) survived"
+  exit 1
+fi
+echo "all ${#patches[@]} mutations caught"
