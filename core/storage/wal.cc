@@ -1,5 +1,7 @@
 #include "core/storage/wal.h"
 
+#include <array>
+
 #include "core/codec/raft_codec.h"
 #include "core/codec/reader.h"
 #include "core/env/assert.h"
@@ -9,6 +11,10 @@
 
 namespace keel::storage {
 namespace {
+
+// What every segment starts with (see wal.h).
+constexpr std::array<RecordType, 3> kOpening = {RecordType::kSegmentHeader, RecordType::kSnapshot,
+                                                RecordType::kHardState};
 
 void write_mark(codec::Writer& out, SnapshotMark mark) {
   out.varint(mark.index);
@@ -79,7 +85,7 @@ Status Wal::recover(std::span<const SegmentName> names) {
                       format_segment_name(names[i - 1]), " and ", format_segment_name(names[i])));
     }
   }
-  bool rewrite_start = false;  // the last segment has no valid header
+  bool rewrite_start = false;  // the last segment's opening records are incomplete
   std::uint64_t file_bytes = 0;
   for (std::size_t i = 0; i < names.size(); ++i) {
     const bool last = i + 1 == names.size();
@@ -110,13 +116,15 @@ Status Wal::recover(std::span<const SegmentName> names) {
       if (!last || !continues || (i == 0 && names[i] != SegmentName{1, 1})) {
         return corrupt(0, str("no valid segment header (", scan.stop_reason, ")"));
       }
-      rewrite_start = true;
     }
-    for (const Record& record : scan.records) {
-      const bool first = record.offset == 0;
-      if (first != (record.type == RecordType::kSegmentHeader)) {
-        return corrupt(record.offset, first ? "the first record is not a segment header"
-                                            : "a second segment header");
+    for (std::size_t k = 0; k < scan.records.size(); ++k) {
+      const Record& record = scan.records[k];
+      if ((k < kOpening.size()) ? record.type != kOpening[k]
+                                : record.type == RecordType::kSegmentHeader) {
+        return corrupt(record.offset,
+                       str("record ", k, " has type ", int{static_cast<std::uint8_t>(record.type)},
+                           "; a segment opens with a header, a snapshot marker and a hard state, "
+                           "and has one header"));
       }
       switch (record.type) {
         case RecordType::kSegmentHeader: {
@@ -165,6 +173,12 @@ Status Wal::recover(std::span<const SegmentName> names) {
           break;
         }
       }
+    }
+    if (scan.records.size() < kOpening.size()) {
+      // Later segments need these records once the earlier ones are released: a newest segment
+      // torn inside them is started over; any other segment without them is corrupt.
+      if (!last) return corrupt(scan.valid_bytes, "the segment ends inside its opening records");
+      rewrite_start = true;
     }
     if (last) {
       file_ = std::move(*file);

@@ -16,8 +16,8 @@
 // Recovery (open): every segment is read in order.
 // - A last segment may end in a torn tail: a record that is incomplete or fails its CRC, with no
 //   valid record anywhere after it. The tail is truncated away (and the truncation synced), as
-//   etcd's Repair does; a last segment torn inside its header (a crash while it was created) is
-//   rewritten.
+//   etcd's Repair does; a last segment torn inside its opening records (a crash while it was
+//   created) has them rewritten.
 // - Anything else is corruption and open fails with Errc::kCorrupt naming the file and byte
 //   offset: a bad record in a segment other than the last, a bad record followed by a valid one, a
 //   missing segment, a record that passes its CRC but does not decode, or a log with gaps.

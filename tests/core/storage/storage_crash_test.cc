@@ -248,7 +248,7 @@ class Workload {
 
 TEST(StorageCrash, EverySyncedRecordSurvivesAndNothingElse) {
   Counters counters;
-  for (std::uint64_t seed = 1; seed <= 400; ++seed) {
+  for (std::uint64_t seed = 1; seed <= 2000; ++seed) {
     SCOPED_TRACE(str("seed ", seed));
     Workload(seed, counters).run(5);
     if (HasFailure()) return;

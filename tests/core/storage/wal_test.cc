@@ -176,6 +176,62 @@ TEST(WalSegments, ReleaseBeforeRemovesCoveredSegmentsOnly) {
   EXPECT_EQ(contents.hard_state, state);  // written only in the first, released, segment
 }
 
+// A crash while a segment was started can keep its header but not the snapshot marker and hard
+// state after it. Recovery must write them again: once the earlier segments are released, they
+// are the only copy (found by StorageCrash at seed 3276).
+TEST(WalSegments, TornOpeningRecordsAreRewritten) {
+  sim::SimFileSystem fs{Random(15)};
+  const WalOptions small{.segment_bytes = 200};
+  const raft::HardState state{4, 1, 10};
+  std::string newest;
+  {
+    Wal wal = open_wal(fs, small);
+    ASSERT_TRUE(wal.append(&state, entries(1, 10, 1)));
+    ASSERT_TRUE(wal.sync());
+    ASSERT_EQ(wal.segment_files().size(), 2u);
+    newest = "wal/" + wal.segment_files().back();
+  }
+  const Bytes opening = read_file(fs, newest);
+  const ScannedFile scan = scan_records(opening);
+  ASSERT_EQ(scan.records.size(), 3u);
+  rewrite_file(fs, newest,
+               Bytes(opening.begin(),
+                     opening.begin() + static_cast<std::ptrdiff_t>(scan.records[1].offset + 4)));
+  {
+    Wal wal = open_wal(fs, small);
+    EXPECT_EQ(read_file(fs, newest), opening);
+    ASSERT_TRUE(wal.save_snapshot({10, 1}));
+    ASSERT_TRUE(wal.sync());
+    ASSERT_TRUE(wal.release_before(10));
+    EXPECT_EQ(wal.segment_files().size(), 1u);
+  }
+  fs.crash(sim::CrashMode::kCorruptTail);
+  WalContents contents = open_wal(fs, small).take_recovered();
+  EXPECT_EQ(contents.hard_state, state);
+  EXPECT_EQ(contents.snapshot, (SnapshotMark{10, 1}));
+  EXPECT_TRUE(contents.entries.empty());
+}
+
+TEST(WalSegments, EarlierSegmentWithoutOpeningRecordsIsCorruption) {
+  sim::SimFileSystem fs{Random(16)};
+  const WalOptions small{.segment_bytes = 200};
+  {
+    Wal wal = open_wal(fs, small);
+    ASSERT_TRUE(wal.append(nullptr, entries(1, 10, 1)));
+    ASSERT_TRUE(wal.sync());
+  }
+  const Bytes first = read_file(fs, kSegment1);
+  const ScannedFile scan = scan_records(first);
+  rewrite_file(
+      fs, kSegment1,
+      Bytes(first.begin(), first.begin() + static_cast<std::ptrdiff_t>(scan.records[1].offset)));
+  auto wal = Wal::open(fs, "wal", kId, small);
+  ASSERT_FALSE(wal);
+  EXPECT_EQ(wal.error().code, Errc::kCorrupt);
+  EXPECT_NE(wal.error().message.find("ends inside its opening records"), std::string::npos)
+      << wal.error().message;
+}
+
 TEST(WalSegments, MissingMiddleSegmentIsCorruption) {
   sim::SimFileSystem fs{Random(8)};
   const WalOptions small{.segment_bytes = 128};
