@@ -94,7 +94,8 @@ void Cluster::start_clients(const ClientOptions& options) {
 // what matters here is what the cluster does with it, not the client's network.
 void Cluster::client_step(Client& client) {
   if (!clients_running_) return;
-  const std::string value = str("c", client.id, "-", client.next_value++);
+  std::string value = str("c", client.id, "-", client.next_value++);
+  if (value.size() < client_options_.value_bytes) value.resize(client_options_.value_bytes, '.');
   ++client_stats_.proposed;
   auto settled = std::make_shared<bool>(false);
   const NodeId target = client.target;

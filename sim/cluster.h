@@ -28,6 +28,7 @@ struct ClientOptions {
   int clients = 3;
   Duration period = std::chrono::milliseconds(20);     // each client proposes this often
   Duration timeout = std::chrono::milliseconds(1000);  // then the outcome is unknown
+  std::size_t value_bytes = 0;  // pad each value to this size (0: just its unique name)
 };
 
 struct ClientStats {

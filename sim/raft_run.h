@@ -19,7 +19,13 @@ struct RaftRunOptions {
   ClientOptions clients;
   LinkConfig network;
   node::NodeConfig node;
+  // Swarm testing: each seed also draws its own Raft tuning (message and pipeline sizes, election
+  // timeout, pre-vote, check-quorum) and link latency, so a seed range covers the configurations.
+  bool swarm = false;
 };
+
+// The options a seed runs with: `options` itself, or with swarm on, the seed's own draw.
+RaftRunOptions options_for_seed(const RaftRunOptions& options, std::uint64_t seed);
 
 struct RaftRunResult {
   bool safe = true;  // no safety check failed (Raft invariants, durability, agreement)

@@ -11,13 +11,10 @@ constexpr std::string_view kWalDir = "wal";
 constexpr std::string_view kSnapshotDir = "snap";
 
 raft::Config raft_config(Env& env, const NodeConfig& config) {
-  raft::Config rc;
+  raft::Config rc = config.raft;
   rc.id = env.self;
   rc.cluster = config.cluster;
   rc.heartbeat_ticks = 1;
-  rc.election_ticks = config.election_ticks;
-  rc.pre_vote = config.pre_vote;
-  rc.check_quorum = config.check_quorum;
   return rc;
 }
 
@@ -45,7 +42,10 @@ Node::Node(Env& env, NodeConfig config, storage::Wal wal, storage::SnapshotStore
       wal_(std::move(wal)),
       snapshots_(std::move(snapshots)) {}
 
-Node::~Node() { env_.clock.cancel(tick_timer_); }
+Node::~Node() {
+  env_.clock.cancel(tick_timer_);
+  env_.clock.cancel(flush_timer_);
+}
 
 // Rebuilds Raft from the disk: the snapshot the WAL's marker names (etcd saves the snap file before
 // the marker, so the file exists), then the entries after it and the latest hard state.
@@ -90,7 +90,7 @@ void Node::arm_tick() {
   tick_timer_ = env_.clock.after(config_.tick, [this] {
     if (stopped_) return;
     raft_->tick();
-    process_ready();
+    flush_soon();
     arm_tick();
   });
 }
@@ -110,7 +110,7 @@ void Node::on_frame(NodeId from, ByteView frame) {
     return;
   }
   raft_->step(decoded->message);
-  process_ready();
+  flush_soon();
 }
 
 void Node::propose(Bytes value, ProposeDone done) {
@@ -124,19 +124,30 @@ void Node::propose(Bytes value, ProposeDone done) {
   auto index = raft_->propose(std::move(value));
   if (!index) return done(std::unexpected(index.error()));
   pending_.emplace(*index, Pending{raft_->term(), std::move(done)});
-  process_ready();
+  flush_soon();
 }
 
 Status Node::change_membership(const raft::ConfChange& change) {
   Status status = raft_->propose_conf_change(change);
-  process_ready();
+  flush_soon();
   return status;
 }
 
 Status Node::transfer_leadership(NodeId to) {
   Status status = raft_->transfer_leadership(to);
-  process_ready();
+  flush_soon();
   return status;
+}
+
+// Group commit: every input arriving at the same instant (frames and proposals that queued up
+// while the machine was busy syncing, as under load) is stepped into Raft first, and one Ready
+// then persists, sends and applies all of them with a single sync.
+void Node::flush_soon() {
+  if (flush_timer_ != 0 || stopped_) return;
+  flush_timer_ = env_.clock.after(Duration(0), [this] {
+    flush_timer_ = 0;
+    process_ready();
+  });
 }
 
 void Node::process_ready() {
@@ -237,6 +248,7 @@ Status Node::maybe_snapshot() {
 void Node::stop(Error error) {
   env_.emit("node", "stopped", {{"reason", error.message}});
   env_.clock.cancel(tick_timer_);
+  env_.clock.cancel(flush_timer_);
   stopped_ = std::move(error);
   for (auto& [index, pending] : pending_) pending.done(std::unexpected(*stopped_));
   pending_.clear();

@@ -27,10 +27,10 @@ struct NodeConfig {
   std::uint64_t cluster = 1;
   std::vector<NodeId> members;  // the founding voters; every machine of the cluster gets the same
   Duration tick = std::chrono::milliseconds(50);  // one Raft tick: the heartbeat interval
-  int election_ticks = 10;  // election timeout: [election_ticks, 2 * election_ticks) ticks
-  bool pre_vote = true;
-  bool check_quorum = true;
-  std::size_t snapshot_every = 1000;  // applied entries between two snapshots
+  // Raft's tuning (election ticks, pre-vote, check-quorum, flow control); the node sets its id and
+  // cluster, and one tick is one heartbeat.
+  raft::Config raft;
+  std::size_t snapshot_every = 10000;  // applied entries between two snapshots (etcd: 10,000+)
   storage::WalOptions wal;
   NodeObserver* observer = nullptr;  // not owned; may be null
 };
@@ -73,6 +73,8 @@ class Node {
   Status recover();
   void arm_tick();
   void on_frame(NodeId from, ByteView frame);
+  // Runs Raft's Ready loop once every input queued at this instant has been stepped.
+  void flush_soon();
   // Runs Raft's Ready loop until nothing is left to do.
   void process_ready();
   Status persist(const raft::Ready& ready);
@@ -94,6 +96,7 @@ class Node {
   std::map<raft::Index, Pending> pending_;
   raft::Index snapshot_index_ = 0;
   TimerId tick_timer_ = 0;
+  TimerId flush_timer_ = 0;  // 0: no flush pending
   NodeStats stats_;
   std::optional<Error> stopped_;
 };

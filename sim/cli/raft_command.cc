@@ -61,19 +61,21 @@ int usage(std::string_view problem) {
   std::cerr << "keelsim raft: " << problem << "\n"
             << "usage: keelsim raft [--members N] [--seeds A..B | --seed N] [--duration D]\n"
             << "                    [--settle D] [--stop-at-first-failure] [--print-schedule]\n"
-            << "                    [--check-determinism]\n";
+            << "                    [--check-determinism] [--swarm]\n";
   return kExitInvalid;
 }
 
 }  // namespace
 
 int raft_command(const std::vector<std::string_view>& args) {
-  auto flags = Flags::parse(args, {"members", "seeds", "seed", "duration", "settle"},
-                            {"stop-at-first-failure", "print-schedule", "check-determinism"});
+  auto flags =
+      Flags::parse(args, {"members", "seeds", "seed", "duration", "settle"},
+                   {"stop-at-first-failure", "print-schedule", "check-determinism", "swarm"});
   if (!flags) return usage(flags.error().message);
   RaftRunOptions options;
   options.network = LinkConfig{1ms, 10ms, 0.01, 0.01};
   SeedRange seeds{1, 100};
+  options.swarm = flags->has("swarm");
   if (auto v = flags->value("members")) {
     auto n = parse_seed_range(*v);
     if (!n || n->count() != 1 || n->first < 1 || n->first > 9) {
@@ -132,8 +134,8 @@ int raft_command(const std::vector<std::string_view>& args) {
     (outcome.safe ? liveness : safety) += 1;
     std::cout << "seed " << seed << " FAILED: " << outcome.violation << "\n"
               << "  repro: keelsim raft --members " << options.members << " --duration "
-              << std::chrono::duration<double>(options.duration).count() << "s --seed " << seed
-              << "\n";
+              << std::chrono::duration<double>(options.duration).count() << "s"
+              << (options.swarm ? " --swarm" : "") << " --seed " << seed << "\n";
     if (flags->has("stop-at-first-failure")) break;
   }
   const double wall =

@@ -12,10 +12,12 @@ rc::Gen<Duration> gen_ms(std::int64_t low, std::int64_t high) {
                       [](std::int64_t ms) { return Duration(milliseconds(ms)); });
 }
 
+// Crashes of a majority, or of everyone, are what test durability: only synced data may count.
 rc::Gen<Target> gen_target() {
-  return rc::gen::map(rc::gen::inRange(0, 4), [](int k) {
-    static constexpr Target::Kind kKinds[] = {Target::Kind::kLeader, Target::Kind::kFollower,
-                                              Target::Kind::kRandom, Target::Kind::kMinority};
+  return rc::gen::map(rc::gen::inRange(0, 6), [](int k) {
+    static constexpr Target::Kind kKinds[] = {Target::Kind::kLeader,   Target::Kind::kFollower,
+                                              Target::Kind::kRandom,   Target::Kind::kMinority,
+                                              Target::Kind::kMajority, Target::Kind::kAll};
     return Target{kKinds[k], {}};
   });
 }
@@ -60,7 +62,7 @@ rc::Gen<FaultAction> gen_action(int members) {
       case 1:
         return rc::gen::cast<FaultAction>(gen_partition(members));
       case 2:
-        return rc::gen::map(rc::gen::pair(gen_target(), gen_ms(100, 3000)),
+        return rc::gen::map(rc::gen::pair(gen_target(), gen_ms(10, 3000)),
                             [](std::pair<Target, Duration> p) {
                               return FaultAction(CrashFault{p.first, p.second});
                             });
@@ -104,17 +106,30 @@ rc::Gen<FaultAction> gen_action(int members) {
 
 rc::Gen<std::vector<Fault>> gen_schedule(const ScheduleShape& shape) {
   const auto duration_ms = std::chrono::duration_cast<milliseconds>(shape.duration).count();
+  // A quarter of the faults repeat (`every`), as a crash loop or a flapping partition does.
+  auto gen_repeat = rc::gen::map(
+      rc::gen::tuple(rc::gen::inRange(0, 4), gen_ms(200, 3000), gen_ms(0, duration_ms)),
+      [](std::tuple<int, Duration, Duration> t) -> std::optional<std::pair<Duration, Duration>> {
+        if (std::get<0>(t) != 0) return std::nullopt;
+        return std::pair{std::get<1>(t), std::get<2>(t)};
+      });
   auto gen_fault = rc::gen::map(
-      rc::gen::tuple(gen_ms(0, duration_ms), gen_ms(100, 5000), gen_action(shape.members)),
-      [](std::tuple<Duration, Duration, FaultAction> t) {
+      rc::gen::tuple(gen_ms(0, duration_ms), gen_ms(100, 5000), gen_action(shape.members),
+                     std::move(gen_repeat)),
+      [](std::tuple<Duration, Duration, FaultAction, std::optional<std::pair<Duration, Duration>>>
+             t) {
         Fault fault;
         fault.at = std::get<0>(t);
         fault.action = std::move(std::get<2>(t));
+        if (const auto& repeat = std::get<3>(t)) {
+          fault.every = repeat->first;
+          fault.until = std::max(fault.at, repeat->second);
+        }
         // Crashes end with their restart; every other fault ends after its window.
         if (!std::holds_alternative<CrashFault>(fault.action) &&
             !(std::holds_alternative<DiskFault>(fault.action) &&
               std::get<DiskFault>(fault.action).kind != DiskFault::Kind::kStall)) {
-          fault.lasts = std::get<1>(t);
+          fault.lasts = fault.every ? std::min(*fault.every, std::get<1>(t)) : std::get<1>(t);
         }
         return fault;
       });

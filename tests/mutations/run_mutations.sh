@@ -21,10 +21,16 @@ members=${KEEL_MUTATION_MEMBERS:-5}
 tree=$work/tree
 build=$work/build
 
-# A fresh copy of the sources; mtimes are kept, so an existing build stays incremental.
+# Bring the scratch tree up to date: only files whose content differs are copied (with a new
+# mtime), so an existing build stays incremental and never trusts an object built from other text.
 mkdir -p "$tree" "$build"
 (cd "$src" && git ls-files -z --cached --others --exclude-standard) |
-  tar -C "$src" --null -T - -cf - | tar -C "$tree" -xf -
+  while IFS= read -r -d '' f; do
+    if ! cmp -s "$src/$f" "$tree/$f"; then
+      mkdir -p "$(dirname "$tree/$f")"
+      cp "$src/$f" "$tree/$f"
+    fi
+  done
 cmake -S "$tree" -B "$build" -DCMAKE_BUILD_TYPE=Release >/dev/null
 cmake --build "$build" --target keelsim -j "$(nproc)" >/dev/null
 
@@ -41,7 +47,7 @@ for patch in "${patches[@]}"; do
   cmake --build "$build" --target keelsim -j "$(nproc)" >"$work/$name.build.log" 2>&1 || build_ok=0
   status=0
   if [ $build_ok -eq 1 ]; then
-    "$build/bin/keelsim" raft --members "$members" --seeds "1..$seeds" --stop-at-first-failure \
+    "$build/bin/keelsim" raft --members "$members" --seeds "1..$seeds" --swarm --stop-at-first-failure \
       >"$work/$name.log" 2>&1 || status=$?
   fi
   # Put the pristine files back, with a new mtime so that the next build recompiles them.
@@ -55,7 +61,7 @@ for patch in "${patches[@]}"; do
   fi
   first=$(grep -m1 -oE '^seed [0-9]+ FAILED' "$work/$name.log" | grep -oE '[0-9]+' || true)
   if [ "$status" -eq 1 ] && [ -n "$first" ]; then
-    why=$(grep -m1 -A0 '^seed [0-9]+ FAILED' "$work/$name.log" | sed -E 's/^seed [0-9]+ FAILED: //')
+    why=$(grep -m1 -E '^seed [0-9]+ FAILED' "$work/$name.log" | sed -E 's/^seed [0-9]+ FAILED: //' || true)
     report+=("$(printf '%-36s caught after %4d seeds: %s' "$name" "$first" "${why:0:110}")")
   else
     survived=$((survived + 1))

@@ -33,6 +33,7 @@ void check_cluster(int members) {
         options.members = members;
         options.duration = shape.duration;
         options.network = LinkConfig{1ms, 10ms, 0.01, 0.01};
+        options.swarm = true;  // each case also draws its own Raft tuning and link latency
         const RaftRunResult run = run_raft(seed, options, faults);
         if (!run.safe || !run.live) {
           std::string schedule;

@@ -1,0 +1,86 @@
+// Raft in the simulator: commit throughput, simulated time per wall-clock time, and failover time.
+#include <benchmark/benchmark.h>
+
+#include <algorithm>
+#include <vector>
+
+#include "sim/cluster.h"
+
+namespace keel::sim {
+namespace {
+
+using namespace std::chrono_literals;
+
+// Committed 1 KiB entries per wall-clock second, 3 members, no faults, clients offering far more
+// than the cluster can take (the leader's fsync is the bottleneck, in simulated time).
+void BM_RaftCommit1KiB3Members(benchmark::State& state) {
+  ClusterOptions options;
+  options.members = 3;
+  Cluster cluster(1, options);
+  cluster.start_clients(ClientOptions{16, 1ms, 1s, 1024});
+  cluster.world().run_for(2s);  // elect a leader and reach a steady state
+  const std::uint64_t before = cluster.client_stats().acknowledged;
+  for (auto _ : state) cluster.world().run_for(1s);
+  state.counters["entries_per_second"] =
+      benchmark::Counter(static_cast<double>(cluster.client_stats().acknowledged - before),
+                         benchmark::Counter::kIsRate);
+  state.counters["entries_per_simulated_second"] =
+      benchmark::Counter(static_cast<double>(cluster.client_stats().acknowledged - before) /
+                         static_cast<double>(state.iterations()));
+}
+BENCHMARK(BM_RaftCommit1KiB3Members)->Unit(benchmark::kMillisecond);
+
+// Simulated seconds per wall-clock second, 5 members committing 1,000 proposals per second.
+void BM_RaftSimulatedSpeed5Members(benchmark::State& state) {
+  ClusterOptions options;
+  options.members = 5;
+  Cluster cluster(2, options);
+  cluster.start_clients(ClientOptions{10, 10ms, 1s, 0});
+  cluster.world().run_for(2s);
+  const std::uint64_t before = cluster.client_stats().acknowledged;
+  for (auto _ : state) cluster.world().run_for(1s);
+  state.counters["simulated_x"] =
+      benchmark::Counter(static_cast<double>(state.iterations()), benchmark::Counter::kIsRate);
+  state.counters["commits_per_simulated_second"] =
+      benchmark::Counter(static_cast<double>(cluster.client_stats().acknowledged - before) /
+                         static_cast<double>(state.iterations()));
+}
+BENCHMARK(BM_RaftSimulatedSpeed5Members)->Unit(benchmark::kMillisecond);
+
+// Time from the leader's crash to a new leader, over 1,000 seeds, in units of the election
+// timeout's upper bound (2 x election_ticks x tick = 1 s by default).
+void BM_RaftFailover(benchmark::State& state) {
+  std::vector<double> failovers;
+  for (auto _ : state) {
+    failovers.clear();
+    for (std::uint64_t seed = 1; seed <= 1000; ++seed) {
+      ClusterOptions options;
+      options.members = 5;
+      Cluster cluster(seed, options);
+      const Duration upper = 2 * options.node.raft.election_ticks * options.node.tick;
+      cluster.world().run_for(3s);
+      const NodeId old_leader = cluster.leader();
+      if (old_leader == kNoNode) continue;
+      cluster.world().crash(old_leader);
+      const Time crashed = cluster.world().now();
+      while (cluster.leader() == kNoNode && cluster.world().now() - crashed < 30s) {
+        cluster.world().run_for(1ms);
+      }
+      failovers.push_back(std::chrono::duration<double>(cluster.world().now() - crashed) /
+                          std::chrono::duration<double>(upper));
+    }
+  }
+  std::sort(failovers.begin(), failovers.end());
+  auto percentile = [&](double p) {
+    return failovers[std::min(failovers.size() - 1,
+                              static_cast<std::size_t>(p * static_cast<double>(failovers.size())))];
+  };
+  state.counters["seeds"] = static_cast<double>(failovers.size());
+  state.counters["p50_x_timeout"] = percentile(0.50);
+  state.counters["p99_x_timeout"] = percentile(0.99);
+  state.counters["max_x_timeout"] = failovers.back();
+}
+BENCHMARK(BM_RaftFailover)->Unit(benchmark::kSecond)->Iterations(1);
+
+}  // namespace
+}  // namespace keel::sim
