@@ -161,7 +161,7 @@ void World::step_clock(NodeId id, Duration offset) {
   Host& h = host(id);
   trace_.note(kNoteClock, now_, id, static_cast<std::uint64_t>(offset.count()));
   record("clock-step", {{"machine", h.name()}, {"offset_ns", offset.count()}});
-  h.clock_.step(h.effective_now(), offset);
+  h.clock_.step(now_, offset);
   requeue_timers(h);
 }
 
@@ -169,7 +169,7 @@ void World::set_clock_rate(NodeId id, std::int64_t rate_ppm) {
   Host& h = host(id);
   trace_.note(kNoteClock, now_, id, static_cast<std::uint64_t>(rate_ppm));
   record("clock-rate", {{"machine", h.name()}, {"ppm", rate_ppm}});
-  h.clock_.set_rate(h.effective_now(), rate_ppm);
+  h.clock_.set_rate(now_, rate_ppm);
   requeue_timers(h);
 }
 

@@ -190,6 +190,9 @@ Status Node::persist(const raft::Ready& ready) {
   }
   if (config_.observer) {
     if (ready.snapshot) config_.observer->on_snapshot_installed(env_.self, ready.snapshot->meta);
+    if (ready.hard_state && ready.must_sync) {
+      config_.observer->on_hard_state_persisted(env_.self, *ready.hard_state);
+    }
     if (!ready.entries.empty()) {
       const raft::Term leader_term = raft_->role() == raft::Role::kLeader ? raft_->term() : 0;
       config_.observer->on_persisted(env_.self, leader_term, ready.entries);

@@ -20,6 +20,8 @@ class NodeObserver {
   // `leader_term` is the node's term if it is the leader while it persists them, else 0.
   virtual void on_persisted(NodeId node, raft::Term leader_term,
                             std::span<const raft::Entry> entries) = 0;
+  // The hard state (term and vote) is durable (synced).
+  virtual void on_hard_state_persisted(NodeId node, const raft::HardState& hard_state) = 0;
   // A snapshot from the leader replaced the node's log up to meta.index.
   virtual void on_snapshot_installed(NodeId node, const raft::SnapshotMeta& meta) = 0;
   virtual void on_became_leader(NodeId node, raft::Term term) = 0;

@@ -55,14 +55,43 @@ void RaftChecker::append(NodeId node, NodeLog& log, std::span<const raft::Entry>
   }
 }
 
-void RaftChecker::on_recovered(NodeId node, const raft::HardState&,
+void RaftChecker::on_recovered(NodeId node, const raft::HardState& hard_state,
                                const raft::SnapshotMeta& snapshot,
                                std::span<const raft::Entry> entries) {
   NodeLog& log = logs_[node];
+  const NodeLog before = std::move(log);
   log = NodeLog{};
   log.base = snapshot.index;
   log.base_chain = chain_at_snapshot(snapshot.index, snapshot.term);
+  log.synced = hard_state;
   append(node, log, entries);
+  check_recovery(node, before, log, hard_state);
+}
+
+void RaftChecker::check_recovery(NodeId node, const NodeLog& before, const NodeLog& after,
+                                 const raft::HardState& recovered) {
+  const raft::HardState& synced = before.synced;
+  if (recovered.term < synced.term ||
+      (recovered.term == synced.term && synced.vote != kNoNode && recovered.vote != synced.vote)) {
+    violation("durability",
+              str("n", node, " restarted with term ", recovered.term, " vote n", recovered.vote,
+                  " after it had synced term ", synced.term, " vote n", synced.vote));
+  }
+  // Every entry it had synced must be back: the last one, with its whole log by the chain, unless
+  // a snapshot now covers it.
+  const raft::Index last = before.last();
+  if (last <= after.base) return;
+  const Link* had = before.at(last);
+  const Link* has = after.at(last);
+  if (had != nullptr && (has == nullptr || has->chain != had->chain)) {
+    violation("durability",
+              str("n", node, " restarted without the entry at index ", last, " (term ", had->term,
+                  ") it had synced; its log now ends at ", after.last()));
+  }
+}
+
+void RaftChecker::on_hard_state_persisted(NodeId node, const raft::HardState& hard_state) {
+  logs_[node].synced = hard_state;
 }
 
 void RaftChecker::on_persisted(NodeId node, raft::Term leader_term,

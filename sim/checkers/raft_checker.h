@@ -4,8 +4,10 @@
 //   leader append-only   a leader never overwrites or deletes entries in its own log;
 //   log matching         two logs with an entry of the same index and term are identical up to it;
 //   leader completeness  a leader's log holds every entry committed before its term;
-//   state machine safety no two nodes apply different entries at one index.
-// Durability across crashes follows: a committed entry lost by too many disks resurfaces as a
+//   state machine safety no two nodes apply different entries at one index;
+//   durability           a node restarting from its disk gets back every entry, term and vote it
+//                        reported synced (so nothing it acknowledged can vanish in a crash).
+// A committed entry lost anyway (by a bug in what is synced, or when) also resurfaces as a
 // leader-completeness or state-machine-safety violation.
 #pragma once
 
@@ -31,6 +33,7 @@ class RaftChecker final : public node::NodeObserver {
                     std::span<const raft::Entry> entries) override;
   void on_persisted(NodeId node, raft::Term leader_term,
                     std::span<const raft::Entry> entries) override;
+  void on_hard_state_persisted(NodeId node, const raft::HardState& hard_state) override;
   void on_snapshot_installed(NodeId node, const raft::SnapshotMeta& meta) override;
   void on_became_leader(NodeId node, raft::Term term) override;
   void on_applied(NodeId node, const raft::Entry& entry) override;
@@ -52,6 +55,7 @@ class RaftChecker final : public node::NodeObserver {
     raft::Index base = 0;  // the snapshot index: entries start at base + 1
     std::uint64_t base_chain = 0;
     std::vector<Link> links;  // links[i] is index base + 1 + i
+    raft::HardState synced;   // the last hard state reported synced
     raft::Index last() const { return base + links.size(); }
     const Link* at(raft::Index index) const {
       if (index <= base || index > last()) return nullptr;
@@ -64,6 +68,8 @@ class RaftChecker final : public node::NodeObserver {
   };
 
   void violation(std::string check, std::string detail);
+  void check_recovery(NodeId node, const NodeLog& before, const NodeLog& after,
+                      const raft::HardState& recovered);
   void append(NodeId node, NodeLog& log, std::span<const raft::Entry> entries);
   std::uint64_t chain_at_snapshot(raft::Index index, raft::Term term) const;
 

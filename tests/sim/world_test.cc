@@ -257,6 +257,31 @@ TEST(WorldClock, ABackwardStepNeverMakesTheClockGoBack) {
   EXPECT_EQ(world.host(1).local_time(), before + 100ms);  // ...then moves on
 }
 
+// Found by a swarm seed: a clock step while the machine was inside a sync, then a crash (which
+// ends the sync) and a restart that reads the clock.
+TEST(WorldClock, AStepDuringASyncThenACrashKeepsTheClockReadable) {
+  World world(21);
+  world.add_host("a", [](Env& env) {
+    struct Syncer final : Program {
+      explicit Syncer(Env& env) {
+        (void)env.clock.now();
+        auto file = *env.fs.open("f", OpenMode::kCreateOrOpen);
+        (void)file->sync();
+      }
+    };
+    return std::make_unique<Syncer>(env);
+  });
+  world.host(1).fs().set_sync_latency(50ms, 50ms);
+  world.crash(1);
+  world.restart(1);  // busy until 50 ms
+  world.run_for(10ms);
+  world.step_clock(1, 300ms);
+  const Time before = world.host(1).local_time();
+  world.crash(1);
+  world.restart(1);
+  EXPECT_GE(world.host(1).local_time(), before);
+}
+
 TEST(WorldHosts, ACrashDiscardsTimersAndQueuedFramesARestartSeesTheDisk) {
   World world(18);
   std::vector<NodeId> ids{1, 2};

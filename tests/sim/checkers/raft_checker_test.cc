@@ -88,8 +88,40 @@ TEST(RaftChecker, ALeaderThatLostACommittedEntryInACrashIsCaught) {
   // n2 comes back from a crash with only the first entry (its sync was skipped).
   checker.on_recovered(2, raft::HardState{1, 1, 1}, raft::SnapshotMeta{}, entries({entry(1, 1)}));
   checker.on_became_leader(2, 2);
+  // Both the lost synced entry and the incomplete leader are reported.
+  ASSERT_EQ(checker.violations().size(), 2u);
+  EXPECT_EQ(checker.violations()[0].check, "durability");
+  EXPECT_EQ(checker.violations()[1].check, "leader completeness");
+}
+
+TEST(RaftChecker, ARestartThatLosesSyncedEntriesIsCaught) {
+  RaftChecker checker;
+  checker.on_persisted(2, 0, entries({entry(1, 1), entry(2, 1), entry(3, 1)}));
+  checker.on_recovered(2, raft::HardState{1, 1, 0}, raft::SnapshotMeta{},
+                       entries({entry(1, 1), entry(2, 1), entry(3, 1)}));
+  EXPECT_TRUE(checker.ok());
+  checker.on_recovered(2, raft::HardState{1, 1, 0}, raft::SnapshotMeta{},
+                       entries({entry(1, 1), entry(2, 1)}));
   ASSERT_FALSE(checker.ok());
-  EXPECT_EQ(checker.violations()[0].check, "leader completeness");
+  EXPECT_EQ(checker.violations()[0].check, "durability");
+}
+
+TEST(RaftChecker, ARestartThatForgetsItsVoteOrTermIsCaught) {
+  RaftChecker forgot_vote;
+  forgot_vote.on_hard_state_persisted(3, raft::HardState{5, 2, 0});
+  forgot_vote.on_recovered(3, raft::HardState{5, 0, 0}, raft::SnapshotMeta{}, {});
+  ASSERT_FALSE(forgot_vote.ok());
+  EXPECT_EQ(forgot_vote.violations()[0].check, "durability");
+
+  RaftChecker forgot_term;
+  forgot_term.on_hard_state_persisted(3, raft::HardState{5, 2, 0});
+  forgot_term.on_recovered(3, raft::HardState{4, 2, 0}, raft::SnapshotMeta{}, {});
+  EXPECT_FALSE(forgot_term.ok());
+
+  RaftChecker fine;
+  fine.on_hard_state_persisted(3, raft::HardState{5, 2, 0});
+  fine.on_recovered(3, raft::HardState{6, 0, 0}, raft::SnapshotMeta{}, {});
+  EXPECT_TRUE(fine.ok());
 }
 
 TEST(RaftChecker, SnapshotsKeepTheChainForLogMatching) {
