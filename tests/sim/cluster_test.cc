@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "core/codec/frame.h"
+
 namespace keel::sim {
 namespace {
 
@@ -39,6 +41,48 @@ TEST(Cluster, SurvivesLeaderCrashesWithLostUnsyncedWrites) {
     ASSERT_TRUE(cluster.check_final_state())
         << "seed " << seed << ": " << cluster.first_violation();
     EXPECT_GT(cluster.checker().elections(), 3u);
+  }
+}
+
+// Frames that do not decode, that carry another cluster's id, or that are cut short are dropped
+// and counted; the cluster carries on.
+TEST(Cluster, BadFramesAreDroppedAndCounted) {
+  Cluster cluster(3, ClusterOptions{});
+  World& world = cluster.world();
+  // A machine of another cluster that sends well-formed frames, and one that sends garbage.
+  const NodeId stranger = world.add_host("x1", [](Env& env) {
+    struct Stranger final : Program {
+      explicit Stranger(Env& env) {
+        raft::Message vote;
+        vote.type = raft::MessageType::kVote;
+        vote.cluster = 99;
+        vote.from = env.self;
+        vote.term = 1000;
+        for (NodeId to = 1; to <= 3; ++to) {
+          vote.to = to;
+          env.transport.send(to, codec::encode_frame(99, vote));
+          Bytes garbage(64);
+          for (auto& b : garbage) b = static_cast<std::uint8_t>(env.random.next());
+          env.transport.send(to, garbage);
+          Bytes truncated = codec::encode_frame(1, vote);
+          truncated.resize(truncated.size() - 3);
+          env.transport.send(to, truncated);
+        }
+      }
+    };
+    return std::make_unique<Stranger>(env);
+  });
+  ASSERT_NE(stranger, kNoNode);
+  cluster.start_clients(ClientOptions{});
+  world.run_for(3s);
+  cluster.stop_clients();
+  ASSERT_TRUE(cluster.converge(5s)) << cluster.first_violation();
+  EXPECT_TRUE(cluster.check_final_state()) << cluster.first_violation();
+  for (NodeId id : cluster.members()) {
+    const node::NodeStats& stats = cluster.node(id)->stats();
+    EXPECT_EQ(stats.frames_foreign, 1u) << "n" << id;
+    EXPECT_EQ(stats.frames_rejected, 2u) << "n" << id;
+    EXPECT_LT(cluster.node(id)->raft().term(), 1000u);  // the stranger's term was never trusted
   }
 }
 
