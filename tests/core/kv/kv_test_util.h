@@ -46,6 +46,13 @@ inline Compare cmp(Compare::Target target, Compare::Op op, std::string_view key,
   return c;
 }
 
+// Results are equal: the same response, or the same error code and message.
+inline bool same(const Result<Response>& a, const Result<Response>& b) {
+  if (a.has_value() != b.has_value()) return false;
+  if (a) return *a == *b;
+  return a.error().code == b.error().code && a.error().message == b.error().message;
+}
+
 // Applies one sessionless request at the next index.
 class StoreHarness {
  public:
