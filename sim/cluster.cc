@@ -25,7 +25,8 @@ Cluster::Cluster(std::uint64_t seed, ClusterOptions options)
     : options_(std::move(options)), world_(seed) {
   for (int i = 1; i <= options_.members; ++i) members_.push_back(static_cast<NodeId>(i));
   options_.node.members = members_;
-  options_.node.observer = &checker_;
+  options_.node.observer = &observer_;
+  checker_.set_voters(members_);
   world_.network().set_default(options_.network);
   for (NodeId id : members_) {
     world_.add_host(str("n", id), [this](Env& env) -> std::unique_ptr<Program> {
@@ -73,6 +74,24 @@ std::string Cluster::first_violation() const {
                        : !violations_.empty()         ? &violations_.front()
                                                       : nullptr;
   return v ? v->check + ": " + v->detail : "";
+}
+
+std::string Cluster::describe_members() {
+  std::string out;
+  for (NodeId id : members_) {
+    const Host& host = world_.host(id);
+    out += str("\n  n", id, ": ");
+    node::Node* n = node(id);
+    if (!host.up() || n == nullptr) {
+      out += host.up() ? "failed to start" : "down";
+      continue;
+    }
+    const raft::Raft& r = n->raft();
+    out += str(host.state() == HostState::kPaused ? "paused " : "", raft::to_string(r.role()),
+               " term ", r.term(), " leader n", r.leader(), " commit ", r.commit(), " applied ",
+               r.applied(), " last ", r.last_index());
+  }
+  return out;
 }
 
 void Cluster::start_clients(const ClientOptions& options) {
@@ -137,8 +156,13 @@ bool Cluster::converge(Duration bound, Duration* took) {
   const Time start = world_.now();
   const Time deadline = start + bound;
   constexpr Duration kPoll = std::chrono::milliseconds(10);
+  // Like a client, the probe gives up on a proposal after a while (a leader that was deposed
+  // may never learn its outcome) and tries again.
+  const Duration give_up = client_options_.timeout;
   // Shared with the proposal's callback, which may outlive this call.
   struct Probe {
+    std::uint64_t attempt = 0;  // only the latest attempt's answer counts
+    Time sent{};
     bool in_flight = false;
     raft::Index applied_at = 0;
   };
@@ -148,15 +172,15 @@ bool Cluster::converge(Duration bound, Duration* took) {
     const NodeId lead = leader();
     if (lead == kNoNode) continue;
     if (probe->applied_at == 0) {
-      if (probe->in_flight) continue;
+      if (probe->in_flight && world_.now() - probe->sent < give_up) continue;
       probe->in_flight = true;
-      world_.host(lead).post(Duration(0), [this, probe, lead] {
+      probe->sent = world_.now();
+      const std::uint64_t attempt = ++probe->attempt;
+      world_.host(lead).post(Duration(0), [this, probe, lead, attempt] {
         node::Node* n = node(lead);
-        if (n == nullptr) {
-          probe->in_flight = false;
-          return;
-        }
-        n->propose(Bytes{'p'}, [probe](Result<raft::Index> result) {
+        if (n == nullptr) return;
+        n->propose(Bytes{'p'}, [probe, attempt](Result<raft::Index> result) {
+          if (attempt != probe->attempt) return;
           probe->in_flight = false;
           if (result) probe->applied_at = *result;
         });

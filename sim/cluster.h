@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <set>
@@ -57,12 +58,19 @@ class Cluster {
   bool ok() const { return checker_.ok() && violations_.empty(); }
   // The first violation from either source.
   std::string first_violation() const;
+  // One line per member: up or down, role, term, leader, commit, applied and last index.
+  std::string describe_members();
 
   // Register clients: each proposes a unique value every period to the machine it believes leads,
   // following "not leader" hints and moving on after a timeout.
   void start_clients(const ClientOptions& options);
   void stop_clients() { clients_running_ = false; }
   const ClientStats& client_stats() const { return client_stats_; }
+
+  // Runs `hook` whenever a member wins an election, inside that member's event (after its state
+  // is durable, before its first message as leader leaves), so a nemesis can strike at once.
+  using LeaderHook = std::function<void(NodeId leader, raft::Term term)>;
+  void on_leader_elected(LeaderHook hook) { leader_hooks_.push_back(std::move(hook)); }
 
   // Liveness: runs until a leader exists and a fresh proposal is applied on every member that is
   // up; false if that takes longer than `bound`. Returns the time it took through `took`.
@@ -80,9 +88,42 @@ class Cluster {
   void client_step(Client& client);
   void violation(std::string check, std::string detail);
 
+  // Forwards every node's reports to the checker and the leader hooks.
+  class Observer final : public node::NodeObserver {
+   public:
+    explicit Observer(Cluster& cluster) : cluster_(cluster) {}
+    void on_recovered(NodeId node, const raft::HardState& hard_state,
+                      const raft::SnapshotMeta& snapshot,
+                      std::span<const raft::Entry> entries) override {
+      cluster_.checker_.on_recovered(node, hard_state, snapshot, entries);
+    }
+    void on_persisted(NodeId node, raft::Term leader_term,
+                      std::span<const raft::Entry> entries) override {
+      cluster_.checker_.on_persisted(node, leader_term, entries);
+    }
+    void on_hard_state_persisted(NodeId node, const raft::HardState& hard_state) override {
+      cluster_.checker_.on_hard_state_persisted(node, hard_state);
+    }
+    void on_snapshot_installed(NodeId node, const raft::SnapshotMeta& meta) override {
+      cluster_.checker_.on_snapshot_installed(node, meta);
+    }
+    void on_became_leader(NodeId node, raft::Term term) override {
+      cluster_.checker_.on_became_leader(node, term);
+      for (const LeaderHook& hook : cluster_.leader_hooks_) hook(node, term);
+    }
+    void on_applied(NodeId node, const raft::Entry& entry) override {
+      cluster_.checker_.on_applied(node, entry);
+    }
+
+   private:
+    Cluster& cluster_;
+  };
+
   ClusterOptions options_;
   World world_;
   RaftChecker checker_;
+  Observer observer_{*this};
+  std::vector<LeaderHook> leader_hooks_;
   std::vector<NodeId> members_;
   std::vector<Violation> violations_;
   std::vector<std::unique_ptr<Client>> clients_;

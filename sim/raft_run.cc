@@ -47,7 +47,8 @@ RaftRunResult run_raft(std::uint64_t seed, const RaftRunOptions& requested,
   if (!result.safe) {
     result.violation = cluster.first_violation();
   } else if (!result.live) {
-    result.violation = "liveness: no convergence within the settle bound after healing";
+    result.violation = "liveness: no convergence within the settle bound after healing; members:" +
+                       cluster.describe_members();
   }
   result.trace_hash = cluster.world().trace().hash();
   result.events = cluster.world().events_run();

@@ -123,6 +123,16 @@ void Node::propose(Bytes value, ProposeDone done) {
   }
   auto index = raft_->propose(std::move(value));
   if (!index) return done(std::unexpected(index.error()));
+  // Proposals still waiting at this index or beyond were made in an earlier term, and the log was
+  // cut below them since: they can never commit.
+  while (!pending_.empty() && pending_.rbegin()->first >= *index) {
+    auto stale = std::prev(pending_.end());
+    auto stale_done = std::move(stale->second.done);
+    const raft::Term stale_term = stale->second.term;
+    pending_.erase(stale);
+    stale_done(fail(Errc::kUnavailable, str("the proposal of term ", stale_term,
+                                            " was overwritten by a later leader's log")));
+  }
   pending_.emplace(*index, Pending{raft_->term(), std::move(done)});
   flush_soon();
 }

@@ -59,10 +59,9 @@ void RaftChecker::on_recovered(NodeId node, const raft::HardState& hard_state,
                                const raft::SnapshotMeta& snapshot,
                                std::span<const raft::Entry> entries) {
   NodeLog& log = logs_[node];
-  const NodeLog before = std::move(log);
-  log = NodeLog{};
-  log.base = snapshot.index;
-  log.base_chain = chain_at_snapshot(snapshot.index, snapshot.term);
+  const NodeLog before = log;
+  log.reset_to_snapshot(snapshot.index, snapshot.term,
+                        chain_at_snapshot(snapshot.index, snapshot.term));
   log.synced = hard_state;
   append(node, log, entries);
   check_recovery(node, before, log, hard_state);
@@ -96,6 +95,14 @@ void RaftChecker::on_hard_state_persisted(NodeId node, const raft::HardState& ha
 
 void RaftChecker::on_persisted(NodeId node, raft::Term leader_term,
                                std::span<const raft::Entry> entries) {
+  if (leader_term != 0) {
+    // Acting as leader in a term counts as leading it, elected or not.
+    auto [it, fresh] = leaders_.try_emplace(leader_term, node);
+    if (!fresh && it->second != node) {
+      violation("election safety", str("n", node, " wrote entries as leader of term ", leader_term,
+                                       ", which n", it->second, " leads"));
+    }
+  }
   NodeLog& log = logs_[node];
   if (leader_term != 0 && !entries.empty() && entries.front().index <= log.last()) {
     violation("leader append-only",
@@ -114,12 +121,11 @@ void RaftChecker::on_snapshot_installed(NodeId node, const raft::SnapshotMeta& m
     log.links.erase(log.links.begin(),
                     log.links.begin() + static_cast<std::ptrdiff_t>(meta.index - log.base));
     log.base = meta.index;
+    log.base_term = meta.term;
     log.base_chain = chain;
     return;
   }
-  log = NodeLog{};
-  log.base = meta.index;
-  log.base_chain = chain_at_snapshot(meta.index, meta.term);
+  log.reset_to_snapshot(meta.index, meta.term, chain_at_snapshot(meta.index, meta.term));
 }
 
 void RaftChecker::on_became_leader(NodeId node, raft::Term term) {
@@ -143,9 +149,41 @@ void RaftChecker::on_became_leader(NodeId node, raft::Term term) {
   }
 }
 
+bool RaftChecker::holds(const NodeLog& log, raft::Index index, std::uint64_t chain) const {
+  if (index <= log.base) return true;  // its snapshot covers the entry
+  const Link* link = log.at(index);
+  return link != nullptr && link->chain == chain;
+}
+
+// Run once per newly committed entry. A member whose log lacks the entry must not be able to win
+// an election: fewer than a majority of the members' logs may be no more up to date than its own.
+// Correct Raft guarantees this from the moment of the commit (the entry is on a majority, and any
+// log with a later last term descends from a leader that holds the entry).
+void RaftChecker::check_electable_without(const raft::Entry& entry) {
+  if (voters_.empty()) return;
+  auto known = chains_.find({entry.index, entry.term});
+  if (known == chains_.end()) return;
+  const std::size_t majority = voters_.size() / 2 + 1;
+  for (NodeId candidate : voters_) {
+    const NodeLog& log = logs_[candidate];
+    if (holds(log, entry.index, known->second)) continue;
+    std::size_t votes = 0;
+    for (NodeId voter : voters_) votes += log.at_least_as_up_to_date_as(logs_[voter]);
+    if (votes >= majority) {
+      violation(
+          "leader completeness",
+          str("the entry at index ", entry.index, " (term ", entry.term, ") was committed while n",
+              candidate, ", whose log lacks it (last index ", log.last(), ", term ",
+              log.last_term(), "), could still win ", votes, " of ", voters_.size(), " votes"));
+      return;
+    }
+  }
+}
+
 void RaftChecker::on_applied(NodeId node, const raft::Entry& entry) {
   const Applied applied{entry.term, entry_digest(entry)};
   auto [it, fresh] = committed_.try_emplace(entry.index, applied);
+  if (fresh) check_electable_without(entry);
   if (!fresh && (it->second.term != applied.term || it->second.digest != applied.digest)) {
     violation("state machine safety",
               str("n", node, " applied at index ", entry.index, " an entry of term ", entry.term,

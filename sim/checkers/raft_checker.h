@@ -3,7 +3,10 @@
 //   election safety      at most one leader per term;
 //   leader append-only   a leader never overwrites or deletes entries in its own log;
 //   log matching         two logs with an entry of the same index and term are identical up to it;
-//   leader completeness  a leader's log holds every entry committed before its term;
+//   leader completeness  a leader's log holds every entry committed before its term; and, checked
+//                        the moment an entry commits, no member lacking it could win an election
+//                        (its log is less up to date than a majority's), which catches an unsafe
+//                        commit before any leader has to act on it (thesis §3.6.2, Figure 3.7);
 //   state machine safety no two nodes apply different entries at one index;
 //   durability           a node restarting from its disk gets back every entry, term and vote it
 //                        reported synced (so nothing it acknowledged can vanish in a crash).
@@ -38,6 +41,9 @@ class RaftChecker final : public node::NodeObserver {
   void on_became_leader(NodeId node, raft::Term term) override;
   void on_applied(NodeId node, const raft::Entry& entry) override;
 
+  // The voting members; with them set, commits are checked against electable logs.
+  void set_voters(std::vector<NodeId> voters) { voters_ = std::move(voters); }
+
   const std::vector<Violation>& violations() const { return violations_; }
   bool ok() const { return violations_.empty(); }
   // Highest index known committed, and how many leaders were elected.
@@ -53,10 +59,23 @@ class RaftChecker final : public node::NodeObserver {
   };
   struct NodeLog {
     raft::Index base = 0;  // the snapshot index: entries start at base + 1
+    raft::Term base_term = 0;
     std::uint64_t base_chain = 0;
     std::vector<Link> links;  // links[i] is index base + 1 + i
     raft::HardState synced;   // the last hard state reported synced
     raft::Index last() const { return base + links.size(); }
+    raft::Term last_term() const { return links.empty() ? base_term : links.back().term; }
+    // Raft's election restriction (§3.6.1): is this log at least as up to date as `other`?
+    bool at_least_as_up_to_date_as(const NodeLog& other) const {
+      return last_term() > other.last_term() ||
+             (last_term() == other.last_term() && last() >= other.last());
+    }
+    void reset_to_snapshot(raft::Index index, raft::Term term, std::uint64_t chain) {
+      base = index;
+      base_term = term;
+      base_chain = chain;
+      links.clear();
+    }
     const Link* at(raft::Index index) const {
       if (index <= base || index > last()) return nullptr;
       return &links[index - base - 1];
@@ -72,7 +91,10 @@ class RaftChecker final : public node::NodeObserver {
                       const raft::HardState& recovered);
   void append(NodeId node, NodeLog& log, std::span<const raft::Entry> entries);
   std::uint64_t chain_at_snapshot(raft::Index index, raft::Term term) const;
+  bool holds(const NodeLog& log, raft::Index index, std::uint64_t chain) const;
+  void check_electable_without(const raft::Entry& entry);
 
+  std::vector<NodeId> voters_;
   std::map<NodeId, NodeLog> logs_;
   std::map<raft::Term, NodeId> leaders_;
   std::map<std::pair<raft::Index, raft::Term>, std::uint64_t> chains_;  // every log's chains

@@ -53,7 +53,7 @@ Outcome deserialize(const Isolated& child) {
   }
   std::istringstream in(child.payload);
   in >> o.safe >> o.live >> o.elections >> o.acknowledged >> o.hash >> o.simulated_seconds;
-  std::getline(in >> std::ws, o.violation);
+  std::getline(in >> std::ws, o.violation, '\0');
   return o;
 }
 

@@ -51,6 +51,8 @@ std::string partition(const PartitionFault& p) {
   switch (p.kind) {
     case PartitionFault::Kind::kIsolateLeader:
       return "isolate-leader";
+    case PartitionFault::Kind::kIsolateNewLeader:
+      return "isolate-new-leader";
     case PartitionFault::Kind::kIsolate:
       return "{isolate: " + list(p.nodes) + "}";
     case PartitionFault::Kind::kHalves:

@@ -22,6 +22,9 @@ struct Target {
 struct PartitionFault {
   enum class Kind {
     kIsolateLeader,     // the leader alone vs everyone else
+    kIsolateNewLeader,  // during `for`, a member that wins an election is, with probability 9/10,
+                        // cut off at once, before its first message as leader leaves, for a
+                        // time between one heartbeat and one election timeout (leader churn)
     kIsolate,           // `nodes` vs everyone else
     kHalves,            // a random split into two halves
     kMajorityMinority,  // a random split into a majority and a minority

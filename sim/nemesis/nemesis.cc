@@ -22,7 +22,26 @@ Nemesis::Nemesis(Cluster& cluster, std::vector<Fault> faults)
     : cluster_(cluster),
       world_(cluster.world()),
       faults_(std::move(faults)),
-      random_(Random(world_.seed()).derive("nemesis")) {}
+      random_(Random(world_.seed()).derive("nemesis")) {
+  cluster_.on_leader_elected([this](NodeId leader, raft::Term) {
+    if (world_.now() < trap_new_leaders_until_ && random_.chance(0.9)) isolate_new_leader(leader);
+  });
+}
+
+void Nemesis::isolate_new_leader(NodeId leader) {
+  std::vector<NodeId> others;
+  for (NodeId id : cluster_.members()) {
+    if (id != leader) others.push_back(id);
+  }
+  world_.partition({{leader}, others});
+  ++stats_.partitions;
+  const std::uint64_t generation = ++partition_generation_;
+  const node::NodeConfig& config = cluster_.options().node;
+  const Duration lasts = random_.between(config.tick, 2 * config.raft.election_ticks * config.tick);
+  world_.after(lasts, [this, generation] {
+    if (partition_generation_ == generation) world_.heal();
+  });
+}
 
 NodeId Nemesis::id_of(const std::string& name) const {
   const NodeId id = world_.id_of(name);
@@ -128,6 +147,10 @@ void Nemesis::apply_partition(const PartitionFault& p, std::optional<Duration> l
       world_.partition({{leader}, rest({leader})});
       break;
     }
+    case PartitionFault::Kind::kIsolateNewLeader:
+      // Armed for the fault's window (or to the end of the run); isolate_new_leader() strikes.
+      trap_new_leaders_until_ = lasts ? world_.now() + *lasts : Time::max();
+      return;
     case PartitionFault::Kind::kIsolate: {
       const auto isolated = names_to_ids(p.nodes);
       world_.partition({isolated, rest(isolated)});
@@ -273,6 +296,7 @@ void Nemesis::fire(const Fault& fault) {
 
 void Nemesis::heal_all() {
   ++partition_generation_;
+  trap_new_leaders_until_ = Time{};
   world_.heal();
   if (!network_stack_.empty()) {
     world_.set_link_defaults(network_stack_.front());

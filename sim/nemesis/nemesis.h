@@ -41,7 +41,10 @@ class Nemesis {
   World& world_;
   std::vector<Fault> faults_;
   Random random_;
+  void isolate_new_leader(NodeId leader);
+
   std::uint64_t partition_generation_ = 0;
+  Time trap_new_leaders_until_{};          // kIsolateNewLeader is armed until then
   std::vector<LinkConfig> network_stack_;  // link defaults to restore, innermost last
   NemesisStats stats_;
 };

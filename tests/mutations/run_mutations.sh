@@ -4,7 +4,7 @@
 # survives is a failing test: it means the simulator (checkers, faults, workload) is too blunt.
 #
 # usage: run_mutations.sh SOURCE_DIR WORK_DIR [PATCH...]
-#   SOURCE_DIR  the repository (its tracked and untracked-but-not-ignored files are copied)
+#   SOURCE_DIR  the repository (its tracked files, as they are in the working tree, are copied)
 #   WORK_DIR    where the scratch tree and its build live; reused between runs (incremental)
 # Environment: KEEL_MUTATION_SEEDS (default 500), KEEL_MUTATION_MEMBERS (default 5).
 set -euo pipefail
@@ -24,7 +24,7 @@ build=$work/build
 # Bring the scratch tree up to date: only files whose content differs are copied (with a new
 # mtime), so an existing build stays incremental and never trusts an object built from other text.
 mkdir -p "$tree" "$build"
-(cd "$src" && git ls-files -z --cached --others --exclude-standard) |
+(cd "$src" && git ls-files -z --cached) |
   while IFS= read -r -d '' f; do
     if ! cmp -s "$src/$f" "$tree/$f"; then
       mkdir -p "$(dirname "$tree/$f")"

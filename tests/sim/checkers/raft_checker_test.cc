@@ -124,6 +124,46 @@ TEST(RaftChecker, ARestartThatForgetsItsVoteOrTermIsCaught) {
   EXPECT_TRUE(fine.ok());
 }
 
+// Figure 8 of the thesis: n1 commits its term-2 entry by counting replicas in term 4, while n5
+// holds a term-3 entry at that index and could still be elected by the others.
+TEST(RaftChecker, ACommitThatAnElectableLogLacksIsCaught) {
+  RaftChecker checker;
+  checker.set_voters({1, 2, 3, 4, 5});
+  const raft::Entry first = entry(1, 1, "a");
+  for (NodeId n = 1; n <= 5; ++n) checker.on_persisted(n, 0, entries({first}));
+  checker.on_applied(1, first);
+  const raft::Entry old_term = entry(2, 2, "b");
+  checker.on_persisted(1, 0, entries({old_term}));
+  checker.on_persisted(2, 0, entries({old_term}));
+  checker.on_persisted(3, 0, entries({old_term}));
+  checker.on_persisted(5, 0, entries({entry(2, 3, "c")}));
+  EXPECT_TRUE(checker.ok());
+  checker.on_applied(1, old_term);
+  ASSERT_FALSE(checker.ok());
+  EXPECT_EQ(checker.violations()[0].check, "leader completeness");
+}
+
+TEST(RaftChecker, ACommitOnAMajorityThatNoLaggardCanOvertakeIsFine) {
+  RaftChecker checker;
+  checker.set_voters({1, 2, 3, 4, 5});
+  const auto log = entries({entry(1, 1, "a"), entry(2, 2, "b")});
+  checker.on_persisted(1, 0, log);
+  checker.on_persisted(2, 0, log);
+  checker.on_persisted(3, 0, log);
+  checker.on_persisted(4, 0, entries({entry(1, 1, "a")}));  // behind, and no later term
+  checker.on_applied(1, log[0]);
+  checker.on_applied(1, log[1]);
+  EXPECT_TRUE(checker.ok()) << checker.violations().front().detail;
+}
+
+TEST(RaftChecker, WritingAsLeaderOfAnotherNodesTermIsCaught) {
+  RaftChecker checker;
+  checker.on_became_leader(2, 5);
+  checker.on_persisted(1, 5, entries({entry(1, 5)}));
+  ASSERT_FALSE(checker.ok());
+  EXPECT_EQ(checker.violations()[0].check, "election safety");
+}
+
 TEST(RaftChecker, SnapshotsKeepTheChainForLogMatching) {
   RaftChecker checker;
   auto log = entries({entry(1, 1, "a"), entry(2, 1, "b")});
