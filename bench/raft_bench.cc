@@ -38,7 +38,16 @@ void BM_RaftSimulatedSpeed5Members(benchmark::State& state) {
   cluster.start_clients(ClientOptions{10, 10ms, 1s, 0});
   cluster.world().run_for(2s);
   const std::uint64_t before = cluster.client_stats().acknowledged;
+  const std::uint64_t events_before = cluster.world().events_run();
+  const std::uint64_t frames_before = cluster.world().network().stats().sent;
   for (auto _ : state) cluster.world().run_for(1s);
+  const auto per_second = [&](std::uint64_t n) {
+    return static_cast<double>(n) / static_cast<double>(state.iterations());
+  };
+  state.counters["events_per_simulated_second"] =
+      per_second(cluster.world().events_run() - events_before);
+  state.counters["frames_per_simulated_second"] =
+      per_second(cluster.world().network().stats().sent - frames_before);
   state.counters["simulated_x"] =
       benchmark::Counter(static_cast<double>(state.iterations()), benchmark::Counter::kIsRate);
   state.counters["commits_per_simulated_second"] =
