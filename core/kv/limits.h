@@ -28,7 +28,6 @@ inline constexpr std::size_t kMaxMessageBytes = 4096;
 inline constexpr std::int64_t kMaxLeaseTtlSeconds = 9'000'000'000;
 // Hard ceilings of the configurable limits below: what a decoder accepts from a snapshot.
 inline constexpr std::size_t kMaxLeasesCeiling = 1u << 20;
-inline constexpr std::size_t kMaxSessionsCeiling = 1u << 20;
 inline constexpr std::size_t kMaxKeysCeiling = 1u << 28;
 
 // The limits a store is built with. Defaults suit a cluster store; tests pick small ones.

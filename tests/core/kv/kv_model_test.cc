@@ -7,12 +7,14 @@
 #include <rapidcheck/state.h>
 
 #include <map>
+#include <set>
 #include <sstream>
 #include <string>
 
 #include "core/env/str.h"
 #include "core/kv/kv_codec.h"
 #include "core/kv/store.h"
+#include "core/kv/watch_hub.h"
 
 namespace keel::kv {
 namespace {
@@ -256,10 +258,57 @@ struct Model {
   }
 };
 
+// The store, and a watcher of every key from the start whose events are checked against the
+// model's states after each command.
 struct Sut {
+  explicit Sut(Store s) : store(std::move(s)), hub(store) {
+    all = hub.watch(WatchRequest{Bytes{0}, Bytes{0}, 1, true}).value();
+  }
   Store store;
+  WatchHub hub;
+  WatchId all = 0;
   std::uint64_t index = 0;
 };
+
+// The watcher saw exactly the changes of revision `rev` (at most one new revision per command).
+void check_watch(const Model& m, Sut& sut, Revision before) {
+  sut.hub.on_applied();
+  std::set<std::string> changed;
+  while (auto response = sut.hub.poll(sut.all, 1000)) {
+    RC_ASSERT(!response->canceled);
+    for (const Event& e : response->events) {
+      const Revision r = e.kv.mod_revision;
+      RC_ASSERT(r == m.rev);
+      RC_ASSERT(r > before);
+      const std::string key = to_string(e.kv.key);
+      RC_ASSERT(changed.insert(key).second);
+      const State& now = m.at(r);
+      const State& prev = m.at(r - 1);
+      if (e.type == Event::Type::kPut) {
+        RC_ASSERT(now.contains(key) && now.at(key) == e.kv);
+      } else {
+        RC_ASSERT(!now.contains(key));
+      }
+      if (prev.contains(key)) {
+        RC_ASSERT(e.prev_kv.has_value() && *e.prev_kv == prev.at(key));
+      } else {
+        RC_ASSERT(!e.prev_kv.has_value());
+      }
+    }
+  }
+  std::set<std::string> expected;
+  if (m.rev > before) {
+    const State& now = m.at(m.rev);
+    const State& prev = m.at(m.rev - 1);
+    for (const auto& [key, kv] : now) {
+      if (!prev.contains(key) || !(prev.at(key) == kv)) expected.insert(key);
+    }
+    for (const auto& [key, kv] : prev) {
+      if (!now.contains(key)) expected.insert(key);
+    }
+  }
+  RC_ASSERT(changed == expected);
+}
 
 StoreLimits test_limits() {
   StoreLimits limits;
@@ -405,6 +454,7 @@ struct Apply : Command {
     // A serializable read of everything agrees too.
     RangeRequest all{to_bytes("\x01"), Bytes{0}, 0, 0, false, false};
     RC_ASSERT(sut.store.range(all).value() == next.range(all).value());
+    check_watch(next, sut, m.rev);
   }
 
   void show(std::ostream& os) const override {
@@ -430,7 +480,7 @@ TEST(KvModel, StoreAgreesWithTheModelOnRandomSequences) {
   params.maxSize = 150;
   const auto result = rc::detail::checkTestable(
       [] {
-        Sut sut{Store(test_limits()), 0};
+        Sut sut{Store(test_limits())};
         rc::state::check(Model{}, sut,
                          rc::state::gen::execOneOfWithArgs<Apply, Apply, Apply, SnapshotRestore>());
       },
