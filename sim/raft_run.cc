@@ -21,6 +21,9 @@ RaftRunOptions options_for_seed(const RaftRunOptions& options, std::uint64_t see
   rc.pre_vote = random.chance(0.5);
   rc.check_quorum = random.chance(0.5);
   drawn.network.latency_high = std::chrono::milliseconds(pick({2, 10, 50}));
+  // Frequent snapshots exercise compaction, InstallSnapshot in chunks and restarts from snapshots.
+  drawn.node.snapshot_every = static_cast<std::size_t>(pick({50, 500, 10000}));
+  rc.snapshot_chunk_bytes = static_cast<std::size_t>(pick({64, 64 << 10}));
   return drawn;
 }
 
@@ -53,6 +56,7 @@ RaftRunResult run_raft(std::uint64_t seed, const RaftRunOptions& requested,
   result.trace_hash = cluster.world().trace().hash();
   result.events = cluster.world().events_run();
   result.elections = cluster.checker().elections();
+  result.snapshots_installed = cluster.checker().snapshots_installed();
   result.clients = cluster.client_stats();
   result.simulated = cluster.world().now() - start;
   return result;

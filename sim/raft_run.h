@@ -20,7 +20,8 @@ struct RaftRunOptions {
   LinkConfig network;
   node::NodeConfig node;
   // Swarm testing: each seed also draws its own Raft tuning (message and pipeline sizes, election
-  // timeout, pre-vote, check-quorum) and link latency, so a seed range covers the configurations.
+  // timeout, pre-vote, check-quorum, snapshot frequency and chunk size) and link latency, so a
+  // seed range covers the configurations.
   bool swarm = false;
 };
 
@@ -34,6 +35,7 @@ struct RaftRunResult {
   std::uint64_t trace_hash = 0;
   std::uint64_t events = 0;
   std::uint64_t elections = 0;
+  std::uint64_t snapshots_installed = 0;  // InstallSnapshot completed on a follower
   ClientStats clients;
   Duration converged_in{0};
   Duration simulated{0};

@@ -113,6 +113,7 @@ void RaftChecker::on_persisted(NodeId node, raft::Term leader_term,
 }
 
 void RaftChecker::on_snapshot_installed(NodeId node, const raft::SnapshotMeta& meta) {
+  ++snapshots_installed_;
   NodeLog& log = logs_[node];
   const Link* kept = log.at(meta.index);
   if (kept != nullptr && kept->term == meta.term) {

@@ -51,6 +51,7 @@ class RaftChecker final : public node::NodeObserver {
     return committed_.empty() ? 0 : committed_.rbegin()->first;
   }
   std::uint64_t elections() const { return leaders_.size(); }
+  std::uint64_t snapshots_installed() const { return snapshots_installed_; }
 
  private:
   struct Link {
@@ -100,6 +101,7 @@ class RaftChecker final : public node::NodeObserver {
   std::map<std::pair<raft::Index, raft::Term>, std::uint64_t> chains_;  // every log's chains
   std::map<raft::Index, Applied> committed_;
   std::vector<Violation> violations_;
+  std::uint64_t snapshots_installed_ = 0;
 };
 
 // The digest of an entry's type and bytes, as the checker compares them.

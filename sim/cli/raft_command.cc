@@ -23,6 +23,7 @@ struct Outcome {
   bool live = false;
   std::string violation;
   std::uint64_t elections = 0;
+  std::uint64_t snapshots = 0;
   std::uint64_t acknowledged = 0;
   std::uint64_t hash = 0;
   double simulated_seconds = 0;
@@ -30,9 +31,9 @@ struct Outcome {
 
 std::string serialize(const RaftRunResult& r) {
   std::ostringstream out;
-  out << r.safe << ' ' << r.live << ' ' << r.elections << ' ' << r.clients.acknowledged << ' '
-      << r.trace_hash << ' ' << std::chrono::duration<double>(r.simulated).count() << ' '
-      << r.violation;
+  out << r.safe << ' ' << r.live << ' ' << r.elections << ' ' << r.snapshots_installed << ' '
+      << r.clients.acknowledged << ' ' << r.trace_hash << ' '
+      << std::chrono::duration<double>(r.simulated).count() << ' ' << r.violation;
   return out.str();
 }
 
@@ -52,7 +53,8 @@ Outcome deserialize(const Isolated& child) {
     return o;
   }
   std::istringstream in(child.payload);
-  in >> o.safe >> o.live >> o.elections >> o.acknowledged >> o.hash >> o.simulated_seconds;
+  in >> o.safe >> o.live >> o.elections >> o.snapshots >> o.acknowledged >> o.hash >>
+      o.simulated_seconds;
   std::getline(in >> std::ws, o.violation, '\0');
   return o;
 }
@@ -106,7 +108,8 @@ int raft_command(const std::vector<std::string_view>& args) {
   shape.duration = options.duration;
 
   const auto started = std::chrono::steady_clock::now();
-  std::uint64_t passed = 0, safety = 0, liveness = 0, run = 0, elections = 0, acknowledged = 0;
+  std::uint64_t passed = 0, safety = 0, liveness = 0, run = 0, elections = 0, snapshots = 0,
+                acknowledged = 0;
   double simulated = 0;
   for (std::uint64_t seed = seeds.first; seed <= seeds.last; ++seed) {
     const std::vector<Fault> faults = sample_schedule(shape, seed);
@@ -125,6 +128,7 @@ int raft_command(const std::vector<std::string_view>& args) {
     }
     ++run;
     elections += outcome.elections;
+    snapshots += outcome.snapshots;
     acknowledged += outcome.acknowledged;
     simulated += outcome.simulated_seconds;
     if (outcome.safe && outcome.live) {
@@ -142,9 +146,9 @@ int raft_command(const std::vector<std::string_view>& args) {
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   std::cout << "raft, " << options.members << " members: " << run << " seeds, " << passed
             << " passed, " << safety << " safety failures, " << liveness << " liveness failures; "
-            << elections << " elections, " << acknowledged << " proposals acknowledged; "
-            << std::fixed << std::setprecision(0) << (wall > 0 ? simulated / wall : 0)
-            << "x real time\n";
+            << elections << " elections, " << snapshots << " snapshots installed, " << acknowledged
+            << " proposals acknowledged; " << std::fixed << std::setprecision(0)
+            << (wall > 0 ? simulated / wall : 0) << "x real time\n";
   if (safety > 0) return kExitSafety;
   if (liveness > 0) return kExitLiveness;
   return kExitPassed;
