@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "core/env/assert.h"
 #include "core/env/str.h"
 
 namespace keel::sim {
@@ -28,19 +29,29 @@ Cluster::Cluster(std::uint64_t seed, ClusterOptions options)
   options_.node.observer = &observer_;
   checker_.set_voters(members_);
   world_.network().set_default(options_.network);
-  for (NodeId id : members_) {
-    world_.add_host(str("n", id), [this](Env& env) -> std::unique_ptr<Program> {
-      auto started = node::Node::start(env, options_.node);
-      if (!started) {
-        violation("node start",
-                  str(env.name, " could not start from its disk: ", started.error().message));
-        env.emit("node", "failed-to-start", {{"reason", started.error().message}});
-        return std::make_unique<NodeProgram>(nullptr);
-      }
-      return std::make_unique<NodeProgram>(std::move(*started));
-    });
-    world_.host(id).fs().set_sync_latency(options_.fsync_low, options_.fsync_high);
-  }
+  for (NodeId id : members_) boot_machine(id);
+}
+
+void Cluster::boot_machine(NodeId id) {
+  const NodeId added = world_.add_host(str("n", id), [this](Env& env) -> std::unique_ptr<Program> {
+    auto started = node::Node::start(env, options_.node);
+    if (!started) {
+      violation("node start",
+                str(env.name, " could not start from its disk: ", started.error().message));
+      env.emit("node", "failed-to-start", {{"reason", started.error().message}});
+      return std::make_unique<NodeProgram>(nullptr);
+    }
+    return std::make_unique<NodeProgram>(std::move(*started));
+  });
+  KEEL_ASSERT(added == id, "machine n", id, " got id ", added);
+  world_.host(id).fs().set_sync_latency(options_.fsync_low, options_.fsync_high);
+}
+
+NodeId Cluster::add_machine() {
+  const NodeId id = members_.size() + 1;
+  members_.push_back(id);
+  boot_machine(id);
+  return id;
 }
 
 Cluster::~Cluster() = default;

@@ -47,7 +47,11 @@ class Cluster {
   World& world() { return world_; }
   RaftChecker& checker() { return checker_; }
   const ClusterOptions& options() const { return options_; }
+  // Every machine the cluster runs (founders first, then the ones added), voters or not.
   std::vector<NodeId> members() const { return members_; }
+  // Boots one more machine, configured with the founders as the initial configuration: it takes
+  // part once a leader adds it (as a learner, then promoted) through Node::change_membership.
+  NodeId add_machine();
   // The node running on a machine, or null while it is down (or if it failed to start).
   node::Node* node(NodeId id);
   // The leader with the highest term among the machines that are up (true state), or kNoNode.
@@ -85,6 +89,7 @@ class Cluster {
     NodeId target = kNoNode;
     std::uint64_t next_value = 0;
   };
+  void boot_machine(NodeId id);
   void client_step(Client& client);
   void violation(std::string check, std::string detail);
 

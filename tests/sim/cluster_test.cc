@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "core/codec/frame.h"
 
 namespace keel::sim {
@@ -42,6 +44,62 @@ TEST(Cluster, SurvivesLeaderCrashesWithLostUnsyncedWrites) {
         << "seed " << seed << ": " << cluster.first_violation();
     EXPECT_GT(cluster.checker().elections(), 3u);
   }
+}
+
+// Runs `change` on the leader until it is accepted (a change waits for the previous one).
+void change_membership(Cluster& cluster, raft::ConfChange change) {
+  auto accepted = std::make_shared<bool>(false);
+  for (int attempt = 0; attempt < 100 && !*accepted; ++attempt) {
+    const NodeId leader = cluster.leader();
+    if (leader != kNoNode) {
+      cluster.world().host(leader).post(Duration(0), [&cluster, leader, change, accepted] {
+        if (node::Node* n = cluster.node(leader))
+          *accepted = n->change_membership(change).has_value();
+      });
+    }
+    cluster.world().run_for(100ms);
+  }
+  ASSERT_TRUE(*accepted);
+}
+
+bool is_voter(Cluster& cluster, NodeId id) {
+  const NodeId leader = cluster.leader();
+  if (leader == kNoNode) return false;
+  const auto& voters = cluster.node(leader)->raft().conf().voters;
+  return std::find(voters.begin(), voters.end(), id) != voters.end();
+}
+
+// One server at a time (thesis §4.1), end to end through the node, the WAL and snapshots: a new
+// machine joins as a learner, catches up, is promoted; a founder (the leader, if it is) leaves.
+TEST(Cluster, MembershipChangesOneAtATimeUnderLoad) {
+  ClusterOptions options;
+  options.node.snapshot_every = 200;  // the newcomer catches up from a snapshot
+  Cluster cluster(4, options);
+  cluster.start_clients(ClientOptions{});
+  cluster.world().run_for(3s);
+  const NodeId newcomer = cluster.add_machine();
+  change_membership(cluster, {raft::ConfChange{raft::ConfChangeType::kAddLearner, newcomer}});
+  cluster.world().run_for(2s);
+  change_membership(cluster, {raft::ConfChange{raft::ConfChangeType::kPromoteLearner, newcomer}});
+  cluster.world().run_for(1s);
+  ASSERT_TRUE(is_voter(cluster, newcomer));
+  cluster.checker().set_voters({1, 2, 3, 4});
+  const NodeId leaving = cluster.leader();
+  change_membership(cluster, {raft::ConfChange{raft::ConfChangeType::kRemoveNode, leaving}});
+  cluster.world().run_for(3s);
+  EXPECT_FALSE(is_voter(cluster, leaving));
+  std::vector<NodeId> voters;
+  for (NodeId id : {1, 2, 3, 4}) {
+    if (static_cast<NodeId>(id) != leaving) voters.push_back(id);
+  }
+  cluster.checker().set_voters(voters);
+  cluster.world().crash(leaving);  // gone for good: the others must not need it
+  cluster.world().run_for(2s);
+  cluster.stop_clients();
+  ASSERT_TRUE(cluster.converge(10s)) << cluster.first_violation() << cluster.describe_members();
+  EXPECT_TRUE(cluster.check_final_state()) << cluster.first_violation();
+  EXPECT_GT(cluster.checker().snapshots_installed(), 0u);
+  EXPECT_GE(cluster.node(newcomer)->raft().applied(), 600u);
 }
 
 // Frames that do not decode, that carry another cluster's id, or that are cut short are dropped
