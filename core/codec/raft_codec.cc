@@ -7,17 +7,6 @@
 namespace keel::codec {
 namespace {
 
-// Reads a one-byte enum and checks it against the number of enumerators.
-template <class E>
-E read_enum(Reader& in, std::string_view field, int count) {
-  const std::uint8_t raw = in.u8(field);
-  if (raw >= count) {
-    in.fail(Errc::kCorrupt, field, str("value ", int{raw}, " is not one of the ", count, " known"));
-    return E{};
-  }
-  return static_cast<E>(raw);
-}
-
 constexpr int kEntryTypeCount = 2;
 constexpr int kConfChangeTypeCount = 3;
 

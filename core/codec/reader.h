@@ -19,6 +19,7 @@
 #include <string_view>
 
 #include "core/env/error.h"
+#include "core/env/str.h"
 #include "core/env/types.h"
 
 namespace keel::codec {
@@ -71,5 +72,16 @@ class Reader {
   std::size_t offset_ = 0;
   std::optional<Error> error_;
 };
+
+// Reads a one-byte enum and checks it against the number of enumerators (0 .. count - 1).
+template <class E>
+E read_enum(Reader& in, std::string_view field, int count) {
+  const std::uint8_t raw = in.u8(field);
+  if (raw >= count) {
+    in.fail(Errc::kCorrupt, field, str("value ", int{raw}, " is not one of the ", count, " known"));
+    return E{};
+  }
+  return static_cast<E>(raw);
+}
 
 }  // namespace keel::codec

@@ -28,16 +28,6 @@ void bytes(Reader& in, std::string_view field, std::size_t limit, Bytes& value) 
   value.assign(view.begin(), view.end());
 }
 
-template <class E>
-E read_enum(Reader& in, std::string_view field, int count) {
-  const std::uint8_t raw = in.u8(field);
-  if (raw >= count) {
-    in.fail(Errc::kCorrupt, field, str("value ", int{raw}, " is not one of the ", count, " known"));
-    return E{};
-  }
-  return static_cast<E>(raw);
-}
-
 // A variant is its alternative's index (one byte), then the alternative.
 template <class V>
 void encode_variant(Writer& out, const V& value) {
