@@ -7,19 +7,21 @@
 
 #include "core/env/error.h"
 #include "core/env/types.h"
+#include "core/node/state_machine.h"
 
 namespace keel::node {
 
-class AppendRegister {
+class AppendRegister final : public StateMachine {
  public:
   static constexpr std::size_t kMaxValues = 1u << 24;
 
   void apply(ByteView value) { values_.emplace_back(value.begin(), value.end()); }
+  void apply(const raft::Entry& entry) override { apply(entry.data); }
   const std::vector<Bytes>& values() const { return values_; }
 
   // The whole state, encoded; restore() of it gives an equal register.
-  Bytes snapshot() const;
-  Status restore(ByteView snapshot);
+  Bytes snapshot() const override;
+  Status restore(ByteView snapshot) override;
 
  private:
   std::vector<Bytes> values_;

@@ -20,7 +20,9 @@ raft::Config raft_config(Env& env, const NodeConfig& config) {
 
 }  // namespace
 
-Result<std::unique_ptr<Node>> Node::start(Env& env, NodeConfig config) {
+Result<std::unique_ptr<Node>> Node::start(Env& env, NodeConfig config,
+                                          std::unique_ptr<StateMachine> machine) {
+  if (machine == nullptr) machine = std::make_unique<AppendRegister>();
   for (std::string_view dir : {kWalDir, kSnapshotDir}) {
     if (Status made = env.fs.create_dir(dir); !made) return std::unexpected(made.error());
   }
@@ -31,16 +33,24 @@ Result<std::unique_ptr<Node>> Node::start(Env& env, NodeConfig config) {
                                 storage::WalIdentity{config.cluster, env.self}, config.wal);
   if (!wal) return std::unexpected(wal.error());
   std::unique_ptr<Node> node(
-      new Node(env, std::move(config), std::move(*wal), std::move(*snapshots)));
+      new Node(env, std::move(config), std::move(*wal), std::move(*snapshots), std::move(machine)));
   if (Status recovered = node->recover(); !recovered) return std::unexpected(recovered.error());
   return node;
 }
 
-Node::Node(Env& env, NodeConfig config, storage::Wal wal, storage::SnapshotStore snapshots)
+Node::Node(Env& env, NodeConfig config, storage::Wal wal, storage::SnapshotStore snapshots,
+           std::unique_ptr<StateMachine> machine)
     : env_(env),
       config_(std::move(config)),
       wal_(std::move(wal)),
-      snapshots_(std::move(snapshots)) {}
+      snapshots_(std::move(snapshots)),
+      machine_(std::move(machine)) {}
+
+const AppendRegister& Node::state() const {
+  const auto* reg = dynamic_cast<const AppendRegister*>(machine_.get());
+  KEEL_ASSERT(reg != nullptr, "state(): this node does not run an AppendRegister");
+  return *reg;
+}
 
 Node::~Node() {
   env_.clock.cancel(tick_timer_);
@@ -58,7 +68,7 @@ Status Node::recover() {
   if (contents.snapshot.index > 0) {
     auto snapshot = snapshots_.load(contents.snapshot.term, contents.snapshot.index);
     if (!snapshot) return std::unexpected(snapshot.error());
-    if (Status restored = register_.restore(snapshot->data); !restored) {
+    if (Status restored = machine_->restore(snapshot->data); !restored) {
       return fail(Errc::kCorrupt, str("snapshot ", contents.snapshot.term, "-",
                                       contents.snapshot.index, ": ", restored.error().message));
     }
@@ -143,6 +153,13 @@ Status Node::change_membership(const raft::ConfChange& change) {
   return status;
 }
 
+Status Node::read_index(std::uint64_t context) {
+  if (stopped_) return std::unexpected(*stopped_);
+  Status status = raft_->read_index(context);
+  flush_soon();
+  return status;
+}
+
 Status Node::transfer_leadership(NodeId to) {
   Status status = raft_->transfer_leadership(to);
   flush_soon();
@@ -173,6 +190,7 @@ void Node::process_ready() {
       if (ready.soft_state->role == raft::Role::kLeader && config_.observer) {
         config_.observer->on_became_leader(env_.self, raft_->term());
       }
+      if (listener_) listener_->on_role_changed(*ready.soft_state, raft_->term());
     }
     // Only now, with everything they depend on durable, may messages leave (thesis §3.8).
     for (const raft::Message& message : ready.messages) {
@@ -181,6 +199,7 @@ void Node::process_ready() {
     apply(ready);
     raft_->advance(ready);
     if (Status snapshotted = maybe_snapshot(); !snapshotted) return stop(snapshotted.error());
+    if (listener_) listener_->on_ready_done(ready.read_states);
   }
 }
 
@@ -213,7 +232,7 @@ Status Node::persist(const raft::Ready& ready) {
 
 void Node::apply(const raft::Ready& ready) {
   if (ready.snapshot) {
-    Status restored = register_.restore(ready.snapshot->data);
+    Status restored = machine_->restore(ready.snapshot->data);
     KEEL_ASSERT(restored.has_value(),
                 "the leader sent a snapshot that does not decode: ", restored.error().message);
     snapshot_index_ = ready.snapshot->meta.index;
@@ -225,7 +244,7 @@ void Node::apply(const raft::Ready& ready) {
     }
   }
   for (const raft::Entry& entry : ready.committed) {
-    if (entry.type == raft::EntryType::kNormal && !entry.data.empty()) register_.apply(entry.data);
+    if (entry.type == raft::EntryType::kNormal && !entry.data.empty()) machine_->apply(entry);
     if (config_.observer) config_.observer->on_applied(env_.self, entry);
     auto it = pending_.find(entry.index);
     if (it == pending_.end()) continue;
@@ -244,7 +263,7 @@ void Node::apply(const raft::Ready& ready) {
 Status Node::maybe_snapshot() {
   const raft::Index applied = raft_->applied();
   if (applied < snapshot_index_ + config_.snapshot_every) return {};
-  auto meta = raft_->compact(applied, register_.snapshot());
+  auto meta = raft_->compact(applied, machine_->snapshot());
   if (!meta) return std::unexpected(meta.error());
   const raft::Snapshot& snapshot = *raft_->snapshot();
   if (Status saved = snapshots_.save(snapshot); !saved) return saved;

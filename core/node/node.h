@@ -4,7 +4,8 @@
 // persisted with one sync, then its messages are sent, then its committed entries are applied,
 // then Raft is told to advance.
 //
-// This first version replicates an AppendRegister; the key-value store takes its place later.
+// The state machine is given at start: an AppendRegister by default (the Raft exploration and
+// property tests use it), or the key-value store (kv_state_machine.h) under the KvService.
 #pragma once
 
 #include <cstdint>
@@ -16,7 +17,9 @@
 
 #include "core/env/env.h"
 #include "core/node/append_register.h"
+#include "core/node/node_listener.h"
 #include "core/node/observer.h"
+#include "core/node/state_machine.h"
 #include "core/raft/raft.h"
 #include "core/storage/snapshot_store.h"
 #include "core/storage/wal.h"
@@ -47,8 +50,10 @@ class Node {
  public:
   // Recovers from the machine's disk (a fresh disk starts a new member) and starts ticking. Fails
   // if the disk holds a corrupt log (the message names the file and offset) or belongs to another
-  // cluster or member.
-  static Result<std::unique_ptr<Node>> start(Env& env, NodeConfig config);
+  // cluster or member. `machine` is what the log replicates (null: an AppendRegister); the node
+  // owns it and restores it from the latest snapshot before applying the entries after it.
+  static Result<std::unique_ptr<Node>> start(Env& env, NodeConfig config,
+                                             std::unique_ptr<StateMachine> machine = nullptr);
   ~Node();
   Node(const Node&) = delete;
   Node& operator=(const Node&) = delete;
@@ -61,15 +66,22 @@ class Node {
   void propose(Bytes value, ProposeDone done);
   Status change_membership(const raft::ConfChange& change);
   Status transfer_leadership(NodeId to);
+  // ReadIndex (§6.4): the answer comes to the listener as a ReadState with `context`.
+  Status read_index(std::uint64_t context);
+  // Not owned; must outlive the node or be reset to null. Called on the node's loop.
+  void set_listener(NodeListener* listener) { listener_ = listener; }
 
   const raft::Raft& raft() const { return *raft_; }
-  const AppendRegister& state() const { return register_; }
+  // The AppendRegister (asserts that the node runs one).
+  const AppendRegister& state() const;
+  const StateMachine& state_machine() const { return *machine_; }
   const NodeStats& stats() const { return stats_; }
   // Set when the node stopped itself after a storage failure; it ignores all input from then on.
   const std::optional<Error>& stopped() const { return stopped_; }
 
  private:
-  Node(Env& env, NodeConfig config, storage::Wal wal, storage::SnapshotStore snapshots);
+  Node(Env& env, NodeConfig config, storage::Wal wal, storage::SnapshotStore snapshots,
+       std::unique_ptr<StateMachine> machine);
   Status recover();
   void arm_tick();
   void on_frame(NodeId from, ByteView frame);
@@ -92,7 +104,8 @@ class Node {
   storage::Wal wal_;
   storage::SnapshotStore snapshots_;
   std::unique_ptr<raft::Raft> raft_;
-  AppendRegister register_;
+  std::unique_ptr<StateMachine> machine_;
+  NodeListener* listener_ = nullptr;
   std::map<raft::Index, Pending> pending_;
   raft::Index snapshot_index_ = 0;
   TimerId tick_timer_ = 0;
