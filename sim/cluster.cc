@@ -9,10 +9,10 @@ namespace keel::sim {
 namespace {
 
 // The program of a member machine: a Node, or nothing if the node could not start from its disk.
-class NodeProgram final : public Program {
+class NodeProgram final : public MemberProgram {
  public:
   explicit NodeProgram(std::unique_ptr<node::Node> node) : node_(std::move(node)) {}
-  node::Node* node() const { return node_.get(); }
+  node::Node* node() const override { return node_.get(); }
 
  private:
   std::unique_ptr<node::Node> node_;
@@ -34,17 +34,24 @@ Cluster::Cluster(std::uint64_t seed, ClusterOptions options)
 
 void Cluster::boot_machine(NodeId id) {
   const NodeId added = world_.add_host(str("n", id), [this](Env& env) -> std::unique_ptr<Program> {
-    auto started = node::Node::start(env, options_.node);
+    Result<std::unique_ptr<MemberProgram>> started = start_member(env);
     if (!started) {
       violation("node start",
                 str(env.name, " could not start from its disk: ", started.error().message));
       env.emit("node", "failed-to-start", {{"reason", started.error().message}});
       return std::make_unique<NodeProgram>(nullptr);
     }
-    return std::make_unique<NodeProgram>(std::move(*started));
+    return std::move(*started);
   });
   KEEL_ASSERT(added == id, "machine n", id, " got id ", added);
   world_.host(id).fs().set_sync_latency(options_.fsync_low, options_.fsync_high);
+}
+
+Result<std::unique_ptr<MemberProgram>> Cluster::start_member(Env& env) {
+  if (options_.program) return options_.program(env, options_.node);
+  auto started = node::Node::start(env, options_.node);
+  if (!started) return std::unexpected(started.error());
+  return std::make_unique<NodeProgram>(std::move(*started));
 }
 
 NodeId Cluster::add_machine() {
@@ -59,7 +66,7 @@ Cluster::~Cluster() = default;
 node::Node* Cluster::node(NodeId id) {
   Host& host = world_.host(id);
   if (!host.up() || host.program() == nullptr) return nullptr;
-  return static_cast<NodeProgram*>(host.program())->node();
+  return static_cast<MemberProgram*>(host.program())->node();
 }
 
 NodeId Cluster::leader() {

@@ -17,8 +17,18 @@
 
 namespace keel::sim {
 
+// What runs on a member machine: a Node, alone or inside a service that owns it (the KvService).
+class MemberProgram : public Program {
+ public:
+  virtual node::Node* node() const = 0;  // null if the node could not start from its disk
+};
+// Builds a member's program from its Env and the node configuration the Cluster filled in.
+using MemberFactory =
+    std::function<Result<std::unique_ptr<MemberProgram>>(Env& env, const node::NodeConfig& config)>;
+
 struct ClusterOptions {
   int members = 3;
+  MemberFactory program;  // null: a bare Node replicating an AppendRegister
   node::NodeConfig node;  // cluster, members and observer are filled in by the Cluster
   LinkConfig network;
   Duration fsync_low = std::chrono::milliseconds(1);
@@ -90,6 +100,7 @@ class Cluster {
     std::uint64_t next_value = 0;
   };
   void boot_machine(NodeId id);
+  Result<std::unique_ptr<MemberProgram>> start_member(Env& env);
   void client_step(Client& client);
   void violation(std::string check, std::string detail);
 

@@ -47,6 +47,8 @@ class Store {
   Revision revision() const { return revision_; }
   Revision compact_revision() const { return compact_revision_; }
   std::uint64_t applied_index() const { return applied_index_; }
+  // The largest leader time applied (see apply()): a new leader continues its stamps from here.
+  std::int64_t clock_ms() const { return clock_ms_; }
   const StoreLimits& limits() const { return limits_; }
   const LeaseStore& leases() const { return leases_; }
   const Sessions& sessions() const { return sessions_; }

@@ -1,0 +1,270 @@
+#include "core/node/kv_service.h"
+
+#include <utility>
+#include <variant>
+
+#include "core/env/assert.h"
+#include "core/env/str.h"
+#include "core/kv/kv_codec.h"
+#include "core/kv/limits.h"
+
+namespace keel::node {
+namespace {
+
+std::int64_t to_ms(Time time) {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(time.time_since_epoch()).count();
+}
+
+}  // namespace
+
+Result<std::unique_ptr<KvService>> KvService::start(Env& env, KvServiceConfig config) {
+  KEEL_ASSERT(config.max_batch_requests > 0 && config.max_batch_requests <= kv::kMaxBatchRequests,
+              "max_batch_requests ", config.max_batch_requests, " is outside [1, ",
+              kv::kMaxBatchRequests, "]");
+  // etcd's minLeaseTTL: a lease must outlive the election that follows its leader's failure.
+  const Duration election_timeout = config.node.tick * config.node.raft.election_ticks;
+  std::int64_t& min_ttl = config.machine.store.min_lease_ttl_seconds;
+  min_ttl = std::max(min_ttl, kv::min_lease_ttl_seconds(election_timeout));
+  std::unique_ptr<KvService> service(new KvService(env, std::move(config)));
+  auto machine = std::make_unique<KvStateMachine>(env.clock, service->config_.machine);
+  service->machine_ = machine.get();
+  auto node = Node::start(env, service->config_.node, std::move(machine));
+  if (!node) return std::unexpected(node.error());
+  service->node_ = std::move(*node);
+  service->node_->set_listener(service.get());
+  if (service->node_->raft().role() == raft::Role::kLeader) {
+    service->machine_->lessor().promote(service->store().leases(), env.clock.now());
+    service->continue_leader_time();
+  }
+  service->arm_tick();
+  return service;
+}
+
+KvService::KvService(Env& env, KvServiceConfig config) : env_(env), config_(std::move(config)) {}
+
+KvService::~KvService() {
+  env_.clock.cancel(flush_timer_);
+  env_.clock.cancel(tick_timer_);
+  if (node_) node_->set_listener(nullptr);
+}
+
+bool KvService::is_read(const kv::Request& request) const {
+  return std::holds_alternative<kv::RangeRequest>(request.op) ||
+         std::holds_alternative<kv::LeaseTimeToLiveRequest>(request.op) ||
+         std::holds_alternative<kv::LeaseLeasesRequest>(request.op);
+}
+
+Error KvService::not_leader() const {
+  const NodeId leader = node_->raft().leader();
+  return Error{Errc::kNotLeader,
+               str("not the leader; the leader is ",
+                   leader == kNoNode ? std::string("unknown") : str("n", leader))};
+}
+
+void KvService::answer(Reply& reply, Result<kv::Response> result) {
+  if (!reply) return;  // the service's own request (a lease revoke)
+  KEEL_ASSERT(pending_ > 0, "a reply with no request pending");
+  --pending_;
+  Reply once = std::move(reply);
+  reply = nullptr;
+  once(std::move(result));
+}
+
+void KvService::submit(kv::Request request, Reply reply, ReadMode mode) {
+  KEEL_ASSERT(reply != nullptr, "submit needs a reply");
+  if (pending_ >= config_.max_pending_requests) {
+    ++stats_.refused_backpressure;
+    return reply(fail(Errc::kLimitExceeded,
+                      str("too many pending requests (limit ", config_.max_pending_requests, ")")));
+  }
+  if (node_->stopped()) return reply(std::unexpected(*node_->stopped()));
+  ++pending_;
+  Waiting waiting{std::move(request), std::move(reply)};
+  if (is_read(waiting.request)) {
+    if (mode == ReadMode::kSerializable) return serve_read(waiting);
+    reads_.push_back(std::move(waiting));
+    return flush_soon();
+  }
+  if (node_->raft().role() != raft::Role::kLeader) {
+    ++stats_.refused_not_leader;
+    return answer(waiting.reply, std::unexpected(not_leader()));
+  }
+  const raft::Index lag = node_->raft().commit() - node_->raft().applied();
+  if (lag > config_.max_apply_lag) {
+    ++stats_.refused_backpressure;
+    return answer(waiting.reply, fail(Errc::kUnavailable,
+                                      str("applying lags committing by ", lag, " entries (limit ",
+                                          config_.max_apply_lag, "); retry later")));
+  }
+  writes_.push_back(std::move(waiting));
+  flush_soon();
+}
+
+Result<std::int64_t> KvService::keep_alive(kv::LeaseId id) {
+  if (node_->raft().role() != raft::Role::kLeader) return std::unexpected(not_leader());
+  return machine_->lessor().renew(id, env_.clock.now());
+}
+
+void KvService::serve_read(Waiting& read) {
+  ++stats_.reads_served;
+  const kv::Store& store = machine_->store();
+  Result<kv::Response> result = std::visit(
+      [&store](const auto& op) -> Result<kv::Response> {
+        using Op = std::decay_t<decltype(op)>;
+        kv::Response response;
+        response.revision = store.revision();
+        if constexpr (std::is_same_v<Op, kv::RangeRequest>) {
+          auto range = store.range(op);
+          if (!range) return std::unexpected(range.error());
+          response.result = std::move(*range);
+        } else if constexpr (std::is_same_v<Op, kv::LeaseTimeToLiveRequest>) {
+          auto ttl = store.lease_time_to_live(op);
+          if (!ttl) return std::unexpected(ttl.error());
+          response.result = std::move(*ttl);
+        } else if constexpr (std::is_same_v<Op, kv::LeaseLeasesRequest>) {
+          response.result = store.lease_leases();
+        } else {
+          KEEL_ASSERT(false, "serve_read: not a read");
+        }
+        return response;
+      },
+      read.request.op);
+  answer(read.reply, std::move(result));
+}
+
+// Like the node's group commit: everything submitted during this instant leaves together.
+void KvService::flush_soon() {
+  if (flush_timer_ != 0) return;
+  flush_timer_ = env_.clock.after(Duration(0), [this] {
+    flush_timer_ = 0;
+    flush();
+  });
+}
+
+void KvService::flush() {
+  std::vector<Waiting> writes = std::exchange(writes_, {});
+  std::vector<Waiting> batch;
+  std::size_t batch_bytes = 0;
+  for (Waiting& write : writes) {
+    const std::size_t bytes = kv::encode_to_bytes(write.request).size();
+    if (!batch.empty() && (batch.size() >= config_.max_batch_requests ||
+                           batch_bytes + bytes > config_.max_batch_bytes)) {
+      propose(std::exchange(batch, {}));
+      batch_bytes = 0;
+    }
+    batch.push_back(std::move(write));
+    batch_bytes += bytes;
+  }
+  if (!batch.empty()) propose(std::move(batch));
+
+  if (reads_.empty()) return;
+  std::vector<Waiting> reads = std::exchange(reads_, {});
+  const std::uint64_t context = next_context_++;
+  if (Status asked = node_->read_index(context); !asked) {
+    for (Waiting& read : reads) answer(read.reply, std::unexpected(asked.error()));
+    return;
+  }
+  ++stats_.read_rounds;
+  unconfirmed_reads_.emplace(context, UnconfirmedReads{ticks_, std::move(reads)});
+}
+
+void KvService::propose(std::vector<Waiting> batch) {
+  kv::Batch entry;
+  entry.now_ms = leader_time_ms();
+  auto replies = std::make_shared<std::vector<Reply>>();
+  for (Waiting& waiting : batch) {
+    entry.requests.push_back(std::move(waiting.request));
+    replies->push_back(std::move(waiting.reply));
+  }
+  ++stats_.batches_proposed;
+  stats_.requests_proposed += entry.requests.size();
+  node_->propose(encode_batch(entry), [this, replies](Result<raft::Index> index) {
+    if (!index) {
+      for (Reply& reply : *replies) answer(reply, std::unexpected(index.error()));
+      return;
+    }
+    // The node answers a proposal right after applying its entry.
+    KEEL_ASSERT(machine_->last_index() == *index, "proposal at ", *index,
+                " answered after applying ", machine_->last_index());
+    const auto results = machine_->last_results();
+    KEEL_ASSERT(results.size() == replies->size(), "entry ", *index, " has ", results.size(),
+                " results for ", replies->size(), " requests");
+    std::vector<Result<kv::Response>> copy(results.begin(), results.end());
+    for (std::size_t i = 0; i < replies->size(); ++i) answer((*replies)[i], std::move(copy[i]));
+  });
+}
+
+// Machines' clocks are not comparable (env/clock.h), but the store measures session expiry in the
+// time stamped on entries. So a leader's stamps continue from the latest time the store applied
+// and advance with its own clock: time between two leaders does not count, which only makes
+// sessions live longer.
+void KvService::continue_leader_time() {
+  leader_time_offset_ms_ = store().clock_ms() - to_ms(env_.clock.now());
+}
+
+std::int64_t KvService::leader_time_ms() const {
+  return to_ms(env_.clock.now()) + leader_time_offset_ms_;
+}
+
+void KvService::on_role_changed(const raft::SoftState& state, raft::Term term) {
+  kv::Lessor& lessor = machine_->lessor();
+  if (state.role == raft::Role::kLeader && !lessor.primary()) {
+    // etcd's lessor.Promote: every lease gets its whole TTL on this leader's clock first.
+    lessor.promote(store().leases(), env_.clock.now());
+    continue_leader_time();
+    env_.emit("kv", "lessor-promoted", {{"term", term}, {"leases", lessor.size()}});
+  } else if (state.role != raft::Role::kLeader && lessor.primary()) {
+    lessor.demote();
+    env_.emit("kv", "lessor-demoted", {{"term", term}});
+  }
+}
+
+void KvService::on_ready_done(std::span<const raft::ReadState> read_states) {
+  for (const raft::ReadState& state : read_states) {
+    auto it = unconfirmed_reads_.find(state.context);
+    if (it == unconfirmed_reads_.end()) continue;  // timed out already
+    for (Waiting& read : it->second.reads) confirmed_reads_.emplace(state.index, std::move(read));
+    unconfirmed_reads_.erase(it);
+  }
+  const raft::Index applied = node_->raft().applied();
+  std::vector<Waiting> ready;
+  while (!confirmed_reads_.empty() && confirmed_reads_.begin()->first <= applied) {
+    ready.push_back(std::move(confirmed_reads_.begin()->second));
+    confirmed_reads_.erase(confirmed_reads_.begin());
+  }
+  for (Waiting& read : ready) serve_read(read);
+}
+
+void KvService::arm_tick() {
+  tick_timer_ = env_.clock.after(config_.node.tick, [this] {
+    on_tick();
+    arm_tick();
+  });
+}
+
+void KvService::on_tick() {
+  ++ticks_;
+  // A ReadIndex round that was not confirmed within two election timeouts never will be (the
+  // leader lost its quorum or the request was lost): the reads fail and the clients retry.
+  const std::uint64_t give_up = 2 * static_cast<std::uint64_t>(config_.node.raft.election_ticks);
+  while (!unconfirmed_reads_.empty() &&
+         unconfirmed_reads_.begin()->second.sent + give_up <= ticks_) {
+    std::vector<Waiting> reads = std::move(unconfirmed_reads_.begin()->second.reads);
+    unconfirmed_reads_.erase(unconfirmed_reads_.begin());
+    for (Waiting& read : reads) {
+      answer(read.reply, fail(Errc::kUnavailable, "the read index was not confirmed in time"));
+    }
+  }
+  if (node_->stopped() || node_->raft().role() != raft::Role::kLeader) return;
+  // The leader decides expiry and applies it through Raft, a bounded number per tick; a revoke
+  // that is lost is proposed again after the Lessor's retry interval.
+  for (kv::LeaseId id :
+       machine_->lessor().expired(env_.clock.now(), config_.max_expired_per_tick)) {
+    ++stats_.leases_expired;
+    env_.emit("kv", "lease-expired", {{"lease", id}});
+    writes_.emplace_back().request.op.emplace<kv::LeaseRevokeRequest>().id = id;
+  }
+  if (!writes_.empty()) flush_soon();
+}
+
+}  // namespace keel::node

@@ -1,0 +1,130 @@
+// KvService: the key-value client API of one machine, independent of any transport (etcd's
+// EtcdServer + v3 server, without gRPC). It owns the machine's Node (with a KvStateMachine) and
+// the client requests waiting on it.
+//
+// - Writes (and txns, compactions, lease grants and revokes) go through Raft on the leader. The
+//   requests submitted during one instant of the event loop are batched into as few entries as
+//   the batch bounds allow (like the node's group commit), each stamped with the leader's clock.
+//   A follower refuses them with kNotLeader naming the leader (forwarding is not implemented yet).
+// - Reads (range, lease time-to-live, lease list) are linearizable by default: the reads of one
+//   instant share one ReadIndex round (thesis §6.4) and are served once the applied index reaches
+//   the read index. A serializable read is served at once from the local store, on any member,
+//   and may be stale (etcd's --consistency=s).
+// - Back-pressure: a write is refused with kUnavailable, naming the lag, when the applied index
+//   lags the commit index by more than max_apply_lag (etcd's "too many requests" check); and with
+//   kLimitExceeded when max_pending_requests are already waiting.
+// - Leases (etcd's lessor): expiry is decided by the leader's Lessor and applied through a Raft
+//   entry (a LeaseRevokeRequest with client 0); on becoming leader every lease gets its full TTL
+//   again before any can expire (Lessor::promote); keep-alives are answered by the leader alone.
+//   The minimum TTL is 1.5 election timeouts (kv::min_lease_ttl_seconds).
+//
+// Replies run on the machine's loop. Exactly-once is the store's (kv/sessions.h): a client that
+// times out or is refused retries with the same (client, seq), possibly on another member. If the
+// machine crashes or loses touch, a reply may never come: the client's timeout decides.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <vector>
+
+#include "core/env/env.h"
+#include "core/kv/types.h"
+#include "core/node/kv_state_machine.h"
+#include "core/node/node.h"
+
+namespace keel::node {
+
+struct KvServiceConfig {
+  NodeConfig node;
+  KvStateMachineConfig machine;          // min_lease_ttl_seconds is raised to 1.5 election timeouts
+  std::size_t max_batch_requests = 128;  // requests per Raft entry (<= kv::kMaxBatchRequests)
+  std::size_t max_batch_bytes = 256u << 10;  // encoded requests per Raft entry, roughly
+  std::size_t max_pending_requests = 10000;  // submitted and not yet answered, reads and writes
+  raft::Index max_apply_lag = 5000;          // commit - applied past which writes are refused
+  std::size_t max_expired_per_tick = 64;     // lease revokes proposed per tick
+};
+
+enum class ReadMode { kLinearizable, kSerializable };
+
+struct KvServiceStats {
+  std::uint64_t batches_proposed = 0;
+  std::uint64_t requests_proposed = 0;
+  std::uint64_t read_rounds = 0;  // ReadIndex requests
+  std::uint64_t reads_served = 0;
+  std::uint64_t refused_not_leader = 0;
+  std::uint64_t refused_backpressure = 0;
+  std::uint64_t leases_expired = 0;  // revokes proposed by this machine's Lessor
+};
+
+class KvService final : public NodeListener {
+ public:
+  using Reply = std::function<void(Result<kv::Response>)>;
+
+  // Starts the node (see Node::start) with a KvStateMachine.
+  static Result<std::unique_ptr<KvService>> start(Env& env, KvServiceConfig config);
+  ~KvService() override;
+  KvService(const KvService&) = delete;
+  KvService& operator=(const KvService&) = delete;
+
+  // Submits one request; `reply` runs exactly once unless the machine crashes or loses touch
+  // (see above). `mode` matters for reads only.
+  void submit(kv::Request request, Reply reply, ReadMode mode = ReadMode::kLinearizable);
+  // A lease keep-alive (etcd's LeaseKeepAlive): the lease's deadline becomes now + its TTL on the
+  // leader's clock. Returns the TTL in seconds; kNotLeader (naming the leader) off the leader,
+  // kNotFound for a lease this leader has not applied.
+  Result<std::int64_t> keep_alive(kv::LeaseId id);
+
+  Node& node() { return *node_; }
+  const Node& node() const { return *node_; }
+  const KvStateMachine& state() const { return *machine_; }
+  const kv::Store& store() const { return machine_->store(); }
+  const KvServiceStats& stats() const { return stats_; }
+  std::size_t pending() const { return pending_; }
+
+  // NodeListener.
+  void on_role_changed(const raft::SoftState& state, raft::Term term) override;
+  void on_ready_done(std::span<const raft::ReadState> read_states) override;
+
+ private:
+  struct Waiting {
+    kv::Request request;
+    Reply reply;
+  };
+
+  KvService(Env& env, KvServiceConfig config);
+  bool is_read(const kv::Request& request) const;
+  Error not_leader() const;
+  void answer(Reply& reply, Result<kv::Response> result);
+  void serve_read(Waiting& read);
+  void flush_soon();
+  void flush();
+  void propose(std::vector<Waiting> batch);
+  void continue_leader_time();
+  std::int64_t leader_time_ms() const;
+  void arm_tick();
+  void on_tick();
+
+  Env& env_;
+  KvServiceConfig config_;
+  KvStateMachine* machine_ = nullptr;  // owned by node_
+  std::unique_ptr<Node> node_;
+  std::vector<Waiting> writes_;  // to propose at the end of this instant
+  std::vector<Waiting> reads_;   // to start a ReadIndex round for at the end of this instant
+  std::uint64_t next_context_ = 1;
+  struct UnconfirmedReads {
+    std::uint64_t sent = 0;  // the tick the ReadIndex round started at
+    std::vector<Waiting> reads;
+  };
+  std::map<std::uint64_t, UnconfirmedReads> unconfirmed_reads_;  // by ReadIndex context
+  std::multimap<raft::Index, Waiting> confirmed_reads_;          // by read index
+  std::size_t pending_ = 0;                                      // submitted, not yet answered
+  std::uint64_t ticks_ = 0;
+  std::int64_t leader_time_offset_ms_ = 0;  // added to this machine's clock to stamp entries
+  TimerId flush_timer_ = 0;
+  TimerId tick_timer_ = 0;
+  KvServiceStats stats_;
+};
+
+}  // namespace keel::node

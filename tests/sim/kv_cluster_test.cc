@@ -1,0 +1,190 @@
+#include "sim/kv_cluster.h"
+
+#include <gtest/gtest.h>
+
+#include "core/env/str.h"
+
+namespace keel::sim {
+namespace {
+
+using namespace std::chrono_literals;
+
+kv::Request put(std::string_view key, std::string_view value, kv::LeaseId lease = 0) {
+  kv::Request request;
+  auto& p = request.op.emplace<kv::PutRequest>();
+  p.key = kv::to_bytes(key);
+  p.value = kv::to_bytes(value);
+  p.lease = lease;
+  return request;
+}
+
+kv::Request get(std::string_view key) {
+  kv::Request request;
+  request.op.emplace<kv::RangeRequest>().key = kv::to_bytes(key);
+  return request;
+}
+
+TEST(KvCluster, ClientsAgreeWithTheModelWithoutFaults) {
+  KvCluster cluster(1, KvClusterOptions{});
+  cluster.start_clients(KvClientOptions{});
+  cluster.world().run_for(5s);
+  cluster.stop_clients();
+  ASSERT_TRUE(cluster.converge(5s)) << cluster.first_violation();
+  EXPECT_TRUE(cluster.check_history()) << cluster.first_violation();
+  EXPECT_GT(cluster.client_stats().answered, 300u);
+  EXPECT_GT(cluster.client_stats().writes, 100u);
+  EXPECT_GT(cluster.client_stats().reads, 100u);
+  EXPECT_GT(cluster.client_stats().cas_failed, 0u);
+  // Requests of one instant share an entry.
+  const node::KvService* leader = cluster.service(cluster.leader());
+  EXPECT_LT(leader->stats().batches_proposed, leader->stats().requests_proposed);
+}
+
+// Clients retry through leader crashes (losing unsynced writes), partitions that isolate the
+// leader, and a lossy network; every answer must agree with the store's history.
+void run_faults(int members, std::uint64_t seed) {
+  KvClusterOptions options;
+  options.cluster.members = members;
+  options.cluster.network = LinkConfig{1ms, 10ms, 0.02, 0.01};
+  KvCluster cluster(seed, options);
+  KvClientOptions clients;
+  clients.clients = 4;
+  cluster.start_clients(clients);
+  World& world = cluster.world();
+  for (int round = 0; round < 6; ++round) {
+    world.run_for(1500ms);
+    const NodeId lead = cluster.leader();
+    if (lead == kNoNode) continue;
+    if (round % 2 == 0) {
+      world.crash(lead, round % 4 ? CrashMode::kCorruptTail : CrashMode::kLoseUnsynced);
+      world.run_for(700ms);
+      world.restart(lead);
+    } else {
+      std::vector<NodeId> rest;
+      for (NodeId id : cluster.cluster().members()) {
+        if (id != lead) rest.push_back(id);
+      }
+      world.partition({{lead}, rest});
+      world.run_for(1500ms);
+      world.heal();
+    }
+  }
+  world.run_for(1s);
+  cluster.stop_clients();
+  world.run_for(2s);  // let the last requests settle
+  ASSERT_TRUE(cluster.converge(10s)) << "seed " << seed << ": " << cluster.first_violation()
+                                     << cluster.cluster().describe_members();
+  EXPECT_TRUE(cluster.check_history()) << "seed " << seed << ": " << cluster.first_violation();
+  EXPECT_GT(cluster.client_stats().answered, 100u) << "seed " << seed;
+  EXPECT_GT(cluster.client_stats().retries, 0u) << "seed " << seed;
+  EXPECT_GT(cluster.cluster().checker().elections(), 2u) << "seed " << seed;
+}
+
+TEST(KvCluster, ThreeMembersClientsRetryThroughFaults) {
+  for (std::uint64_t seed = 1; seed <= 6; ++seed) run_faults(3, seed);
+}
+
+TEST(KvCluster, FiveMembersClientsRetryThroughFaults) {
+  for (std::uint64_t seed = 1; seed <= 4; ++seed) run_faults(5, seed);
+}
+
+// A follower refuses writes naming the leader, serves serializable reads locally, and serves
+// linearizable reads through ReadIndex (the leader confirms the read index, §6.4).
+TEST(KvService, FollowerRefusesWritesAndServesReads) {
+  KvCluster cluster(2, KvClusterOptions{});
+  auto written = cluster.call(put("a", "1"), 5s);
+  ASSERT_TRUE(written && *written);
+  const NodeId lead = cluster.leader();
+  const NodeId follower = lead % 3 + 1;
+  cluster.world().run_for(200ms);
+  std::vector<Result<kv::Response>> answers;
+  cluster.world().host(follower).post(Duration(0), [&] {
+    node::KvService* s = cluster.service(follower);
+    auto keep = [&answers](Result<kv::Response> r) { answers.push_back(std::move(r)); };
+    s->submit(put("a", "2"), keep);
+    s->submit(get("a"), keep, node::ReadMode::kSerializable);
+    s->submit(get("a"), keep);
+  });
+  cluster.world().run_for(500ms);
+  ASSERT_EQ(answers.size(), 3u);
+  ASSERT_FALSE(answers[0]);
+  EXPECT_EQ(answers[0].error().code, Errc::kNotLeader);
+  EXPECT_NE(answers[0].error().message.find(str("leader is n", lead)), std::string::npos)
+      << answers[0].error().message;
+  for (int i : {1, 2}) {
+    ASSERT_TRUE(answers[i]) << answers[i].error().message;
+    const auto& range = std::get<kv::RangeResponse>(answers[i]->result);
+    ASSERT_EQ(range.kvs.size(), 1u);
+    EXPECT_EQ(kv::to_string(range.kvs[0].value), "1");
+  }
+}
+
+// Back-pressure: past max_pending_requests, requests are refused at once with a clear error.
+TEST(KvService, RefusesRequestsPastThePendingLimit) {
+  KvClusterOptions options;
+  options.service.max_pending_requests = 2;
+  KvCluster cluster(3, options);
+  ASSERT_TRUE(cluster.call(put("a", "0"), 5s));
+  const NodeId lead = cluster.leader();
+  std::vector<Result<kv::Response>> answers;
+  cluster.world().host(lead).post(Duration(0), [&] {
+    node::KvService* s = cluster.service(lead);
+    for (int i = 0; i < 3; ++i) {
+      s->submit(put("a", str(i)), [&answers](Result<kv::Response> r) { answers.push_back(r); });
+    }
+  });
+  cluster.world().run_for(500ms);
+  ASSERT_EQ(answers.size(), 3u);
+  ASSERT_FALSE(answers[0]);  // refused at once, before the others were answered
+  EXPECT_EQ(answers[0].error().code, Errc::kLimitExceeded);
+  EXPECT_TRUE(answers[1] && answers[2]);
+  EXPECT_EQ(cluster.service(lead)->stats().refused_backpressure, 1u);
+}
+
+// Leases under clock drift and leader changes: the leader's clock decides expiry, every new
+// leader gives every lease its whole TTL again, and no lease expires before its TTL has passed on
+// the deciding leader's clock (the checker in KvCluster). The lease does expire in the end.
+TEST(KvLease, NoExpiryBeforeTtlOnTheLeadersClockAcrossLeaderChanges) {
+  for (std::uint64_t seed = 1; seed <= 8; ++seed) {
+    KvCluster cluster(seed, KvClusterOptions{});
+    World& world = cluster.world();
+    // Clocks that run fast and slow.
+    world.set_clock_rate(1, 1'300'000);
+    world.set_clock_rate(2, 700'000);
+    world.set_clock_rate(3, 1'100'000);
+    kv::Request grant;
+    grant.op.emplace<kv::LeaseGrantRequest>().ttl = 1;  // raised to the minimum
+    auto granted = cluster.call(grant, 5s);
+    ASSERT_TRUE(granted && *granted) << "seed " << seed;
+    const auto lease = std::get<kv::LeaseGrantResponse>((*granted)->result);
+    EXPECT_EQ(lease.ttl, kv::min_lease_ttl_seconds(750ms));  // 1.5 x the election timeout
+    ASSERT_TRUE(cluster.call(put("svc", "up", lease.id), 5s)) << "seed " << seed;
+    // Kept alive for a while, then the leader crashes just after the last keep-alive.
+    for (int i = 0; i < 8; ++i) {
+      cluster.keep_alive(lease.id);
+      world.run_for(300ms);
+    }
+    ASSERT_TRUE(cluster.keep_alive(lease.id)) << "seed " << seed;
+    const NodeId first = cluster.leader();
+    world.run_for(50ms);
+    world.crash(first);
+    world.run_for(3s);
+    world.restart(first);
+    // A second change of leader with the lease still alive, if it is.
+    if (const NodeId second = cluster.leader(); second != kNoNode) {
+      world.crash(second);
+      world.run_for(1s);
+      world.restart(second);
+    }
+    world.run_for(6s);
+    auto left = cluster.call(get("svc"), 5s);
+    ASSERT_TRUE(left && *left) << "seed " << seed;
+    EXPECT_TRUE(std::get<kv::RangeResponse>((*left)->result).kvs.empty())
+        << "seed " << seed << ": the lease never expired";
+    EXPECT_GE(cluster.leases_checked(), 1u) << "seed " << seed;
+    EXPECT_TRUE(cluster.ok()) << "seed " << seed << ": " << cluster.first_violation();
+  }
+}
+
+}  // namespace
+}  // namespace keel::sim
