@@ -236,7 +236,10 @@ void KvCluster::client_step(Client& client) {
 // to the hinted leader or the next member, with the same (client, seq).
 void KvCluster::send(Client& client) {
   const std::uint64_t attempt = ++client.attempt;
-  const NodeId target = client.target;
+  // Reads go to any member (every member serves them); writes to the believed leader.
+  const auto members = cluster_->members();
+  const NodeId target =
+      client.op->kind == Kind::kGet ? members[random_.below(members.size())] : client.target;
   Host& host = world().host(target);
   if (host.up()) {
     kv::Request request = client.op->request;

@@ -146,7 +146,11 @@ TEST(KvService, RefusesRequestsPastThePendingLimit) {
 // the deciding leader's clock (the checker in KvCluster). The lease does expire in the end.
 TEST(KvLease, NoExpiryBeforeTtlOnTheLeadersClockAcrossLeaderChanges) {
   for (std::uint64_t seed = 1; seed <= 8; ++seed) {
-    KvCluster cluster(seed, KvClusterOptions{});
+    KvClusterOptions options;
+    // A 1.5 s election timeout: the minimum TTL, 1.5 timeouts rounded up, is 3 s (above the
+    // store's default minimum of 2 s).
+    options.cluster.node.raft.election_ticks = 30;
+    KvCluster cluster(seed, options);
     World& world = cluster.world();
     // Clocks that run fast and slow.
     world.set_clock_rate(1, 1'300'000);
@@ -157,7 +161,7 @@ TEST(KvLease, NoExpiryBeforeTtlOnTheLeadersClockAcrossLeaderChanges) {
     auto granted = cluster.call(grant, 5s);
     ASSERT_TRUE(granted && *granted) << "seed " << seed;
     const auto lease = std::get<kv::LeaseGrantResponse>((*granted)->result);
-    EXPECT_EQ(lease.ttl, kv::min_lease_ttl_seconds(750ms));  // 1.5 x the election timeout
+    EXPECT_EQ(lease.ttl, 3);
     ASSERT_TRUE(cluster.call(put("svc", "up", lease.id), 5s)) << "seed " << seed;
     // Kept alive for a while, then the leader crashes just after the last keep-alive.
     for (int i = 0; i < 8; ++i) {
@@ -176,7 +180,7 @@ TEST(KvLease, NoExpiryBeforeTtlOnTheLeadersClockAcrossLeaderChanges) {
       world.run_for(1s);
       world.restart(second);
     }
-    world.run_for(6s);
+    world.run_for(12s);
     auto left = cluster.call(get("svc"), 5s);
     ASSERT_TRUE(left && *left) << "seed " << seed;
     EXPECT_TRUE(std::get<kv::RangeResponse>((*left)->result).kvs.empty())
