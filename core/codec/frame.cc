@@ -24,26 +24,22 @@ std::uint32_t frame_crc(ByteView frame) {
   return crc32c_extend(crc32c(frame.first(kCrcOffset)), frame.subspan(kFrameHeaderBytes));
 }
 
-}  // namespace
-
-Bytes encode_frame(std::uint64_t cluster, const raft::Message& message) {
-  Bytes frame;
-  Writer out(frame);
-  out.u32(kFrameMagic);
+// Starts a frame: its header with the length and CRC left to finish_frame().
+void start_frame(Writer& out, std::uint32_t magic, std::uint64_t cluster) {
+  out.u32(magic);
   out.u8(kFrameVersion);
   out.u64(cluster);
-  out.u32(0);  // body length, filled in below
-  out.u32(0);  // crc, filled in below
-  encode(out, message);
-  const std::size_t body = frame.size() - kFrameHeaderBytes;
-  KEEL_ASSERT(body <= kMaxFrameBodyBytes, to_string(message.type), " message encodes to ", body,
-              " bytes, over kMaxFrameBodyBytes");
-  out.patch_u32(kCrcOffset - 4, static_cast<std::uint32_t>(body));
-  out.patch_u32(kCrcOffset, frame_crc(frame));
-  return frame;
+  out.u32(0);  // body length, filled in by finish_frame
+  out.u32(0);  // crc, filled in by finish_frame
 }
 
-Result<Frame> decode_frame(ByteView frame) {
+void finish_frame(Bytes& frame, Writer& out) {
+  out.patch_u32(kCrcOffset - 4, static_cast<std::uint32_t>(frame.size() - kFrameHeaderBytes));
+  out.patch_u32(kCrcOffset, frame_crc(frame));
+}
+
+// Checks a frame's header and CRC against `magic` and returns its cluster id.
+Status check_header(ByteView frame, std::uint32_t expected_magic, std::uint64_t& cluster) {
   if (frame.size() < kFrameHeaderBytes) {
     return fail(Errc::kCorrupt, str("frame: ", frame.size(), " bytes, shorter than the ",
                                     kFrameHeaderBytes, "-byte header"));
@@ -51,12 +47,11 @@ Result<Frame> decode_frame(ByteView frame) {
   Reader header(frame.first(kFrameHeaderBytes));
   const std::uint32_t magic = header.u32("frame.magic");
   const std::uint8_t version = header.u8("frame.version");
-  Frame result;
-  result.cluster = header.u64("frame.cluster");
+  cluster = header.u64("frame.cluster");
   const std::uint32_t length = header.u32("frame.length");
   const std::uint32_t crc = header.u32("frame.crc");
-  if (magic != kFrameMagic) {
-    return fail(Errc::kCorrupt, str("frame.magic: ", hex(magic), " is not ", hex(kFrameMagic)));
+  if (magic != expected_magic) {
+    return fail(Errc::kCorrupt, str("frame.magic: ", hex(magic), " is not ", hex(expected_magic)));
   }
   if (version != kFrameVersion) {
     return fail(Errc::kCorrupt, str("frame.version: ", int{version}, ", this build reads only ",
@@ -74,11 +69,60 @@ Result<Frame> decode_frame(ByteView frame) {
   if (const std::uint32_t actual = frame_crc(frame); actual != crc) {
     return fail(Errc::kCorrupt, str("frame.crc: stored ", hex(crc), ", computed ", hex(actual)));
   }
+  return {};
+}
+
+}  // namespace
+
+Bytes encode_frame(std::uint64_t cluster, const raft::Message& message) {
+  Bytes frame;
+  Writer out(frame);
+  start_frame(out, kFrameMagic, cluster);
+  encode(out, message);
+  const std::size_t body = frame.size() - kFrameHeaderBytes;
+  KEEL_ASSERT(body <= kMaxFrameBodyBytes, to_string(message.type), " message encodes to ", body,
+              " bytes, over kMaxFrameBodyBytes");
+  finish_frame(frame, out);
+  return frame;
+}
+
+Result<Frame> decode_frame(ByteView frame) {
+  Frame result;
+  if (Status checked = check_header(frame, kFrameMagic, result.cluster); !checked) {
+    return std::unexpected(checked.error());
+  }
   auto message = decode<raft::Message>(frame.subspan(kFrameHeaderBytes));
   if (!message) {
     return fail(message.error().code, str("frame body: ", message.error().message));
   }
   result.message = std::move(*message);
+  return result;
+}
+
+Bytes encode_node_frame(std::uint64_t cluster, ByteView payload) {
+  KEEL_ASSERT(payload.size() <= kMaxFrameBodyBytes, "node frame payload of ", payload.size(),
+              " bytes is over kMaxFrameBodyBytes");
+  Bytes frame;
+  Writer out(frame);
+  start_frame(out, kNodeFrameMagic, cluster);
+  frame.insert(frame.end(), payload.begin(), payload.end());
+  finish_frame(frame, out);
+  return frame;
+}
+
+bool is_node_frame(ByteView frame) {
+  if (frame.size() < 4) return false;
+  Reader reader(frame.first(4));
+  return reader.u32("frame.magic") == kNodeFrameMagic;
+}
+
+Result<NodeFrame> decode_node_frame(ByteView frame) {
+  NodeFrame result;
+  if (Status checked = check_header(frame, kNodeFrameMagic, result.cluster); !checked) {
+    return std::unexpected(checked.error());
+  }
+  const ByteView payload = frame.subspan(kFrameHeaderBytes);
+  result.payload.assign(payload.begin(), payload.end());
   return result;
 }
 

@@ -1,4 +1,6 @@
-// Network frames: one raft::Message per frame, as env::Transport carries them.
+// Network frames, as env::Transport carries them: a Raft frame holds one raft::Message; a node
+// frame (magic "KEEN") holds an opaque payload for a service on the node (the key-value service's
+// forwarded client requests and their responses). Both have the same header, CRC and limits.
 //
 // Layout (little-endian):
 //   magic u32 "KEEL" | version u8 | cluster u64 | body length u32 | crc32c u32 | body
@@ -30,5 +32,20 @@ Bytes encode_frame(std::uint64_t cluster, const raft::Message& message);
 // Rejects a frame with a bad magic, version, length (short, long or over kMaxFrameBodyBytes) or
 // CRC, or whose body is not exactly one valid message. The error message names the field.
 Result<Frame> decode_frame(ByteView frame);
+
+inline constexpr std::uint32_t kNodeFrameMagic = 0x4E45454B;  // "KEEN" in file order
+
+struct NodeFrame {
+  std::uint64_t cluster = 0;
+  Bytes payload;
+};
+
+// Asserts the payload is at most kMaxFrameBodyBytes long.
+Bytes encode_node_frame(std::uint64_t cluster, ByteView payload);
+// Whether a frame claims to be a node frame (by its magic alone; nothing else is checked).
+bool is_node_frame(ByteView frame);
+// Rejects a node frame with a bad magic, version, length or CRC, like decode_frame(); the payload
+// is the service's to check.
+Result<NodeFrame> decode_node_frame(ByteView frame);
 
 }  // namespace keel::codec

@@ -3,6 +3,7 @@
 #include <utility>
 #include <variant>
 
+#include "core/codec/limits.h"
 #include "core/env/assert.h"
 #include "core/env/str.h"
 #include "core/kv/kv_codec.h"
@@ -71,6 +72,10 @@ void KvService::answer(Reply& reply, Result<kv::Response> result) {
 }
 
 void KvService::submit(kv::Request request, Reply reply, ReadMode mode) {
+  submit_here(std::move(request), std::move(reply), mode, config_.forward_to_leader);
+}
+
+void KvService::submit_here(kv::Request request, Reply reply, ReadMode mode, bool may_forward) {
   KEEL_ASSERT(reply != nullptr, "submit needs a reply");
   if (pending_ >= config_.max_pending_requests) {
     ++stats_.refused_backpressure;
@@ -86,6 +91,10 @@ void KvService::submit(kv::Request request, Reply reply, ReadMode mode) {
     return flush_soon();
   }
   if (node_->raft().role() != raft::Role::kLeader) {
+    const NodeId leader = node_->raft().leader();
+    if (may_forward && leader != kNoNode && leader != env_.self) {
+      return forward(std::move(waiting), leader);
+    }
     ++stats_.refused_not_leader;
     return answer(waiting.reply, std::unexpected(not_leader()));
   }
@@ -98,6 +107,49 @@ void KvService::submit(kv::Request request, Reply reply, ReadMode mode) {
   }
   writes_.push_back(std::move(waiting));
   flush_soon();
+}
+
+void KvService::forward(Waiting waiting, NodeId leader) {
+  const std::uint64_t id = next_forward_id_++;
+  Bytes payload = encode_forward(ForwardedRequest{id, ReadMode::kLinearizable, waiting.request});
+  if (payload.size() > codec::kMaxFrameBodyBytes) {
+    return answer(waiting.reply,
+                  fail(Errc::kLimitExceeded, str("request of ", payload.size(),
+                                                 " bytes is too large to forward to the leader")));
+  }
+  ++stats_.forwarded;
+  forwarded_.emplace(id, Forwarded{leader, ticks_, std::move(waiting.reply)});
+  node_->send_node_frame(leader, payload);
+}
+
+void KvService::on_node_frame(NodeId from, ByteView payload) {
+  auto message = decode_forward(payload);
+  if (!message) {
+    ++stats_.forwards_rejected;
+    env_.emit("kv", "forward-rejected", {{"from", from}, {"reason", message.error().message}});
+    return;
+  }
+  if (auto* response = std::get_if<ForwardedResponse>(&*message)) {
+    auto it = forwarded_.find(response->id);
+    if (it == forwarded_.end() || it->second.to != from) return;  // timed out already
+    Reply reply = std::move(it->second.reply);
+    forwarded_.erase(it);
+    return answer(reply, std::move(response->result));
+  }
+  auto& request = std::get<ForwardedRequest>(*message);
+  ++stats_.forwards_served;
+  // Served like a local client's request, but never forwarded again.
+  submit_here(
+      std::move(request.request),
+      [this, from, id = request.id](Result<kv::Response> result) {
+        Bytes out = encode_forward(ForwardedResponse{id, result});
+        if (out.size() > codec::kMaxFrameBodyBytes) {
+          out = encode_forward(ForwardedResponse{
+              id, fail(Errc::kLimitExceeded, "the response is too large to relay")});
+        }
+        node_->send_node_frame(from, out);
+      },
+      request.mode, /*may_forward=*/false);
 }
 
 Result<std::int64_t> KvService::keep_alive(kv::LeaseId id) {
@@ -254,6 +306,13 @@ void KvService::on_tick() {
     for (Waiting& read : reads) {
       answer(read.reply, fail(Errc::kUnavailable, "the read index was not confirmed in time"));
     }
+  }
+  while (!forwarded_.empty() && forwarded_.begin()->second.sent + give_up <= ticks_) {
+    Forwarded lost = std::move(forwarded_.begin()->second);
+    forwarded_.erase(forwarded_.begin());
+    ++stats_.forward_timeouts;
+    answer(lost.reply, fail(Errc::kUnavailable, str("no answer from the leader n", lost.to,
+                                                    "; the outcome is unknown")));
   }
   if (node_->stopped() || node_->raft().role() != raft::Role::kLeader) return;
   // The leader decides expiry and applies it through Raft, a bounded number per tick; a revoke

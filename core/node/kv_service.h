@@ -5,7 +5,10 @@
 // - Writes (and txns, compactions, lease grants and revokes) go through Raft on the leader. The
 //   requests submitted during one instant of the event loop are batched into as few entries as
 //   the batch bounds allow (like the node's group commit), each stamped with the leader's clock.
-//   A follower refuses them with kNotLeader naming the leader (forwarding is not implemented yet).
+//   A follower forwards them to the leader it knows in a node frame (kv_forwarding.h) and relays
+//   the answer; if it knows no leader, or forwarding is off, or the request came forwarded, it
+//   refuses with kNotLeader naming the leader. A forwarded request unanswered after two election
+//   timeouts fails with kUnavailable (outcome unknown: the client retries with the same seq).
 // - Reads (range, lease time-to-live, lease list) are linearizable by default: the reads of one
 //   instant share one ReadIndex round (thesis §6.4) and are served once the applied index reaches
 //   the read index. A serializable read is served at once from the local store, on any member,
@@ -31,6 +34,7 @@
 
 #include "core/env/env.h"
 #include "core/kv/types.h"
+#include "core/node/kv_forwarding.h"
 #include "core/node/kv_state_machine.h"
 #include "core/node/node.h"
 
@@ -44,9 +48,8 @@ struct KvServiceConfig {
   std::size_t max_pending_requests = 10000;  // submitted and not yet answered, reads and writes
   raft::Index max_apply_lag = 5000;          // commit - applied past which writes are refused
   std::size_t max_expired_per_tick = 64;     // lease revokes proposed per tick
+  bool forward_to_leader = true;             // followers forward writes to the leader
 };
-
-enum class ReadMode { kLinearizable, kSerializable };
 
 struct KvServiceStats {
   std::uint64_t batches_proposed = 0;
@@ -56,6 +59,10 @@ struct KvServiceStats {
   std::uint64_t refused_not_leader = 0;
   std::uint64_t refused_backpressure = 0;
   std::uint64_t leases_expired = 0;  // revokes proposed by this machine's Lessor
+  std::uint64_t forwarded = 0;       // requests this follower forwarded to the leader
+  std::uint64_t forward_timeouts = 0;
+  std::uint64_t forwards_served = 0;    // requests forwarded to this machine
+  std::uint64_t forwards_rejected = 0;  // node frames whose payload did not decode
 };
 
 class KvService final : public NodeListener {
@@ -68,8 +75,8 @@ class KvService final : public NodeListener {
   KvService(const KvService&) = delete;
   KvService& operator=(const KvService&) = delete;
 
-  // Submits one request; `reply` runs exactly once unless the machine crashes or loses touch
-  // (see above). `mode` matters for reads only.
+  // Submits one request; `reply` runs exactly once unless the machine crashes (see above); it may
+  // run before submit() returns (a refusal, a serializable read). `mode` matters for reads only.
   void submit(kv::Request request, Reply reply, ReadMode mode = ReadMode::kLinearizable);
   // A lease keep-alive (etcd's LeaseKeepAlive): the lease's deadline becomes now + its TTL on the
   // leader's clock. Returns the TTL in seconds; kNotLeader (naming the leader) off the leader,
@@ -86,6 +93,7 @@ class KvService final : public NodeListener {
   // NodeListener.
   void on_role_changed(const raft::SoftState& state, raft::Term term) override;
   void on_ready_done(std::span<const raft::ReadState> read_states) override;
+  void on_node_frame(NodeId from, ByteView payload) override;
 
  private:
   struct Waiting {
@@ -94,6 +102,8 @@ class KvService final : public NodeListener {
   };
 
   KvService(Env& env, KvServiceConfig config);
+  void submit_here(kv::Request request, Reply reply, ReadMode mode, bool may_forward);
+  void forward(Waiting waiting, NodeId leader);
   bool is_read(const kv::Request& request) const;
   Error not_leader() const;
   void answer(Reply& reply, Result<kv::Response> result);
@@ -119,7 +129,14 @@ class KvService final : public NodeListener {
   };
   std::map<std::uint64_t, UnconfirmedReads> unconfirmed_reads_;  // by ReadIndex context
   std::multimap<raft::Index, Waiting> confirmed_reads_;          // by read index
-  std::size_t pending_ = 0;                                      // submitted, not yet answered
+  struct Forwarded {
+    NodeId to = kNoNode;
+    std::uint64_t sent = 0;  // tick
+    Reply reply;
+  };
+  std::uint64_t next_forward_id_ = 1;
+  std::map<std::uint64_t, Forwarded> forwarded_;  // by id, so by age
+  std::size_t pending_ = 0;                       // submitted, not yet answered
   std::uint64_t ticks_ = 0;
   std::int64_t leader_time_offset_ms_ = 0;  // added to this machine's clock to stamp entries
   TimerId flush_timer_ = 0;

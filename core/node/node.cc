@@ -108,6 +108,7 @@ void Node::arm_tick() {
 void Node::on_frame(NodeId from, ByteView frame) {
   if (stopped_) return;
   ++stats_.frames_received;
+  if (codec::is_node_frame(frame)) return on_node_frame(from, frame);
   auto decoded = codec::decode_frame(frame);
   if (!decoded) {
     ++stats_.frames_rejected;
@@ -121,6 +122,30 @@ void Node::on_frame(NodeId from, ByteView frame) {
   }
   raft_->step(decoded->message);
   flush_soon();
+}
+
+// A frame for the service on this node (not Raft's): same checks, then the listener's.
+void Node::on_node_frame(NodeId from, ByteView frame) {
+  auto decoded = codec::decode_node_frame(frame);
+  if (!decoded || listener_ == nullptr) {
+    ++stats_.frames_rejected;
+    env_.emit("node", "frame-rejected",
+              {{"from", from},
+               {"reason", decoded ? std::string_view("no service for node frames")
+                                  : std::string_view(decoded.error().message)}});
+    return;
+  }
+  if (decoded->cluster != config_.cluster) {
+    ++stats_.frames_foreign;
+    env_.emit("node", "frame-foreign", {{"from", from}, {"cluster", decoded->cluster}});
+    return;
+  }
+  listener_->on_node_frame(from, decoded->payload);
+}
+
+void Node::send_node_frame(NodeId to, ByteView payload) {
+  if (stopped_) return;
+  env_.transport.send(to, codec::encode_node_frame(config_.cluster, payload));
 }
 
 void Node::propose(Bytes value, ProposeDone done) {

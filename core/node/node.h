@@ -68,6 +68,9 @@ class Node {
   Status transfer_leadership(NodeId to);
   // ReadIndex (§6.4): the answer comes to the listener as a ReadState with `context`.
   Status read_index(std::uint64_t context);
+  // Sends a node frame (codec::encode_node_frame) for the service on machine `to`; best effort,
+  // like any message. Incoming node frames go to the listener.
+  void send_node_frame(NodeId to, ByteView payload);
   // Not owned; must outlive the node or be reset to null. Called on the node's loop.
   void set_listener(NodeListener* listener) { listener_ = listener; }
 
@@ -85,6 +88,7 @@ class Node {
   Status recover();
   void arm_tick();
   void on_frame(NodeId from, ByteView frame);
+  void on_node_frame(NodeId from, ByteView frame);
   // Runs Raft's Ready loop once every input queued at this instant has been stepped.
   void flush_soon();
   // Runs Raft's Ready loop until nothing is left to do.

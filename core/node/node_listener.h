@@ -15,6 +15,9 @@ class NodeListener {
   // One Ready was persisted, sent, applied and advanced: raft().applied() is current, and
   // `read_states` (ReadIndex answers, §6.4) may be served once the applied index reaches theirs.
   virtual void on_ready_done(std::span<const raft::ReadState> read_states) = 0;
+  // A node frame from machine `from` of this cluster passed its header and CRC checks; the payload
+  // is untrusted (the listener checks it and drops what does not decode).
+  virtual void on_node_frame(NodeId from, ByteView payload) = 0;
 };
 
 }  // namespace keel::node

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include "core/codec/frame.h"
 #include "core/env/str.h"
 
 namespace keel::sim {
@@ -88,10 +89,38 @@ TEST(KvCluster, FiveMembersClientsRetryThroughFaults) {
   for (std::uint64_t seed = 1; seed <= 4; ++seed) run_faults(5, seed);
 }
 
-// A follower refuses writes naming the leader, serves serializable reads locally, and serves
-// linearizable reads through ReadIndex (the leader confirms the read index, §6.4).
-TEST(KvService, FollowerRefusesWritesAndServesReads) {
+// A follower forwards writes to the leader (in node frames) and relays the answer.
+TEST(KvService, FollowerForwardsWritesToTheLeader) {
   KvCluster cluster(2, KvClusterOptions{});
+  ASSERT_TRUE(cluster.call(put("a", "1"), 5s));
+  const NodeId lead = cluster.leader();
+  const NodeId follower = lead % 3 + 1;
+  cluster.world().run_for(200ms);
+  std::vector<Result<kv::Response>> answers;
+  auto keep = [&answers](Result<kv::Response> r) { answers.push_back(std::move(r)); };
+  cluster.world().host(follower).post(
+      Duration(0), [&] { cluster.service(follower)->submit(put("a", "2"), keep); });
+  cluster.world().run_for(500ms);
+  cluster.world().host(follower).post(Duration(0),
+                                      [&] { cluster.service(follower)->submit(get("a"), keep); });
+  cluster.world().run_for(500ms);
+  ASSERT_EQ(answers.size(), 2u);
+  ASSERT_TRUE(answers[0]) << answers[0].error().message;
+  ASSERT_TRUE(answers[1]) << answers[1].error().message;
+  const auto& range = std::get<kv::RangeResponse>(answers[1]->result);
+  ASSERT_EQ(range.kvs.size(), 1u);
+  EXPECT_EQ(kv::to_string(range.kvs[0].value), "2");
+  EXPECT_EQ(range.kvs[0].mod_revision, answers[0]->revision);
+  EXPECT_EQ(cluster.service(follower)->stats().forwarded, 1u);
+  EXPECT_EQ(cluster.service(lead)->stats().forwards_served, 1u);
+}
+
+// Without forwarding, a follower refuses writes naming the leader, serves serializable reads
+// locally, and serves linearizable reads through ReadIndex (the leader confirms the index, §6.4).
+TEST(KvService, FollowerRefusesWritesWithoutForwardingAndServesReads) {
+  KvClusterOptions options;
+  options.service.forward_to_leader = false;
+  KvCluster cluster(2, options);
   auto written = cluster.call(put("a", "1"), 5s);
   ASSERT_TRUE(written && *written);
   const NodeId lead = cluster.leader();
@@ -116,6 +145,43 @@ TEST(KvService, FollowerRefusesWritesAndServesReads) {
     const auto& range = std::get<kv::RangeResponse>(answers[i]->result);
     ASSERT_EQ(range.kvs.size(), 1u);
     EXPECT_EQ(kv::to_string(range.kvs[0].value), "1");
+  }
+}
+
+// Node frames that do not pass the frame checks, that carry another cluster's id, or whose
+// payload is not a forwarded request or response are dropped and counted; the cluster carries on.
+TEST(KvService, BadNodeFramesAreDroppedAndCounted) {
+  KvCluster cluster(3, KvClusterOptions{});
+  World& world = cluster.world();
+  const NodeId stranger = world.add_host("x1", [](Env& env) {
+    struct Stranger final : Program {
+      explicit Stranger(Env& env) {
+        const Bytes junk = {1, 2, 3, 4, 5};
+        for (NodeId to = 1; to <= 3; ++to) {
+          env.transport.send(to, codec::encode_node_frame(99, junk));  // foreign
+          Bytes truncated = codec::encode_node_frame(1, junk);
+          truncated.resize(truncated.size() - 2);
+          env.transport.send(to, truncated);  // rejected
+          Bytes flipped = codec::encode_node_frame(1, junk);
+          flipped.back() ^= 0x10;
+          env.transport.send(to, flipped);                            // rejected: CRC
+          env.transport.send(to, codec::encode_node_frame(1, junk));  // a bad payload
+        }
+      }
+    };
+    return std::make_unique<Stranger>(env);
+  });
+  ASSERT_NE(stranger, kNoNode);
+  cluster.start_clients(KvClientOptions{});
+  world.run_for(3s);
+  cluster.stop_clients();
+  ASSERT_TRUE(cluster.converge(5s)) << cluster.first_violation();
+  EXPECT_TRUE(cluster.check_history()) << cluster.first_violation();
+  for (NodeId id : cluster.cluster().members()) {
+    const node::NodeStats& stats = cluster.cluster().node(id)->stats();
+    EXPECT_EQ(stats.frames_foreign, 1u) << "n" << id;
+    EXPECT_EQ(stats.frames_rejected, 2u) << "n" << id;
+    EXPECT_EQ(cluster.service(id)->stats().forwards_rejected, 1u) << "n" << id;
   }
 }
 

@@ -117,5 +117,34 @@ TEST(CodecFrame, RandomGarbageNeverCrashes) {
   }
 }
 
+TEST(CodecNodeFrame, RoundTripAndTheKindsDoNotMix) {
+  const Bytes payload = {7, 0, 255, 3};
+  const Bytes frame = encode_node_frame(42, payload);
+  ASSERT_TRUE(is_node_frame(frame));
+  auto decoded = decode_node_frame(frame);
+  ASSERT_TRUE(decoded) << decoded.error().message;
+  EXPECT_EQ(decoded->cluster, 42u);
+  EXPECT_EQ(decoded->payload, payload);
+  // A Raft frame is not a node frame and the other way round.
+  const Bytes raft = encode_frame(42, heartbeat());
+  EXPECT_FALSE(is_node_frame(raft));
+  EXPECT_NE(decode_node_frame(raft).error().message.find("frame.magic"), std::string::npos);
+  EXPECT_NE(error_of(frame).find("frame.magic"), std::string::npos);
+}
+
+TEST(CodecNodeFrame, EveryTruncationAndEveryFlipIsRejected) {
+  const Bytes frame = encode_node_frame(7, Bytes{1, 2, 3});
+  for (std::size_t n = 0; n < frame.size(); ++n) {
+    EXPECT_FALSE(decode_node_frame(ByteView(frame).first(n))) << n;
+  }
+  for (std::size_t i = 0; i < frame.size(); ++i) {
+    for (int bit = 0; bit < 8; ++bit) {
+      Bytes flipped = frame;
+      flipped[i] ^= static_cast<std::uint8_t>(1 << bit);
+      EXPECT_FALSE(decode_node_frame(flipped)) << "byte " << i << " bit " << bit;
+    }
+  }
+}
+
 }  // namespace
 }  // namespace keel::codec

@@ -1,0 +1,35 @@
+// What the key-value services of two members say to each other in node frames
+// (codec::encode_node_frame): a follower forwards a client request to the leader, which answers
+// with the result (etcd forwards proposals to the leader the same way). Ids pair a response with
+// its request on the follower; the leader treats each request like its own client's.
+#pragma once
+
+#include <cstdint>
+#include <variant>
+
+#include "core/env/error.h"
+#include "core/env/types.h"
+#include "core/kv/types.h"
+
+namespace keel::node {
+
+enum class ReadMode : std::uint8_t { kLinearizable, kSerializable };
+
+struct ForwardedRequest {
+  std::uint64_t id = 0;
+  ReadMode mode = ReadMode::kLinearizable;
+  kv::Request request;
+};
+
+struct ForwardedResponse {
+  std::uint64_t id = 0;
+  Result<kv::Response> result;
+};
+
+using ForwardMessage = std::variant<ForwardedRequest, ForwardedResponse>;
+
+Bytes encode_forward(const ForwardMessage& message);
+// Fails (naming the field) unless the payload is exactly one valid message.
+Result<ForwardMessage> decode_forward(ByteView payload);
+
+}  // namespace keel::node
