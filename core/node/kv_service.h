@@ -87,6 +87,9 @@ class KvService final : public NodeListener {
   const Node& node() const { return *node_; }
   const KvStateMachine& state() const { return *machine_; }
   const kv::Store& store() const { return machine_->store(); }
+  // This member's watchers, fed from its applied state (etcd serves watches on every member):
+  // the transport creates them, drains ready() watchers with poll() and cancels them.
+  kv::WatchHub& watches() { return machine_->watches(); }
   const KvServiceStats& stats() const { return stats_; }
   std::size_t pending() const { return pending_; }
 

@@ -195,6 +195,55 @@ TEST(KvService, BadNodeFramesAreDroppedAndCounted) {
   }
 }
 
+// A watcher on a follower sees every change of its prefix, in revision order, with no gap or
+// duplicate, through leader crashes: the same events as the leader's store history.
+TEST(KvService, AWatcherOnAFollowerSeesTheHistory) {
+  KvCluster cluster(5, KvClusterOptions{});
+  ASSERT_TRUE(cluster.call(put("x", "0"), 5s));
+  const NodeId watcher_node = cluster.leader() % 3 + 1;
+  kv::WatchRequest request;
+  request.key = kv::to_bytes("k");
+  request.range_end = kv::prefix_end(request.key);
+  request.start_revision = 1;
+  auto id = cluster.service(watcher_node)->watches().watch(request);
+  ASSERT_TRUE(id) << id.error().message;
+  std::vector<kv::Event> seen;
+  auto drain = [&] {
+    node::KvService* s = cluster.service(watcher_node);
+    while (auto response = s->watches().poll(*id)) {
+      ASSERT_FALSE(response->canceled) << response->cancel_reason;
+      seen.insert(seen.end(), response->events.begin(), response->events.end());
+    }
+  };
+  cluster.start_clients(KvClientOptions{});
+  for (int round = 0; round < 4; ++round) {
+    for (int i = 0; i < 20; ++i) {
+      cluster.world().run_for(50ms);
+      drain();
+    }
+    const NodeId lead = cluster.leader();
+    if (lead != kNoNode && lead != watcher_node) {
+      cluster.world().crash(lead);
+      cluster.world().run_for(500ms);
+      cluster.world().restart(lead);
+      drain();
+    }
+  }
+  cluster.stop_clients();
+  ASSERT_TRUE(cluster.converge(10s)) << cluster.first_violation();
+  drain();
+  const kv::Store& store = cluster.service(watcher_node)->store();
+  std::vector<kv::Event> history;
+  ASSERT_TRUE(store.events(1, store.revision(), 1u << 20, history));
+  std::erase_if(history, [](const kv::Event& e) { return kv::to_string(e.kv.key)[0] != 'k'; });
+  ASSERT_GT(history.size(), 50u);
+  ASSERT_EQ(seen.size(), history.size());
+  for (std::size_t i = 0; i < seen.size(); ++i) {
+    ASSERT_EQ(seen[i].kv, history[i].kv) << i;
+    ASSERT_EQ(seen[i].type, history[i].type) << i;
+  }
+}
+
 // Back-pressure: past max_pending_requests, requests are refused at once with a clear error.
 TEST(KvService, RefusesRequestsPastThePendingLimit) {
   KvClusterOptions options;
