@@ -13,6 +13,7 @@ build: setup
 
 run: build
 	$(BUILD)/bin/keelsim demo
+	$(BUILD)/bin/keelsim run scenarios/*.yaml --seeds 1..5
 
 test: build
 	ctest --test-dir $(BUILD) --output-on-failure -j $(JOBS) -LE long

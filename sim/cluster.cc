@@ -170,7 +170,7 @@ void Cluster::client_step(Client& client) {
   world_.after(client_options_.period, [this, &client] { client_step(client); });
 }
 
-bool Cluster::converge(Duration bound, Duration* took) {
+bool Cluster::converge(Duration bound, Duration* took, Duration* leader_took) {
   const Time start = world_.now();
   const Time deadline = start + bound;
   constexpr Duration kPoll = std::chrono::milliseconds(10);
@@ -185,10 +185,12 @@ bool Cluster::converge(Duration bound, Duration* took) {
     raft::Index applied_at = 0;
   };
   auto probe = std::make_shared<Probe>();
+  if (leader_took) *leader_took = Duration::max();
   while (world_.now() < deadline) {
     world_.run_for(kPoll);
     const NodeId lead = leader();
     if (lead == kNoNode) continue;
+    if (leader_took && *leader_took == Duration::max()) *leader_took = world_.now() - start;
     if (probe->applied_at == 0) {
       if (probe->in_flight && world_.now() - probe->sent < give_up) continue;
       probe->in_flight = true;

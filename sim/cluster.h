@@ -88,7 +88,8 @@ class Cluster {
 
   // Liveness: runs until a leader exists and a fresh proposal is applied on every member that is
   // up; false if that takes longer than `bound`. Returns the time it took through `took`.
-  bool converge(Duration bound, Duration* took = nullptr);
+  // `leader_took` (if given) is how long until a leader first existed.
+  bool converge(Duration bound, Duration* took = nullptr, Duration* leader_took = nullptr);
   // Durability and agreement, after converge(): every acknowledged value is in every member's
   // register, and all registers are equal. Adds violations and returns ok().
   bool check_final_state();

@@ -34,6 +34,8 @@ RaftRunResult run_raft(std::uint64_t seed, const RaftRunOptions& requested,
   cluster_options.members = options.members;
   cluster_options.node = options.node;
   cluster_options.network = options.network;
+  cluster_options.fsync_low = options.fsync_low;
+  cluster_options.fsync_high = options.fsync_high;
   Cluster cluster(seed, cluster_options);
   Nemesis nemesis(cluster, faults);
   const Time start = cluster.world().now();
@@ -44,7 +46,7 @@ RaftRunResult run_raft(std::uint64_t seed, const RaftRunOptions& requested,
   nemesis.heal_all();
 
   RaftRunResult result;
-  result.live = cluster.converge(options.settle, &result.converged_in);
+  result.live = cluster.converge(options.settle, &result.converged_in, &result.leader_after_heal);
   if (result.live) cluster.check_final_state();
   result.safe = cluster.ok();
   if (!result.safe) {

@@ -18,6 +18,8 @@ struct RaftRunOptions {
   Duration settle = std::chrono::seconds(20);    // the bound on converging once healed
   ClientOptions clients;
   LinkConfig network;
+  Duration fsync_low = std::chrono::milliseconds(1);
+  Duration fsync_high = std::chrono::milliseconds(5);
   node::NodeConfig node;
   // Swarm testing: each seed also draws its own Raft tuning (message and pipeline sizes, election
   // timeout, pre-vote, check-quorum, snapshot frequency and chunk size) and link latency, so a
@@ -38,6 +40,7 @@ struct RaftRunResult {
   std::uint64_t snapshots_installed = 0;  // InstallSnapshot completed on a follower
   ClientStats clients;
   Duration converged_in{0};
+  Duration leader_after_heal = Duration::max();  // from healing to the first leader
   Duration simulated{0};
 };
 

@@ -15,5 +15,6 @@ inline constexpr int kExitInternal = 4;
 
 int demo_command(const std::vector<std::string_view>& args);
 int raft_command(const std::vector<std::string_view>& args);
+int run_command(const std::vector<std::string_view>& args);
 
 }  // namespace keel::sim::cli

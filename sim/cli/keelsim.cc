@@ -1,4 +1,5 @@
 // keelsim: the simulator's command line.
+//   keelsim run FILE... [--seed N | --seeds A..B] [--check-determinism]
 //   keelsim demo [--seed N] [--check-determinism]
 //   keelsim raft [--members N] [--seeds A..B | --seed N] [--duration D] [--settle D] ...
 #include <iostream>
@@ -13,8 +14,10 @@ int main(int argc, char** argv) {
   const std::string_view command = argc > 1 ? argv[1] : "";
   if (command == "demo") return demo_command(args);
   if (command == "raft") return raft_command(args);
+  if (command == "run") return run_command(args);
   std::cerr << "keelsim: " << (command.empty() ? "expected a command" : "unknown command")
-            << "\nusage: keelsim demo [--seed N] [--check-determinism]\n"
+            << "\nusage: keelsim run FILE... [--seed N | --seeds A..B] [--check-determinism]\n"
+            << "       keelsim demo [--seed N] [--check-determinism]\n"
             << "       keelsim raft [--members N] [--seeds A..B | --seed N] [--duration D]\n"
             << "                    [--settle D] [--stop-at-first-failure] [--print-schedule]\n";
   return kExitInvalid;

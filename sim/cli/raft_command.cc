@@ -8,7 +8,7 @@
 
 #include "sim/cli/commands.h"
 #include "sim/cli/flags.h"
-#include "sim/cli/isolate.h"
+#include "sim/cli/seed_outcome.h"
 #include "sim/nemesis/random_schedule.h"
 #include "sim/raft_run.h"
 #include "sim/units.h"
@@ -17,47 +17,6 @@ namespace keel::sim::cli {
 namespace {
 
 using namespace std::chrono_literals;
-
-struct Outcome {
-  bool safe = false;
-  bool live = false;
-  std::string violation;
-  std::uint64_t elections = 0;
-  std::uint64_t snapshots = 0;
-  std::uint64_t acknowledged = 0;
-  std::uint64_t hash = 0;
-  double simulated_seconds = 0;
-};
-
-std::string serialize(const RaftRunResult& r) {
-  std::ostringstream out;
-  out << r.safe << ' ' << r.live << ' ' << r.elections << ' ' << r.snapshots_installed << ' '
-      << r.clients.acknowledged << ' ' << r.trace_hash << ' '
-      << std::chrono::duration<double>(r.simulated).count() << ' ' << r.violation;
-  return out.str();
-}
-
-Outcome deserialize(const Isolated& child) {
-  Outcome o;
-  if (!child.exited || child.exit_code != 0) {
-    o.violation = child.signal ? "the simulation died of signal " + std::to_string(child.signal)
-                               : "the simulation exited with " + std::to_string(child.exit_code);
-    const auto broken = child.errors.find("invariant broken");
-    if (broken != std::string::npos) {
-      const auto line_start = child.errors.rfind('\n', broken);
-      const auto line_end = child.errors.find('\n', broken);
-      o.violation += ": " + child.errors.substr(
-                                line_start == std::string::npos ? 0 : line_start + 1,
-                                line_end - (line_start == std::string::npos ? 0 : line_start + 1));
-    }
-    return o;
-  }
-  std::istringstream in(child.payload);
-  in >> o.safe >> o.live >> o.elections >> o.snapshots >> o.acknowledged >> o.hash >>
-      o.simulated_seconds;
-  std::getline(in >> std::ws, o.violation, '\0');
-  return o;
-}
 
 int usage(std::string_view problem) {
   std::cerr << "keelsim raft: " << problem << "\n"
@@ -117,15 +76,8 @@ int raft_command(const std::vector<std::string_view>& args) {
       std::cout << "seed " << seed << " schedule:\n";
       for (const Fault& fault : faults) std::cout << "  - " << describe(fault) << "\n";
     }
-    auto body = [&] { return serialize(run_raft(seed, options, faults)); };
-    Outcome outcome = deserialize(run_isolated(body));
-    if (flags->has("check-determinism") && outcome.safe) {
-      const Outcome again = deserialize(run_isolated(body));
-      if (again.hash != outcome.hash) {
-        outcome.safe = false;
-        outcome.violation = "determinism: the rerun gave another trace hash";
-      }
-    }
+    const SeedOutcome outcome =
+        run_seed([&] { return run_raft(seed, options, faults); }, flags->has("check-determinism"));
     ++run;
     elections += outcome.elections;
     snapshots += outcome.snapshots;

@@ -1,0 +1,60 @@
+#include "sim/scenario/scenario_run.h"
+
+#include "core/env/str.h"
+
+namespace keel::sim {
+
+Result<RaftRunOptions> run_options(const Scenario& s) {
+  if (s.kv) {
+    return fail(Errc::kInvalidArgument,
+                str(s.file,
+                    ": workload.kv is not supported yet (the key-value clients and the "
+                    "linearizability checker arrive with the scenario runner)"));
+  }
+  if (s.watch) {
+    return fail(Errc::kInvalidArgument, str(s.file, ": workload.watch is not supported yet"));
+  }
+  if (s.cluster.workers > 0) {
+    return fail(Errc::kInvalidArgument,
+                str(s.file, ": cluster.workers is not supported yet (workers arrive with fleet)"));
+  }
+  RaftRunOptions o;
+  o.members = s.cluster.members;
+  o.duration = s.duration;
+  o.settle = s.settle;
+  if (s.latency) std::tie(o.network.latency_low, o.network.latency_high) = *s.latency;
+  o.network.drop = s.drop.value_or(0.0);
+  o.network.duplicate = s.duplicate.value_or(0.0);
+  if (s.fsync) std::tie(o.fsync_low, o.fsync_high) = *s.fsync;
+  if (s.cluster.heartbeat) o.node.tick = *s.cluster.heartbeat;
+  if (s.cluster.election_timeout) {
+    // Raft draws its timeout from [election_ticks, 2 x election_ticks) ticks: the low end decides.
+    const auto ticks = s.cluster.election_timeout->first / o.node.tick;
+    if (ticks < 2) {
+      return fail(Errc::kInvalidArgument,
+                  str(s.file, ": cluster.raft.election_timeout must be at least two heartbeats"));
+    }
+    o.node.raft.election_ticks = static_cast<int>(ticks);
+  }
+  return o;
+}
+
+ScenarioOutcome run_scenario(const Scenario& scenario, const RaftRunOptions& options,
+                             std::uint64_t seed) {
+  ScenarioOutcome outcome;
+  outcome.run = run_raft(seed, options, scenario.faults);
+  const ExpectSpec& expect = scenario.expect;
+  if (expect.leader_within && outcome.run.leader_after_heal > *expect.leader_within) {
+    outcome.expectations_met = false;
+    outcome.failed_expectation =
+        str("leader_within: no leader within ",
+            std::chrono::duration<double>(*expect.leader_within).count(), "s of healing");
+  } else if (expect.min_ops && outcome.run.clients.acknowledged < *expect.min_ops) {
+    outcome.expectations_met = false;
+    outcome.failed_expectation = str("min_ops: ", outcome.run.clients.acknowledged,
+                                     " operations acknowledged, fewer than ", *expect.min_ops);
+  }
+  return outcome;
+}
+
+}  // namespace keel::sim
