@@ -315,5 +315,63 @@ TEST(KvLease, NoExpiryBeforeTtlOnTheLeadersClockAcrossLeaderChanges) {
   }
 }
 
+// A lease kept alive on whichever member leads never expires, through leader crashes and drift:
+// each new leader gives it its whole TTL before it may expire anything.
+TEST(KvLease, AKeptAliveLeaseSurvivesLeaderChanges) {
+  for (std::uint64_t seed = 1; seed <= 8; ++seed) {
+    KvClusterOptions options;
+    options.cluster.node.raft.election_ticks = 30;  // TTL 3 s
+    KvCluster cluster(seed, options);
+    World& world = cluster.world();
+    world.set_clock_rate(1, 1'300'000);
+    world.set_clock_rate(2, 800'000);
+    kv::Request grant;
+    grant.op.emplace<kv::LeaseGrantRequest>().ttl = 1;
+    auto granted = cluster.call(grant, 5s);
+    ASSERT_TRUE(granted && *granted) << "seed " << seed;
+    const auto lease = std::get<kv::LeaseGrantResponse>((*granted)->result);
+    ASSERT_TRUE(cluster.call(put("svc", "up", lease.id), 5s)) << "seed " << seed;
+    int renewed = 0;
+    for (int i = 1; i <= 60; ++i) {
+      renewed += cluster.keep_alive(lease.id) ? 1 : 0;  // fails while there is no leader
+      world.run_for(300ms);
+      if (i % 15 == 0 && cluster.leader() != kNoNode) {
+        const NodeId lead = cluster.leader();
+        world.crash(lead);
+        world.run_for(300ms);
+        world.restart(lead);
+      }
+    }
+    EXPECT_GT(renewed, 30) << "seed " << seed;
+    auto left = cluster.call(get("svc"), 5s);
+    ASSERT_TRUE(left && *left) << "seed " << seed;
+    EXPECT_EQ(std::get<kv::RangeResponse>((*left)->result).kvs.size(), 1u)
+        << "seed " << seed << ": a kept-alive lease expired";
+    EXPECT_EQ(cluster.leases_checked(), 0u) << "seed " << seed;
+    EXPECT_TRUE(cluster.ok()) << "seed " << seed << ": " << cluster.first_violation();
+  }
+}
+
+// Requests of one instant are batched into entries of at most max_batch_requests.
+TEST(KvService, BatchesAreBounded) {
+  KvClusterOptions options;
+  options.service.max_batch_requests = 2;
+  KvCluster cluster(4, options);
+  ASSERT_TRUE(cluster.call(put("a", "0"), 5s));
+  const NodeId lead = cluster.leader();
+  node::KvService* s = cluster.service(lead);
+  const auto before = s->stats();
+  int answered = 0;
+  cluster.world().host(lead).post(Duration(0), [&] {
+    for (int i = 0; i < 5; ++i) {
+      s->submit(put("a", str(i)), [&answered](Result<kv::Response> r) { answered += r ? 1 : 0; });
+    }
+  });
+  cluster.world().run_for(500ms);
+  EXPECT_EQ(answered, 5);
+  EXPECT_EQ(s->stats().requests_proposed - before.requests_proposed, 5u);
+  EXPECT_EQ(s->stats().batches_proposed - before.batches_proposed, 3u);
+}
+
 }  // namespace
 }  // namespace keel::sim
