@@ -158,18 +158,26 @@ std::optional<Result<kv::Response>> KvCluster::call(kv::Request request, Duratio
   return std::nullopt;
 }
 
-bool KvCluster::keep_alive(kv::LeaseId id) {
-  const NodeId lead = leader();
-  if (lead == kNoNode) return false;
-  auto renewed = std::make_shared<bool>(false);
-  world().host(lead).post(Duration(0), [this, lead, id, renewed] {
-    node::KvService* s = service(lead);
-    if (s == nullptr || !s->keep_alive(id)) return;
-    *renewed = true;
-    refreshed_[{world().host(lead).name(), id}] = world().host(lead).local_time();
+bool KvCluster::keep_alive(kv::LeaseId id, NodeId via) {
+  const NodeId target = via != kNoNode ? via : leader();
+  if (target == kNoNode || !world().host(target).up()) return false;
+  auto renewed = std::make_shared<std::optional<bool>>();
+  world().host(target).post(Duration(0), [this, target, id, renewed] {
+    node::KvService* s = service(target);
+    if (s == nullptr) return;
+    const bool direct = s->node().raft().role() == raft::Role::kLeader;
+    s->keep_alive(id, [this, target, id, renewed, direct](Result<std::int64_t> ttl) {
+      *renewed = ttl.has_value();
+      // The lease checker learns the renewal time only when the leader's Lessor renewed it in
+      // this very event (a forwarded keep-alive is renewed later, on the leader).
+      if (ttl && direct) {
+        refreshed_[{world().host(target).name(), id}] = world().host(target).local_time();
+      }
+    });
   });
-  world().run_for(std::chrono::milliseconds(1));
-  return *renewed;
+  for (int i = 0; i < 40 && !renewed->has_value(); ++i)
+    world().run_for(std::chrono::milliseconds(5));
+  return renewed->value_or(false);
 }
 
 void KvCluster::start_clients(const KvClientOptions& options) {

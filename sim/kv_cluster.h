@@ -62,9 +62,10 @@ class KvCluster {
   // Runs `request` on the leader (following leader changes, retrying with the same request) until
   // it is answered or `bound` passes. For tests that drive the cluster step by step.
   std::optional<Result<kv::Response>> call(kv::Request request, Duration bound);
-  // A keep-alive on the current leader, recorded for the lease checker; false if there was none or
-  // it refused.
-  bool keep_alive(kv::LeaseId id);
+  // A keep-alive on `via` (default: the current leader), recorded for the lease checker when the
+  // leader renews it directly; runs the world until answered (up to 200 ms). False if there was
+  // no answer or a refusal.
+  bool keep_alive(kv::LeaseId id, NodeId via = kNoNode);
 
   void start_clients(const KvClientOptions& options);
   void stop_clients() { clients_running_ = false; }

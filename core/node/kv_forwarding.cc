@@ -1,14 +1,20 @@
 #include "core/node/kv_forwarding.h"
 
+#include <algorithm>
+
 #include "core/codec/reader.h"
 #include "core/codec/writer.h"
 #include "core/kv/kv_codec.h"
+#include "core/kv/limits.h"
 
 namespace keel::node {
 namespace {
 
 constexpr std::uint8_t kRequest = 0;
 constexpr std::uint8_t kResponse = 1;
+constexpr std::uint8_t kKeepAlive = 2;
+constexpr std::uint8_t kKeepAliveResponse = 3;
+constexpr int kErrcCount = static_cast<int>(Errc::kUnavailable) + 1;
 
 }  // namespace
 
@@ -20,11 +26,27 @@ Bytes encode_forward(const ForwardMessage& message) {
     writer.u64(request->id);
     writer.u8(static_cast<std::uint8_t>(request->mode));
     kv::encode(writer, request->request);
-  } else {
-    const auto& response = std::get<ForwardedResponse>(message);
+  } else if (const auto* response = std::get_if<ForwardedResponse>(&message)) {
     writer.u8(kResponse);
-    writer.u64(response.id);
-    kv::encode(writer, response.result);
+    writer.u64(response->id);
+    kv::encode(writer, response->result);
+  } else if (const auto* keep_alive = std::get_if<ForwardedKeepAlive>(&message)) {
+    writer.u8(kKeepAlive);
+    writer.u64(keep_alive->id);
+    writer.u64(static_cast<std::uint64_t>(keep_alive->lease));
+  } else {
+    const auto& answer = std::get<ForwardedKeepAliveResponse>(message);
+    writer.u8(kKeepAliveResponse);
+    writer.u64(answer.id);
+    writer.boolean(answer.ttl.has_value());
+    if (answer.ttl) {
+      writer.u64(static_cast<std::uint64_t>(*answer.ttl));
+    } else {
+      writer.u8(static_cast<std::uint8_t>(answer.ttl.error().code));
+      const std::string& text = answer.ttl.error().message;
+      const std::size_t length = std::min(text.size(), kv::kMaxMessageBytes);
+      writer.bytes(ByteView(reinterpret_cast<const std::uint8_t*>(text.data()), length));
+    }
   }
   return out;
 }
@@ -44,6 +66,22 @@ Result<ForwardMessage> decode_forward(ByteView payload) {
     response.id = reader.u64("forward.id");
     kv::read(reader, response.result);
     message = std::move(response);
+  } else if (reader.ok() && kind == kKeepAlive) {
+    ForwardedKeepAlive keep_alive;
+    keep_alive.id = reader.u64("forward.id");
+    keep_alive.lease = static_cast<kv::LeaseId>(reader.u64("forward.lease"));
+    message = keep_alive;
+  } else if (reader.ok() && kind == kKeepAliveResponse) {
+    ForwardedKeepAliveResponse answer{0, 0};
+    answer.id = reader.u64("forward.id");
+    if (reader.boolean("forward.ok")) {
+      answer.ttl = static_cast<std::int64_t>(reader.u64("forward.ttl"));
+    } else {
+      const Errc code = codec::read_enum<Errc>(reader, "forward.error.code", kErrcCount);
+      const ByteView text = reader.bytes("forward.error.message", kv::kMaxMessageBytes);
+      answer.ttl = std::unexpected(Error{code, std::string(text.begin(), text.end())});
+    }
+    message = std::move(answer);
   } else if (reader.ok()) {
     reader.fail(Errc::kCorrupt, "forward.kind", "not a request or a response");
   }

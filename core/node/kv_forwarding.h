@@ -1,7 +1,8 @@
 // What the key-value services of two members say to each other in node frames
 // (codec::encode_node_frame): a follower forwards a client request to the leader, which answers
 // with the result (etcd forwards proposals to the leader the same way). Ids pair a response with
-// its request on the follower; the leader treats each request like its own client's.
+// its request on the follower; the leader treats each request like its own client's. Lease
+// keep-alives travel the same way.
 #pragma once
 
 #include <cstdint>
@@ -26,7 +27,19 @@ struct ForwardedResponse {
   Result<kv::Response> result;
 };
 
-using ForwardMessage = std::variant<ForwardedRequest, ForwardedResponse>;
+// A lease keep-alive (answered by the leader's Lessor alone) and its answer: the TTL in seconds.
+struct ForwardedKeepAlive {
+  std::uint64_t id = 0;
+  kv::LeaseId lease = 0;
+};
+
+struct ForwardedKeepAliveResponse {
+  std::uint64_t id = 0;
+  Result<std::int64_t> ttl;
+};
+
+using ForwardMessage = std::variant<ForwardedRequest, ForwardedResponse, ForwardedKeepAlive,
+                                    ForwardedKeepAliveResponse>;
 
 Bytes encode_forward(const ForwardMessage& message);
 // Fails (naming the field) unless the payload is exactly one valid message.

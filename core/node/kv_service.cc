@@ -118,7 +118,7 @@ void KvService::forward(Waiting waiting, NodeId leader) {
                                                  " bytes is too large to forward to the leader")));
   }
   ++stats_.forwarded;
-  forwarded_.emplace(id, Forwarded{leader, ticks_, std::move(waiting.reply)});
+  forwarded_.emplace(id, Forwarded{leader, ticks_, std::move(waiting.reply), nullptr});
   node_->send_node_frame(leader, payload);
 }
 
@@ -131,10 +131,26 @@ void KvService::on_node_frame(NodeId from, ByteView payload) {
   }
   if (auto* response = std::get_if<ForwardedResponse>(&*message)) {
     auto it = forwarded_.find(response->id);
-    if (it == forwarded_.end() || it->second.to != from) return;  // timed out already
+    if (it == forwarded_.end() || it->second.to != from || !it->second.reply) return;
     Reply reply = std::move(it->second.reply);
     forwarded_.erase(it);
     return answer(reply, std::move(response->result));
+  }
+  if (auto* answered = std::get_if<ForwardedKeepAliveResponse>(&*message)) {
+    auto it = forwarded_.find(answered->id);
+    if (it == forwarded_.end() || it->second.to != from || !it->second.keep_alive) return;
+    KeepAliveDone done = std::move(it->second.keep_alive);
+    forwarded_.erase(it);
+    --pending_;
+    return done(std::move(answered->ttl));
+  }
+  if (auto* keep_alive = std::get_if<ForwardedKeepAlive>(&*message)) {
+    ++stats_.forwards_served;
+    Result<std::int64_t> ttl = node_->raft().role() == raft::Role::kLeader
+                                   ? machine_->lessor().renew(keep_alive->lease, env_.clock.now())
+                                   : std::unexpected(not_leader());
+    node_->send_node_frame(from, encode_forward(ForwardedKeepAliveResponse{keep_alive->id, ttl}));
+    return;
   }
   auto& request = std::get<ForwardedRequest>(*message);
   ++stats_.forwards_served;
@@ -152,9 +168,29 @@ void KvService::on_node_frame(NodeId from, ByteView payload) {
       request.mode, /*may_forward=*/false);
 }
 
-Result<std::int64_t> KvService::keep_alive(kv::LeaseId id) {
-  if (node_->raft().role() != raft::Role::kLeader) return std::unexpected(not_leader());
-  return machine_->lessor().renew(id, env_.clock.now());
+void KvService::keep_alive(kv::LeaseId id, KeepAliveDone done) {
+  if (node_->raft().role() == raft::Role::kLeader) {
+    return done(machine_->lessor().renew(id, env_.clock.now()));
+  }
+  const NodeId leader = node_->raft().leader();
+  if (!config_.forward_to_leader || leader == kNoNode || leader == env_.self ||
+      pending_ >= config_.max_pending_requests) {
+    return done(std::unexpected(not_leader()));
+  }
+  const std::uint64_t forward_id = next_forward_id_++;
+  ++pending_;
+  ++stats_.forwarded;
+  forwarded_.emplace(forward_id, Forwarded{leader, ticks_, nullptr, std::move(done)});
+  node_->send_node_frame(leader, encode_forward(ForwardedKeepAlive{forward_id, id}));
+}
+
+// Answers a forwarded request or keep-alive that will get no answer from the leader.
+void KvService::finish(Forwarded& forwarded, const Error& error) {
+  if (forwarded.reply) return answer(forwarded.reply, std::unexpected(error));
+  KEEL_ASSERT(pending_ > 0, "a keep-alive answer with nothing pending");
+  --pending_;
+  KeepAliveDone done = std::move(forwarded.keep_alive);
+  done(std::unexpected(error));
 }
 
 void KvService::serve_read(Waiting& read) {
@@ -311,8 +347,8 @@ void KvService::on_tick() {
     Forwarded lost = std::move(forwarded_.begin()->second);
     forwarded_.erase(forwarded_.begin());
     ++stats_.forward_timeouts;
-    answer(lost.reply, fail(Errc::kUnavailable, str("no answer from the leader n", lost.to,
-                                                    "; the outcome is unknown")));
+    finish(lost, Error{Errc::kUnavailable,
+                       str("no answer from the leader n", lost.to, "; the outcome is unknown")});
   }
   if (node_->stopped() || node_->raft().role() != raft::Role::kLeader) return;
   // The leader decides expiry and applies it through Raft, a bounded number per tick; a revoke

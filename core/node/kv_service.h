@@ -79,9 +79,11 @@ class KvService final : public NodeListener {
   // run before submit() returns (a refusal, a serializable read). `mode` matters for reads only.
   void submit(kv::Request request, Reply reply, ReadMode mode = ReadMode::kLinearizable);
   // A lease keep-alive (etcd's LeaseKeepAlive): the lease's deadline becomes now + its TTL on the
-  // leader's clock. Returns the TTL in seconds; kNotLeader (naming the leader) off the leader,
-  // kNotFound for a lease this leader has not applied.
-  Result<std::int64_t> keep_alive(kv::LeaseId id);
+  // leader's clock. `done` gets the TTL in seconds; kNotFound for a lease the leader has not
+  // applied. A follower forwards it to the leader like a write (kNotLeader, naming the leader, if
+  // it cannot). `done` may run before keep_alive() returns.
+  using KeepAliveDone = std::function<void(Result<std::int64_t>)>;
+  void keep_alive(kv::LeaseId id, KeepAliveDone done);
 
   Node& node() { return *node_; }
   const Node& node() const { return *node_; }
@@ -103,10 +105,17 @@ class KvService final : public NodeListener {
     kv::Request request;
     Reply reply;
   };
+  struct Forwarded {
+    NodeId to = kNoNode;
+    std::uint64_t sent = 0;    // tick
+    Reply reply;               // a request's, or
+    KeepAliveDone keep_alive;  // a keep-alive's
+  };
 
   KvService(Env& env, KvServiceConfig config);
   void submit_here(kv::Request request, Reply reply, ReadMode mode, bool may_forward);
   void forward(Waiting waiting, NodeId leader);
+  void finish(Forwarded& forwarded, const Error& error);
   bool is_read(const kv::Request& request) const;
   Error not_leader() const;
   void answer(Reply& reply, Result<kv::Response> result);
@@ -132,11 +141,6 @@ class KvService final : public NodeListener {
   };
   std::map<std::uint64_t, UnconfirmedReads> unconfirmed_reads_;  // by ReadIndex context
   std::multimap<raft::Index, Waiting> confirmed_reads_;          // by read index
-  struct Forwarded {
-    NodeId to = kNoNode;
-    std::uint64_t sent = 0;  // tick
-    Reply reply;
-  };
   std::uint64_t next_forward_id_ = 1;
   std::map<std::uint64_t, Forwarded> forwarded_;  // by id, so by age
   std::size_t pending_ = 0;                       // submitted, not yet answered

@@ -365,6 +365,35 @@ TEST(KvLease, AKeptAliveLeaseSurvivesLeaderChanges) {
   }
 }
 
+// Keep-alives sent to a follower are forwarded to the leader, whose Lessor renews the lease;
+// once they stop, the lease expires.
+TEST(KvLease, KeepAlivesThroughAFollowerAreForwarded) {
+  KvClusterOptions options;
+  options.cluster.node.raft.election_ticks = 30;  // TTL 3 s
+  KvCluster cluster(6, options);
+  kv::Request grant;
+  grant.op.emplace<kv::LeaseGrantRequest>().ttl = 3;
+  auto granted = cluster.call(grant, 5s);
+  ASSERT_TRUE(granted && *granted);
+  const auto lease = std::get<kv::LeaseGrantResponse>((*granted)->result);
+  ASSERT_TRUE(cluster.call(put("svc", "up", lease.id), 5s));
+  const NodeId follower = cluster.leader() % 3 + 1;
+  for (int i = 0; i < 20; ++i) {
+    ASSERT_TRUE(cluster.keep_alive(lease.id, follower)) << i;
+    cluster.world().run_for(500ms);
+  }
+  auto alive = cluster.call(get("svc"), 5s);
+  ASSERT_TRUE(alive && *alive);
+  EXPECT_EQ(std::get<kv::RangeResponse>((*alive)->result).kvs.size(), 1u);
+  EXPECT_EQ(cluster.service(follower)->stats().forwarded, 20u);
+  EXPECT_FALSE(cluster.keep_alive(lease.id + 1, follower));  // unknown to the leader
+  cluster.world().run_for(5s);
+  auto gone = cluster.call(get("svc"), 5s);
+  ASSERT_TRUE(gone && *gone);
+  EXPECT_TRUE(std::get<kv::RangeResponse>((*gone)->result).kvs.empty());
+  EXPECT_TRUE(cluster.ok()) << cluster.first_violation();
+}
+
 // Requests of one instant are batched into entries of at most max_batch_requests.
 TEST(KvService, BatchesAreBounded) {
   KvClusterOptions options;

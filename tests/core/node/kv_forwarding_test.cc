@@ -32,6 +32,25 @@ TEST(KvForwarding, RequestsAndResponsesRoundTrip) {
   EXPECT_EQ(result.error().message, "not the leader; the leader is n2");
 }
 
+TEST(KvForwarding, KeepAlivesRoundTrip) {
+  auto asked = decode_forward(encode_forward(ForwardedKeepAlive{3, 41}));
+  ASSERT_TRUE(asked) << asked.error().message;
+  EXPECT_EQ(std::get<ForwardedKeepAlive>(*asked).lease, 41);
+  auto renewed = decode_forward(encode_forward(ForwardedKeepAliveResponse{3, 7}));
+  ASSERT_TRUE(renewed) << renewed.error().message;
+  EXPECT_EQ(std::get<ForwardedKeepAliveResponse>(*renewed).ttl, 7);
+  auto refused = decode_forward(encode_forward(
+      ForwardedKeepAliveResponse{4, fail(Errc::kNotFound, "requested lease not found: 9")}));
+  ASSERT_TRUE(refused) << refused.error().message;
+  const auto& ttl = std::get<ForwardedKeepAliveResponse>(*refused).ttl;
+  ASSERT_FALSE(ttl);
+  EXPECT_EQ(ttl.error().code, Errc::kNotFound);
+  EXPECT_EQ(ttl.error().message, "requested lease not found: 9");
+  Bytes bad = encode_forward(ForwardedKeepAliveResponse{4, fail(Errc::kNotFound, "x")});
+  bad[10] = 200;  // the error code
+  EXPECT_NE(decode_forward(bad).error().message.find("forward.error.code"), std::string::npos);
+}
+
 TEST(KvForwarding, GarbageIsRefusedNamingTheField) {
   EXPECT_NE(decode_forward(Bytes{9}).error().message.find("forward.kind"), std::string::npos);
   EXPECT_FALSE(decode_forward(Bytes{}));
