@@ -394,6 +394,34 @@ TEST(KvLease, KeepAlivesThroughAFollowerAreForwarded) {
   EXPECT_TRUE(cluster.ok()) << cluster.first_violation();
 }
 
+// Back-pressure on applying: with max_apply_lag 0, a write submitted while committed entries are
+// still being applied (here: from the reply of the entry being applied) is refused, naming the lag.
+TEST(KvService, RefusesWritesWhileApplyingLags) {
+  KvClusterOptions options;
+  options.service.max_apply_lag = 0;
+  KvCluster cluster(4, options);
+  ASSERT_TRUE(cluster.call(put("a", "0"), 5s));
+  const NodeId lead = cluster.leader();
+  node::KvService* s = cluster.service(lead);
+  std::optional<Result<kv::Response>> chained;
+  cluster.world().host(lead).post(Duration(0), [&] {
+    s->submit(put("a", "1"), [&](Result<kv::Response> first) {
+      ASSERT_TRUE(first);
+      s->submit(put("a", "2"), [&](Result<kv::Response> r) { chained = std::move(r); });
+    });
+  });
+  cluster.world().run_for(500ms);
+  ASSERT_TRUE(chained.has_value());
+  ASSERT_FALSE(*chained);
+  EXPECT_EQ(chained->error().code, Errc::kUnavailable);
+  EXPECT_NE(chained->error().message.find("applying lags committing by 1 entries"),
+            std::string::npos)
+      << chained->error().message;
+  EXPECT_EQ(s->stats().refused_backpressure, 1u);
+  // Once applied, writes go through again.
+  EXPECT_TRUE(cluster.call(put("a", "3"), 5s));
+}
+
 // Requests of one instant are batched into entries of at most max_batch_requests.
 TEST(KvService, BatchesAreBounded) {
   KvClusterOptions options;
