@@ -4,7 +4,9 @@
 //
 // - Writes (and txns, compactions, lease grants and revokes) go through Raft on the leader. The
 //   requests submitted during one instant of the event loop are batched into as few entries as
-//   the batch bounds allow (like the node's group commit), each stamped with the leader's clock.
+//   the batch bounds allow (like the node's group commit), each stamped with leader time: this
+//   leader's clock, offset so that it continues from the latest time the store applied (clocks of
+//   different machines are not comparable; the store measures session expiry in this time).
 //   A follower forwards them to the leader it knows in a node frame (kv_forwarding.h) and relays
 //   the answer; if it knows no leader, or forwarding is off, or the request came forwarded, it
 //   refuses with kNotLeader naming the leader. A forwarded request unanswered after two election
@@ -14,11 +16,13 @@
 //   the read index. A serializable read is served at once from the local store, on any member,
 //   and may be stale (etcd's --consistency=s).
 // - Back-pressure: a write is refused with kUnavailable, naming the lag, when the applied index
-//   lags the commit index by more than max_apply_lag (etcd's "too many requests" check); and with
+//   lags the commit index by more than max_apply_lag (etcd's ErrTooManyRequests past its
+//   maxGapBetweenApplyAndCommitIndex of 5000); and with
 //   kLimitExceeded when max_pending_requests are already waiting.
 // - Leases (etcd's lessor): expiry is decided by the leader's Lessor and applied through a Raft
 //   entry (a LeaseRevokeRequest with client 0); on becoming leader every lease gets its full TTL
-//   again before any can expire (Lessor::promote); keep-alives are answered by the leader alone.
+//   again before any can expire (Lessor::promote); keep-alives are renewed by the leader's Lessor
+//   alone (followers forward them).
 //   The minimum TTL is 1.5 election timeouts (kv::min_lease_ttl_seconds).
 //
 // Replies run on the machine's loop. Exactly-once is the store's (kv/sessions.h): a client that
