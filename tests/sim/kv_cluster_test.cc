@@ -92,6 +92,23 @@ TEST(KvCluster, FiveMembersClientsRetryThroughFaults) {
   for (std::uint64_t seed = 1; seed <= 4; ++seed) run_faults(5, seed);
 }
 
+// Same seed, same run (DESIGN.md principle 2): the trace hash and the clients' answers repeat.
+TEST(KvCluster, SameSeedSameRun) {
+  auto run = [](std::uint64_t seed) {
+    KvClusterOptions options;
+    options.cluster.network = LinkConfig{1ms, 10ms, 0.02, 0.01};
+    KvCluster cluster(seed, options);
+    cluster.start_clients(KvClientOptions{});
+    cluster.world().run_for(2s);
+    cluster.world().crash(cluster.leader());
+    cluster.world().run_for(2s);
+    return std::make_pair(cluster.world().trace().hash(), cluster.client_stats().answered);
+  };
+  const auto first = run(9);
+  EXPECT_EQ(run(9), first);
+  EXPECT_NE(run(10).first, first.first);
+}
+
 // Members that fall behind catch up from snapshots of the store (sessions, leases and all).
 TEST(KvCluster, ClientsRetryThroughFaultsWithFrequentSnapshots) {
   std::uint64_t installed = 0;
