@@ -293,12 +293,14 @@ TEST(KvLease, NoExpiryBeforeTtlOnTheLeadersClockAcrossLeaderChanges) {
     // A 1.5 s election timeout: the minimum TTL, 1.5 timeouts rounded up, is 3 s (above the
     // store's default minimum of 2 s).
     options.cluster.node.raft.election_ticks = 30;
+    options.cluster.members = seed % 4 < 2 ? 3 : 5;
     KvCluster cluster(seed, options);
     World& world = cluster.world();
     // Clocks that run fast and slow.
     world.set_clock_rate(1, 1'300'000);
     world.set_clock_rate(2, 700'000);
     world.set_clock_rate(3, 1'100'000);
+    if (options.cluster.members == 5) world.set_clock_rate(5, 600'000);
     kv::Request grant;
     grant.op.emplace<kv::LeaseGrantRequest>().ttl = 1;  // raised to the minimum
     auto granted = cluster.call(grant, 5s);
