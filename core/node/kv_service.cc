@@ -92,7 +92,10 @@ void KvService::submit_here(kv::Request request, Reply reply, ReadMode mode, boo
   }
   if (node_->raft().role() != raft::Role::kLeader) {
     const NodeId leader = node_->raft().leader();
-    if (may_forward && leader != kNoNode && leader != env_.self) {
+    // Only requests with a session are forwarded: the network may duplicate a frame, and the
+    // store's sessions make a duplicate harmless (sessions.h); a request without one could apply
+    // twice.
+    if (may_forward && waiting.request.client != 0 && leader != kNoNode && leader != env_.self) {
       return forward(std::move(waiting), leader);
     }
     ++stats_.refused_not_leader;

@@ -8,7 +8,8 @@
 //   leader's clock, offset so that it continues from the latest time the store applied (clocks of
 //   different machines are not comparable; the store measures session expiry in this time).
 //   A follower forwards them to the leader it knows in a node frame (kv_forwarding.h) and relays
-//   the answer; if it knows no leader, or forwarding is off, or the request came forwarded, it
+//   the answer; if it knows no leader, or forwarding is off, or the request came forwarded, or it
+//   has no session (client 0: a frame duplicated by the network could apply it twice), it
 //   refuses with kNotLeader naming the leader. A forwarded request unanswered after two election
 //   timeouts fails with kUnavailable (outcome unknown: the client retries with the same seq).
 // - Reads (range, lease time-to-live, lease list) are linearizable by default: the reads of one

@@ -116,7 +116,8 @@ TEST(KvCluster, ClientsRetryThroughFaultsWithFrequentSnapshots) {
   EXPECT_GT(installed, 0u);
 }
 
-// A follower forwards writes to the leader (in node frames) and relays the answer.
+// A follower forwards writes with a session to the leader (in node frames) and relays the answer;
+// one without a session (client 0) it refuses, since a duplicated frame could apply it twice.
 TEST(KvService, FollowerForwardsWritesToTheLeader) {
   KvCluster cluster(2, KvClusterOptions{});
   ASSERT_TRUE(cluster.call(put("a", "1"), 5s));
@@ -125,19 +126,27 @@ TEST(KvService, FollowerForwardsWritesToTheLeader) {
   cluster.world().run_for(200ms);
   std::vector<Result<kv::Response>> answers;
   auto keep = [&answers](Result<kv::Response> r) { answers.push_back(std::move(r)); };
-  cluster.world().host(follower).post(
-      Duration(0), [&] { cluster.service(follower)->submit(put("a", "2"), keep); });
+  cluster.world().host(follower).post(Duration(0), [&] {
+    node::KvService* s = cluster.service(follower);
+    s->submit(put("a", "x"), keep);  // no session (client 0): not forwarded
+    kv::Request write = put("a", "2");
+    write.client = 7;
+    write.seq = 1;
+    s->submit(write, keep);
+  });
   cluster.world().run_for(500ms);
   cluster.world().host(follower).post(Duration(0),
                                       [&] { cluster.service(follower)->submit(get("a"), keep); });
   cluster.world().run_for(500ms);
-  ASSERT_EQ(answers.size(), 2u);
-  ASSERT_TRUE(answers[0]) << answers[0].error().message;
+  ASSERT_EQ(answers.size(), 3u);
+  ASSERT_FALSE(answers[0]);
+  EXPECT_EQ(answers[0].error().code, Errc::kNotLeader);
   ASSERT_TRUE(answers[1]) << answers[1].error().message;
-  const auto& range = std::get<kv::RangeResponse>(answers[1]->result);
+  ASSERT_TRUE(answers[2]) << answers[2].error().message;
+  const auto& range = std::get<kv::RangeResponse>(answers[2]->result);
   ASSERT_EQ(range.kvs.size(), 1u);
   EXPECT_EQ(kv::to_string(range.kvs[0].value), "2");
-  EXPECT_EQ(range.kvs[0].mod_revision, answers[0]->revision);
+  EXPECT_EQ(range.kvs[0].mod_revision, answers[1]->revision);
   EXPECT_EQ(cluster.service(follower)->stats().forwarded, 1u);
   EXPECT_EQ(cluster.service(lead)->stats().forwards_served, 1u);
 }
