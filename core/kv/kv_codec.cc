@@ -276,6 +276,7 @@ void encode(Writer& out, const LeaseTimeToLiveResponse& r) {
   i64(out, r.granted_ttl);
   out.varint(r.keys.size());
   for (const Bytes& key : r.keys) bytes(out, key);
+  i64(out, r.ttl);
 }
 void read(Reader& in, LeaseTimeToLiveResponse& r) {
   r.id = i64(in, "LeaseTimeToLiveResponse.id");
@@ -283,6 +284,7 @@ void read(Reader& in, LeaseTimeToLiveResponse& r) {
   const std::size_t n = in.count("LeaseTimeToLiveResponse.keys", kMaxKeysCeiling);
   r.keys.assign(n, Bytes{});
   for (Bytes& key : r.keys) bytes(in, "LeaseTimeToLiveResponse.keys", kMaxKeyBytes, key);
+  r.ttl = i64(in, "LeaseTimeToLiveResponse.ttl");
 }
 
 void encode(Writer& out, const LeaseLeasesResponse& r) {

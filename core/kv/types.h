@@ -150,6 +150,9 @@ struct LeaseTimeToLiveResponse {
   LeaseId id = 0;
   std::int64_t granted_ttl = 0;
   std::vector<Bytes> keys;  // sorted, when asked for
+  // Seconds left before the lease expires, as the leader's Lessor counts them (etcd's TTL);
+  // -1 when no leader answered (the replicated store alone does not know).
+  std::int64_t ttl = -1;
   bool operator==(const LeaseTimeToLiveResponse&) const = default;
 };
 

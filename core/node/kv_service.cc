@@ -85,22 +85,17 @@ void KvService::submit_here(kv::Request request, Reply reply, ReadMode mode, boo
   if (node_->stopped()) return reply(std::unexpected(*node_->stopped()));
   ++pending_;
   Waiting waiting{std::move(request), std::move(reply)};
+  const bool leader = node_->raft().role() == raft::Role::kLeader;
+  // The time a lease has left is the leader's Lessor's to tell (etcd forwards LeaseTimeToLive).
+  if (!leader && std::holds_alternative<kv::LeaseTimeToLiveRequest>(waiting.request.op)) {
+    return forward_or_refuse(std::move(waiting), may_forward);
+  }
   if (is_read(waiting.request)) {
     if (mode == ReadMode::kSerializable) return serve_read(waiting);
     reads_.push_back(std::move(waiting));
     return flush_soon();
   }
-  if (node_->raft().role() != raft::Role::kLeader) {
-    const NodeId leader = node_->raft().leader();
-    // Only requests with a session are forwarded: the network may duplicate a frame, and the
-    // store's sessions make a duplicate harmless (sessions.h); a request without one could apply
-    // twice.
-    if (may_forward && waiting.request.client != 0 && leader != kNoNode && leader != env_.self) {
-      return forward(std::move(waiting), leader);
-    }
-    ++stats_.refused_not_leader;
-    return answer(waiting.reply, std::unexpected(not_leader()));
-  }
+  if (!leader) return forward_or_refuse(std::move(waiting), may_forward);
   const raft::Index lag = node_->raft().commit() - node_->raft().applied();
   if (lag > config_.max_apply_lag) {
     ++stats_.refused_backpressure;
@@ -110,6 +105,18 @@ void KvService::submit_here(kv::Request request, Reply reply, ReadMode mode, boo
   }
   writes_.push_back(std::move(waiting));
   flush_soon();
+}
+
+void KvService::forward_or_refuse(Waiting waiting, bool may_forward) {
+  const NodeId leader = node_->raft().leader();
+  // Only requests with a session are forwarded: the network may duplicate a frame, and the
+  // store's sessions make a duplicate harmless (sessions.h); a request without one could apply
+  // twice.
+  if (may_forward && waiting.request.client != 0 && leader != kNoNode && leader != env_.self) {
+    return forward(std::move(waiting), leader);
+  }
+  ++stats_.refused_not_leader;
+  answer(waiting.reply, std::unexpected(not_leader()));
 }
 
 void KvService::forward(Waiting waiting, NodeId leader) {
@@ -199,8 +206,10 @@ void KvService::finish(Forwarded& forwarded, const Error& error) {
 void KvService::serve_read(Waiting& read) {
   ++stats_.reads_served;
   const kv::Store& store = machine_->store();
+  const kv::Lessor& lessor = machine_->lessor();
+  const Time now = env_.clock.now();
   Result<kv::Response> result = std::visit(
-      [&store](const auto& op) -> Result<kv::Response> {
+      [&store, &lessor, now](const auto& op) -> Result<kv::Response> {
         using Op = std::decay_t<decltype(op)>;
         kv::Response response;
         response.revision = store.revision();
@@ -211,6 +220,11 @@ void KvService::serve_read(Waiting& read) {
         } else if constexpr (std::is_same_v<Op, kv::LeaseTimeToLiveRequest>) {
           auto ttl = store.lease_time_to_live(op);
           if (!ttl) return std::unexpected(ttl.error());
+          if (lessor.primary()) {
+            // Whole seconds left, rounded up, as etcd reports them; 0 once due for revocation.
+            const auto left = lessor.remaining(op.id, now);
+            ttl->ttl = left ? (left->count() + 999'999'999) / 1'000'000'000 : -1;
+          }
           response.result = std::move(*ttl);
         } else if constexpr (std::is_same_v<Op, kv::LeaseLeasesRequest>) {
           response.result = store.lease_leases();

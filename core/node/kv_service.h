@@ -119,6 +119,8 @@ class KvService final : public NodeListener {
 
   KvService(Env& env, KvServiceConfig config);
   void submit_here(kv::Request request, Reply reply, ReadMode mode, bool may_forward);
+  // Forwards to the leader when allowed and possible, else refuses with kNotLeader.
+  void forward_or_refuse(Waiting waiting, bool may_forward);
   void forward(Waiting waiting, NodeId leader);
   void finish(Forwarded& forwarded, const Error& error);
   bool is_read(const kv::Request& request) const;

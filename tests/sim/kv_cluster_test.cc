@@ -393,6 +393,50 @@ TEST(KvLease, AKeptAliveLeaseSurvivesLeaderChanges) {
   }
 }
 
+// LeaseTimeToLive reports the seconds left by the leader's Lessor, on the leader and (forwarded)
+// through a follower; a keep-alive refills it.
+TEST(KvLease, TimeToLiveReportsTheTimeLeft) {
+  KvClusterOptions options;
+  options.cluster.node.raft.election_ticks = 30;
+  KvCluster cluster(7, options);
+  kv::Request grant;
+  grant.op.emplace<kv::LeaseGrantRequest>().ttl = 10;
+  auto granted = cluster.call(grant, 5s);
+  ASSERT_TRUE(granted && *granted);
+  const auto lease = std::get<kv::LeaseGrantResponse>((*granted)->result);
+  ASSERT_EQ(lease.ttl, 10);
+  cluster.world().run_for(4s);
+  kv::Request query;
+  query.op.emplace<kv::LeaseTimeToLiveRequest>().id = lease.id;
+  auto on_leader = cluster.call(query, 5s);
+  ASSERT_TRUE(on_leader && *on_leader);
+  const auto left = std::get<kv::LeaseTimeToLiveResponse>((*on_leader)->result);
+  EXPECT_EQ(left.granted_ttl, 10);
+  EXPECT_GE(left.ttl, 5);
+  EXPECT_LE(left.ttl, 6);
+
+  // Through a follower: forwarded to the leader (it needs a session, as every forward does).
+  const NodeId follower = cluster.leader() % 3 + 1;
+  query.client = 77;
+  query.seq = 1;
+  auto through = std::make_shared<std::optional<Result<kv::Response>>>();
+  cluster.world().host(follower).post(Duration(0), [&cluster, follower, query, through] {
+    cluster.service(follower)->submit(query, [through](Result<kv::Response> r) { *through = r; });
+  });
+  cluster.world().run_for(500ms);
+  ASSERT_TRUE(through->has_value() && **through)
+      << (through->has_value() ? (*through)->error().message : "no answer");
+  const auto forwarded = std::get<kv::LeaseTimeToLiveResponse>((**through)->result);
+  EXPECT_GE(forwarded.ttl, 5);
+  EXPECT_LE(forwarded.ttl, 6);
+  EXPECT_EQ(cluster.service(follower)->stats().forwarded, 1u);
+
+  ASSERT_TRUE(cluster.keep_alive(lease.id));
+  auto refilled = cluster.call(query, 5s);
+  ASSERT_TRUE(refilled && *refilled);
+  EXPECT_EQ(std::get<kv::LeaseTimeToLiveResponse>((*refilled)->result).ttl, 10);
+}
+
 // Keep-alives sent to a follower are forwarded to the leader, whose Lessor renews the lease;
 // once they stop, the lease expires.
 TEST(KvLease, KeepAlivesThroughAFollowerAreForwarded) {
