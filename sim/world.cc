@@ -114,6 +114,12 @@ void World::partition(const std::vector<std::vector<NodeId>>& groups) {
   network_.partition(groups, host_ids());
 }
 
+void World::isolate(NodeId id) {
+  std::vector<NodeId> others = host_ids();
+  std::erase(others, id);
+  partition({{id}, others});
+}
+
 void World::block(NodeId from, NodeId to) {
   record("block", {{"from", host(from).name()}, {"to", host(to).name()}});
   network_.block(from, to);

@@ -50,6 +50,8 @@ class World {
 
   // Partitions, recorded in the trace: machines in different groups (or in none) cannot talk.
   void partition(const std::vector<std::vector<NodeId>>& groups);
+  // Cuts one machine off from every other (a partition of it against the rest).
+  void isolate(NodeId id);
   void block(NodeId from, NodeId to);  // one direction only
   // Replaces the current partition with exactly these blocked directions.
   void cut(const std::vector<std::pair<NodeId, NodeId>>& links, std::string_view description);

@@ -29,11 +29,7 @@ Nemesis::Nemesis(Cluster& cluster, std::vector<Fault> faults)
 }
 
 void Nemesis::isolate_new_leader(NodeId leader) {
-  std::vector<NodeId> others;
-  for (NodeId id : cluster_.members()) {
-    if (id != leader) others.push_back(id);
-  }
-  world_.partition({{leader}, others});
+  world_.isolate(leader);
   ++stats_.partitions;
   const std::uint64_t generation = ++partition_generation_;
   const node::NodeConfig& config = cluster_.options().node;
@@ -144,7 +140,7 @@ void Nemesis::apply_partition(const PartitionFault& p, std::optional<Duration> l
     case PartitionFault::Kind::kIsolateLeader: {
       NodeId leader = cluster_.leader();
       if (leader == kNoNode) leader = shuffled.front();
-      world_.partition({{leader}, rest({leader})});
+      world_.isolate(leader);
       break;
     }
     case PartitionFault::Kind::kIsolateNewLeader:

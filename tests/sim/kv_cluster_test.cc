@@ -25,6 +25,15 @@ kv::Request get(std::string_view key) {
   return request;
 }
 
+// Grants a lease of `ttl` seconds through the leader; nullopt if it was not granted in time.
+std::optional<kv::LeaseGrantResponse> grant_lease(KvCluster& cluster, std::int64_t ttl) {
+  kv::Request grant;
+  grant.op.emplace<kv::LeaseGrantRequest>().ttl = ttl;
+  auto granted = cluster.call(grant, 5s);
+  if (!granted || !*granted) return std::nullopt;
+  return std::get<kv::LeaseGrantResponse>((*granted)->result);
+}
+
 TEST(KvCluster, ClientsAgreeWithTheModelWithoutFaults) {
   KvCluster cluster(1, KvClusterOptions{});
   cluster.start_clients(KvClientOptions{});
@@ -63,11 +72,7 @@ std::uint64_t run_faults(int members, std::uint64_t seed, std::size_t snapshot_e
       world.run_for(700ms);
       world.restart(lead);
     } else {
-      std::vector<NodeId> rest;
-      for (NodeId id : cluster.cluster().members()) {
-        if (id != lead) rest.push_back(id);
-      }
-      world.partition({{lead}, rest});
+      world.isolate(lead);
       world.run_for(1500ms);
       world.heal();
     }
@@ -310,11 +315,9 @@ TEST(KvLease, NoExpiryBeforeTtlOnTheLeadersClockAcrossLeaderChanges) {
     world.set_clock_rate(2, 700'000);
     world.set_clock_rate(3, 1'100'000);
     if (options.cluster.members == 5) world.set_clock_rate(5, 600'000);
-    kv::Request grant;
-    grant.op.emplace<kv::LeaseGrantRequest>().ttl = 1;  // raised to the minimum
-    auto granted = cluster.call(grant, 5s);
-    ASSERT_TRUE(granted && *granted) << "seed " << seed;
-    const auto lease = std::get<kv::LeaseGrantResponse>((*granted)->result);
+    const auto granted = grant_lease(cluster, 1);  // raised to the minimum
+    ASSERT_TRUE(granted) << "seed " << seed;
+    const kv::LeaseGrantResponse lease = *granted;
     EXPECT_EQ(lease.ttl, 3);
     ASSERT_TRUE(cluster.call(put("svc", "up", lease.id), 5s)) << "seed " << seed;
     // Kept alive for a while, then the leader crashes just after the last keep-alive.
@@ -332,11 +335,7 @@ TEST(KvLease, NoExpiryBeforeTtlOnTheLeadersClockAcrossLeaderChanges) {
     } else {
       // Cut off, the old leader keeps its Lessor until check-quorum deposes it; the others elect
       // a leader that promotes its own.
-      std::vector<NodeId> rest;
-      for (NodeId id : cluster.cluster().members()) {
-        if (id != first) rest.push_back(id);
-      }
-      world.partition({{first}, rest});
+      world.isolate(first);
       world.run_for(3s);
       world.heal();
     }
@@ -366,11 +365,9 @@ TEST(KvLease, AKeptAliveLeaseSurvivesLeaderChanges) {
     World& world = cluster.world();
     world.set_clock_rate(1, 1'300'000);
     world.set_clock_rate(2, 800'000);
-    kv::Request grant;
-    grant.op.emplace<kv::LeaseGrantRequest>().ttl = 1;
-    auto granted = cluster.call(grant, 5s);
-    ASSERT_TRUE(granted && *granted) << "seed " << seed;
-    const auto lease = std::get<kv::LeaseGrantResponse>((*granted)->result);
+    const auto granted = grant_lease(cluster, 1);
+    ASSERT_TRUE(granted) << "seed " << seed;
+    const kv::LeaseGrantResponse lease = *granted;
     ASSERT_TRUE(cluster.call(put("svc", "up", lease.id), 5s)) << "seed " << seed;
     int renewed = 0;
     for (int i = 1; i <= 60; ++i) {
@@ -399,11 +396,9 @@ TEST(KvLease, TimeToLiveReportsTheTimeLeft) {
   KvClusterOptions options;
   options.cluster.node.raft.election_ticks = 30;
   KvCluster cluster(7, options);
-  kv::Request grant;
-  grant.op.emplace<kv::LeaseGrantRequest>().ttl = 10;
-  auto granted = cluster.call(grant, 5s);
-  ASSERT_TRUE(granted && *granted);
-  const auto lease = std::get<kv::LeaseGrantResponse>((*granted)->result);
+  const auto granted = grant_lease(cluster, 10);
+  ASSERT_TRUE(granted);
+  const kv::LeaseGrantResponse lease = *granted;
   ASSERT_EQ(lease.ttl, 10);
   cluster.world().run_for(4s);
   kv::Request query;
@@ -443,11 +438,9 @@ TEST(KvLease, KeepAlivesThroughAFollowerAreForwarded) {
   KvClusterOptions options;
   options.cluster.node.raft.election_ticks = 30;  // TTL 3 s
   KvCluster cluster(6, options);
-  kv::Request grant;
-  grant.op.emplace<kv::LeaseGrantRequest>().ttl = 3;
-  auto granted = cluster.call(grant, 5s);
-  ASSERT_TRUE(granted && *granted);
-  const auto lease = std::get<kv::LeaseGrantResponse>((*granted)->result);
+  const auto granted = grant_lease(cluster, 3);
+  ASSERT_TRUE(granted);
+  const kv::LeaseGrantResponse lease = *granted;
   ASSERT_TRUE(cluster.call(put("svc", "up", lease.id), 5s));
   const NodeId follower = cluster.leader() % 3 + 1;
   for (int i = 0; i < 20; ++i) {
