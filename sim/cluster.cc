@@ -29,6 +29,7 @@ Cluster::Cluster(std::uint64_t seed, ClusterOptions options)
   options_.node.observer = &observer_;
   checker_.set_voters(members_);
   world_.network().set_default(options_.network);
+  world_.trace().set_recording(options_.record_trace);
   for (NodeId id : members_) boot_machine(id);
 }
 

@@ -33,6 +33,7 @@ struct ClusterOptions {
   LinkConfig network;
   Duration fsync_low = std::chrono::milliseconds(1);
   Duration fsync_high = std::chrono::milliseconds(5);
+  bool record_trace = false;  // keep the events as records (TraceLog), from the first boot on
 };
 
 struct ClientOptions {

@@ -1,5 +1,7 @@
 #include "sim/raft_run.h"
 
+#include <fstream>
+
 #include "core/env/random.h"
 #include "sim/nemesis/nemesis.h"
 
@@ -36,6 +38,7 @@ RaftRunResult run_raft(std::uint64_t seed, const RaftRunOptions& requested,
   cluster_options.network = options.network;
   cluster_options.fsync_low = options.fsync_low;
   cluster_options.fsync_high = options.fsync_high;
+  cluster_options.record_trace = !options.trace_path.empty();
   Cluster cluster(seed, cluster_options);
   Nemesis nemesis(cluster, faults);
   const Time start = cluster.world().now();
@@ -61,6 +64,11 @@ RaftRunResult run_raft(std::uint64_t seed, const RaftRunOptions& requested,
   result.snapshots_installed = cluster.checker().snapshots_installed();
   result.clients = cluster.client_stats();
   result.simulated = cluster.world().now() - start;
+  if (!options.trace_path.empty()) {
+    std::ofstream out(options.trace_path);
+    cluster.world().trace().write_json_lines(out);
+    if (!out) result.violation += " (the trace could not be written to " + options.trace_path + ")";
+  }
   return result;
 }
 

@@ -25,6 +25,8 @@ struct RaftRunOptions {
   // timeout, pre-vote, check-quorum, snapshot frequency and chunk size) and link latency, so a
   // seed range covers the configurations.
   bool swarm = false;
+  // If set, the run's events (faults, elections, snapshots, ...) are written there as JSON lines.
+  std::string trace_path;
 };
 
 // The options a seed runs with: `options` itself, or with swarm on, the seed's own draw.

@@ -47,4 +47,44 @@ void TraceLog::record(Time world_time, const TraceEvent& event) {
   for (const Observer& observer : observers_) observer(world_time, event);
 }
 
+namespace {
+
+void json_string(std::ostream& out, std::string_view text) {
+  out << '"';
+  for (const char c : text) {
+    switch (c) {
+      case '"':
+        out << "\\\"";
+        break;
+      case '\\':
+        out << "\\\\";
+        break;
+      case '\n':
+        out << "\\n";
+        break;
+      default:
+        if (static_cast<unsigned char>(c) < 0x20) {
+          out << "\\u00"
+              << "0123456789abcdef"[(c >> 4) & 0xf] << "0123456789abcdef"[c & 0xf];
+        } else {
+          out << c;
+        }
+    }
+  }
+  out << '"';
+}
+
+}  // namespace
+
+void TraceLog::write_json_lines(std::ostream& out) const {
+  for (const TraceRecord& r : records_) {
+    out << "{\"time_ns\":" << r.world_time.time_since_epoch().count()
+        << ",\"local_ns\":" << r.local_time.time_since_epoch().count() << ",\"machine\":";
+    json_string(out, r.machine);
+    out << ",\"event\":";
+    json_string(out, r.text);
+    out << "}\n";
+  }
+}
+
 }  // namespace keel::sim

@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <ostream>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -37,6 +38,8 @@ class TraceLog {
   void record(Time world_time, const TraceEvent& event);
 
   void set_recording(bool on) { recording_ = on; }
+  // Writes the records as JSON lines: {"time_ns":..,"local_ns":..,"machine":"n1","event":".."}.
+  void write_json_lines(std::ostream& out) const;
   const std::vector<TraceRecord>& records() const { return records_; }
   void add_observer(Observer observer) { observers_.push_back(std::move(observer)); }
 

@@ -1,6 +1,7 @@
-// keelsim run FILE... [--seed N | --seeds A..B] [--check-determinism]: runs scenario files
-// (../shared/SCENARIOS.md) once per seed, each seed in a child process, and prints a summary table
-// per scenario and one repro line per failing seed. Exit codes as SCENARIOS.md says.
+// keelsim run FILE... [--seed N | --seeds A..B] [--check-determinism] [--trace OUT]: runs
+// scenario files (../shared/SCENARIOS.md) once per seed, each seed in a child process, and prints
+// a summary table per scenario and one repro line per failing seed. Exit codes as SCENARIOS.md
+// says. --trace writes one seed's events as JSON lines.
 #include <algorithm>
 #include <chrono>
 #include <iomanip>
@@ -17,7 +18,8 @@ namespace {
 
 int usage(std::string_view problem) {
   std::cerr << "keelsim run: " << problem << "\n"
-            << "usage: keelsim run FILE... [--seed N | --seeds A..B] [--check-determinism]\n";
+            << "usage: keelsim run FILE... [--seed N | --seeds A..B] [--check-determinism]\n"
+            << "                           [--trace OUT.jsonl]\n";
   return kExitInvalid;
 }
 
@@ -56,7 +58,7 @@ void print_table(const std::vector<Summary>& summaries) {
 }  // namespace
 
 int run_command(const std::vector<std::string_view>& args) {
-  auto flags = Flags::parse(args, {"seed", "seeds"}, {"check-determinism"});
+  auto flags = Flags::parse(args, {"seed", "seeds", "trace"}, {"check-determinism"});
   if (!flags) return usage(flags.error().message);
   if (flags->positional().empty()) return usage("expected at least one scenario file");
   std::optional<SeedRange> seeds;
@@ -66,6 +68,10 @@ int run_command(const std::vector<std::string_view>& args) {
       if (!range) return usage(std::string("--") + name + ": " + range.error().message);
       seeds = *range;
     }
+  }
+  const std::string trace(flags->value("trace").value_or(""));
+  if (!trace.empty() && (!seeds || seeds->count() != 1 || flags->positional().size() != 1)) {
+    return usage("--trace writes one run: give one file and one --seed");
   }
   // Every file is loaded and checked before anything runs.
   std::vector<std::pair<Scenario, RaftRunOptions>> plans;
@@ -80,6 +86,7 @@ int run_command(const std::vector<std::string_view>& args) {
       std::cerr << options.error().message << "\n";
       return kExitInvalid;
     }
+    options->trace_path = trace;
     plans.emplace_back(std::move(*scenario), *options);
   }
 
