@@ -1,5 +1,7 @@
 #include "sim/cli/flags.h"
 
+#include <charconv>
+
 #include "core/env/str.h"
 
 namespace keel::sim::cli {
@@ -34,5 +36,16 @@ std::optional<std::string_view> Flags::value(std::string_view name) const {
 }
 
 bool Flags::has(std::string_view name) const { return switches_.contains(name); }
+
+Result<int> parse_jobs(std::optional<std::string_view> value) {
+  if (!value) return 1;
+  int jobs = 0;
+  const auto [end, error] = std::from_chars(value->data(), value->data() + value->size(), jobs);
+  if (error != std::errc() || end != value->data() + value->size() || jobs < 1 || jobs > 256) {
+    return fail(Errc::kInvalidArgument,
+                str("-j takes a number of jobs from 1 to 256, got '", *value, "'"));
+  }
+  return jobs;
+}
 
 }  // namespace keel::sim::cli

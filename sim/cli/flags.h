@@ -30,4 +30,7 @@ class Flags {
   std::vector<std::string_view> positional_;
 };
 
+// `-j N`: how many seeds run at once (1 when not given), 1 to 256.
+Result<int> parse_jobs(std::optional<std::string_view> value);
+
 }  // namespace keel::sim::cli

@@ -22,7 +22,7 @@ int usage(std::string_view problem) {
   std::cerr << "keelsim raft: " << problem << "\n"
             << "usage: keelsim raft [--members N] [--seeds A..B | --seed N] [--duration D]\n"
             << "                    [--settle D] [--stop-at-first-failure] [--print-schedule]\n"
-            << "                    [--check-determinism] [--swarm]\n";
+            << "                    [--check-determinism] [--swarm] [-j JOBS]\n";
   return kExitInvalid;
 }
 
@@ -30,7 +30,7 @@ int usage(std::string_view problem) {
 
 int raft_command(const std::vector<std::string_view>& args) {
   auto flags =
-      Flags::parse(args, {"members", "seeds", "seed", "duration", "settle"},
+      Flags::parse(args, {"members", "seeds", "seed", "duration", "settle", "j"},
                    {"stop-at-first-failure", "print-schedule", "check-determinism", "swarm"});
   if (!flags) return usage(flags.error().message);
   RaftRunOptions options;
@@ -62,6 +62,8 @@ int raft_command(const std::vector<std::string_view>& args) {
       *target = *d;
     }
   }
+  auto jobs = parse_jobs(flags->value("j"));
+  if (!jobs) return usage(jobs.error().message);
   ScheduleShape shape;
   shape.members = options.members;
   shape.duration = options.duration;
@@ -70,30 +72,32 @@ int raft_command(const std::vector<std::string_view>& args) {
   std::uint64_t passed = 0, safety = 0, liveness = 0, run = 0, elections = 0, snapshots = 0,
                 acknowledged = 0;
   double simulated = 0;
-  for (std::uint64_t seed = seeds.first; seed <= seeds.last; ++seed) {
-    const std::vector<Fault> faults = sample_schedule(shape, seed);
-    if (flags->has("print-schedule")) {
-      std::cout << "seed " << seed << " schedule:\n";
-      for (const Fault& fault : faults) std::cout << "  - " << describe(fault) << "\n";
-    }
-    const SeedOutcome outcome =
-        run_seed([&] { return run_raft(seed, options, faults); }, flags->has("check-determinism"));
-    ++run;
-    elections += outcome.elections;
-    snapshots += outcome.snapshots;
-    acknowledged += outcome.acknowledged;
-    simulated += outcome.simulated_seconds;
-    if (outcome.safe && outcome.live) {
-      ++passed;
-      continue;
-    }
-    (outcome.safe ? liveness : safety) += 1;
-    std::cout << "seed " << seed << " FAILED: " << outcome.violation << "\n"
-              << "  repro: keelsim raft --members " << options.members << " --duration "
-              << std::chrono::duration<double>(options.duration).count() << "s"
-              << (options.swarm ? " --swarm" : "") << " --seed " << seed << "\n";
-    if (flags->has("stop-at-first-failure")) break;
-  }
+  for_each_seed(
+      seeds, *jobs, flags->has("check-determinism"),
+      [&](std::uint64_t seed) { return run_raft(seed, options, sample_schedule(shape, seed)); },
+      [&](std::uint64_t seed, const SeedOutcome& outcome) {
+        if (flags->has("print-schedule")) {
+          std::cout << "seed " << seed << " schedule:\n";
+          for (const Fault& fault : sample_schedule(shape, seed)) {
+            std::cout << "  - " << describe(fault) << "\n";
+          }
+        }
+        ++run;
+        elections += outcome.elections;
+        snapshots += outcome.snapshots;
+        acknowledged += outcome.acknowledged;
+        simulated += outcome.simulated_seconds;
+        if (outcome.safe && outcome.live) {
+          ++passed;
+          return true;
+        }
+        (outcome.safe ? liveness : safety) += 1;
+        std::cout << "seed " << seed << " FAILED: " << outcome.violation << "\n"
+                  << "  repro: keelsim raft --members " << options.members << " --duration "
+                  << std::chrono::duration<double>(options.duration).count() << "s"
+                  << (options.swarm ? " --swarm" : "") << " --seed " << seed << "\n";
+        return !flags->has("stop-at-first-failure");
+      });
   const double wall =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   std::cout << "raft, " << options.members << " members: " << run << " seeds, " << passed

@@ -19,7 +19,7 @@ namespace {
 int usage(std::string_view problem) {
   std::cerr << "keelsim run: " << problem << "\n"
             << "usage: keelsim run FILE... [--seed N | --seeds A..B] [--check-determinism]\n"
-            << "                           [--trace OUT.jsonl]\n";
+            << "                           [--trace OUT.jsonl] [-j JOBS]\n";
   return kExitInvalid;
 }
 
@@ -58,8 +58,10 @@ void print_table(const std::vector<Summary>& summaries) {
 }  // namespace
 
 int run_command(const std::vector<std::string_view>& args) {
-  auto flags = Flags::parse(args, {"seed", "seeds", "trace"}, {"check-determinism"});
+  auto flags = Flags::parse(args, {"seed", "seeds", "trace", "j"}, {"check-determinism"});
   if (!flags) return usage(flags.error().message);
+  auto jobs = parse_jobs(flags->value("j"));
+  if (!jobs) return usage(jobs.error().message);
   if (flags->positional().empty()) return usage("expected at least one scenario file");
   std::optional<SeedRange> seeds;
   for (const char* name : {"seeds", "seed"}) {
@@ -96,33 +98,34 @@ int run_command(const std::vector<std::string_view>& args) {
     summary.name = scenario.name;
     const SeedRange range = seeds.value_or(scenario.seeds);
     const auto started = std::chrono::steady_clock::now();
-    for (std::uint64_t seed = range.first; seed <= range.last; ++seed) {
-      const SeedOutcome outcome = run_seed(
-          [&] {
-            ScenarioOutcome run = run_scenario(scenario, options, seed);
-            if (run.run.safe && run.run.live && !run.expectations_met) {
-              run.run.live = false;
-              run.run.violation = run.failed_expectation;
-            }
-            return run.run;
-          },
-          flags->has("check-determinism"));
-      ++summary.seeds;
-      summary.ops += outcome.acknowledged;
-      summary.elections += outcome.elections;
-      summary.simulated += outcome.simulated_seconds;
-      if (outcome.leader_after_heal_seconds >= 0) {
-        summary.leader_after_heal.push_back(outcome.leader_after_heal_seconds);
-      }
-      if (outcome.safe && outcome.live) {
-        ++summary.passed;
-        continue;
-      }
-      (outcome.safe ? summary.liveness : summary.safety) += 1;
-      std::cout << scenario.name << " seed " << seed << " FAILED ("
-                << (outcome.safe ? "liveness" : "safety") << "): " << outcome.violation << "\n"
-                << "  repro: keelsim run " << scenario.file << " --seed " << seed << "\n";
-    }
+    for_each_seed(
+        range, *jobs, flags->has("check-determinism"),
+        [&](std::uint64_t seed) {
+          ScenarioOutcome run = run_scenario(scenario, options, seed);
+          if (run.run.safe && run.run.live && !run.expectations_met) {
+            run.run.live = false;
+            run.run.violation = run.failed_expectation;
+          }
+          return run.run;
+        },
+        [&](std::uint64_t seed, const SeedOutcome& outcome) {
+          ++summary.seeds;
+          summary.ops += outcome.acknowledged;
+          summary.elections += outcome.elections;
+          summary.simulated += outcome.simulated_seconds;
+          if (outcome.leader_after_heal_seconds >= 0) {
+            summary.leader_after_heal.push_back(outcome.leader_after_heal_seconds);
+          }
+          if (outcome.safe && outcome.live) {
+            ++summary.passed;
+            return true;
+          }
+          (outcome.safe ? summary.liveness : summary.safety) += 1;
+          std::cout << scenario.name << " seed " << seed << " FAILED ("
+                    << (outcome.safe ? "liveness" : "safety") << "): " << outcome.violation
+                    << "\n  repro: keelsim run " << scenario.file << " --seed " << seed << "\n";
+          return true;
+        });
     summary.wall =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     summaries.push_back(summary);

@@ -1,5 +1,6 @@
 #include "sim/cli/seed_outcome.h"
 
+#include <map>
 #include <sstream>
 
 namespace keel::sim::cli {
@@ -35,17 +36,37 @@ SeedOutcome deserialize(const Isolated& child) {
   return o;
 }
 
-SeedOutcome run_seed(const std::function<RaftRunResult()>& body, bool check_determinism) {
-  auto child = [&] { return serialize(body()); };
-  SeedOutcome outcome = deserialize(run_isolated(child));
-  if (check_determinism && outcome.safe) {
-    const SeedOutcome again = deserialize(run_isolated(child));
-    if (again.hash != outcome.hash) {
-      outcome.safe = false;
-      outcome.violation = "determinism: the rerun gave another trace hash";
+void for_each_seed(SeedRange seeds, int jobs, bool check_determinism,
+                   const std::function<RaftRunResult(std::uint64_t seed)>& body,
+                   const std::function<bool(std::uint64_t seed, const SeedOutcome&)>& consume) {
+  ChildPool pool(jobs);
+  std::map<std::uint64_t, SeedOutcome> finished;  // out of order, waiting for their turn
+  std::uint64_t next_start = seeds.first, next_report = seeds.first;
+  bool stop = false;
+  while (!stop && next_report <= seeds.last) {
+    while (!pool.full() && next_start <= seeds.last) {
+      const std::uint64_t seed = next_start++;
+      pool.start(seed, [&body, seed, check_determinism] {
+        RaftRunResult result = body(seed);
+        if (check_determinism && result.safe) {
+          if (body(seed).trace_hash != result.trace_hash) {
+            result.safe = false;
+            result.violation = "determinism: the rerun gave another trace hash";
+          }
+        }
+        return serialize(result);
+      });
+    }
+    auto [seed, child] = pool.wait_any();
+    finished.emplace(seed, deserialize(child));
+    for (auto it = finished.find(next_report); it != finished.end() && !stop;
+         it = finished.find(next_report)) {
+      stop = !consume(next_report, it->second);
+      finished.erase(it);
+      ++next_report;
     }
   }
-  return outcome;
+  // Stopping early: the children still running are waited for by the pool, their reports dropped.
 }
 
 }  // namespace keel::sim::cli

@@ -3,10 +3,12 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
 
 #include "sim/cli/isolate.h"
 #include "sim/raft_run.h"
+#include "sim/units.h"
 
 namespace keel::sim::cli {
 
@@ -25,7 +27,12 @@ struct SeedOutcome {
 std::string serialize(const RaftRunResult& result);
 SeedOutcome deserialize(const Isolated& child);
 
-// Runs `body` in a child process, and again if `check_determinism` to compare trace hashes.
-SeedOutcome run_seed(const std::function<RaftRunResult()>& body, bool check_determinism);
+// Runs body(seed) for every seed of `seeds`, each in a child process, up to `jobs` at once, and
+// hands the outcomes to `consume` in seed order; `consume` returns false to stop early. With
+// `check_determinism` each child runs its seed twice and compares the trace hashes, which also
+// catches state that leaks from one run into the next.
+void for_each_seed(SeedRange seeds, int jobs, bool check_determinism,
+                   const std::function<RaftRunResult(std::uint64_t seed)>& body,
+                   const std::function<bool(std::uint64_t seed, const SeedOutcome&)>& consume);
 
 }  // namespace keel::sim::cli
