@@ -32,6 +32,16 @@ Wal open_wal(FileSystem& fs, WalOptions options = {}) {
   return std::move(*wal);
 }
 
+// Writes entries 1..20, one sync each, and returns the segment files they landed in.
+std::vector<std::string> write_twenty_entries(FileSystem& fs, WalOptions options) {
+  Wal wal = open_wal(fs, options);
+  for (raft::Index i = 1; i <= 20; ++i) {
+    EXPECT_TRUE(wal.append(nullptr, entries(i, i, 1)));
+    EXPECT_TRUE(wal.sync());
+  }
+  return wal.segment_files();
+}
+
 TEST(WalBasic, FreshWalIsEmptyAndDurable) {
   sim::SimFileSystem fs{Random(1)};
   Wal wal = open_wal(fs);
@@ -235,15 +245,7 @@ TEST(WalSegments, EarlierSegmentWithoutOpeningRecordsIsCorruption) {
 TEST(WalSegments, MissingMiddleSegmentIsCorruption) {
   sim::SimFileSystem fs{Random(8)};
   const WalOptions small{.segment_bytes = 128};
-  std::vector<std::string> files;
-  {
-    Wal wal = open_wal(fs, small);
-    for (raft::Index i = 1; i <= 20; ++i) {
-      ASSERT_TRUE(wal.append(nullptr, entries(i, i, 1)));
-      ASSERT_TRUE(wal.sync());
-    }
-    files = wal.segment_files();
-  }
+  const std::vector<std::string> files = write_twenty_entries(fs, small);
   ASSERT_GE(files.size(), 3u);
   ASSERT_TRUE(fs.remove("wal/" + files[1]));
   auto wal = Wal::open(fs, "wal", kId, small);
@@ -321,15 +323,7 @@ TEST(WalCorruption, CorruptLengthFieldBeforeValidRecordsIsFound) {
 TEST(WalCorruption, BadRecordInAnEarlierSegmentIsCorruptionEvenAtItsEnd) {
   sim::SimFileSystem fs{Random(12)};
   const WalOptions small{.segment_bytes = 128};
-  std::vector<std::string> files;
-  {
-    Wal wal = open_wal(fs, small);
-    for (raft::Index i = 1; i <= 20; ++i) {
-      ASSERT_TRUE(wal.append(nullptr, entries(i, i, 1)));
-      ASSERT_TRUE(wal.sync());
-    }
-    files = wal.segment_files();
-  }
+  const std::vector<std::string> files = write_twenty_entries(fs, small);
   const std::string path = "wal/" + files[1];
   const std::size_t records = scan_records(read_file(fs, path)).records.size();
   const std::uint64_t offset = corrupt_record(fs, path, records - 1);  // its last record
