@@ -28,11 +28,6 @@ bool retryable(Errc code) {
   return code == Errc::kNotLeader || code == Errc::kUnavailable || code == Errc::kLimitExceeded;
 }
 
-NodeId leader_hint(const std::string& message) {
-  const auto hint = message.find("leader is n");
-  return hint == std::string::npos ? kNoNode : std::stoull(message.substr(hint + 11));
-}
-
 // The model: each key's values by revision (nullopt: deleted).
 class Model {
  public:
@@ -90,7 +85,8 @@ void KvCluster::violation(std::string check, std::string detail) {
 
 std::string KvCluster::first_violation() const {
   if (!cluster_->ok()) return cluster_->first_violation();
-  return violations_.empty() ? "" : violations_.front().check + ": " + violations_.front().detail;
+  if (violations_.empty()) return liveness_failure_;
+  return violations_.front().check + ": " + violations_.front().detail;
 }
 
 // The lease checker reads the Lessor's decisions from the trace, stamped with the deciding
@@ -278,7 +274,7 @@ void KvCluster::retry(Client& client, const std::string&) {
 void KvCluster::on_reply(Client& client, std::uint64_t attempt, Result<kv::Response> result) {
   if (attempt != client.attempt || !client.op) return;
   if (!result && retryable(result.error().code)) {
-    const NodeId hint = leader_hint(result.error().message);
+    const NodeId hint = node::leader_named_in(result.error());
     client.target = hint != kNoNode ? hint : 1 + (client.target % cluster_->members().size());
     return retry(client, result.error().message);
   }
@@ -291,13 +287,26 @@ void KvCluster::on_reply(Client& client, std::uint64_t attempt, Result<kv::Respo
   world().after(client_options_.period, [this, &client] { client_step(client); });
 }
 
-bool KvCluster::converge(Duration bound) {
+bool KvCluster::converge(Duration bound, KvOp* probe) {
   const Time deadline = world().now() + bound;
-  kv::Request probe;
-  probe.op.emplace<kv::PutRequest>().key = kv::to_bytes("probe");
-  auto answer = call(probe, bound);
+  kv::Request request;
+  request.op.emplace<kv::PutRequest>().key = kv::to_bytes("probe");
+  if (probe) {
+    *probe = KvOp{};
+    probe->kind = KvOp::Kind::kPut;
+    probe->key = "probe";
+    probe->invoked = world().now();
+  }
+  auto answer = call(request, bound);
+  if (probe) {
+    probe->completed = world().now();
+    probe->outcome = !answer               ? KvOp::Outcome::kUnknown
+                     : answer->has_value() ? KvOp::Outcome::kOk
+                                           : KvOp::Outcome::kFailed;
+    if (answer && answer->has_value()) probe->revision = (*answer)->revision;
+  }
   if (!answer || !answer->has_value()) {
-    violation("liveness", "the probe write was not answered");
+    liveness_failure_ = "liveness: the probe write was not answered";
     return false;
   }
   const kv::Revision revision = (*answer)->revision;
@@ -311,12 +320,12 @@ bool KvCluster::converge(Duration bound) {
     if (all) return true;
     world().run_for(std::chrono::milliseconds(10));
   }
-  violation("liveness",
-            str("members did not reach revision ", revision, cluster_->describe_members()));
+  liveness_failure_ =
+      str("liveness: members did not reach revision ", revision, cluster_->describe_members());
   return false;
 }
 
-bool KvCluster::check_history() {
+Result<std::pair<kv::Revision, std::vector<kv::Event>>> KvCluster::reference_events() {
   NodeId reference = kNoNode;
   for (NodeId id : cluster_->members()) {
     node::KvService* s = service(id);
@@ -324,18 +333,27 @@ bool KvCluster::check_history() {
         (reference == kNoNode || s->store().revision() > service(reference)->store().revision()))
       reference = id;
   }
-  if (reference == kNoNode) {
-    violation("liveness", "no member is running at the end");
+  if (reference == kNoNode) return fail(Errc::kUnavailable, "no member is running at the end");
+  const kv::Store& store = service(reference)->store();
+  const kv::Revision first = std::max<kv::Revision>(1, store.compact_revision());
+  std::vector<kv::Event> events;
+  auto done =
+      store.events(first, store.revision(), std::numeric_limits<std::size_t>::max(), events);
+  if (!done) return std::unexpected(done.error());
+  return std::pair{first, std::move(events)};
+}
+
+bool KvCluster::check_history() {
+  auto reference = reference_events();
+  if (!reference) {
+    violation("liveness", reference.error().message);
     return false;
   }
-  const kv::Store& store = service(reference)->store();
-  std::vector<kv::Event> events;
-  auto done = store.events(std::max<kv::Revision>(1, store.compact_revision()), store.revision(),
-                           std::numeric_limits<std::size_t>::max(), events);
-  if (!done || store.compact_revision() > 1) {
+  if (reference->first > 1) {
     violation("history", "the reference store's history was compacted; raise its limits");
     return false;
   }
+  const std::vector<kv::Event>& events = reference->second;
   Model model;
   std::map<std::string, int> puts;  // value -> times written
   for (const kv::Event& event : events) {

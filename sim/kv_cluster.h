@@ -25,6 +25,7 @@
 #include <vector>
 
 #include "core/node/kv_service.h"
+#include "sim/checkers/kv_history.h"
 #include "sim/cluster.h"
 
 namespace keel::sim {
@@ -72,7 +73,12 @@ class KvCluster {
   const KvClientStats& client_stats() const { return stats_; }
 
   // Liveness: a fresh write is answered and applied on every member that is up, within `bound`.
-  bool converge(Duration bound);
+  // A failure is no safety violation: ok() stays as it was, first_violation() tells why. The write
+  // (a put of "" to key "probe") is described through `probe` when given, for histories.
+  bool converge(Duration bound, KvOp* probe = nullptr);
+  // Every change the most up-to-date member applied, in revision order (with the revision it
+  // starts from, after any compaction), or an error if no member runs.
+  Result<std::pair<kv::Revision, std::vector<kv::Event>>> reference_events();
   // The model check above, after converge(). Adds violations and returns ok().
   bool check_history();
   bool ok() const { return cluster_->ok() && violations_.empty(); }
@@ -117,6 +123,7 @@ class KvCluster {
   std::vector<Op> history_;  // answered ops
   KvClientStats stats_;
   std::vector<Violation> violations_;
+  std::string liveness_failure_;  // why converge() last failed
   // Lease checker state, on each machine's own clock.
   std::map<std::string, Time> promoted_;                           // by machine
   std::map<std::pair<std::string, kv::LeaseId>, Time> refreshed_;  // grant applied or keep-alive

@@ -64,12 +64,14 @@ RaftRunResult run_raft(std::uint64_t seed, const RaftRunOptions& requested,
   result.snapshots_installed = cluster.checker().snapshots_installed();
   result.clients = cluster.client_stats();
   result.simulated = cluster.world().now() - start;
-  if (!options.trace_path.empty()) {
-    std::ofstream out(options.trace_path);
-    cluster.world().trace().write_json_lines(out);
-    if (!out) result.violation += " (the trace could not be written to " + options.trace_path + ")";
-  }
+  if (!options.trace_path.empty()) write_trace(cluster.world().trace(), options.trace_path, result);
   return result;
+}
+
+void write_trace(const TraceLog& trace, const std::string& path, RaftRunResult& result) {
+  std::ofstream out(path);
+  trace.write_json_lines(out);
+  if (!out) result.violation += " (the trace could not be written to " + path + ")";
 }
 
 }  // namespace keel::sim

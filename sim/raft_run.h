@@ -41,6 +41,8 @@ struct RaftRunResult {
   std::uint64_t elections = 0;
   std::uint64_t snapshots_installed = 0;  // InstallSnapshot completed on a follower
   ClientStats clients;
+  std::uint64_t operations_checked = 0;    // by the linearizability checker (kv workloads)
+  std::uint64_t watch_events_checked = 0;  // by the watch checker
   Duration converged_in{0};
   Duration leader_after_heal = Duration::max();  // from healing to the first leader
   Duration simulated{0};
@@ -48,5 +50,8 @@ struct RaftRunResult {
 
 RaftRunResult run_raft(std::uint64_t seed, const RaftRunOptions& options,
                        const std::vector<Fault>& faults);
+
+// Writes a run's recorded events to `path` as JSON lines; notes a failure in the result.
+void write_trace(const TraceLog& trace, const std::string& path, RaftRunResult& result);
 
 }  // namespace keel::sim

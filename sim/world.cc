@@ -26,6 +26,7 @@ World::World(std::uint64_t seed) : seed_(seed), root_(seed), network_(root_.deri
 World::~World() {
   // Programs go first, while the hosts they reference still exist.
   for (auto& host : hosts_) host->program_.reset();
+  for (auto& host : clients_) host->program_.reset();
 }
 
 NodeId World::add_host(std::string name, ProgramFactory factory) {
@@ -36,25 +37,51 @@ NodeId World::add_host(std::string name, ProgramFactory factory) {
   return id;
 }
 
+NodeId World::add_client(std::string name, ProgramFactory factory) {
+  KEEL_ASSERT(id_of(name) == kNoNode, "two machines named ", name);
+  const NodeId id = kFirstClientId + clients_.size();
+  clients_.push_back(std::make_unique<Host>(*this, id, std::move(name), std::move(factory), root_));
+  clients_.back()->boot();
+  return id;
+}
+
+Host* World::find(NodeId id) const {
+  if (id >= 1 && id <= hosts_.size()) return hosts_[id - 1].get();
+  if (id >= kFirstClientId && id - kFirstClientId < clients_.size()) {
+    return clients_[id - kFirstClientId].get();
+  }
+  return nullptr;
+}
+
 Host& World::host(NodeId id) {
-  KEEL_ASSERT(id >= 1 && id <= hosts_.size(), "no machine with id ", id);
-  return *hosts_[id - 1];
+  Host* found = find(id);
+  KEEL_ASSERT(found != nullptr, "no machine with id ", id);
+  return *found;
 }
 
 const Host& World::host(NodeId id) const {
-  KEEL_ASSERT(id >= 1 && id <= hosts_.size(), "no machine with id ", id);
-  return *hosts_[id - 1];
+  const Host* found = find(id);
+  KEEL_ASSERT(found != nullptr, "no machine with id ", id);
+  return *found;
+}
+
+std::vector<NodeId> World::machine_ids() const {
+  std::vector<NodeId> ids;
+  for (const auto& host : hosts_) ids.push_back(host->id());
+  return ids;
 }
 
 std::vector<NodeId> World::host_ids() const {
-  std::vector<NodeId> ids;
-  for (std::size_t i = 1; i <= hosts_.size(); ++i) ids.push_back(i);
+  std::vector<NodeId> ids = machine_ids();
+  for (const auto& host : clients_) ids.push_back(host->id());
   return ids;
 }
 
 NodeId World::id_of(std::string_view name) const {
-  for (const auto& host : hosts_) {
-    if (host->name() == name) return host->id();
+  for (const auto* hosts : {&hosts_, &clients_}) {
+    for (const auto& host : *hosts) {
+      if (host->name() == name) return host->id();
+    }
   }
   return kNoNode;
 }
@@ -111,11 +138,11 @@ void World::partition(const std::vector<std::vector<NodeId>>& groups) {
     }
   }
   record("partition", {{"groups", text}});
-  network_.partition(groups, host_ids());
+  network_.partition(groups, machine_ids());
 }
 
 void World::isolate(NodeId id) {
-  std::vector<NodeId> others = host_ids();
+  std::vector<NodeId> others = machine_ids();
   std::erase(others, id);
   partition({{id}, others});
 }
@@ -199,7 +226,8 @@ void World::requeue_timers(Host& h) {
 
 void World::send(Host& from, NodeId to, Bytes frame) {
   const Time depart = from.effective_now();
-  if (to < 1 || to > hosts_.size() || !host(to).up()) {
+  const Host* receiver = find(to);
+  if (receiver == nullptr || !receiver->up()) {
     ++network_.stats().dropped_down;
     trace_.note(kNoteDrop, depart, from.id(), to);
     return;

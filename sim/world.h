@@ -31,10 +31,16 @@ class World {
 
   // Machines get ids 1, 2, ... in the order they are added, and boot at once.
   NodeId add_host(std::string name, ProgramFactory factory);
+  // Clients (the workload's, outside the cluster) get ids from kFirstClientId on, so machines
+  // added later keep their numbers. Partitions never cut a client off: it stands for a user who
+  // reaches every machine, as Jepsen's control node does; link faults (loss, delay) still apply.
+  static constexpr NodeId kFirstClientId = 1'000'001;
+  NodeId add_client(std::string name, ProgramFactory factory);
   Host& host(NodeId id);
   const Host& host(NodeId id) const;
-  std::size_t host_count() const { return hosts_.size(); }
+  // The machines, then the clients.
   std::vector<NodeId> host_ids() const;
+  std::vector<NodeId> machine_ids() const;
   NodeId id_of(std::string_view name) const;  // kNoNode when unknown
 
   // Faults on machines. A crash destroys the program with its timers and the frames queued for it,
@@ -78,6 +84,8 @@ class World {
  private:
   friend class Host;
 
+  Host* find(NodeId id) const;  // null when no host has the id
+
   struct Event {
     enum class Kind : std::uint8_t { kDeliver, kTimer, kHostCall, kWorldCall };
     Kind kind = Kind::kWorldCall;
@@ -105,7 +113,8 @@ class World {
   EventQueue queue_;
   std::vector<Event> slots_;
   std::vector<std::uint32_t> free_slots_;
-  std::vector<std::unique_ptr<Host>> hosts_;  // index = id - 1
+  std::vector<std::unique_ptr<Host>> hosts_;    // index = id - 1
+  std::vector<std::unique_ptr<Host>> clients_;  // index = id - kFirstClientId
   SimNetwork network_;
   TraceLog trace_;
   std::uint64_t events_run_ = 0;

@@ -1,5 +1,6 @@
 #include "core/node/kv_service.h"
 
+#include <limits>
 #include <utility>
 #include <variant>
 
@@ -60,6 +61,20 @@ Error KvService::not_leader() const {
   return Error{Errc::kNotLeader,
                str("not the leader; the leader is ",
                    leader == kNoNode ? std::string("unknown") : str("n", leader))};
+}
+
+NodeId leader_named_in(const Error& error) {
+  constexpr std::string_view kHint = "the leader is n";
+  if (error.code != Errc::kNotLeader) return kNoNode;
+  const auto at = error.message.find(kHint);
+  if (at == std::string::npos) return kNoNode;
+  NodeId id = 0;
+  for (std::size_t i = at + kHint.size(); i < error.message.size(); ++i) {
+    const char c = error.message[i];
+    if (c < '0' || c > '9' || id > std::numeric_limits<NodeId>::max() / 10 - 1) break;
+    id = id * 10 + static_cast<NodeId>(c - '0');
+  }
+  return id;
 }
 
 void KvService::answer(Reply& reply, Result<kv::Response> result) {
@@ -133,6 +148,7 @@ void KvService::forward(Waiting waiting, NodeId leader) {
 }
 
 void KvService::on_node_frame(NodeId from, ByteView payload) {
+  if (is_client_message(payload)) return gateway_.on_message(from, payload);
   auto message = decode_forward(payload);
   if (!message) {
     ++stats_.forwards_rejected;
@@ -338,6 +354,7 @@ void KvService::on_ready_done(std::span<const raft::ReadState> read_states) {
     confirmed_reads_.erase(confirmed_reads_.begin());
   }
   for (Waiting& read : ready) serve_read(read);
+  gateway_.pump();
 }
 
 void KvService::arm_tick() {
@@ -349,6 +366,7 @@ void KvService::arm_tick() {
 
 void KvService::on_tick() {
   ++ticks_;
+  gateway_.expire();
   // A ReadIndex round that was not confirmed within two election timeouts never will be (the
   // leader lost its quorum or the request was lost): the reads fail and the clients retry.
   const std::uint64_t give_up = 2 * static_cast<std::uint64_t>(config_.node.raft.election_ticks);

@@ -39,6 +39,7 @@
 
 #include "core/env/env.h"
 #include "core/kv/types.h"
+#include "core/node/client_gateway.h"
 #include "core/node/kv_forwarding.h"
 #include "core/node/kv_state_machine.h"
 #include "core/node/node.h"
@@ -70,6 +71,9 @@ struct KvServiceStats {
   std::uint64_t forwards_rejected = 0;  // node frames whose payload did not decode
 };
 
+// The leader that a kNotLeader refusal names ("... the leader is n3"), or kNoNode.
+NodeId leader_named_in(const Error& not_leader);
+
 class KvService final : public NodeListener {
  public:
   using Reply = std::function<void(Result<kv::Response>)>;
@@ -97,6 +101,8 @@ class KvService final : public NodeListener {
   // This member's watchers, fed from its applied state (etcd serves watches on every member):
   // the transport creates them, drains ready() watchers with poll() and cancels them.
   kv::WatchHub& watches() { return machine_->watches(); }
+  // Remote clients speaking client_protocol.h in node frames (calls and watch streams).
+  const ClientGateway& gateway() const { return gateway_; }
   const KvServiceStats& stats() const { return stats_; }
   std::size_t pending() const { return pending_; }
 
@@ -151,6 +157,7 @@ class KvService final : public NodeListener {
   std::uint64_t next_forward_id_ = 1;
   std::map<std::uint64_t, Forwarded> forwarded_;  // by id, so by age
   std::size_t pending_ = 0;                       // submitted, not yet answered
+  ClientGateway gateway_{env_, *this};
   std::uint64_t ticks_ = 0;
   std::int64_t leader_time_offset_ms_ = 0;  // added to this machine's clock to stamp entries
   TimerId flush_timer_ = 0;

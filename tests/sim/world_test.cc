@@ -188,6 +188,43 @@ TEST(WorldNetwork, PartitionsBlockExactlyTheDirectionsTheyName) {
   EXPECT_GT(from(3, 1), before_31 + 90);
 }
 
+TEST(WorldNetwork, ClientsKeepTheirIdsApartAndNoPartitionCutsThemOff) {
+  World world(14);
+  const NodeId client_id = World::kFirstClientId;
+  std::vector<NodeId> everyone{1, 2, client_id};
+  for (const char* name : {"n1", "n2"}) {
+    world.add_host(name,
+                   [everyone](Env& env) { return std::make_unique<Chatter>(env, everyone, 10ms); });
+  }
+  EXPECT_EQ(
+      world.add_client(
+          "c1", [everyone](Env& env) { return std::make_unique<Chatter>(env, everyone, 10ms); }),
+      client_id);
+  // A machine added after the client still gets the next machine id.
+  EXPECT_EQ(world.add_host("n3",
+                           [](Env& env) {
+                             return std::make_unique<Chatter>(env, std::vector<NodeId>{}, 10ms);
+                           }),
+            3u);
+  EXPECT_EQ(world.machine_ids(), (std::vector<NodeId>{1, 2, 3}));
+  EXPECT_EQ(world.id_of("c1"), client_id);
+  world.network().set_default(LinkConfig{1ms, 1ms, 0.0, 0.0});
+  world.isolate(1);  // n1 against the other machines; the client is in no group and still talks
+  world.run_for(1s);
+  auto from = [&](NodeId receiver, NodeId sender) {
+    int n = 0;
+    for (const auto& [who, frame] : chatter(world, receiver).received) n += who == sender;
+    return n;
+  };
+  EXPECT_LE(from(2, 1), 1);
+  EXPECT_GT(from(1, client_id), 90);
+  EXPECT_GT(from(client_id, 1), 90);
+  EXPECT_GT(from(client_id, 2), 90);
+  world.partition({{1}, {2}});
+  world.run_for(1s);
+  EXPECT_GT(from(client_id, 2), 180);
+}
+
 TEST(WorldNetwork, ClogHoldsFramesUntilItEnds) {
   World world(14);
   std::vector<NodeId> ids{1, 2};

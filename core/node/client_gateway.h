@@ -1,0 +1,68 @@
+// ClientGateway: serves remote clients that speak the binary client protocol (client_protocol.h)
+// on one member: their calls go to the member's KvService (which forwards writes to the leader,
+// as etcd's members do), their watch streams are watchers of the member's WatchHub, drained into
+// numbered WatchData frames whenever the hub has something for them.
+//
+// Bounds: the hub's max_watchers bounds the streams; a stream not renewed for kWatchStreamTimeout
+// is canceled (its client is gone or went elsewhere); one WatchData carries at most
+// kEventsPerData events, and a response too large for a frame cancels its stream with a reason.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <utility>
+
+#include "core/env/env.h"
+#include "core/kv/types.h"
+#include "core/node/client_protocol.h"
+
+namespace keel::node {
+
+class KvService;
+
+struct ClientGatewayStats {
+  std::uint64_t calls = 0;
+  std::uint64_t streams_opened = 0;
+  std::uint64_t streams_expired = 0;
+  std::uint64_t data_sent = 0;
+  std::uint64_t rejected = 0;  // payloads that did not decode, or that only a member may send
+};
+
+class ClientGateway {
+ public:
+  static constexpr std::size_t kEventsPerData = 256;
+
+  ClientGateway(Env& env, KvService& service) : env_(env), service_(service) {}
+
+  void on_message(NodeId from, ByteView payload);
+  // Sends what the hub's ready watchers have. Call after entries are applied.
+  void pump();
+  // Cancels the streams whose clients have not renewed them in time. Call now and then.
+  void expire();
+
+  std::size_t streams() const { return streams_.size(); }
+  const ClientGatewayStats& stats() const { return stats_; }
+
+ private:
+  struct Stream {
+    NodeId client = kNoNode;
+    std::uint64_t number = 0;  // the client's
+    std::uint64_t next_seq = 0;
+    Time renewed{};
+  };
+  using StreamKey = std::pair<NodeId, std::uint64_t>;
+
+  void call(NodeId from, ClientCall call);
+  void open(NodeId from, const WatchOpen& open);
+  // False if the response was too large and a cancellation went instead: the caller closes.
+  bool send(const Stream& stream, std::uint64_t seq, const kv::WatchResponse& response);
+  void close(kv::WatchId id);
+
+  Env& env_;
+  KvService& service_;
+  std::map<kv::WatchId, Stream> streams_;
+  std::map<StreamKey, kv::WatchId> by_client_;
+  ClientGatewayStats stats_;
+};
+
+}  // namespace keel::node
