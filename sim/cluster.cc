@@ -55,6 +55,18 @@ Result<std::unique_ptr<MemberProgram>> Cluster::start_member(Env& env) {
   return std::make_unique<NodeProgram>(std::move(*started));
 }
 
+void Cluster::leader_lost() {
+  const NodeId lead = leader();
+  if (lead == kNoNode || lost_leader_) return;
+  lost_leader_.emplace(world_.now(), node(lead)->raft().term());
+}
+
+void Cluster::end_failover(raft::Term term) {
+  if (!lost_leader_ || term <= lost_leader_->second) return;
+  failovers_.push_back(world_.now() - lost_leader_->first);
+  lost_leader_.reset();
+}
+
 NodeId Cluster::add_machine() {
   const NodeId id = members_.size() + 1;
   members_.push_back(id);

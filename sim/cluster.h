@@ -7,6 +7,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
@@ -87,6 +88,12 @@ class Cluster {
   using LeaderHook = std::function<void(NodeId leader, raft::Term term)>;
   void on_leader_elected(LeaderHook hook) { leader_hooks_.push_back(std::move(hook)); }
 
+  // Failover time: the nemesis calls leader_lost() when it takes the leader away (a crash, an
+  // isolation); the next election of a later term ends the failover. A loss while one is open
+  // keeps the earlier start.
+  void leader_lost();
+  const std::vector<Duration>& failovers() const { return failovers_; }
+
   // Liveness: runs until a leader exists and a fresh proposal is applied on every member that is
   // up; false if that takes longer than `bound`. Returns the time it took through `took`.
   // `leader_took` (if given) is how long until a leader first existed.
@@ -105,6 +112,7 @@ class Cluster {
   Result<std::unique_ptr<MemberProgram>> start_member(Env& env);
   void client_step(Client& client);
   void violation(std::string check, std::string detail);
+  void end_failover(raft::Term term);
 
   // Forwards every node's reports to the checker and the leader hooks.
   class Observer final : public node::NodeObserver {
@@ -127,6 +135,7 @@ class Cluster {
     }
     void on_became_leader(NodeId node, raft::Term term) override {
       cluster_.checker_.on_became_leader(node, term);
+      cluster_.end_failover(term);
       for (const LeaderHook& hook : cluster_.leader_hooks_) hook(node, term);
     }
     void on_applied(NodeId node, const raft::Entry& entry) override {
@@ -149,6 +158,8 @@ class Cluster {
   bool clients_running_ = false;
   ClientStats client_stats_;
   std::set<std::string> acknowledged_;
+  std::optional<std::pair<Time, raft::Term>> lost_leader_;  // since when, and its term
+  std::vector<Duration> failovers_;
 };
 
 }  // namespace keel::sim

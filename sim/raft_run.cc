@@ -63,6 +63,7 @@ RaftRunResult run_raft(std::uint64_t seed, const RaftRunOptions& requested,
   result.elections = cluster.checker().elections();
   result.snapshots_installed = cluster.checker().snapshots_installed();
   result.clients = cluster.client_stats();
+  result.failovers = cluster.failovers();
   result.simulated = cluster.world().now() - start;
   if (!options.trace_path.empty()) write_trace(cluster.world().trace(), options.trace_path, result);
   return result;

@@ -45,6 +45,7 @@ struct RaftRunResult {
   std::uint64_t watch_events_checked = 0;  // by the watch checker
   Duration converged_in{0};
   Duration leader_after_heal = Duration::max();  // from healing to the first leader
+  std::vector<Duration> failovers;               // Cluster::failovers()
   Duration simulated{0};
 };
 

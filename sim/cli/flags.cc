@@ -1,5 +1,6 @@
 #include "sim/cli/flags.h"
 
+#include <algorithm>
 #include <charconv>
 
 #include "core/env/str.h"
@@ -17,6 +18,11 @@ Result<Flags> Flags::parse(const std::vector<std::string_view>& args,
       continue;
     }
     std::string_view name = arg.substr(arg.starts_with("--") ? 2 : 1);
+    // A one-letter flag may carry its value: -j4 is -j 4, as make and ctest take it.
+    if (!arg.starts_with("--") && name.size() > 1 && with_value.contains(name.substr(0, 1))) {
+      flags.values_[std::string(name.substr(0, 1))] = name.substr(1);
+      continue;
+    }
     if (switches.contains(name)) {
       flags.switches_.emplace(name);
     } else if (with_value.contains(name)) {
@@ -46,6 +52,32 @@ Result<int> parse_jobs(std::optional<std::string_view> value) {
                 str("-j takes a number of jobs from 1 to 256, got '", *value, "'"));
   }
   return jobs;
+}
+
+Result<SeedRange> take_shard(SeedRange seeds, std::optional<std::string_view> value) {
+  if (!value) return seeds;
+  const auto slash = value->find('/');
+  std::uint64_t index = 0, count = 0;
+  const auto number = [](std::string_view text, std::uint64_t& out) {
+    const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), out);
+    return error == std::errc() && end == text.data() + text.size();
+  };
+  if (slash == std::string_view::npos || !number(value->substr(0, slash), index) ||
+      !number(value->substr(slash + 1), count) || count < 1 || index < 1 || index > count) {
+    return fail(
+        Errc::kInvalidArgument,
+        str("--shard takes I/N with 1 <= I <= N (the I-th of N slices), got '", *value, "'"));
+  }
+  // Slices differ in size by one at most; the first `extra` slices take one more seed.
+  const std::uint64_t base = seeds.count() / count, extra = seeds.count() % count;
+  const std::uint64_t first =
+      seeds.first + (index - 1) * base + std::min<std::uint64_t>(index - 1, extra);
+  const std::uint64_t size = base + (index <= extra ? 1 : 0);
+  if (size == 0) {
+    return fail(Errc::kInvalidArgument, str("--shard ", *value, ": the range of ", seeds.count(),
+                                            " seeds has no slice ", index));
+  }
+  return SeedRange{first, first + size - 1};
 }
 
 }  // namespace keel::sim::cli

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "core/env/error.h"
+#include "sim/units.h"
 
 namespace keel::sim::cli {
 
@@ -32,5 +33,9 @@ class Flags {
 
 // `-j N`: how many seeds run at once (1 when not given), 1 to 256.
 Result<int> parse_jobs(std::optional<std::string_view> value);
+
+// `--shard I/N`: the I-th (from 1) of N contiguous slices of `seeds`, as even as can be, so N
+// machines given 1/N .. N/N cover the range once. All of `seeds` when not given.
+Result<SeedRange> take_shard(SeedRange seeds, std::optional<std::string_view> value);
 
 }  // namespace keel::sim::cli

@@ -12,7 +12,12 @@ std::string serialize(const RaftRunResult& r) {
                             : std::chrono::duration<double>(r.leader_after_heal).count();
   out << r.safe << ' ' << r.live << ' ' << r.elections << ' ' << r.snapshots_installed << ' '
       << r.clients.acknowledged << ' ' << r.trace_hash << ' '
-      << std::chrono::duration<double>(r.simulated).count() << ' ' << leader << ' ' << r.violation;
+      << std::chrono::duration<double>(r.simulated).count() << ' ' << leader << ' '
+      << r.operations_checked << ' ' << r.clients.unknown << ' ' << r.failovers.size();
+  for (Duration failover : r.failovers) {
+    out << ' ' << std::chrono::duration<double>(failover).count();
+  }
+  out << ' ' << r.violation;
   return out.str();
 }
 
@@ -30,8 +35,11 @@ SeedOutcome deserialize(const Isolated& child) {
     return o;
   }
   std::istringstream in(child.payload);
+  std::size_t failovers = 0;
   in >> o.safe >> o.live >> o.elections >> o.snapshots >> o.acknowledged >> o.hash >>
-      o.simulated_seconds >> o.leader_after_heal_seconds;
+      o.simulated_seconds >> o.leader_after_heal_seconds >> o.operations_checked >> o.unknown >>
+      failovers;
+  for (std::size_t i = 0; i < failovers && in; ++i) in >> o.failover_seconds.emplace_back();
   std::getline(in >> std::ws, o.violation, '\0');
   return o;
 }

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <functional>
 #include <string>
+#include <vector>
 
 #include "sim/cli/isolate.h"
 #include "sim/raft_run.h"
@@ -22,6 +23,9 @@ struct SeedOutcome {
   std::uint64_t hash = 0;
   double simulated_seconds = 0;
   double leader_after_heal_seconds = -1;  // -1: never
+  std::uint64_t operations_checked = 0;
+  std::uint64_t unknown = 0;  // operations whose outcome stayed unknown
+  std::vector<double> failover_seconds;
 };
 
 std::string serialize(const RaftRunResult& result);

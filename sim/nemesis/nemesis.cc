@@ -29,6 +29,7 @@ Nemesis::Nemesis(Cluster& cluster, std::vector<Fault> faults)
 }
 
 void Nemesis::isolate_new_leader(NodeId leader) {
+  cluster_.leader_lost();
   world_.isolate(leader);
   ++stats_.partitions;
   const std::uint64_t generation = ++partition_generation_;
@@ -105,6 +106,7 @@ std::vector<NodeId> Nemesis::resolve(const Target& target, bool want_up) {
 
 void Nemesis::crash(NodeId id, CrashMode mode, std::optional<Duration> restart_after) {
   if (!world_.host(id).up()) return;
+  if (id == cluster_.leader()) cluster_.leader_lost();
   if (world_.host(id).state() == HostState::kPaused) world_.resume(id);
   world_.crash(id, mode);
   ++stats_.crashes;
@@ -140,6 +142,7 @@ void Nemesis::apply_partition(const PartitionFault& p, std::optional<Duration> l
     case PartitionFault::Kind::kIsolateLeader: {
       NodeId leader = cluster_.leader();
       if (leader == kNoNode) leader = shuffled.front();
+      cluster_.leader_lost();
       world_.isolate(leader);
       break;
     }
