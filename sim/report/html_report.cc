@@ -44,6 +44,7 @@ std::string legend() {
   item(swatch("role role-pre-candidate"), "pre-candidate");
   item(swatch("role role-candidate"), "candidate");
   item(swatch("role role-leader"), "leader (term written on it)");
+  item(swatch("role role-churn"), "role changes too close to draw apart");
   item(swatch("state state-down"), "down (crashed)");
   item(swatch("state state-paused"), "paused");
   item(swatch("state state-stopped"), "node stopped");
@@ -174,8 +175,8 @@ std::string render_html_report(const ReportInput& input, const ReportLimits& lim
   }
   if (sample.stride > 1 || sample.highlighted_left_out > 0) {
     notes.push_back(str("Drawn: ", sample.drawn.size(), " of ", input.history.size(),
-                        " operations, the highlighted ones first, then every ", sample.stride,
-                        "th of the others", sample.highlighted_left_out > 0 ? ", " : "",
+                        " operations, the highlighted ones first, then one in ", sample.stride,
+                        " of the others", sample.highlighted_left_out > 0 ? ", " : "",
                         sample.highlighted_left_out > 0
                             ? str(sample.highlighted_left_out, " highlighted ones not drawn")
                             : "",

@@ -54,6 +54,7 @@ footer { color: #9ca3af; font-size: 12px; margin-top: 24px; }
 .role-pre-candidate { fill: #fbe7a6; }
 .role-candidate { fill: #f4b23c; }
 .role-leader { fill: #2f9d5a; }
+.role-churn { fill: url(#hatch-churn); }
 .role-label { font: 600 11px system-ui, sans-serif; fill: #ffffff; pointer-events: none; }
 .state-down { fill: #2b2f36; }
 .state-stopped { fill: #8f1d1d; }
@@ -92,6 +93,7 @@ footer { color: #9ca3af; font-size: 12px; margin-top: 24px; }
 std::string_view report_svg_defs() {
   return R"svg(<defs>
 <pattern id="hatch-paused" width="6" height="6" patternUnits="userSpaceOnUse" patternTransform="rotate(45)"><rect width="6" height="6" fill="#e3eaf8"/><rect width="3" height="6" fill="#4a6fbf"/></pattern>
+<pattern id="hatch-churn" width="4" height="4" patternUnits="userSpaceOnUse" patternTransform="rotate(90)"><rect width="4" height="4" fill="#c7d4e6"/><rect width="2" height="4" fill="#f4b23c"/></pattern>
 <pattern id="hatch-open" width="5" height="5" patternUnits="userSpaceOnUse" patternTransform="rotate(45)"><rect width="5" height="5" fill="#eef0f3"/><rect width="2" height="5" fill="#9aa1ad"/></pattern>
 <pattern id="hatch-bad" width="5" height="5" patternUnits="userSpaceOnUse" patternTransform="rotate(45)"><rect width="5" height="5" fill="#fde2e2"/><rect width="2" height="5" fill="#e02424"/></pattern>
 </defs>

@@ -43,7 +43,6 @@ std::string svg_number(double value) {
 
 void SvgCanvas::rect(double x, double y, double width, double height, std::string_view css_class,
                      std::string_view title, double min_width) {
-  ++elements_;
   out_ += str("<rect x=\"", svg_number(x), "\" y=\"", svg_number(y), "\" width=\"",
               svg_number(std::max(width, min_width)), "\" height=\"", svg_number(height),
               "\" class=\"", escape_html(css_class), "\"");
@@ -56,14 +55,12 @@ void SvgCanvas::rect(double x, double y, double width, double height, std::strin
 }
 
 void SvgCanvas::line(double x1, double y1, double x2, double y2, std::string_view css_class) {
-  ++elements_;
   out_ += str("<line x1=\"", svg_number(x1), "\" y1=\"", svg_number(y1), "\" x2=\"", svg_number(x2),
               "\" y2=\"", svg_number(y2), "\" class=\"", escape_html(css_class), "\"/>\n");
 }
 
 void SvgCanvas::text(double x, double y, std::string_view css_class, std::string_view content,
                      bool centred, std::string_view title) {
-  ++elements_;
   out_ += str("<text x=\"", svg_number(x), "\" y=\"", svg_number(y), "\" class=\"",
               escape_html(css_class), "\"", centred ? " text-anchor=\"middle\"" : "", ">");
   if (!title.empty()) out_ += str("<title>", escape_html(title), "</title>");

@@ -34,7 +34,6 @@ class SvgCanvas {
             bool centred = false, std::string_view title = {});
   // Pre-built markup (pattern definitions); the caller escapes what it puts in.
   void raw(std::string_view markup) { out_ += markup; }
-  std::size_t elements() const { return elements_; }
   const std::string& markup() const { return out_; }
 
   // The whole <svg> element, `width` by `height` user units, scaling to the page's width.
@@ -42,7 +41,6 @@ class SvgCanvas {
 
  private:
   std::string out_;
-  std::size_t elements_ = 0;
 };
 
 // A number as SVG wants it: at most one decimal, no exponent.

@@ -1,9 +1,9 @@
 // Draws a Timeline (sim/report/timeline.h) onto the report's chart: the fault rows (every fault a
 // labelled bar, packed into as few rows as their labels allow), then one lane per machine: its
-// role over time (follower, pre-candidate, candidate, leader with its term written on it), its
-// down, stopped and paused spans, and a shaded band where a fault marks it. Each element has a
-// hover title with its details. Drawing stops after `budget` elements; what was left out is
-// counted in `left_out`.
+// role over time (follower, pre-candidate, candidate, leader with its term written on it; role
+// changes closer than a pixel drawn as one churn span), its down, stopped and paused spans, and a
+// shaded band where a fault marks it. Each element has a hover title with its details. Drawing
+// stops after `budget` elements; what was left out is counted in `left_out`.
 #pragma once
 
 #include <cstddef>

@@ -141,7 +141,7 @@ TEST(HtmlReport, SaysWhatIsMissing) {
   EXPECT_TRUE(has(render_html_report(ReportInput{}), "No trace records"));
 }
 
-TEST(HtmlReport, StaysBoundedOnLongRuns) {
+TEST(HtmlReport, SamplesOperationsAndDrawsRoleChurnAsOneSpan) {
   ReportInput input;
   input.machines = {"n1", "n2", "n3"};
   for (std::uint64_t i = 1; i <= 20000; ++i) {
@@ -150,21 +150,40 @@ TEST(HtmlReport, StaysBoundedOnLongRuns) {
                                KvOp::Outcome::kOk));
     input.records.push_back(at(Duration(i * 1'000'000), str("n", 1 + i % 3),
                                i % 2 ? "raft.role role=candidate term=1 leader=0"
-                                     : "raft.role role=follower term=1 leader=0"));
+                                     : "raft.role role=leader term=1 leader=0"));
   }
   input.highlighted = {19999, 7};
   ReportLimits limits;
   limits.max_ops = 500;
-  limits.max_chart_elements = 1000;
   const std::string html = render_html_report(input, limits);
   const std::string chart = chart_of(html);
-  // The 2 highlighted ones, then every 41st of the other 19998 (ceil(19998 / 498)): 488 more.
+  // The 2 highlighted ones, then one in 41 of the other 19998 (ceil(19998 / 498)): 488 more.
   EXPECT_EQ(count(chart, "class=\"op op-put"), 490u);
   EXPECT_EQ(count(chart, "op-bad"), 2u);
-  EXPECT_TRUE(has(html, "Drawn: 490 of 20000 operations"));
-  EXPECT_EQ(count(chart, "class=\"role "), 1000u);  // no faults: the whole budget went to roles
-  EXPECT_TRUE(has(html, "19000 lane and fault spans were not drawn"));
-  EXPECT_LT(html.size(), 1'000'000u);
+  EXPECT_TRUE(has(html,
+                  "Drawn: 490 of 20000 operations, the highlighted ones first, then one in 41 "
+                  "of the others."));
+  // 3 ms spans on a 20 s axis are narrower than a pixel: one churn span per lane.
+  EXPECT_EQ(count(chart, "class=\"role "), 3u);
+  EXPECT_EQ(count(chart,
+                  "class=\"role role-churn\"><title>n1: 6666 role changes too close to "
+                  "draw apart (3333 as leader)"),
+            1u);
+  EXPECT_LT(html.size(), 400'000u);
+}
+
+TEST(HtmlReport, CapsTheChartElements) {
+  ReportInput input;
+  input.machines = {"n1", "n2", "n3"};
+  for (int i = 0; i < 600; ++i) {  // 600 spans of 3 s, 7 px wide each
+    input.records.push_back(at(std::chrono::seconds(i), str("n", 1 + i % 3),
+                               str("raft.role role=follower term=", i, " leader=0")));
+  }
+  ReportLimits limits;
+  limits.max_chart_elements = 100;
+  const std::string html = render_html_report(input, limits);
+  EXPECT_EQ(count(chart_of(html), "class=\"role "), 100u);  // no faults: all went to roles
+  EXPECT_TRUE(has(html, "500 lane and fault spans were not drawn (over the limit of 100)"));
 }
 
 // A short real run: a crash and a partition injected with World calls.
