@@ -28,8 +28,9 @@ Cluster::Cluster(std::uint64_t seed, ClusterOptions options)
   options_.node.members = members_;
   options_.node.observer = &observer_;
   checker_.set_voters(members_);
-  world_.network().set_default(options_.network);
   world_.trace().set_recording(options_.record_trace);
+  // Recorded, so that a trace tells the later network faults from the baseline they change.
+  world_.set_link_defaults(options_.network);
   for (NodeId id : members_) boot_machine(id);
 }
 

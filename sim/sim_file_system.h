@@ -45,6 +45,7 @@ class SimFileSystem final : public FileSystem {
   // Simulator controls.
   void set_sync_latency(Duration low, Duration high);
   void set_stalled(bool stalled, Duration extra = std::chrono::seconds(1));
+  bool stalled() const { return stalled_; }
   // Replaces the volatile state with what a crash leaves: the synced state, plus an in-order prefix
   // of unsynced namespace changes, plus per file a seed-chosen part of its unsynced tail. Every
   // handle opened before the crash becomes dead: its operations fail with Errc::kIo.

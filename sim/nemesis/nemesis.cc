@@ -243,10 +243,7 @@ void Nemesis::fire(const Fault& fault) {
                      if (d.kind == DiskFault::Kind::kStall) {
                        world_.host(id).fs().set_stalled(true);
                        world_.record("disk-stall", {{"machine", world_.host(id).name()}});
-                       if (fault.lasts) {
-                         world_.after(*fault.lasts,
-                                      [this, id] { world_.host(id).fs().set_stalled(false); });
-                       }
+                       if (fault.lasts) world_.after(*fault.lasts, [this, id] { end_stall(id); });
                        continue;
                      }
                      crash(id,
@@ -293,6 +290,13 @@ void Nemesis::fire(const Fault& fault) {
              fault.action);
 }
 
+void Nemesis::end_stall(NodeId id) {
+  SimFileSystem& fs = world_.host(id).fs();
+  if (!fs.stalled()) return;
+  fs.set_stalled(false);
+  world_.record("disk-stall-end", {{"machine", world_.host(id).name()}});
+}
+
 void Nemesis::heal_all() {
   ++partition_generation_;
   trap_new_leaders_until_ = Time{};
@@ -305,7 +309,7 @@ void Nemesis::heal_all() {
     Host& host = world_.host(id);
     if (host.state() == HostState::kPaused) world_.resume(id);
     if (!host.up()) world_.restart(id);
-    host.fs().set_stalled(false);
+    end_stall(id);
     if (host.clock().rate() != SimClock::kOneRate) world_.set_clock_rate(id, SimClock::kOneRate);
   }
 }

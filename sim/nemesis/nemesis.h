@@ -35,6 +35,7 @@ class Nemesis {
   std::vector<NodeId> resolve(const Target& target, bool want_up);
   void apply_partition(const PartitionFault& partition, std::optional<Duration> lasts);
   void crash(NodeId id, CrashMode mode, std::optional<Duration> restart_after);
+  void end_stall(NodeId id);  // if stalled, recorded in the trace
   NodeId id_of(const std::string& name) const;
 
   Cluster& cluster_;
