@@ -30,7 +30,7 @@ RaftRunOptions options_for_seed(const RaftRunOptions& options, std::uint64_t see
 }
 
 RaftRunResult run_raft(std::uint64_t seed, const RaftRunOptions& requested,
-                       const std::vector<Fault>& faults) {
+                       const std::vector<Fault>& faults, std::vector<TraceRecord>* records) {
   const RaftRunOptions options = options_for_seed(requested, seed);
   ClusterOptions cluster_options;
   cluster_options.members = options.members;
@@ -38,7 +38,7 @@ RaftRunResult run_raft(std::uint64_t seed, const RaftRunOptions& requested,
   cluster_options.network = options.network;
   cluster_options.fsync_low = options.fsync_low;
   cluster_options.fsync_high = options.fsync_high;
-  cluster_options.record_trace = !options.trace_path.empty();
+  cluster_options.record_trace = !options.trace_path.empty() || records != nullptr;
   Cluster cluster(seed, cluster_options);
   Nemesis nemesis(cluster, faults);
   const Time start = cluster.world().now();
@@ -66,6 +66,7 @@ RaftRunResult run_raft(std::uint64_t seed, const RaftRunOptions& requested,
   result.failovers = cluster.failovers();
   result.simulated = cluster.world().now() - start;
   if (!options.trace_path.empty()) write_trace(cluster.world().trace(), options.trace_path, result);
+  if (records) *records = cluster.world().trace().records();
   return result;
 }
 

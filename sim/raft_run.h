@@ -49,8 +49,10 @@ struct RaftRunResult {
   Duration simulated{0};
 };
 
+// `records` (optional) receives the run's trace records, for reports.
 RaftRunResult run_raft(std::uint64_t seed, const RaftRunOptions& options,
-                       const std::vector<Fault>& faults);
+                       const std::vector<Fault>& faults,
+                       std::vector<TraceRecord>* records = nullptr);
 
 // Writes a run's recorded events to `path` as JSON lines; notes a failure in the result.
 void write_trace(const TraceLog& trace, const std::string& path, RaftRunResult& result);

@@ -10,6 +10,7 @@
 #include "sim/cli/commands.h"
 #include "sim/cli/flags.h"
 #include "sim/cli/progress.h"
+#include "sim/cli/report_file.h"
 #include "sim/cli/seed_outcome.h"
 #include "sim/cli/summary.h"
 #include "sim/nemesis/random_schedule.h"
@@ -93,10 +94,15 @@ int run_command(const std::vector<std::string_view>& args) {
         *range, *jobs, flags->has("check-determinism"),
         [&](std::uint64_t seed) {
           const Scenario drawn = for_seed(scenario, swarm, seed);
-          ScenarioOutcome run = run_scenario(drawn, options, seed);
+          KvRunDetails details;
+          ScenarioOutcome run =
+              run_scenario(drawn, options, seed, report.empty() ? nullptr : &details);
           if (run.run.safe && run.run.live && !run.expectations_met) {
             run.run.live = false;
             run.run.violation = run.failed_expectation;
+          }
+          if (!report.empty()) {
+            run.run.violation += write_report(drawn, seed, swarm, run.run, details, report);
           }
           return run.run;
         },

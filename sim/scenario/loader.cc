@@ -382,7 +382,7 @@ void Loader::workload(const YAML::Node& node, Scenario& s) const {
   only_keys(node, "workload", {"kv", "watch", "units"});
   if (const YAML::Node& kv = node["kv"]) {
     need_map(kv, "workload.kv");
-    only_keys(kv, "workload.kv", {"clients", "rate", "keys", "mix", "timeout"});
+    only_keys(kv, "workload.kv", {"clients", "rate", "keys", "mix", "timeout", "reads"});
     KvWorkloadSpec w;
     if (kv["clients"]) w.clients = integer(kv["clients"], "workload.kv.clients", 1, 1000);
     if (kv["rate"]) {
@@ -404,6 +404,16 @@ void Loader::workload(const YAML::Node& node, Scenario& s) const {
       if (w.get + w.put + w.cas + w.del == 0) fail_at(mix, "workload.kv.mix", "all weights are 0");
     }
     if (kv["timeout"]) w.timeout = duration(kv["timeout"], "workload.kv.timeout");
+    if (kv["reads"]) {
+      const std::string reads = text(kv["reads"], "workload.kv.reads");
+      const std::vector<std::string> modes = {"linearizable", "serializable"};
+      if (reads != modes[0] && reads != modes[1]) {
+        fail_at(kv["reads"], "workload.kv.reads",
+                str("expected one of ", joined(modes), ", got '", reads, "'",
+                    suggestion(reads, modes)));
+      }
+      w.serializable_reads = reads == "serializable";
+    }
     s.kv = w;
   }
   if (const YAML::Node& watch = node["watch"]) {

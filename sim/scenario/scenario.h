@@ -33,6 +33,9 @@ struct KvWorkloadSpec {
   int keys = 8;
   int get = 40, put = 40, cas = 15, del = 5;  // the mix, in relative weights
   Duration timeout = std::chrono::seconds(1);
+  // `reads: serializable` (an extension of SCENARIOS.md): gets are served from the member's local
+  // store (etcd's --consistency=s) and may be stale; the linearizability checker should say so.
+  bool serializable_reads = false;
 };
 
 struct WatchWorkloadSpec {

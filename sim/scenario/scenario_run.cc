@@ -1,19 +1,11 @@
 #include "sim/scenario/scenario_run.h"
 
 #include "core/env/str.h"
+#include "sim/scenario/kv_scenario_run.h"
 
 namespace keel::sim {
 
 Result<RaftRunOptions> run_options(const Scenario& s) {
-  if (s.kv) {
-    return fail(Errc::kInvalidArgument,
-                str(s.file,
-                    ": workload.kv is not supported yet (the key-value clients and the "
-                    "linearizability checker arrive with the scenario runner)"));
-  }
-  if (s.watch) {
-    return fail(Errc::kInvalidArgument, str(s.file, ": workload.watch is not supported yet"));
-  }
   if (s.cluster.workers > 0) {
     return fail(Errc::kInvalidArgument,
                 str(s.file, ": cluster.workers is not supported yet (workers arrive with fleet)"));
@@ -40,9 +32,11 @@ Result<RaftRunOptions> run_options(const Scenario& s) {
 }
 
 ScenarioOutcome run_scenario(const Scenario& scenario, const RaftRunOptions& options,
-                             std::uint64_t seed) {
+                             std::uint64_t seed, KvRunDetails* details) {
   ScenarioOutcome outcome;
-  outcome.run = run_raft(seed, options, scenario.faults);
+  outcome.run = scenario.kv || scenario.watch ? run_kv_scenario(scenario, options, seed, details)
+                                              : run_raft(seed, options, scenario.faults,
+                                                         details ? &details->records : nullptr);
   const ExpectSpec& expect = scenario.expect;
   if (expect.leader_within && outcome.run.leader_after_heal > *expect.leader_within) {
     outcome.expectations_met = false;

@@ -1,13 +1,14 @@
-// Runs one seed of a scenario: its cluster, faults and expectations on top of the Raft exploration
-// (sim/raft_run.h). Until the key-value clients land, the load is the register clients of
-// sim/cluster.h, and scenarios with kv or watch workloads, or workers, are refused as not
-// supported yet.
+// Runs one seed of a scenario: its cluster, faults and expectations. A scenario with a kv or watch
+// workload runs the key-value service under network clients (kv_scenario_run.h); one without runs
+// the Raft exploration under register clients (sim/raft_run.h). Workers (and units) arrive with
+// fleet: until then they are refused as not supported yet.
 #pragma once
 
 #include <cstdint>
 
 #include "core/env/error.h"
 #include "sim/raft_run.h"
+#include "sim/scenario/kv_scenario_run.h"
 #include "sim/scenario/scenario.h"
 
 namespace keel::sim {
@@ -21,7 +22,8 @@ struct ScenarioOutcome {
   std::string failed_expectation;
 };
 
+// `details` (optional) receives the trace records and, for a kv run, the history, for reports.
 ScenarioOutcome run_scenario(const Scenario& scenario, const RaftRunOptions& options,
-                             std::uint64_t seed);
+                             std::uint64_t seed, KvRunDetails* details = nullptr);
 
 }  // namespace keel::sim

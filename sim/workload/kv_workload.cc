@@ -122,7 +122,10 @@ class KvWorkload::Client final : public Program {
     ++workload_.stats_.attempts;
     call_id_ = ++calls_;
     unresolved_.insert(call_id_);  // until refused for certain, it may apply
-    const Bytes payload = node::encode_client(node::ClientCall{call_id_, {}, request_});
+    const node::ReadMode mode = workload_.options_.serializable_reads
+                                    ? node::ReadMode::kSerializable
+                                    : node::ReadMode::kLinearizable;
+    const Bytes payload = node::encode_client(node::ClientCall{call_id_, mode, request_});
     env_.transport.send(target_, codec::encode_node_frame(workload_.options_.cluster, payload));
     env_.clock.cancel(attempt_timer_);
     attempt_timer_ = env_.clock.after(workload_.options_.attempt_timeout, [this] {

@@ -32,7 +32,8 @@ struct KvWorkloadOptions {
   int get = 40, put = 40, cas = 15, del = 5;  // the mix, in relative weights
   Duration timeout = std::chrono::seconds(1);
   Duration attempt_timeout = std::chrono::milliseconds(250);
-  std::uint64_t cluster = 1;  // the cluster id the members check on every frame
+  bool serializable_reads = false;  // gets served by the member called, possibly stale
+  std::uint64_t cluster = 1;        // the cluster id the members check on every frame
 };
 
 struct KvWorkloadStats {

@@ -98,6 +98,9 @@ TEST(ScenarioLoader, UnknownKeysGetASuggestion) {
   EXPECT_NE(f.find("did you mean 'partition'?"), std::string::npos) << f;
   const std::string g = error_of("name: x\nfaults:\n  - {at: 1s, partition: halfs}\n");
   EXPECT_NE(g.find("did you mean 'halves'?"), std::string::npos) << g;
+  const std::string h = error_of("name: x\nworkload:\n  kv: {reads: serialisable}\n");
+  EXPECT_NE(h.find("s.yaml:3:15"), std::string::npos) << h;
+  EXPECT_NE(h.find("did you mean 'serializable'?"), std::string::npos) << h;
 }
 
 TEST(ScenarioLoader, BadValuesAreRefusedWithWhatWasExpected) {

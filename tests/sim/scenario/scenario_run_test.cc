@@ -43,15 +43,69 @@ TEST(ScenarioRun, AnUnmetExpectationIsReported) {
   EXPECT_NE(outcome.failed_expectation.find("min_ops"), std::string::npos);
 }
 
-TEST(ScenarioRun, WorkloadsThatDoNotExistYetAreRefused) {
-  auto kv = run_options(parse("name: k\nworkload: {kv: {clients: 2}}\n"));
-  ASSERT_FALSE(kv);
-  EXPECT_NE(kv.error().message.find("not supported yet"), std::string::npos);
-  EXPECT_FALSE(run_options(parse("name: w\ncluster: {workers: 2}\n")));
+TEST(ScenarioRun, WorkersAreRefusedUntilFleetArrives) {
+  EXPECT_TRUE(run_options(parse("name: k\nworkload: {kv: {clients: 2}, watch: {clients: 1}}\n")));
+  auto workers = run_options(parse("name: w\ncluster: {workers: 2}\n"));
+  ASSERT_FALSE(workers);
+  EXPECT_NE(workers.error().message.find("not supported yet"), std::string::npos);
   auto bad = run_options(
       parse("name: b\ncluster: {raft: {heartbeat: 100ms, election_timeout: [100ms, 200ms]}}\n"));
   ASSERT_FALSE(bad);
   EXPECT_NE(bad.error().message.find("two heartbeats"), std::string::npos);
+}
+
+// Clients and watchers cross the simulated network to a cluster that loses its leader twice; the
+// histories they record are linearizable and the watches complete.
+constexpr std::string_view kKvScenario = R"(
+name: kv
+duration: 8s
+settle: 15s
+cluster: {members: 5}
+network: {latency: [1ms, 10ms], drop: 0.01, duplicate: 0.01}
+workload:
+  kv: {clients: 4, rate: 200/s, keys: 4, timeout: 1s}
+  watch: {clients: 2}
+faults:
+  - {at: 2s, partition: isolate-leader, for: 2s}
+  - {at: 5s, crash: leader, restart_after: 1s}
+expect: {leader_within: 3s, min_ops: 500}
+)";
+
+TEST(ScenarioRun, KvClientsAndWatchersOverTheNetworkAreCheckedEndToEnd) {
+  const Scenario s = parse(kKvScenario);
+  auto options = run_options(s);
+  ASSERT_TRUE(options) << options.error().message;
+  for (std::uint64_t seed = 1; seed <= 2; ++seed) {
+    KvRunDetails details;
+    const ScenarioOutcome outcome = run_scenario(s, *options, seed, &details);
+    EXPECT_TRUE(outcome.run.safe) << "seed " << seed << ": " << outcome.run.violation;
+    EXPECT_TRUE(outcome.run.live) << "seed " << seed << ": " << outcome.run.violation;
+    EXPECT_TRUE(outcome.expectations_met) << outcome.failed_expectation;
+    EXPECT_GT(outcome.run.operations_checked, 500u);
+    EXPECT_GT(outcome.run.watch_events_checked, 500u);
+    EXPECT_FALSE(outcome.run.failovers.empty());
+    EXPECT_EQ(details.history.size(), outcome.run.clients.proposed + 1);  // with the probe
+    EXPECT_FALSE(details.records.empty());
+  }
+}
+
+TEST(ScenarioRun, StaleSerializableReadsAreCaughtByTheLinearizabilityChecker) {
+  std::string yaml(kKvScenario);
+  yaml.replace(yaml.find("timeout: 1s}"), 12, "timeout: 1s, reads: serializable}");
+  const Scenario s = parse(yaml);
+  ASSERT_TRUE(s.kv && s.kv->serializable_reads);
+  int caught = 0;
+  for (std::uint64_t seed = 1; seed <= 3; ++seed) {
+    KvRunDetails details;
+    const ScenarioOutcome outcome = run_scenario(s, *run_options(s), seed, &details);
+    if (outcome.run.safe) continue;
+    ++caught;
+    EXPECT_NE(outcome.run.violation.find("not linearizable"), std::string::npos)
+        << outcome.run.violation;
+    EXPECT_FALSE(details.failing_ops.empty());
+    EXPECT_LE(details.failing_ops.size(), 6u);
+  }
+  EXPECT_GE(caught, 2);
 }
 
 }  // namespace
