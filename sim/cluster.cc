@@ -1,6 +1,7 @@
 #include "sim/cluster.h"
 
 #include <algorithm>
+#include <iterator>
 
 #include "core/env/assert.h"
 #include "core/env/str.h"
@@ -76,6 +77,14 @@ NodeId Cluster::add_machine() {
 }
 
 Cluster::~Cluster() = default;
+
+std::vector<NodeId> Cluster::configured_machines() const {
+  const raft::ConfState& conf = configuration();
+  std::vector<NodeId> machines;
+  std::merge(conf.voters.begin(), conf.voters.end(), conf.learners.begin(), conf.learners.end(),
+             std::back_inserter(machines));
+  return machines;
+}
 
 node::Node* Cluster::node(NodeId id) {
   Host& host = world_.host(id);
@@ -222,7 +231,7 @@ bool Cluster::converge(Duration bound, Duration* took, Duration* leader_took) {
       continue;
     }
     bool all = true;
-    for (NodeId id : members_) {
+    for (NodeId id : configured_machines()) {
       node::Node* n = node(id);
       if (!world_.host(id).up()) continue;
       if (n == nullptr || n->raft().applied() < probe->applied_at) all = false;

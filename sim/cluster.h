@@ -59,8 +59,14 @@ class Cluster {
   World& world() { return world_; }
   RaftChecker& checker() { return checker_; }
   const ClusterOptions& options() const { return options_; }
-  // Every machine the cluster runs (founders first, then the ones added), voters or not.
+  // Every machine the cluster runs (founders first, then the ones added), voters or not, and
+  // including those removed from the configuration.
   std::vector<NodeId> members() const { return members_; }
+  // The configuration as of the latest committed membership change (true state, as the checker
+  // saw it commit): the founders as voters until a change commits.
+  const raft::ConfState& configuration() const { return checker_.configuration(); }
+  // Its voters and learners, in id order: the machines the leader replicates to.
+  std::vector<NodeId> configured_machines() const;
   // Boots one more machine, configured with the founders as the initial configuration: it takes
   // part once a leader adds it (as a learner, then promoted) through Node::change_membership.
   NodeId add_machine();
@@ -94,9 +100,10 @@ class Cluster {
   void leader_lost();
   const std::vector<Duration>& failovers() const { return failovers_; }
 
-  // Liveness: runs until a leader exists and a fresh proposal is applied on every member that is
-  // up; false if that takes longer than `bound`. Returns the time it took through `took`.
-  // `leader_took` (if given) is how long until a leader first existed.
+  // Liveness: runs until a leader exists and a fresh proposal is applied on every configured
+  // machine that is up (a removed member hears no more); false if that takes longer than `bound`.
+  // Returns the time it took through `took`. `leader_took` (if given) is how long until a leader
+  // first existed.
   bool converge(Duration bound, Duration* took = nullptr, Duration* leader_took = nullptr);
   // Durability and agreement, after converge(): every acknowledged value is in every member's
   // register, and all registers are equal. Adds violations and returns ok().

@@ -312,7 +312,7 @@ bool KvCluster::converge(Duration bound, KvOp* probe) {
   const kv::Revision revision = (*answer)->revision;
   while (world().now() < deadline) {
     bool all = true;
-    for (NodeId id : cluster_->members()) {
+    for (NodeId id : cluster_->configured_machines()) {
       if (!world().host(id).up()) continue;
       node::KvService* s = service(id);
       if (s == nullptr || s->store().revision() < revision) all = false;

@@ -72,7 +72,8 @@ class KvCluster {
   void stop_clients() { clients_running_ = false; }
   const KvClientStats& client_stats() const { return stats_; }
 
-  // Liveness: a fresh write is answered and applied on every member that is up, within `bound`.
+  // Liveness: a fresh write is answered and applied on every configured machine that is up (see
+  // Cluster::configured_machines), within `bound`.
   // A failure is no safety violation: ok() stays as it was, first_violation() tells why. The write
   // (a put of "" to key "probe") is described through `probe` when given, for histories.
   bool converge(Duration bound, KvOp* probe = nullptr);

@@ -148,7 +148,18 @@ void Raft::become_leader() {
   broadcast_append();
 }
 
-bool Raft::promotable() const { return is_voter(confs_.current(), config_.id); }
+// A voter of the latest configuration in the log campaigns (§4.1), and so does a server that the
+// latest change removes while that change is not known committed: it may hold the only log the
+// new configuration can elect. Without this, a leader of {1, 2} that removes itself and crashes
+// (or loses its quorum) before the change reaches 2 waits forever: 2 needs 1's vote, and 1
+// refuses it since 1's log is ahead. Elected, the server leads a configuration that excludes it
+// until the change commits, then steps down (§4.2.2); the Raft paper (§6) likewise lets a server
+// of either configuration lead during a change.
+bool Raft::promotable() const {
+  if (is_voter(confs_.current(), config_.id)) return true;
+  const Index change = confs_.last_change_index();
+  return change > log_.commit() && is_voter(confs_.at(change - 1), config_.id);
+}
 
 bool Raft::committed_in_term() const { return log_.term(log_.commit()) == term_; }
 

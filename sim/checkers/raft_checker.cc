@@ -2,8 +2,10 @@
 
 #include <string_view>
 
+#include "core/codec/raft_codec.h"
 #include "core/env/random.h"
 #include "core/env/str.h"
+#include "core/raft/conf_change.h"
 
 namespace keel::sim {
 
@@ -156,35 +158,71 @@ bool RaftChecker::holds(const NodeLog& log, raft::Index index, std::uint64_t cha
   return link != nullptr && link->chain == chain;
 }
 
-// Run once per newly committed entry. A member whose log lacks the entry must not be able to win
-// an election: fewer than a majority of the members' logs may be no more up to date than its own.
+// Run once per newly committed entry. A machine whose log lacks the entry must not be able to win
+// an election: fewer than a majority of the voters' logs may be no more up to date than its own.
 // Correct Raft guarantees this from the moment of the commit (the entry is on a majority, and any
-// log with a later last term descends from a leader that holds the entry).
+// log with a later last term descends from a leader that holds the entry). The voters are those
+// of the committed configuration before the entry: the leader that committed it counted a
+// majority of its own configuration, at most one change away, and with changes of one server at
+// a time any majority of one overlaps any majority of the other (thesis §4.1). Every machine is a
+// candidate, voter or not: a removed member that missed its removal still campaigns.
 void RaftChecker::check_electable_without(const raft::Entry& entry) {
-  if (voters_.empty()) return;
+  const std::vector<NodeId>& voters = conf_.voters;
+  if (voters.empty()) return;
   auto known = chains_.find({entry.index, entry.term});
   if (known == chains_.end()) return;
-  const std::size_t majority = voters_.size() / 2 + 1;
-  for (NodeId candidate : voters_) {
-    const NodeLog& log = logs_[candidate];
+  std::vector<NodeId> candidates = voters;
+  for (const auto& [node, log] : logs_) {
+    if (!raft::is_voter(conf_, node)) candidates.push_back(node);
+  }
+  const NodeLog empty;
+  auto log_of = [&](NodeId node) -> const NodeLog& {
+    auto it = logs_.find(node);
+    return it == logs_.end() ? empty : it->second;
+  };
+  const std::size_t majority = voters.size() / 2 + 1;
+  for (NodeId candidate : candidates) {
+    const NodeLog& log = log_of(candidate);
     if (holds(log, entry.index, known->second)) continue;
     std::size_t votes = 0;
-    for (NodeId voter : voters_) votes += log.at_least_as_up_to_date_as(logs_[voter]);
+    for (NodeId voter : voters) votes += log.at_least_as_up_to_date_as(log_of(voter));
     if (votes >= majority) {
       violation(
           "leader completeness",
           str("the entry at index ", entry.index, " (term ", entry.term, ") was committed while n",
               candidate, ", whose log lacks it (last index ", log.last(), ", term ",
-              log.last_term(), "), could still win ", votes, " of ", voters_.size(), " votes"));
+              log.last_term(), "), could still win ", votes, " of ", voters.size(), " votes"));
       return;
     }
   }
 }
 
+// A conf change takes effect for the checker when it commits: the configuration the next commits
+// are checked against (see check_electable_without).
+void RaftChecker::follow_conf_change(NodeId node, const raft::Entry& entry) {
+  auto change = codec::decode<raft::ConfChange>(entry.data);
+  if (!change) {
+    violation("membership", str("n", node, " applied a conf change at index ", entry.index,
+                                " that does not decode: ", change.error().message));
+    return;
+  }
+  auto next = raft::apply_conf_change(conf_, *change);
+  if (!next) {
+    violation("membership",
+              str("the conf change committed at index ", entry.index,
+                  " does not apply to the configuration before it: ", next.error().message));
+    return;
+  }
+  conf_ = std::move(*next);
+}
+
 void RaftChecker::on_applied(NodeId node, const raft::Entry& entry) {
   const Applied applied{entry.term, entry_digest(entry)};
   auto [it, fresh] = committed_.try_emplace(entry.index, applied);
-  if (fresh) check_electable_without(entry);
+  if (fresh) {
+    check_electable_without(entry);
+    if (entry.type == raft::EntryType::kConfChange) follow_conf_change(node, entry);
+  }
   if (!fresh && (it->second.term != applied.term || it->second.digest != applied.digest)) {
     violation("state machine safety",
               str("n", node, " applied at index ", entry.index, " an entry of term ", entry.term,

@@ -4,12 +4,15 @@
 //   leader append-only   a leader never overwrites or deletes entries in its own log;
 //   log matching         two logs with an entry of the same index and term are identical up to it;
 //   leader completeness  a leader's log holds every entry committed before its term; and, checked
-//                        the moment an entry commits, no member lacking it could win an election
+//                        the moment an entry commits, no machine lacking it could win an election
 //                        (its log is less up to date than a majority's), which catches an unsafe
 //                        commit before any leader has to act on it (thesis §3.6.2, Figure 3.7);
+//                        the majority is the committed configuration's, which membership changes
+//                        move one server at a time (§4.1);
 //   state machine safety no two nodes apply different entries at one index;
 //   durability           a node restarting from its disk gets back every entry, term and vote it
-//                        reported synced (so nothing it acknowledged can vanish in a crash).
+//                        reported synced (so nothing it acknowledged can vanish in a crash);
+//   membership           every committed conf change applies to the configuration before it.
 // A committed entry lost anyway (by a bug in what is synced, or when) also resurfaces as a
 // leader-completeness or state-machine-safety violation.
 #pragma once
@@ -21,6 +24,7 @@
 #include <vector>
 
 #include "core/node/observer.h"
+#include "core/raft/types.h"
 
 namespace keel::sim {
 
@@ -41,8 +45,11 @@ class RaftChecker final : public node::NodeObserver {
   void on_became_leader(NodeId node, raft::Term term) override;
   void on_applied(NodeId node, const raft::Entry& entry) override;
 
-  // The voting members; with them set, commits are checked against electable logs.
-  void set_voters(std::vector<NodeId> voters) { voters_ = std::move(voters); }
+  // The founding voters; with them set, commits are checked against electable logs. From then on
+  // the checker follows the configuration itself, through the conf changes it sees committed.
+  void set_voters(std::vector<NodeId> voters) { conf_ = raft::ConfState{std::move(voters), {}}; }
+  // The configuration as of the latest committed conf change (the founders' before any).
+  const raft::ConfState& configuration() const { return conf_; }
 
   const std::vector<Violation>& violations() const { return violations_; }
   bool ok() const { return violations_.empty(); }
@@ -94,8 +101,9 @@ class RaftChecker final : public node::NodeObserver {
   std::uint64_t chain_at_snapshot(raft::Index index, raft::Term term) const;
   bool holds(const NodeLog& log, raft::Index index, std::uint64_t chain) const;
   void check_electable_without(const raft::Entry& entry);
+  void follow_conf_change(NodeId node, const raft::Entry& entry);
 
-  std::vector<NodeId> voters_;
+  raft::ConfState conf_;
   std::map<NodeId, NodeLog> logs_;
   std::map<raft::Term, NodeId> leaders_;
   std::map<std::pair<raft::Index, raft::Term>, std::uint64_t> chains_;  // every log's chains

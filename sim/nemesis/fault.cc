@@ -2,6 +2,8 @@
 
 #include <sstream>
 
+#include "core/env/str.h"
+
 namespace keel::sim {
 namespace {
 
@@ -122,6 +124,10 @@ std::string describe(const Fault& fault) {
           },
           [](const PauseFault& p) { return ", pause: " + target(p.target); },
           [](const HealFault&) { return std::string(", heal: all"); },
+          [](const MemberFault& m) {
+            return str(", member: {", m.kind == MemberFault::Kind::kAdd ? "add" : "remove", ": ",
+                       m.machine, "}");
+          },
       },
       fault.action);
   if (fault.lasts) out += ", for: " + duration(*fault.lasts);

@@ -73,8 +73,17 @@ struct PauseFault {
 
 struct HealFault {};
 
+// A membership change through the API, as an operator makes one (`member: {add: n6}`): `add`
+// boots a new machine and has the leader add it as a learner, then promote it to voter; `remove`
+// has the leader remove a member (thesis §4.1, one server at a time).
+struct MemberFault {
+  enum class Kind { kAdd, kRemove };
+  Kind kind = Kind::kAdd;
+  std::string machine;  // "nK"; an added machine is the next one the cluster boots
+};
+
 using FaultAction = std::variant<PartitionFault, CrashFault, RestartFault, ClockFault, DiskFault,
-                                 NetworkFault, PauseFault, HealFault>;
+                                 NetworkFault, PauseFault, HealFault, MemberFault>;
 
 struct Fault {
   Duration at{0};                 // when it fires (first firing, for a repeated fault)

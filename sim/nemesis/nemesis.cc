@@ -60,8 +60,14 @@ void Nemesis::schedule(Time start, Time end) {
   }
 }
 
+// `follower`, `minority` and `majority` count members, that is the voters of the committed
+// configuration (SCENARIOS.md, "Targets"); `random` and `all` pick among every machine.
 std::vector<NodeId> Nemesis::resolve(const Target& target, bool want_up) {
-  std::vector<NodeId> members = cluster_.members();
+  const bool among_voters = target.kind == Target::Kind::kFollower ||
+                            target.kind == Target::Kind::kMinority ||
+                            target.kind == Target::Kind::kMajority;
+  const std::vector<NodeId> members =
+      among_voters ? cluster_.configuration().voters : cluster_.members();
   std::vector<NodeId> candidates;
   for (NodeId id : members) {
     if (world_.host(id).up() == want_up) candidates.push_back(id);
@@ -275,6 +281,7 @@ void Nemesis::fire(const Fault& fault) {
                      if (fault.lasts) world_.after(*fault.lasts, [this, id] { world_.resume(id); });
                    }
                  },
+                 [&](const MemberFault& m) { member_changes_.start(m); },
                  [&](const HealFault&) {
                    ++partition_generation_;
                    world_.heal();
@@ -298,6 +305,7 @@ void Nemesis::end_stall(NodeId id) {
 }
 
 void Nemesis::heal_all() {
+  member_changes_.stop_all();
   ++partition_generation_;
   trap_new_leaders_until_ = Time{};
   world_.heal();
@@ -305,10 +313,14 @@ void Nemesis::heal_all() {
     world_.set_link_defaults(network_stack_.front());
     network_stack_.clear();
   }
+  const std::vector<NodeId> configured = cluster_.configured_machines();
   for (NodeId id : cluster_.members()) {
     Host& host = world_.host(id);
     if (host.state() == HostState::kPaused) world_.resume(id);
-    if (!host.up()) world_.restart(id);
+    // A machine out of the configuration stays down, decommissioned as etcd's removed members
+    // shut themselves down: back up, it could only disturb the members (thesis §4.2.3).
+    const bool in_configuration = std::binary_search(configured.begin(), configured.end(), id);
+    if (!host.up() && in_configuration) world_.restart(id);
     end_stall(id);
     if (host.clock().rate() != SimClock::kOneRate) world_.set_clock_rate(id, SimClock::kOneRate);
   }

@@ -10,6 +10,7 @@
 #include "core/env/random.h"
 #include "sim/cluster.h"
 #include "sim/nemesis/fault.h"
+#include "sim/nemesis/member_changes.h"
 
 namespace keel::sim {
 
@@ -26,9 +27,12 @@ class Nemesis {
   // Schedules every fault relative to `start`; repeated faults stop at `end` (or their `until`).
   void schedule(Time start, Time end);
   // Ends every fault: heals partitions and link changes, resumes paused machines, restarts the
-  // ones that are down, ends disk stalls, and sets every clock's rate back to true time.
+  // machines of the configuration that are down (one removed from it stays down), ends disk
+  // stalls, sets every clock's rate back to true time, and gives up membership changes still
+  // under way.
   void heal_all();
   const NemesisStats& stats() const { return stats_; }
+  const MemberChanges& member_changes() const { return member_changes_; }
 
  private:
   void fire(const Fault& fault);
@@ -47,6 +51,7 @@ class Nemesis {
   std::uint64_t partition_generation_ = 0;
   Time trap_new_leaders_until_{};          // kIsolateNewLeader is armed until then
   std::vector<LinkConfig> network_stack_;  // link defaults to restore, innermost last
+  MemberChanges member_changes_{cluster_};
   NemesisStats stats_;
 };
 

@@ -48,13 +48,16 @@ class Loader {
   std::vector<std::string> machines(const YAML::Node& node, std::string_view path) const;
   Target target(const YAML::Node& node, std::string_view path) const;
   PartitionFault partition(const YAML::Node& node, std::string_view path) const;
+  MemberFault member(const YAML::Node& node, std::string_view path) const;
   Fault fault(const YAML::Node& node, std::string_view path) const;
+  void check_membership_order(const YAML::Node& faults, const std::vector<Fault>& parsed) const;
   void cluster(const YAML::Node& node, Scenario& s) const;
   void workload(const YAML::Node& node, Scenario& s) const;
   void expect(const YAML::Node& node, Scenario& s) const;
 
   std::string file_;
   std::vector<std::string> names_;  // the machines, once the cluster is known
+  int founders_ = 0;                // cluster.members, once the cluster is known
 };
 
 template <class T>
@@ -240,6 +243,27 @@ PartitionFault Loader::partition(const YAML::Node& node, std::string_view path) 
                         machines(oneway["to"], str(path, ".oneway.to"))};
 }
 
+MemberFault Loader::member(const YAML::Node& node, std::string_view path) const {
+  need_map(node, path);
+  only_keys(node, path, {"add", "remove"});
+  if (node.size() != 1) fail_at(node, path, "expected exactly one of add: or remove:");
+  const bool add = static_cast<bool>(node["add"]);
+  const std::string at = str(path, add ? ".add" : ".remove");
+  const YAML::Node& value = node[add ? "add" : "remove"];
+  const std::string name = text(value, at);
+  static const std::regex kMember("n[1-9][0-9]{0,3}");
+  if (!std::regex_match(name, kMember)) {
+    fail_at(value, at,
+            str("expected a member name such as n", founders_ + 1, ", got '", name, "'"));
+  }
+  if (add && std::stoi(name.substr(1)) <= founders_) {
+    fail_at(value, at,
+            str("'", name, "' is a founding member (cluster.members is ", founders_,
+                "); add: names a new machine, from n", founders_ + 1, " on"));
+  }
+  return MemberFault{add ? MemberFault::Kind::kAdd : MemberFault::Kind::kRemove, name};
+}
+
 Fault Loader::fault(const YAML::Node& node, std::string_view path) const {
   need_map(node, path);
   static const std::vector<std::string> kActions = {"partition", "crash",   "restart", "clock",
@@ -349,15 +373,65 @@ Fault Loader::fault(const YAML::Node& node, std::string_view path) const {
       fail_at(value, at, "expected drop:, duplicate: or latency:");
     }
     f.action = n;
+  } else if (kind == "member") {
+    if (f.every) {
+      fail_at(node["every"], str(path, ".every"),
+              "a membership change happens once: give at:, not every:");
+    }
+    if (f.lasts) {
+      fail_at(node["for"], str(path, ".for"),
+              "a membership change is not reverted after a while; give another member fault");
+    }
+    f.action = member(value, at);
   } else {
-    fail_at(value, at,
-            str(kind, " faults are not supported yet (",
-                kind == "container" ? "they arrive with the fleet issue"
-                                    : "membership changes "
-                                      "arrive with the scenario runner's member support",
-                ")"));
+    fail_at(value, at, "container faults are not supported yet (they arrive with the fleet issue)");
   }
   return f;
+}
+
+// The Cluster boots added machines in turn (Cluster::add_machine), so adds, in the order they fire
+// (file order at one instant, as the Nemesis schedules them), must name n(members+1), n(members+2)
+// and so on; a remove must name a member when it fires: a founder or a machine added before it,
+// not removed yet.
+void Loader::check_membership_order(const YAML::Node& faults,
+                                    const std::vector<Fault>& parsed) const {
+  std::vector<std::size_t> order;
+  for (std::size_t i = 0; i < parsed.size(); ++i) {
+    if (std::holds_alternative<MemberFault>(parsed[i].action)) order.push_back(i);
+  }
+  std::stable_sort(order.begin(), order.end(),
+                   [&](std::size_t a, std::size_t b) { return parsed[a].at < parsed[b].at; });
+  std::vector<std::string> members;
+  for (int i = 1; i <= founders_; ++i) members.push_back(str("n", i));
+  int next = founders_ + 1;
+  for (std::size_t i : order) {
+    const MemberFault& m = std::get<MemberFault>(parsed[i].action);
+    const bool add = m.kind == MemberFault::Kind::kAdd;
+    const char* word = add ? "add" : "remove";
+    const YAML::Node where = faults[i]["member"][word];
+    const std::string path = str("faults[", i, "].member.", word);
+    if (add) {
+      constexpr int kMaxAdded = 15;  // as many as cluster.members allows founders
+      if (next > founders_ + kMaxAdded) {
+        fail_at(where, path, str("at most ", kMaxAdded, " machines may be added in one scenario"));
+      }
+      if (m.machine != str("n", next)) {
+        fail_at(where, path,
+                str("added machines join in the order their adds fire: this add must name n", next,
+                    ", got '", m.machine, "'"));
+      }
+      members.push_back(m.machine);
+      ++next;
+      continue;
+    }
+    const auto it = std::find(members.begin(), members.end(), m.machine);
+    if (it == members.end()) {
+      fail_at(where, path,
+              str("'", m.machine,
+                  "' is not a member when this remove fires; the members then: ", joined(members)));
+    }
+    members.erase(it);
+  }
 }
 
 void Loader::cluster(const YAML::Node& node, Scenario& s) const {
@@ -479,6 +553,7 @@ Scenario Loader::load(const YAML::Node& root) {
   if (s.settle <= Duration::zero()) fail_at(root["settle"], "settle", "must be > 0");
   if (root["cluster"]) cluster(root["cluster"], s);
   names_ = s.machine_names();
+  founders_ = s.cluster.members;
   if (root["cluster"] && root["cluster"]["machines"]) {
     const YAML::Node machines = root["cluster"]["machines"];
     need_map(machines, "cluster.machines");
@@ -522,6 +597,7 @@ Scenario Loader::load(const YAML::Node& root) {
     for (std::size_t i = 0; i < faults.size(); ++i) {
       s.faults.push_back(fault(faults[i], str("faults[", i, "]")));
     }
+    check_membership_order(faults, s.faults);
   }
   if (root["expect"]) expect(root["expect"], s);
   return s;

@@ -1,8 +1,7 @@
 // Loads a scenario file (../shared/SCENARIOS.md) with yaml-cpp and validates every field. An
 // invalid file gives one error naming file:line:column, the key, and what was expected; an unknown
 // key gets a "did you mean" suggestion. Parts whose machinery does not exist yet (units and
-// container faults until fleet lands; membership changes) are refused as "not supported yet",
-// never ignored.
+// container faults until fleet lands) are refused as "not supported yet", never ignored.
 #pragma once
 
 #include <string>

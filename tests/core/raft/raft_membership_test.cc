@@ -163,6 +163,32 @@ TEST(RaftMembership, RemovedLeaderStepsDownOnceTheRemovalCommits) {
   EXPECT_EQ(c.machine(leader == 2 ? 3 : 2).applied.back(), "after");
 }
 
+// The leader of {1, 2} removes itself but loses its quorum before the change reaches 2. Only 1's
+// log can be elected (2 needs 1's vote, and 1 refuses it), so 1 must campaign although the
+// change it holds excludes it: it leads {2} until the removal commits, then steps down.
+TEST(RaftMembership, ARemovedLeaderThatLostItsQuorumFinishesTheChange) {
+  Cluster c(2);
+  ASSERT_EQ(c.campaign(1), 1u);
+  c.isolate(1);
+  ASSERT_TRUE(c.raft(1).propose_conf_change(change(ConfChangeType::kRemoveNode, 1)));
+  c.settle();
+  c.tick(1, 2 * c.machine(1).config.election_ticks);  // check-quorum: it steps down
+  ASSERT_EQ(c.raft(1).role(), Role::kFollower);
+  ASSERT_EQ(c.raft(2).conf().voters, (std::vector<NodeId>{1, 2}));
+  c.heal();
+  for (int i = 0; i < 100 && c.leader() != 2; ++i) {
+    c.tick_all();
+    c.settle();
+  }
+  ASSERT_EQ(c.leader(), 2u);
+  for (NodeId id : {1, 2}) {
+    EXPECT_EQ(c.raft(id).conf().voters, std::vector<NodeId>{2}) << "node " << id;
+  }
+  ASSERT_TRUE(c.raft(2).propose(bytes("after")));
+  c.settle();
+  EXPECT_EQ(c.machine(2).applied.back(), "after");
+}
+
 TEST(RaftMembership, RemovingTheLastVoterIsRefused) {
   Cluster c(1);
   ASSERT_EQ(c.campaign(1), 1u);

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "core/codec/raft_codec.h"
+
 namespace keel::sim {
 namespace {
 
@@ -10,6 +12,11 @@ raft::Entry entry(raft::Index index, raft::Term term, std::string_view data = "x
 }
 
 std::vector<raft::Entry> entries(std::initializer_list<raft::Entry> list) { return list; }
+
+raft::Entry conf_entry(raft::Index index, raft::ConfChangeType type, NodeId node) {
+  return raft::Entry{1, index, raft::EntryType::kConfChange,
+                     codec::encode(raft::ConfChange{type, node})};
+}
 
 TEST(RaftChecker, AHealthyHistoryPasses) {
   RaftChecker checker;
@@ -154,6 +161,56 @@ TEST(RaftChecker, ACommitOnAMajorityThatNoLaggardCanOvertakeIsFine) {
   checker.on_applied(1, log[0]);
   checker.on_applied(1, log[1]);
   EXPECT_TRUE(checker.ok()) << checker.violations().front().detail;
+}
+
+// Two founders leave; a commit on two of the three left is safe, though the five founders' majority
+// would count the leavers' empty logs as votes for the laggard n3.
+TEST(RaftChecker, ACommittedRemovalShrinksTheMajority) {
+  RaftChecker checker;
+  checker.set_voters({1, 2, 3, 4, 5});
+  const auto changes = entries({conf_entry(1, raft::ConfChangeType::kRemoveNode, 4),
+                                conf_entry(2, raft::ConfChangeType::kRemoveNode, 5)});
+  for (NodeId n = 1; n <= 3; ++n) checker.on_persisted(n, 0, changes);
+  checker.on_applied(1, changes[0]);
+  checker.on_applied(1, changes[1]);
+  EXPECT_EQ(checker.configuration(), (raft::ConfState{{1, 2, 3}, {}}));
+  const raft::Entry write = entry(3, 1, "a");
+  checker.on_persisted(1, 0, entries({write}));
+  checker.on_persisted(2, 0, entries({write}));
+  checker.on_applied(1, write);
+  EXPECT_TRUE(checker.ok()) << checker.violations().front().detail;
+}
+
+// Two machines join and are promoted; a commit on two of the five voters is unsafe, though the
+// three founders' majority would have held it.
+TEST(RaftChecker, ACommitThatTheGrownMajorityCouldOvertakeIsCaught) {
+  RaftChecker checker;
+  checker.set_voters({1, 2, 3});
+  const auto changes = entries({conf_entry(1, raft::ConfChangeType::kAddLearner, 4),
+                                conf_entry(2, raft::ConfChangeType::kPromoteLearner, 4),
+                                conf_entry(3, raft::ConfChangeType::kAddLearner, 5),
+                                conf_entry(4, raft::ConfChangeType::kPromoteLearner, 5)});
+  for (NodeId n = 1; n <= 3; ++n) checker.on_persisted(n, 0, changes);
+  for (const raft::Entry& change : changes) checker.on_applied(1, change);
+  ASSERT_TRUE(checker.ok()) << checker.violations().front().detail;
+  EXPECT_EQ(checker.configuration(), (raft::ConfState{{1, 2, 3, 4, 5}, {}}));
+  const raft::Entry write = entry(5, 1, "a");
+  checker.on_persisted(1, 0, entries({write}));
+  checker.on_persisted(2, 0, entries({write}));
+  checker.on_applied(1, write);
+  ASSERT_FALSE(checker.ok());
+  EXPECT_EQ(checker.violations()[0].check, "leader completeness");
+}
+
+TEST(RaftChecker, ACommittedConfChangeThatDoesNotApplyIsCaught) {
+  RaftChecker checker;
+  checker.set_voters({1, 2, 3});
+  const raft::Entry change = conf_entry(1, raft::ConfChangeType::kRemoveNode, 7);
+  for (NodeId n = 1; n <= 3; ++n) checker.on_persisted(n, 0, entries({change}));
+  checker.on_applied(1, change);
+  ASSERT_FALSE(checker.ok());
+  EXPECT_EQ(checker.violations()[0].check, "membership");
+  EXPECT_EQ(checker.configuration(), (raft::ConfState{{1, 2, 3}, {}}));
 }
 
 TEST(RaftChecker, WritingAsLeaderOfAnotherNodesTermIsCaught) {
