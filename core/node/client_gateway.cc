@@ -6,6 +6,7 @@
 #include "core/codec/limits.h"
 #include "core/env/str.h"
 #include "core/node/kv_service.h"
+#include "core/raft/conf_change.h"
 
 namespace keel::node {
 
@@ -53,11 +54,22 @@ void ClientGateway::call(NodeId from, ClientCall call) {
       call.mode);
 }
 
+const char* ClientGateway::unfit() const {
+  const raft::ConfState& conf = service_.node().raft().conf();
+  if (!raft::is_voter(conf, env_.self) && !raft::is_learner(conf, env_.self)) return kRemoved;
+  if (leaderless_since_ && env_.clock.now() - *leaderless_since_ >= no_leader_timeout_) {
+    return kNoLeader;
+  }
+  return nullptr;
+}
+
 void ClientGateway::open(NodeId from, const WatchOpen& open) {
   const StreamKey key{from, open.stream};
   if (by_client_.contains(key)) return;  // a duplicate of the opening frame
   Stream stream{from, open.stream, 1, env_.clock.now()};
-  Result<kv::WatchId> id = service_.watches().watch(open.request);
+  const char* why = unfit();
+  Result<kv::WatchId> id =
+      why ? fail(Errc::kUnavailable, why) : service_.watches().watch(open.request);
   kv::WatchResponse first;
   if (!id) {
     first.canceled = true;
@@ -93,12 +105,31 @@ void ClientGateway::pump() {
 
 void ClientGateway::expire() {
   const Time now = env_.clock.now();
+  if (service_.node().raft().leader() != kNoNode) {
+    leaderless_since_.reset();
+  } else if (!leaderless_since_) {
+    leaderless_since_ = now;
+  }
+  if (const char* why = unfit(); why && !streams_.empty()) return cancel_all(why);
   std::vector<kv::WatchId> stale;
   for (const auto& [id, stream] : streams_) {
     if (now - stream.renewed >= kWatchStreamTimeout) stale.push_back(id);
   }
   for (kv::WatchId id : stale) {
     ++stats_.streams_expired;
+    close(id);
+  }
+}
+
+void ClientGateway::cancel_all(const std::string& reason) {
+  while (!streams_.empty()) {
+    const kv::WatchId id = streams_.begin()->first;
+    kv::WatchResponse canceled;
+    canceled.watch_id = id;
+    canceled.canceled = true;
+    canceled.cancel_reason = reason;
+    Stream& stream = streams_.begin()->second;
+    send(stream, stream.next_seq++, canceled);
     close(id);
   }
 }

@@ -3,6 +3,11 @@
 // as etcd's members do), their watch streams are watchers of the member's WatchHub, drained into
 // numbered WatchData frames whenever the hub has something for them.
 //
+// A member that cannot follow the cluster's changes sends its watchers elsewhere: it cancels its
+// streams, and refuses new ones, when it is not in its latest configuration (etcd's removed members
+// stop) or has known no leader for `no_leader_timeout` (etcd's WithRequireLeader watch option: a
+// member cut off, or removed without learning it, would otherwise keep a watcher waiting forever).
+//
 // Bounds: the hub's max_watchers bounds the streams; a stream not renewed for kWatchStreamTimeout
 // is canceled (its client is gone or went elsewhere); one WatchData carries at most
 // kEventsPerData events, and a response too large for a frame cancels its stream with a reason.
@@ -10,6 +15,7 @@
 
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <utility>
 
 #include "core/env/env.h"
@@ -31,8 +37,11 @@ struct ClientGatewayStats {
 class ClientGateway {
  public:
   static constexpr std::size_t kEventsPerData = 256;
+  static constexpr const char* kRemoved = "this member was removed from the cluster";
+  static constexpr const char* kNoLeader = "this member has no leader";
 
-  ClientGateway(Env& env, KvService& service) : env_(env), service_(service) {}
+  ClientGateway(Env& env, KvService& service, Duration no_leader_timeout)
+      : env_(env), service_(service), no_leader_timeout_(no_leader_timeout) {}
 
   void on_message(NodeId from, ByteView payload);
   // Sends what the hub's ready watchers have. Call after entries are applied.
@@ -57,9 +66,14 @@ class ClientGateway {
   // False if the response was too large and a cancellation went instead: the caller closes.
   bool send(const Stream& stream, std::uint64_t seq, const kv::WatchResponse& response);
   void close(kv::WatchId id);
+  // Why this member should serve no watcher now, or null.
+  const char* unfit() const;
+  void cancel_all(const std::string& reason);
 
   Env& env_;
   KvService& service_;
+  Duration no_leader_timeout_;
+  std::optional<Time> leaderless_since_;
   std::map<kv::WatchId, Stream> streams_;
   std::map<StreamKey, kv::WatchId> by_client_;
   ClientGatewayStats stats_;

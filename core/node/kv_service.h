@@ -157,7 +157,8 @@ class KvService final : public NodeListener {
   std::uint64_t next_forward_id_ = 1;
   std::map<std::uint64_t, Forwarded> forwarded_;  // by id, so by age
   std::size_t pending_ = 0;                       // submitted, not yet answered
-  ClientGateway gateway_{env_, *this};
+  // Streams go elsewhere after two election timeouts without a leader (the forwarding bound too).
+  ClientGateway gateway_{env_, *this, 2 * config_.node.tick* config_.node.raft.election_ticks};
   std::uint64_t ticks_ = 0;
   std::int64_t leader_time_offset_ms_ = 0;  // added to this machine's clock to stamp entries
   TimerId flush_timer_ = 0;

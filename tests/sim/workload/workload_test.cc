@@ -126,5 +126,31 @@ TEST(WatchWorkload, WatchersFollowEveryChangeAndResumeAfterTheirMemberCrashes) {
   }
 }
 
+// An isolated member has no leader, so it hears of no change: after two election timeouts it
+// sends its watchers elsewhere (etcd's WithRequireLeader) instead of keeping them waiting.
+TEST(WatchWorkload, AMemberWithoutALeaderSendsItsWatchersElsewhere) {
+  Harness h(4);
+  KvWorkload clients(h.kv.world(), h.members(), KvWorkloadOptions{});
+  WatchWorkload watchers(h.kv.world(), h.members(), WatchWorkloadOptions{});
+  clients.start();
+  watchers.start();
+  World& world = h.kv.world();
+  world.run_for(2s);
+  const NodeId watched = world.id_of(watchers.logs()[0].streams.back().member);
+  // The seed puts the watcher on a follower, so that the others keep a leader.
+  ASSERT_NE(watched, h.kv.leader());
+  world.isolate(watched);
+  world.run_for(6s);
+  const kv::Revision stale = h.kv.service(watched)->store().revision();
+  kv::Revision newest = 0;
+  for (NodeId id : h.kv.cluster().members()) {
+    if (auto* service = h.kv.service(id)) newest = std::max(newest, service->store().revision());
+  }
+  ASSERT_GT(newest, stale + 100);  // the others went on writing
+  EXPECT_GT(watchers.caught_up_to(), stale + 100);
+  EXPECT_NE(world.id_of(watchers.logs()[0].streams.back().member), watched);
+  EXPECT_GT(watchers.stats().canceled_by_member, 0u);
+}
+
 }  // namespace
 }  // namespace keel::sim
