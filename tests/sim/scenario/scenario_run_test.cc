@@ -92,6 +92,9 @@ TEST(ScenarioRun, KvClientsAndWatchersOverTheNetworkAreCheckedEndToEnd) {
 TEST(ScenarioRun, StaleSerializableReadsAreCaughtByTheLinearizabilityChecker) {
   std::string yaml(kKvScenario);
   yaml.replace(yaml.find("timeout: 1s}"), 12, "timeout: 1s, reads: serializable}");
+  // Two members cut off for 3 s: the clients reading from them read the past.
+  yaml.replace(yaml.find("faults:\n"), 8,
+               "faults:\n  - {at: 1s, partition: {isolate: [n1, n2]}, for: 3s}\n");
   const Scenario s = parse(yaml);
   ASSERT_TRUE(s.kv && s.kv->serializable_reads);
   int caught = 0;
