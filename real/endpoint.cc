@@ -38,6 +38,16 @@ Result<Endpoint> parse_endpoint(std::string_view text) {
   return Endpoint{address.to_string(), port};
 }
 
+Status check_endpoint(const Endpoint& endpoint) {
+  boost::system::error_code error;
+  boost::asio::ip::make_address(endpoint.address, error);
+  if (error) {
+    return fail(Errc::kInvalidArgument, str("endpoint address '", endpoint.address,
+                                            "' is not an IP address (names are not resolved)"));
+  }
+  return {};
+}
+
 std::string to_string(const Endpoint& endpoint) {
   const bool v6 = endpoint.address.find(':') != std::string::npos;
   return v6 ? str("[", endpoint.address, "]:", endpoint.port)

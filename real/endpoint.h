@@ -21,6 +21,9 @@ struct Endpoint {
 // Parses "ipv4:port" or "[ipv6]:port". Errors (kInvalidArgument) name the text and what is wrong.
 Result<Endpoint> parse_endpoint(std::string_view text);
 
+// Whether an endpoint built in code (not parsed) holds an IP literal; kInvalidArgument if not.
+Status check_endpoint(const Endpoint& endpoint);
+
 // The inverse of parse_endpoint: "127.0.0.1:7001", "[::1]:7001".
 std::string to_string(const Endpoint& endpoint);
 

@@ -36,7 +36,7 @@ class PeerLink : public std::enable_shared_from_this<PeerLink> {
  public:
   PeerLink(NetContext& context, NodeId peer, Endpoint endpoint, Random random);
 
-  // Where the next dial goes; a connection already up stays up.
+  // Where the next dial goes (an IP literal: check_endpoint); a connection already up stays up.
   void set_endpoint(Endpoint endpoint) { endpoint_ = std::move(endpoint); }
   // Queues a frame (at most kMaxStreamFrameBytes) or drops it past the limits; never blocks.
   void send(Bytes frame);

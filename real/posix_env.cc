@@ -22,12 +22,6 @@ PosixEnv::PosixEnv(boost::asio::io_context& io, const PosixEnvConfig& config, st
 
 Result<std::unique_ptr<PosixEnv>> PosixEnv::create(boost::asio::io_context& io,
                                                    PosixEnvConfig config, std::ostream& log) {
-  for (const auto& [id, endpoint] : config.peers) {
-    if (id == kNoNode) {
-      return fail(Errc::kInvalidArgument,
-                  str("peer at ", to_string(endpoint), ": node id 0 means no node"));
-    }
-  }
   std::error_code error;
   std::filesystem::create_directories(config.data_dir, error);
   if (error) {
@@ -40,7 +34,10 @@ Result<std::unique_ptr<PosixEnv>> PosixEnv::create(boost::asio::io_context& io,
   if (!transport) return std::unexpected(transport.error());
   env->transport_ = std::move(*transport);
   for (const auto& [id, endpoint] : config.peers) {
-    if (id != self) env->transport_->set_peer(id, endpoint);
+    if (id == self) continue;
+    if (auto added = env->transport_->set_peer(id, endpoint); !added) {
+      return std::unexpected(added.error());
+    }
   }
   env->env_.emplace(Env{.self = self,
                         .name = config.name,

@@ -43,11 +43,10 @@ Result<std::unique_ptr<TcpTransport>> TcpTransport::create(asio::io_context& io,
                                                            Random random,
                                                            TcpTransportOptions options) {
   if (auto valid = check_options(options); !valid) return std::unexpected(valid.error());
-  const auto listen = parse_endpoint(to_string(options.listen));
-  if (!listen) return std::unexpected(listen.error());
+  if (auto valid = check_endpoint(options.listen); !valid) return std::unexpected(valid.error());
 
   error_code error;
-  const tcp::endpoint endpoint(asio::ip::make_address(listen->address), listen->port);
+  const tcp::endpoint endpoint(asio::ip::make_address(options.listen.address), options.listen.port);
   tcp::acceptor acceptor(io);
   if (acceptor.open(endpoint.protocol(), error); error) {
     return socket_error("open", options.listen, error);
@@ -80,16 +79,20 @@ TcpTransport::TcpTransport(asio::io_context& io, MachineTrace trace, Random rand
 
 TcpTransport::~TcpTransport() { stop(); }
 
-void TcpTransport::set_peer(NodeId id, Endpoint endpoint) {
+Status TcpTransport::set_peer(NodeId id, Endpoint endpoint) {
   KEEL_ASSERT(!stopped_, "set_peer after stop");
-  KEEL_ASSERT(id != kNoNode && id != options_.self, "node ", id, " cannot be a peer of node ",
-              options_.self);
+  if (id == kNoNode || id == options_.self) {
+    return fail(Errc::kInvalidArgument,
+                str("node ", id, " cannot be a peer of node ", options_.self));
+  }
+  if (auto valid = check_endpoint(endpoint); !valid) return valid;
   if (auto it = links_.find(id); it != links_.end()) {
     it->second->set_endpoint(std::move(endpoint));
-    return;
+    return {};
   }
   links_.emplace(id, std::make_shared<PeerLink>(context_, id, std::move(endpoint),
                                                 random_.derive(str("peer-link-", id))));
+  return {};
 }
 
 void TcpTransport::start() {

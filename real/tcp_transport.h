@@ -45,8 +45,9 @@ class TcpTransport final : public Transport, private InboundOwner {
                                                       TcpTransportOptions options);
   ~TcpTransport() override;
 
-  // Adds a peer, or changes the address the next dial to it uses. `id` must not be ours.
-  void set_peer(NodeId id, Endpoint endpoint);
+  // Adds a peer, or changes the address the next dial to it uses. kInvalidArgument for node 0,
+  // our own id, or an address that is not an IP literal.
+  Status set_peer(NodeId id, Endpoint endpoint);
   // Starts accepting connections. Set the receive handler first: frames that arrive without
   // one are discarded.
   void start();

@@ -31,5 +31,15 @@ TEST(EndpointTest, RejectsBadInputNamingIt) {
   }
 }
 
+TEST(EndpointTest, CheckAcceptsOnlyIpLiterals) {
+  EXPECT_TRUE(check_endpoint(Endpoint{"10.0.0.1", 1}));
+  EXPECT_TRUE(check_endpoint(Endpoint{"::1", 1}));
+  EXPECT_FALSE(check_endpoint(Endpoint{"", 1}));
+  const Status named = check_endpoint(Endpoint{"node-1.example", 1});
+  ASSERT_FALSE(named);
+  EXPECT_EQ(named.error().code, Errc::kInvalidArgument);
+  EXPECT_NE(named.error().message.find("node-1.example"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace keel::real

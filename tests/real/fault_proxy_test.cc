@@ -115,7 +115,7 @@ TEST(FaultProxyTest, TransportsReconnectAcrossACutLink) {
   TransportNode a(io, test_options(1, 7));
   TransportNode b(io, test_options(2, 7));
   FaultProxy proxy(io, b.transport->listen_port());
-  a.transport->set_peer(2, Endpoint{"127.0.0.1", proxy.port()});
+  ASSERT_TRUE(a.transport->set_peer(2, Endpoint{"127.0.0.1", proxy.port()}));
   b.knows(a);
   a.transport->send(2, bytes_of("one"));
   ASSERT_TRUE(run_until(io, [&] { return b.received.size() == 1; }));

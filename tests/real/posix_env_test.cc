@@ -44,7 +44,8 @@ TEST_F(PosixEnvTest, AssemblesAWorkingEnv) {
                   {2, Endpoint{"127.0.0.1", 0}}};  // its own entry is skipped
   auto two = PosixEnv::create(io_, second, log_);
   ASSERT_TRUE(two) << two.error().message;
-  (*one)->transport().set_peer(2, Endpoint{"127.0.0.1", (*two)->transport().listen_port()});
+  ASSERT_TRUE(
+      (*one)->transport().set_peer(2, Endpoint{"127.0.0.1", (*two)->transport().listen_port()}));
 
   Env& env = (*one)->env();
   EXPECT_EQ(env.self, 1u);

@@ -112,7 +112,7 @@ TEST(TcpTransportTest, HelloForAnotherNodeIsRefused) {
   TransportNode a(io, test_options(1, kCluster));
   TransportNode b(io, test_options(2, kCluster));
   b.knows(a);
-  a.transport->set_peer(5, b.endpoint());  // a believes node 5 lives at b's address
+  ASSERT_TRUE(a.transport->set_peer(5, b.endpoint()));  // a believes node 5 lives at b's address
   a.transport->send(5, bytes_of("for node 5"));
   ASSERT_TRUE(run_until(io, [&] { return b.transport->stats().handshakes_refused >= 1; }));
   EXPECT_TRUE(b.received.empty());
@@ -134,7 +134,7 @@ TEST(TcpTransportTest, DialerRefusesAnAnswerFromTheWrongNode) {
       asio::write(accepted, asio::buffer(encode_hello(Hello{kCluster, 9, 1})));
     });
   });
-  a.transport->set_peer(2, Endpoint{"127.0.0.1", impostor.local_endpoint().port()});
+  ASSERT_TRUE(a.transport->set_peer(2, Endpoint{"127.0.0.1", impostor.local_endpoint().port()}));
   a.transport->send(2, bytes_of("for node 2"));
   ASSERT_TRUE(run_until(io, [&] { return a.transport->stats().handshakes_refused >= 1; }));
   EXPECT_EQ(a.transport->stats().frames_sent, 0u);
@@ -188,6 +188,16 @@ TEST(TcpTransportTest, UnsendableFramesAreDroppedAndCounted) {
   a.transport->stop();
   a.transport->send(1, bytes_of("after stop"));
   EXPECT_EQ(a.transport->stats().frames_dropped_unsendable, 3u);
+}
+
+TEST(TcpTransportTest, BadPeersAreErrors) {
+  boost::asio::io_context io;
+  TransportNode a(io, test_options(1, kCluster));
+  EXPECT_EQ(a.transport->set_peer(kNoNode, a.endpoint()).error().code, Errc::kInvalidArgument);
+  EXPECT_EQ(a.transport->set_peer(1, a.endpoint()).error().code, Errc::kInvalidArgument);
+  const Status named = a.transport->set_peer(2, Endpoint{"localhost", 7001});
+  ASSERT_FALSE(named);
+  EXPECT_NE(named.error().message.find("'localhost' is not an IP address"), std::string::npos);
 }
 
 TEST(TcpTransportTest, BadOptionsAndAnAddressInUseAreErrors) {

@@ -31,6 +31,11 @@ TransportNode::TransportNode(boost::asio::io_context& io, TcpTransportOptions op
   transport->start();
 }
 
+void TransportNode::knows(const TransportNode& other) {
+  const Status added = transport->set_peer(other.transport->options().self, other.endpoint());
+  if (!added) ADD_FAILURE() << added.error().message;
+}
+
 Bytes bytes_of(std::string_view text) { return Bytes(text.begin(), text.end()); }
 
 }  // namespace keel::real::testing

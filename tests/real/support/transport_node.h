@@ -24,9 +24,7 @@ struct TransportNode {
 
   Endpoint endpoint() const { return Endpoint{"127.0.0.1", transport->listen_port()}; }
   // Makes `other` reachable from this node as a peer.
-  void knows(const TransportNode& other) {
-    transport->set_peer(other.transport->options().self, other.endpoint());
-  }
+  void knows(const TransportNode& other);
   // Received frames as (sender, text).
   std::vector<std::pair<NodeId, std::string>> received;
 
