@@ -317,10 +317,10 @@ TEST(LinearizabilityLimits, MemoLimitGivesUnknown) {
 }
 
 TEST(LinearizabilityLimits, AViolationOutranksAnUndecidedKey) {
-  History h = sequential_puts(4);
-  h.get(2, 0, 1, "ghost").on("y");  // rejected in three steps
+  History h = sequential_puts(20);  // needs 20 steps
+  h.get(2, 0, 1, "ghost").on("y");  // rejected in a few
   LinearizabilityOptions options;
-  options.max_steps_per_key = 3;
+  options.max_steps_per_key = 10;
   const LinearizabilityResult result = check(h.ops(), options);
   EXPECT_EQ(result.verdict, Verdict::kViolation) << describe(result);
   EXPECT_EQ(result.key, "y");

@@ -9,18 +9,20 @@
 namespace keel::sim {
 namespace {
 
-// One-word sets; the hash only has to be a function of (known, state).
+// A known set given by its compact form with a one-word tail, and a one-word unknown set; the hash
+// only has to be a function of (known, state).
 struct Sets {
   std::vector<std::uint64_t> known;
   std::vector<std::uint64_t> unknown;
 };
 
 MemoKey key_of(const Sets& sets, ValueId state, bool after_unknown) {
-  return MemoKey{sets.known, state, after_unknown, sets.known[0] * 31 + std::uint64_t(state)};
+  return MemoKey{CompactKnownSet{0, sets.known}, state, after_unknown,
+                 sets.known[0] * 31 + std::uint64_t(state)};
 }
 
 TEST(LinearizationMemo, AFailureCoversSupersetsOfItsUnknownSet) {
-  LinearizationMemo memo(1, 1);
+  LinearizationMemo memo(1);
   const Sets failed{{0b101}, {0b01}};
   memo.add_failed(key_of(failed, 3, false), failed.unknown);
   const std::vector<std::uint64_t> same{0b01};
@@ -34,7 +36,7 @@ TEST(LinearizationMemo, AFailureCoversSupersetsOfItsUnknownSet) {
 }
 
 TEST(LinearizationMemo, OtherKnownSetsAndStatesAreNotCovered) {
-  LinearizationMemo memo(1, 1);
+  LinearizationMemo memo(1);
   const Sets failed{{0b101}, {0}};
   memo.add_failed(key_of(failed, 3, false), failed.unknown);
   const Sets other_known{{0b111}, {0}};
@@ -44,31 +46,30 @@ TEST(LinearizationMemo, OtherKnownSetsAndStatesAreNotCovered) {
 
 TEST(LinearizationMemo, AFailureAfterAnUnknownOperationCoversOnlyThoseAfterOne) {
   const Sets sets{{0b1}, {0b1}};
-  LinearizationMemo after_unknown(1, 1);
+  LinearizationMemo after_unknown(1);
   after_unknown.add_failed(key_of(sets, 2, true), sets.unknown);
   EXPECT_TRUE(after_unknown.covers(key_of(sets, 2, true), sets.unknown));
   EXPECT_FALSE(after_unknown.covers(key_of(sets, 2, false), sets.unknown));
 
-  LinearizationMemo after_known(1, 1);
+  LinearizationMemo after_known(1);
   after_known.add_failed(key_of(sets, 2, false), sets.unknown);
   EXPECT_TRUE(after_known.covers(key_of(sets, 2, false), sets.unknown));
   EXPECT_TRUE(after_known.covers(key_of(sets, 2, true), sets.unknown));
 }
 
 TEST(LinearizationMemo, KeepsEveryEntryThroughGrowthEvenWhenHashesCollide) {
-  LinearizationMemo memo(1, 0);
-  constexpr std::uint64_t kEntries = 3000;  // past the initial table, several doublings
-  for (std::uint64_t k = 0; k < kEntries; ++k) {
-    const std::vector<std::uint64_t> known{k};
-    memo.add_failed(MemoKey{known, 1, false, k % 7}, {});
+  LinearizationMemo memo(0);
+  constexpr std::uint32_t kEntries = 3000;  // past the initial table, several doublings
+  const std::vector<std::uint64_t> tail{0b1};
+  for (std::uint32_t k = 0; k < kEntries; ++k) {
+    memo.add_failed(MemoKey{CompactKnownSet{k, tail}, 1, false, k % 7}, {});
   }
   EXPECT_EQ(memo.failed_configurations(), kEntries);
-  for (std::uint64_t k = 0; k < kEntries; ++k) {
-    const std::vector<std::uint64_t> known{k};
-    ASSERT_TRUE(memo.covers(MemoKey{known, 1, false, k % 7}, {})) << k;
+  for (std::uint32_t k = 0; k < kEntries; ++k) {
+    ASSERT_TRUE(memo.covers(MemoKey{CompactKnownSet{k, tail}, 1, false, k % 7}, {})) << k;
   }
-  const std::vector<std::uint64_t> absent{kEntries};
-  EXPECT_FALSE(memo.covers(MemoKey{absent, 1, false, kEntries % 7}, {}));
+  EXPECT_FALSE(memo.covers(MemoKey{CompactKnownSet{kEntries, tail}, 1, false, kEntries % 7}, {}));
+  EXPECT_FALSE(memo.covers(MemoKey{CompactKnownSet{0, {}}, 1, false, 0}, {}));
 }
 
 }  // namespace
