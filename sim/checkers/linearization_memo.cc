@@ -23,8 +23,8 @@ bool is_subset(std::span<const std::uint64_t> small, std::span<const std::uint64
 
 }  // namespace
 
-LinearizationMemo::LinearizationMemo(std::size_t known_words, std::size_t unknown_words)
-    : known_words_(known_words), unknown_words_(unknown_words), slots_(kInitialSlots, 0) {}
+LinearizationMemo::LinearizationMemo(std::size_t unknown_words)
+    : unknown_words_(unknown_words), group_tail_begin_(1, 0), slots_(kInitialSlots, 0) {}
 
 bool LinearizationMemo::covers(const MemoKey& key, std::span<const std::uint64_t> unknown) const {
   return group_covers(key, key.after_unknown, unknown) ||
@@ -32,15 +32,16 @@ bool LinearizationMemo::covers(const MemoKey& key, std::span<const std::uint64_t
 }
 
 void LinearizationMemo::add_failed(const MemoKey& key, std::span<const std::uint64_t> unknown) {
-  KEEL_ASSERT(key.known.size() == known_words_ && unknown.size() == unknown_words_, "set sizes ",
-              key.known.size(), "/", unknown.size(), " in a memo of ", known_words_, "/",
-              unknown_words_, "-word sets");
+  KEEL_ASSERT(unknown.size() == unknown_words_, "an unknown set of ", unknown.size(),
+              " words in a memo of ", unknown_words_, "-word sets");
   KEEL_ASSERT(failed_configurations() < kNone, "memo entry count overflow");
   // Keep the table at most half full, so probe sequences stay short.
   if (2 * (group_state_.size() + 1) > slots_.size()) grow();
   const std::size_t slot = slot_of(key, key.after_unknown);
   if (slots_[slot] == 0) {
-    group_known_.insert(group_known_.end(), key.known.begin(), key.known.end());
+    group_prefix_.push_back(key.known.prefix);
+    known_tails_.insert(known_tails_.end(), key.known.tail.begin(), key.known.tail.end());
+    group_tail_begin_.push_back(known_tails_.size());
     group_state_.push_back(key.state);
     group_after_unknown_.push_back(key.after_unknown);
     group_hash_.push_back(group_hash(key, key.after_unknown));
@@ -54,10 +55,12 @@ void LinearizationMemo::add_failed(const MemoKey& key, std::span<const std::uint
 }
 
 std::size_t LinearizationMemo::bytes() const {
-  return (group_known_.capacity() + group_hash_.capacity() + unknown_sets_.capacity()) *
+  return (known_tails_.capacity() + group_hash_.capacity() + unknown_sets_.capacity()) *
              sizeof(std::uint64_t) +
+         group_tail_begin_.capacity() * sizeof(std::size_t) +
          group_state_.capacity() * sizeof(ValueId) + group_after_unknown_.capacity() / 8 +
-         (group_first_.capacity() + unknown_next_.capacity() + slots_.capacity()) *
+         (group_prefix_.capacity() + group_first_.capacity() + unknown_next_.capacity() +
+          slots_.capacity()) *
              sizeof(std::uint32_t);
 }
 
@@ -81,9 +84,11 @@ std::size_t LinearizationMemo::slot_of(const MemoKey& key, bool after_unknown) c
     if (group_plus_one == 0) return slot;
     const std::uint32_t g = group_plus_one - 1;
     if (group_hash_[g] == hash && group_state_[g] == key.state &&
-        group_after_unknown_[g] == after_unknown &&
-        std::equal(key.known.begin(), key.known.end(),
-                   group_known_.begin() + static_cast<std::ptrdiff_t>(g * known_words_))) {
+        group_after_unknown_[g] == after_unknown && group_prefix_[g] == key.known.prefix &&
+        std::ranges::equal(
+            key.known.tail,
+            std::span(known_tails_)
+                .subspan(group_tail_begin_[g], group_tail_begin_[g + 1] - group_tail_begin_[g]))) {
       return slot;
     }
   }

@@ -15,8 +15,9 @@
 // which means they did not take effect, or took effect at the end.
 //
 // Storage: one group per (K, s, a), found by an open-addressing table on the caller's hash of
-// (K, s) mixed with a; each group lists the unknown sets that failed with it. Sets are bitsets of
-// fixed word counts. Only membership is asked, so no result depends on the table's order.
+// (K, s) mixed with a; each group lists the unknown sets that failed with it. K is stored in its
+// compact form (known_set.h), U as a bitset of fixed word count. Only membership is asked, so no
+// result depends on the table's order.
 #pragma once
 
 #include <cstddef>
@@ -24,13 +25,14 @@
 #include <span>
 #include <vector>
 
+#include "sim/checkers/known_set.h"
 #include "sim/checkers/register_model.h"
 
 namespace keel::sim {
 
 // A configuration's (K, s, a), with the caller's hash of (K, s) alone.
 struct MemoKey {
-  std::span<const std::uint64_t> known;
+  CompactKnownSet known;
   ValueId state = kMissing;
   bool after_unknown = false;
   std::uint64_t hash = 0;
@@ -38,7 +40,7 @@ struct MemoKey {
 
 class LinearizationMemo {
  public:
-  LinearizationMemo(std::size_t known_words, std::size_t unknown_words);
+  explicit LinearizationMemo(std::size_t unknown_words);
 
   // Whether a failed configuration rules out (key, unknown), by the rule above.
   bool covers(const MemoKey& key, std::span<const std::uint64_t> unknown) const;
@@ -59,11 +61,13 @@ class LinearizationMemo {
                     std::span<const std::uint64_t> unknown) const;
   void grow();
 
-  std::size_t known_words_;
   std::size_t unknown_words_;
-  // Group g: its known set at [g * known_words_, ...), its state and flag, its hash, and its first
-  // unknown set (entries chain through unknown_next_; kNone ends a chain).
-  std::vector<std::uint64_t> group_known_;
+  // Group g: its known set (prefix, and tail words at [tail_begin[g], tail_begin[g + 1]) of
+  // known_tails_), its state and flag, its hash, and its first unknown set (entries chain through
+  // unknown_next_; kNone ends a chain).
+  std::vector<std::uint32_t> group_prefix_;
+  std::vector<std::size_t> group_tail_begin_;  // one more than the groups
+  std::vector<std::uint64_t> known_tails_;
   std::vector<ValueId> group_state_;
   std::vector<bool> group_after_unknown_;
   std::vector<std::uint64_t> group_hash_;

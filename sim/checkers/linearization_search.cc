@@ -1,53 +1,22 @@
 #include "sim/checkers/linearization_search.h"
 
 #include <algorithm>
-#include <limits>
 #include <span>
 #include <tuple>
 
 #include "core/env/assert.h"
 #include "core/env/random.h"
 #include "core/env/str.h"
+#include "sim/checkers/dancing_list.h"
+#include "sim/checkers/known_set.h"
 #include "sim/checkers/linearization_memo.h"
+#include "sim/checkers/unknown_op_groups.h"
 
 namespace keel::sim {
 namespace {
 
-using Node = std::uint32_t;
-constexpr Node kHead = 0;
-
-// Nodes 1..n in a given order, doubly linked and circular through the head 0. Removing a node keeps
-// its own links, so restoring nodes in the reverse order of their removal rebuilds the list exactly
-// (Knuth's dancing links; Porcupine's lift and unlift).
-class DancingList {
- public:
-  DancingList(std::size_t nodes, std::span<const Node> order) : next_(nodes + 1), prev_(nodes + 1) {
-    KEEL_ASSERT(nodes < std::numeric_limits<Node>::max(), "too many list nodes: ", nodes);
-    Node last = kHead;
-    for (const Node node : order) {
-      next_[last] = node;
-      prev_[node] = last;
-      last = node;
-    }
-    next_[last] = kHead;
-    prev_[kHead] = last;
-  }
-
-  Node first() const { return next_[kHead]; }
-  Node next(Node node) const { return next_[node]; }
-  void remove(Node node) {
-    next_[prev_[node]] = next_[node];
-    prev_[next_[node]] = prev_[node];
-  }
-  void restore(Node node) {
-    next_[prev_[node]] = node;
-    prev_[next_[node]] = node;
-  }
-
- private:
-  std::vector<Node> next_;
-  std::vector<Node> prev_;
-};
+using Node = DancingList::Node;
+constexpr Node kHead = DancingList::kHead;
 
 class Bitset {
  public:
@@ -59,13 +28,23 @@ class Bitset {
   std::vector<std::uint64_t> words_;
 };
 
-// Operations are numbered within their class (known or unknown) by `rank`. In the known list,
-// known operation r's invocation is node 1 + 2r and its completion 2 + 2r; in the unknown list,
-// unknown operation r's invocation is node 1 + r.
+// Operations are numbered within their class (known or unknown) by `rank`. In the list of known
+// events, known operation r's invocation is node 1 + 2r and its completion 2 + 2r.
 Node invocation_node(std::uint32_t rank) { return 1 + 2 * rank; }
 Node completion_node(std::uint32_t rank) { return 2 + 2 * rank; }
 std::uint32_t rank_of_event(Node node) { return (node - 1) / 2; }
 bool is_invocation(Node node) { return node % 2 == 1; }
+
+// An operation whose effect does not depend on the state and that observes nothing: it erases any
+// effect before it unobserved (see header).
+bool overwrites(const RegisterOp& op) {
+  return op.kind == RegisterOp::Kind::kPut || (op.kind == RegisterOp::Kind::kDelete && !op.known);
+}
+
+// Where a configuration's scan stands: its known operations first, then, past the first pending
+// completion (the deadline), the unknown cas operations expecting the current state and the unknown
+// overwrites, one group of interchangeable operations at a time (unknown_op_groups.h).
+enum class Scan : std::uint8_t { kKnown, kUnknownCas, kUnknownOverwrites };
 
 class Search {
  public:
@@ -77,37 +56,51 @@ class Search {
         known_ops_(ops_where(true)),
         unknown_ops_(ops_where(false)),
         known_events_(2 * known_ops_.size(), known_event_order()),
-        unknown_invocations_(unknown_ops_.size(), unknown_invocation_order()),
+        unknown_groups_(history, unknown_ops_),
         known_set_(known_ops_.size()),
         unknown_set_(unknown_ops_.size()),
-        memo_(known_set_.words().size(), unknown_set_.words().size()),
+        memo_(unknown_set_.words().size()),
         known_left_(known_ops_.size()),
         node_(known_events_.first()) {}
 
   SearchResult run() {
     while (known_left_ > 0) {
-      if (result_.steps == limits_.max_steps) {
+      if (result_.steps >= limits_.max_steps) {
         give_up(str("search step limit of ", limits_.max_steps, " reached"));
         break;
       }
       ++result_.steps;
-      if (scanning_known_) {
+      if (scan_ == Scan::kKnown) {
         // A known operation is still listed, so a completion lies ahead before the list ends.
         KEEL_ASSERT(node_ != kHead, "end of the list with ", known_left_, " known ops left");
         if (!is_invocation(node_)) {
           // The first pending completion: only unknown operations invoked by then may still go
           // before it.
           deadline_op_ = known_ops_[rank_of_event(node_)];
-          scanning_known_ = false;
-          node_ = unknown_invocations_.first();
+          scan_ = Scan::kUnknownCas;
+          position_ = 0;
         } else if (!try_linearize(known_ops_[rank_of_event(node_)])) {
           node_ = known_events_.next(node_);
         }
         continue;
       }
-      if (node_ != kHead &&
-          history_.ops[unknown_ops_[node_ - 1]].invoked <= history_.ops[deadline_op_].completed) {
-        if (!try_linearize(unknown_ops_[node_ - 1])) node_ = unknown_invocations_.next(node_);
+      if (scan_ == Scan::kUnknownCas) {
+        const std::span<const std::uint32_t> groups = unknown_groups_.cas_groups_expecting(state_);
+        if (position_ < groups.size()) {
+          if (!try_group(groups[position_])) ++position_;
+          continue;
+        }
+        // Right after an unknown operation, overwrites are not canonical (see header).
+        if (!after_unknown()) {
+          scan_ = Scan::kUnknownOverwrites;
+          position_ = unknown_groups_.pending_overwrite_groups().first();
+          continue;
+        }
+      } else if (position_ != kHead && invoked_by_deadline(unknown_groups_.first_invoked(
+                                           static_cast<std::uint32_t>(position_ - 1)))) {
+        if (!try_group(static_cast<std::uint32_t>(position_ - 1))) {
+          position_ = unknown_groups_.pending_overwrite_groups().next(static_cast<Node>(position_));
+        }
         continue;
       }
       // Nothing left to try before deadline_op_ completes: this configuration fails.
@@ -123,8 +116,9 @@ class Search {
       }
       undo();
     }
-    if (result_.outcome == SearchResult::Outcome::kLinearizable)
+    if (result_.outcome == SearchResult::Outcome::kLinearizable) {
       result_.linearization = stack_ops();
+    }
     result_.memo_bytes = memo_.bytes();
     return std::move(result_);
   }
@@ -133,16 +127,21 @@ class Search {
   struct Choice {
     std::size_t op;
     ValueId state_before;
-    std::size_t deadline_op;  // where the scan stood, for an unknown operation
+    // Where the scan stood, for an unknown operation.
+    std::size_t deadline_op;
+    std::size_t position;
   };
 
+  // The operations of one class, ranked in invocation order (known_set.h relies on it).
   std::vector<std::size_t> ops_where(bool known) {
     std::vector<std::size_t> ops;
     for (std::size_t i = 0; i < history_.ops.size(); ++i) {
-      if (history_.ops[i].known != known) continue;
-      rank_[i] = static_cast<std::uint32_t>(ops.size());
-      ops.push_back(i);
+      if (history_.ops[i].known == known) ops.push_back(i);
     }
+    std::stable_sort(ops.begin(), ops.end(), [&](std::size_t a, std::size_t b) {
+      return history_.ops[a].invoked < history_.ops[b].invoked;
+    });
+    for (std::size_t r = 0; r < ops.size(); ++r) rank_[ops[r]] = static_cast<std::uint32_t>(r);
     return ops;
   }
 
@@ -161,76 +160,89 @@ class Search {
     return order;
   }
 
-  std::vector<Node> unknown_invocation_order() const {
-    std::vector<std::pair<Time, Node>> invocations;
-    for (std::uint32_t r = 0; r < unknown_ops_.size(); ++r) {
-      invocations.emplace_back(history_.ops[unknown_ops_[r]].invoked, r + 1);
-    }
-    std::sort(invocations.begin(), invocations.end());
-    std::vector<Node> order;
-    for (const auto& invocation : invocations) order.push_back(invocation.second);
-    return order;
-  }
-
   bool after_unknown() const { return !stack_.empty() && !history_.ops[stack_.back().op].known; }
 
-  // The configuration reached with `state`, for the memo. Its hash of (known set, state) is the
-  // known set's Zobrist hash (the XOR of a fixed random word per member, kept up to date on every
-  // change) mixed with the state.
+  // Whether an invocation at `invoked` comes before deadline_op_ completes (one at that very
+  // instant does: Porcupine sorts calls before returns).
+  bool invoked_by_deadline(Time invoked) const {
+    return invoked <= history_.ops[deadline_op_].completed;
+  }
+
+  // Tries the next operation of an unknown group, if it has one invoked by the deadline.
+  bool try_group(std::uint32_t group) {
+    const std::optional<std::uint32_t> next = unknown_groups_.next_of(group);
+    return next && invoked_by_deadline(history_.ops[unknown_ops_[*next]].invoked) &&
+           try_linearize(unknown_ops_[*next]);
+  }
+
+  // Whether an operation that may go right after an unknown one leaving `state` could observe it: a
+  // known get, cas or delete whose answer holds in `state`, or a pending unknown cas expecting
+  // `state` (of these, any at all: a cheap superset). Without one, no canonical sequence continues
+  // (see header), so the unknown operation is not tried. Known entries looked at count as steps.
+  bool observable(ValueId state) {
+    if (unknown_groups_.any_pending_cas_expecting(state)) return true;
+    for (Node node = known_events_.first(); is_invocation(node); node = known_events_.next(node)) {
+      ++result_.steps;
+      const RegisterOp& op = history_.ops[known_ops_[rank_of_event(node)]];
+      if (op.kind != RegisterOp::Kind::kPut && step(state, op)) return true;
+    }
+    return false;
+  }
+
+  // The configuration reached with `state`, for the memo; its hash mixes the known set's with the
+  // state.
   MemoKey key_with(ValueId state, bool last_unknown) const {
     const std::uint64_t state_hash =
         mix64(~static_cast<std::uint64_t>(static_cast<std::uint32_t>(state)));
-    return MemoKey{known_set_.words(), state, last_unknown, known_hash_ ^ state_hash};
+    return MemoKey{known_set_.compact(), state, last_unknown, known_set_.hash() ^ state_hash};
   }
 
   void toggle(std::size_t op) {
     if (history_.ops[op].known) {
       known_set_.toggle(rank_[op]);
-      known_hash_ ^= mix64(rank_[op] + 1);
     } else {
       unknown_set_.toggle(rank_[op]);
     }
   }
 
   void lift(std::size_t op) {
-    if (history_.ops[op].known) {
-      known_events_.remove(invocation_node(rank_[op]));
-      known_events_.remove(completion_node(rank_[op]));
-      --known_left_;
-    } else {
-      unknown_invocations_.remove(rank_[op] + 1);
+    if (!history_.ops[op].known) {
+      unknown_groups_.linearize(rank_[op]);
+      return;
     }
+    known_events_.remove(invocation_node(rank_[op]));
+    known_events_.remove(completion_node(rank_[op]));
+    --known_left_;
   }
 
   void unlift(std::size_t op) {
-    if (history_.ops[op].known) {
-      known_events_.restore(completion_node(rank_[op]));
-      known_events_.restore(invocation_node(rank_[op]));
-      ++known_left_;
-    } else {
-      unknown_invocations_.restore(rank_[op] + 1);
+    if (!history_.ops[op].known) {
+      unknown_groups_.unlinearize(rank_[op]);
+      return;
     }
+    known_events_.restore(completion_node(rank_[op]));
+    known_events_.restore(invocation_node(rank_[op]));
+    ++known_left_;
   }
 
   // Linearizes `op` next if the model accepts it, the sequence stays canonical (see header) and
-  // the memo does not rule the result out; the scan then restarts from the first known event.
+  // the memo does not rule the result out; the scan then restarts from the first known event. An
+  // unknown `op` comes as the next of its group, invoked by the deadline.
   bool try_linearize(std::size_t op) {
     const RegisterOp& candidate = history_.ops[op];
     const std::optional<ValueId> after = step(state_, candidate);
     if (!after) return false;
-    if (!candidate.known && *after == state_) return false;
-    const bool overwrites = candidate.kind == RegisterOp::Kind::kPut ||
-                            (candidate.kind == RegisterOp::Kind::kDelete && !candidate.known);
-    if (overwrites && after_unknown()) return false;
+    if (!candidate.known && (*after == state_ || !observable(*after))) return false;
+    if (overwrites(candidate) && after_unknown()) return false;
     toggle(op);
     if (memo_.covers(key_with(*after, !candidate.known), unknown_set_.words())) {
       toggle(op);
       return false;
     }
-    stack_.push_back(Choice{op, state_, deadline_op_});
+    stack_.push_back(Choice{op, state_, deadline_op_, position_});
     state_ = *after;
     lift(op);
-    scanning_known_ = true;
+    scan_ = Scan::kKnown;
     node_ = known_events_.first();
     return true;
   }
@@ -242,12 +254,20 @@ class Search {
     toggle(undone.op);
     unlift(undone.op);
     state_ = undone.state_before;
-    scanning_known_ = history_.ops[undone.op].known;
-    if (scanning_known_) {
+    const RegisterOp& op = history_.ops[undone.op];
+    if (op.known) {
+      scan_ = Scan::kKnown;
       node_ = known_events_.next(invocation_node(rank_[undone.op]));
+      return;
+    }
+    deadline_op_ = undone.deadline_op;
+    if (overwrites(op)) {
+      scan_ = Scan::kUnknownOverwrites;
+      position_ =
+          unknown_groups_.pending_overwrite_groups().next(static_cast<Node>(undone.position));
     } else {
-      deadline_op_ = undone.deadline_op;
-      node_ = unknown_invocations_.next(rank_[undone.op] + 1);
+      scan_ = Scan::kUnknownCas;
+      position_ = undone.position + 1;
     }
   }
 
@@ -283,20 +303,21 @@ class Search {
   std::vector<std::uint32_t> rank_;             // per operation: its number within its class
   const std::vector<std::size_t> known_ops_;    // by rank
   const std::vector<std::size_t> unknown_ops_;  // by rank
-  DancingList known_events_;                    // invocations and completions of known operations
-  DancingList unknown_invocations_;             // invocations of unknown operations
-  Bitset known_set_;                            // linearized known operations, by rank
-  Bitset unknown_set_;                          // linearized unknown operations, by rank
-  std::uint64_t known_hash_ = 0;
+  DancingList known_events_;  // invocations and completions of known operations not linearized
+  UnknownOpGroups unknown_groups_;
+  KnownSet known_set_;  // linearized known operations, by rank
+  Bitset unknown_set_;  // linearized unknown operations, by rank
   LinearizationMemo memo_;
   std::vector<Choice> stack_;
   ValueId state_ = kMissing;
   std::size_t known_left_;
-  // The scan: through known_events_, or, past the first pending completion (deadline_op_'s),
-  // through unknown_invocations_.
-  bool scanning_known_ = true;
+  // The scan: through known_events_ at node_, or, past the first pending completion
+  // (deadline_op_'s), through the unknown groups at position_: an index into the cas groups
+  // expecting the state, or a node of the pending overwrite groups.
+  Scan scan_ = Scan::kKnown;
   Node node_;
   std::size_t deadline_op_ = 0;
+  std::size_t position_ = 0;
   bool failure_recorded_ = false;
   std::size_t deepest_failure_ = 0;
   SearchResult result_;

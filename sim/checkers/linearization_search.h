@@ -12,10 +12,10 @@
 //
 // Unknown outcomes have no completion (an unbounded completion time): they may take effect at any
 // instant after their invocation, or never, which is the same as at the very end (the model accepts
-// them from any state). They wait in a second list of invocations. A configuration tries its known
-// operations first, and then the unknown ones invoked by the first pending completion, so
-// configurations with fewer unknown operations fail first and then cover those with more (the
-// memo's subset rule).
+// them from any state). They wait in groups of interchangeable operations (unknown_op_groups.h), of
+// which only the earliest not yet linearized is tried. A configuration tries its known operations
+// first, and then the unknown ones invoked by the first pending completion, so configurations with
+// fewer unknown operations fail first and then cover those with more (the memo's subset rule).
 //
 // The search stops once every known operation is linearized, and it only builds canonical
 // linearizations, in which an unknown operation
@@ -24,7 +24,8 @@
 //     would erase its effect before anything observed it.
 // The verdict stays exact: any linearization becomes canonical by dropping (deferring to the end)
 // such unknown operations one at a time; the overwrite accepts any state and leaves the same one,
-// and unknown operations constrain no real-time order.
+// and unknown operations constrain no real-time order. So an unknown operation is only tried when
+// an operation allowed right after it would accept the state it leaves.
 //
 // The search is bounded in steps and in memo memory; past either bound it gives up (kGaveUp), which
 // is no verdict at all.
