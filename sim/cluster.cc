@@ -63,6 +63,13 @@ void Cluster::leader_lost() {
   lost_leader_.emplace(world_.now(), node(lead)->raft().term());
 }
 
+void Cluster::leader_back() {
+  const NodeId lead = leader();
+  if (lost_leader_ && lead != kNoNode && node(lead)->raft().term() == lost_leader_->second) {
+    lost_leader_.reset();
+  }
+}
+
 void Cluster::end_failover(raft::Term term) {
   if (!lost_leader_ || term <= lost_leader_->second) return;
   failovers_.push_back(world_.now() - lost_leader_->first);

@@ -96,8 +96,10 @@ class Cluster {
 
   // Failover time: the nemesis calls leader_lost() when it takes the leader away (a crash, an
   // isolation); the next election of a later term ends the failover. A loss while one is open
-  // keeps the earlier start.
+  // keeps the earlier start. leader_back(): the fault ended; if the lost leader still leads in its
+  // term (it was cut off for less than an election timeout), there was no failover after all.
   void leader_lost();
+  void leader_back();
   const std::vector<Duration>& failovers() const { return failovers_; }
 
   // Liveness: runs until a leader exists and a fresh proposal is applied on every configured

@@ -28,6 +28,11 @@ Nemesis::Nemesis(Cluster& cluster, std::vector<Fault> faults)
   });
 }
 
+void Nemesis::heal_partition() {
+  world_.heal();
+  cluster_.leader_back();
+}
+
 void Nemesis::isolate_new_leader(NodeId leader) {
   cluster_.leader_lost();
   world_.isolate(leader);
@@ -36,7 +41,7 @@ void Nemesis::isolate_new_leader(NodeId leader) {
   const node::NodeConfig& config = cluster_.options().node;
   const Duration lasts = random_.between(config.tick, 2 * config.raft.election_ticks * config.tick);
   world_.after(lasts, [this, generation] {
-    if (partition_generation_ == generation) world_.heal();
+    if (partition_generation_ == generation) heal_partition();
   });
 }
 
@@ -216,7 +221,7 @@ void Nemesis::apply_partition(const PartitionFault& p, std::optional<Duration> l
   if (lasts) {
     // Heal only if no later partition replaced this one.
     world_.after(*lasts, [this, generation] {
-      if (partition_generation_ == generation) world_.heal();
+      if (partition_generation_ == generation) heal_partition();
     });
   }
 }
@@ -284,7 +289,7 @@ void Nemesis::fire(const Fault& fault) {
                  [&](const MemberFault& m) { member_changes_.start(m); },
                  [&](const HealFault&) {
                    ++partition_generation_;
-                   world_.heal();
+                   heal_partition();
                    for (NodeId id : cluster_.members()) {
                      if (world_.host(id).state() == HostState::kPaused) world_.resume(id);
                    }
@@ -308,7 +313,7 @@ void Nemesis::heal_all() {
   member_changes_.stop_all();
   ++partition_generation_;
   trap_new_leaders_until_ = Time{};
-  world_.heal();
+  heal_partition();
   if (!network_stack_.empty()) {
     world_.set_link_defaults(network_stack_.front());
     network_stack_.clear();

@@ -36,6 +36,7 @@ class Nemesis {
 
  private:
   void fire(const Fault& fault);
+  void heal_partition();  // ends the partition; a leader that kept its term had no failover
   std::vector<NodeId> resolve(const Target& target, bool want_up);
   void apply_partition(const PartitionFault& partition, std::optional<Duration> lasts);
   void crash(NodeId id, CrashMode mode, std::optional<Duration> restart_after);
