@@ -95,16 +95,11 @@ int run_command(const std::vector<std::string_view>& args) {
         [&](std::uint64_t seed) {
           const Scenario drawn = for_seed(scenario, swarm, seed);
           KvRunDetails details;
-          ScenarioOutcome run =
-              run_scenario(drawn, options, seed, report.empty() ? nullptr : &details);
-          if (run.run.safe && run.run.live && !run.expectations_met) {
-            run.run.live = false;
-            run.run.violation = run.failed_expectation;
-          }
-          if (!report.empty()) {
-            run.run.violation += write_report(drawn, seed, swarm, run.run, details, report);
-          }
-          return run.run;
+          RaftRunResult run =
+              verdict(run_scenario(drawn, options, seed, report.empty() ? nullptr : &details));
+          if (!report.empty())
+            run.violation += write_report(drawn, seed, swarm, run, details, report);
+          return run;
         },
         [&](std::uint64_t seed, const SeedOutcome& outcome) {
           const bool passed = summary.add(outcome);

@@ -66,4 +66,13 @@ ScenarioOutcome run_scenario(const Scenario& scenario, const RaftRunOptions& opt
   return outcome;
 }
 
+RaftRunResult verdict(const ScenarioOutcome& outcome) {
+  RaftRunResult result = outcome.run;
+  if (result.safe && result.live && !outcome.expectations_met) {
+    result.live = false;
+    result.violation = outcome.failed_expectation;
+  }
+  return result;
+}
+
 }  // namespace keel::sim
