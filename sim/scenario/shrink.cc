@@ -41,7 +41,8 @@ std::string fault_label(const Scenario& s, std::size_t i) {
 
 class Shrinker {
  public:
-  Shrinker(const Scenario& failing, const CandidateTest& test) : test_(test) {
+  Shrinker(const Scenario& failing, const CandidateTest& test, Cuts cuts)
+      : test_(test), cuts_(cuts) {
     result_.smallest = failing;
   }
 
@@ -50,6 +51,7 @@ class Shrinker {
     while (changed && !result_.gave_up) {
       changed = drop_faults();
       for (std::size_t i = 0; i < current().faults.size(); ++i) changed |= simplify_fault(i);
+      if (cuts_ == Cuts::kFaultsOnly) continue;
       changed |= reduce<Duration>(
           "duration", [](const Scenario& s) { return s.duration; },
           [](Scenario& s, Duration d) { s.duration = d; }, halves);
@@ -218,6 +220,7 @@ class Shrinker {
   }
 
   const CandidateTest& test_;
+  const Cuts cuts_;
   ScenarioShrink result_;
   std::map<std::string, Trial> answers_;  // by the candidate's YAML text
 };
@@ -228,8 +231,12 @@ FailureSignature signature_of(bool safe, std::string_view violation) {
   return FailureSignature{!safe, std::string(violation.substr(0, violation.find(':')))};
 }
 
-ScenarioShrink shrink_scenario(const Scenario& failing, const CandidateTest& test) {
-  return Shrinker(failing, test).run();
+Cuts cuts_for(const FailureSignature& signature) {
+  return signature.check == "min_ops" ? Cuts::kFaultsOnly : Cuts::kFaultsAndWork;
+}
+
+ScenarioShrink shrink_scenario(const Scenario& failing, const CandidateTest& test, Cuts cuts) {
+  return Shrinker(failing, test, cuts).run();
 }
 
 }  // namespace keel::sim

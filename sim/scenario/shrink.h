@@ -50,7 +50,14 @@ struct ScenarioShrink {
   bool gave_up = false;            // the test gave up before the passes were done
 };
 
-// `failing` must fail the test's way; it is not asked again.
-ScenarioShrink shrink_scenario(const Scenario& failing, const CandidateTest& test);
+// What may be cut. A failure that says too little work got done (`min_ops`) would survive any cut
+// of the workload or of the fault phase and the result would tell nothing: only its faults shrink.
+enum class Cuts { kFaultsAndWork, kFaultsOnly };
+Cuts cuts_for(const FailureSignature& signature);
+
+// `failing` must fail the test's way; it is not asked again. Passes 3 and 4 run only with
+// Cuts::kFaultsAndWork.
+ScenarioShrink shrink_scenario(const Scenario& failing, const CandidateTest& test,
+                               Cuts cuts = Cuts::kFaultsAndWork);
 
 }  // namespace keel::sim

@@ -150,6 +150,24 @@ TEST(ScenarioShrink, WindowsAndWorkloadsShrinkOnlyWhileTheFailureStays) {
   EXPECT_NE(std::find(steps.begin(), steps.end(), "faults[0] for: 8s -> 1s"), steps.end());
 }
 
+// Cutting the work would keep any "too few operations" failure alive and tell nothing.
+TEST(ScenarioShrink, AMinOpsFailureShrinksOnlyItsFaults) {
+  EXPECT_EQ(cuts_for(signature_of(true, "min_ops: 3 operations acknowledged, fewer than 500")),
+            Cuts::kFaultsOnly);
+  EXPECT_EQ(cuts_for(signature_of(true, "liveness: no leader")), Cuts::kFaultsAndWork);
+  EXPECT_EQ(cuts_for(signature_of(false, "linearizability: key k1")), Cuts::kFaultsAndWork);
+  Scenario s = with_faults(4);
+  s.kv = KvWorkloadSpec{};
+  s.watch = WatchWorkloadSpec{};
+  const ScenarioShrink shrunk = shrink_scenario(
+      s, [](const Scenario& c) { return fails_if(has_fault(c, 2)); }, Cuts::kFaultsOnly);
+  EXPECT_EQ(fault_names(shrunk.smallest), (std::vector<int>{2}));
+  EXPECT_EQ(shrunk.smallest.duration, s.duration);
+  EXPECT_EQ(shrunk.smallest.kv, s.kv);
+  EXPECT_EQ(shrunk.smallest.watch, s.watch);
+  EXPECT_EQ(shrunk.smallest.faults[0].lasts, milliseconds(1));  // its faults still shrink
+}
+
 TEST(ScenarioShrink, EachDistinctCandidateIsAskedOnce) {
   std::set<std::string> asked;
   std::size_t calls = 0;
