@@ -1,8 +1,10 @@
 // keelsim run FILE... [--seed N | --seeds A..B] [-j JOBS] [--shard I/N] [--swarm]
-//                     [--trace OUT] [--report OUT.html] [--check-determinism]:
+//                     [--trace OUT] [--report OUT.html] [--check-determinism]
+//                     [--shrink [--shrink-out PATH]]:
 // runs scenario files (../shared/SCENARIOS.md) once per seed, each seed in a child process, and
 // prints a progress line (on a terminal), a summary table per scenario and one repro line per
-// failing seed. Exit codes as SCENARIOS.md says. --trace and --report describe one seed.
+// failing seed. Exit codes as SCENARIOS.md says. --trace and --report describe one seed; --shrink
+// shrinks one failing seed to a small scenario file (shrink_seed.h).
 #include <algorithm>
 #include <chrono>
 #include <iostream>
@@ -12,6 +14,7 @@
 #include "sim/cli/progress.h"
 #include "sim/cli/report_file.h"
 #include "sim/cli/seed_outcome.h"
+#include "sim/cli/shrink_seed.h"
 #include "sim/cli/summary.h"
 #include "sim/nemesis/random_schedule.h"
 #include "sim/scenario/loader.h"
@@ -24,7 +27,8 @@ int usage(std::string_view problem) {
   std::cerr << "keelsim run: " << problem << "\n"
             << "usage: keelsim run FILE... [--seed N | --seeds A..B] [-j JOBS] [--shard I/N]\n"
             << "                           [--swarm] [--check-determinism]\n"
-            << "                           [--trace OUT.jsonl] [--report OUT.html]\n";
+            << "                           [--trace OUT.jsonl] [--report OUT.html]\n"
+            << "                           [--shrink [--shrink-out PATH]]\n";
   return kExitInvalid;
 }
 
@@ -43,8 +47,8 @@ Scenario for_seed(const Scenario& scenario, bool swarm, std::uint64_t seed) {
 }  // namespace
 
 int run_command(const std::vector<std::string_view>& args) {
-  auto flags = Flags::parse(args, {"seed", "seeds", "trace", "report", "j", "shard"},
-                            {"check-determinism", "swarm"});
+  auto flags = Flags::parse(args, {"seed", "seeds", "trace", "report", "j", "shard", "shrink-out"},
+                            {"check-determinism", "swarm", "shrink"});
   if (!flags) return usage(flags.error().message);
   auto jobs = parse_jobs(flags->value("j"));
   if (!jobs) return usage(jobs.error().message);
@@ -63,6 +67,15 @@ int run_command(const std::vector<std::string_view>& args) {
       (!seeds || seeds->count() != 1 || flags->positional().size() != 1)) {
     return usage("--trace and --report describe one run: give one file and one --seed");
   }
+  const bool shrink = flags->has("shrink");
+  if (shrink && (!seeds || seeds->count() != 1 || flags->positional().size() != 1)) {
+    return usage("--shrink shrinks one failing run: give one file and one --seed");
+  }
+  if (shrink && (!trace.empty() || !report.empty() || flags->value("shard") ||
+                 flags->has("check-determinism"))) {
+    return usage("--shrink goes alone: run the file it writes with --trace, --report, ...");
+  }
+  if (!shrink && flags->value("shrink-out")) return usage("--shrink-out goes with --shrink");
   const bool swarm = flags->has("swarm");
   // Every file is loaded and checked before anything runs.
   std::vector<std::pair<Scenario, RaftRunOptions>> plans;
@@ -82,6 +95,13 @@ int run_command(const std::vector<std::string_view>& args) {
     plans.emplace_back(std::move(*scenario), *options);
   }
 
+  if (shrink) {
+    const auto& [scenario, options] = plans.front();
+    return shrink_seed(ShrinkRequest{for_seed(scenario, swarm, seeds->first), options, seeds->first,
+                                     std::string(flags->value("shrink-out").value_or(""))},
+                       std::cout, std::cerr);
+  }
+
   std::vector<Summary> summaries;
   for (const auto& [scenario, options] : plans) {
     auto range = take_shard(seeds.value_or(scenario.seeds), flags->value("shard"));
@@ -95,16 +115,11 @@ int run_command(const std::vector<std::string_view>& args) {
         [&](std::uint64_t seed) {
           const Scenario drawn = for_seed(scenario, swarm, seed);
           KvRunDetails details;
-          ScenarioOutcome run =
-              run_scenario(drawn, options, seed, report.empty() ? nullptr : &details);
-          if (run.run.safe && run.run.live && !run.expectations_met) {
-            run.run.live = false;
-            run.run.violation = run.failed_expectation;
-          }
-          if (!report.empty()) {
-            run.run.violation += write_report(drawn, seed, swarm, run.run, details, report);
-          }
-          return run.run;
+          RaftRunResult run =
+              verdict(run_scenario(drawn, options, seed, report.empty() ? nullptr : &details));
+          if (!report.empty())
+            run.violation += write_report(drawn, seed, swarm, run, details, report);
+          return run;
         },
         [&](std::uint64_t seed, const SeedOutcome& outcome) {
           const bool passed = summary.add(outcome);

@@ -441,12 +441,38 @@ void Loader::cluster(const YAML::Node& node, Scenario& s) const {
   if (node["workers"]) s.cluster.workers = integer(node["workers"], "cluster.workers", 0, 1000);
   if (const YAML::Node& raft = node["raft"]) {
     need_map(raft, "cluster.raft");
-    only_keys(raft, "cluster.raft", {"heartbeat", "election_timeout"});
+    only_keys(
+        raft, "cluster.raft",
+        {"heartbeat", "election_timeout", "pre_vote", "check_quorum", "max_entries_per_message",
+         "max_inflight_messages", "snapshot_every", "snapshot_chunk"});
     if (raft["heartbeat"])
       s.cluster.heartbeat = duration(raft["heartbeat"], "cluster.raft.heartbeat");
     if (raft["election_timeout"]) {
       s.cluster.election_timeout =
           duration_range(raft["election_timeout"], "cluster.raft.election_timeout");
+    }
+    if (raft["pre_vote"]) s.cluster.pre_vote = boolean(raft["pre_vote"], "cluster.raft.pre_vote");
+    if (raft["check_quorum"]) {
+      s.cluster.check_quorum = boolean(raft["check_quorum"], "cluster.raft.check_quorum");
+    }
+    if (raft["max_entries_per_message"]) {
+      s.cluster.max_entries_per_message = integer(
+          raft["max_entries_per_message"], "cluster.raft.max_entries_per_message", 1, 1 << 20);
+    }
+    if (raft["max_inflight_messages"]) {
+      s.cluster.max_inflight_messages =
+          integer(raft["max_inflight_messages"], "cluster.raft.max_inflight_messages", 1, 1 << 20);
+    }
+    if (raft["snapshot_every"]) {
+      s.cluster.snapshot_every =
+          integer(raft["snapshot_every"], "cluster.raft.snapshot_every", 1, 1 << 30);
+    }
+    if (const YAML::Node& chunk = raft["snapshot_chunk"]) {
+      auto size = parse_size(text(chunk, "cluster.raft.snapshot_chunk"));
+      if (!size || *size == 0 || *size > (1u << 30)) {
+        fail_at(chunk, "cluster.raft.snapshot_chunk", "expected a size from 1 to 1GiB, e.g. 64KiB");
+      }
+      s.cluster.snapshot_chunk_bytes = *size;
     }
   }
 }

@@ -17,6 +17,7 @@ struct MachineSpec {
   std::map<std::string, std::string> metadata;
   std::optional<std::uint64_t> memory_bytes;
   std::optional<double> cpus;
+  bool operator==(const MachineSpec&) const = default;
 };
 
 struct ClusterSpec {
@@ -24,7 +25,17 @@ struct ClusterSpec {
   int workers = 0;  // named w1..wM
   std::optional<Duration> heartbeat;
   std::optional<std::pair<Duration, Duration>> election_timeout;
+  // The rest of Raft's tuning, as `keelsim run --swarm` draws it per seed (raft_run.h,
+  // options_for_seed); a file sets it (an extension of SCENARIOS.md: `cluster.raft.pre_vote`, ...)
+  // so that a seed's draw reproduces without --swarm. Unset: the node's defaults.
+  std::optional<bool> pre_vote;
+  std::optional<bool> check_quorum;
+  std::optional<int> max_entries_per_message;
+  std::optional<int> max_inflight_messages;
+  std::optional<int> snapshot_every;  // applied entries between two snapshots
+  std::optional<std::uint64_t> snapshot_chunk_bytes;
   std::map<std::string, MachineSpec> machines;
+  bool operator==(const ClusterSpec&) const = default;
 };
 
 struct KvWorkloadSpec {
@@ -36,17 +47,20 @@ struct KvWorkloadSpec {
   // `reads: serializable` (an extension of SCENARIOS.md): gets are served from the member's local
   // store (etcd's --consistency=s) and may be stale; the linearizability checker should say so.
   bool serializable_reads = false;
+  bool operator==(const KvWorkloadSpec&) const = default;
 };
 
 struct WatchWorkloadSpec {
   int clients = 1;
   std::string prefix;
+  bool operator==(const WatchWorkloadSpec&) const = default;
 };
 
 struct UnitSpec {
   std::string name;
   std::string file;  // the unit file's text (inline `file:`, or read from `path:`)
   std::string state = "launched";
+  bool operator==(const UnitSpec&) const = default;
 };
 
 struct ExpectSpec {
@@ -56,6 +70,7 @@ struct ExpectSpec {
   std::optional<Duration> units_within;
   std::optional<Duration> catalog_within;
   std::optional<std::uint64_t> min_ops;
+  bool operator==(const ExpectSpec&) const = default;
 };
 
 struct Scenario {

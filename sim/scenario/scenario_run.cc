@@ -28,6 +28,21 @@ Result<RaftRunOptions> run_options(const Scenario& s) {
     }
     o.node.raft.election_ticks = static_cast<int>(ticks);
   }
+  raft::Config& raft = o.node.raft;
+  raft.pre_vote = s.cluster.pre_vote.value_or(raft.pre_vote);
+  raft.check_quorum = s.cluster.check_quorum.value_or(raft.check_quorum);
+  if (s.cluster.max_entries_per_message) {
+    raft.max_entries_per_message = static_cast<std::size_t>(*s.cluster.max_entries_per_message);
+  }
+  if (s.cluster.max_inflight_messages) {
+    raft.max_inflight_messages = static_cast<std::size_t>(*s.cluster.max_inflight_messages);
+  }
+  if (s.cluster.snapshot_every) {
+    o.node.snapshot_every = static_cast<std::size_t>(*s.cluster.snapshot_every);
+  }
+  if (s.cluster.snapshot_chunk_bytes) {
+    raft.snapshot_chunk_bytes = static_cast<std::size_t>(*s.cluster.snapshot_chunk_bytes);
+  }
   return o;
 }
 
@@ -49,6 +64,15 @@ ScenarioOutcome run_scenario(const Scenario& scenario, const RaftRunOptions& opt
                                      " operations acknowledged, fewer than ", *expect.min_ops);
   }
   return outcome;
+}
+
+RaftRunResult verdict(const ScenarioOutcome& outcome) {
+  RaftRunResult result = outcome.run;
+  if (result.safe && result.live && !outcome.expectations_met) {
+    result.live = false;
+    result.violation = outcome.failed_expectation;
+  }
+  return result;
 }
 
 }  // namespace keel::sim

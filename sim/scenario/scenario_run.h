@@ -22,6 +22,10 @@ struct ScenarioOutcome {
   std::string failed_expectation;
 };
 
+// The run's verdict as keelsim reports it: an unmet expectation of a run that is otherwise safe and
+// live counts as a liveness failure, the expectation's text ("min_ops: ...") as the violation.
+RaftRunResult verdict(const ScenarioOutcome& outcome);
+
 // `details` (optional) receives the trace records and, for a kv run, the history, for reports.
 ScenarioOutcome run_scenario(const Scenario& scenario, const RaftRunOptions& options,
                              std::uint64_t seed, KvRunDetails* details = nullptr);

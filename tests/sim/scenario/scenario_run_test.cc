@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include "core/env/str.h"
 #include "sim/scenario/loader.h"
 
 namespace keel::sim {
@@ -52,6 +53,36 @@ TEST(ScenarioRun, WorkersAreRefusedUntilFleetArrives) {
       parse("name: b\ncluster: {raft: {heartbeat: 100ms, election_timeout: [100ms, 200ms]}}\n"));
   ASSERT_FALSE(bad);
   EXPECT_NE(bad.error().message.find("two heartbeats"), std::string::npos);
+}
+
+// The Raft tuning a file sets (the knobs --swarm draws) reaches the node; unset knobs keep the
+// defaults, and a bad value is refused with what was expected.
+TEST(ScenarioRun, RaftTuningFromTheFileReachesTheNode) {
+  const Scenario s = parse(R"(
+name: tuned
+cluster:
+  raft: {pre_vote: false, check_quorum: false, max_entries_per_message: 4,
+         max_inflight_messages: 8, snapshot_every: 50, snapshot_chunk: 64}
+)");
+  auto options = run_options(s);
+  ASSERT_TRUE(options) << options.error().message;
+  EXPECT_FALSE(options->node.raft.pre_vote);
+  EXPECT_FALSE(options->node.raft.check_quorum);
+  EXPECT_EQ(options->node.raft.max_entries_per_message, 4u);
+  EXPECT_EQ(options->node.raft.max_inflight_messages, 8u);
+  EXPECT_EQ(options->node.snapshot_every, 50u);
+  EXPECT_EQ(options->node.raft.snapshot_chunk_bytes, 64u);
+  auto defaults = run_options(parse("name: plain\n"));
+  ASSERT_TRUE(defaults);
+  EXPECT_EQ(defaults->node.raft.pre_vote, raft::Config{}.pre_vote);
+  EXPECT_EQ(defaults->node.snapshot_every, node::NodeConfig{}.snapshot_every);
+  for (std::string_view bad : {"pre_vote: maybe", "snapshot_chunk: 0", "max_entries_per_message: 0",
+                               "snapshot_every: -3"}) {
+    auto refused = parse_scenario(str("name: b\ncluster: {raft: {", bad, "}}\n"), "b.yaml");
+    ASSERT_FALSE(refused) << bad;
+    EXPECT_NE(refused.error().message.find("cluster.raft."), std::string::npos)
+        << refused.error().message;
+  }
 }
 
 // Clients and watchers cross the simulated network to a cluster that loses its leader twice; the
