@@ -36,6 +36,9 @@ bool operator==(const NetworkFault& a, const NetworkFault& b) {
 bool operator==(const PauseFault& a, const PauseFault& b) { return a.target == b.target; }
 
 bool operator==(const HealFault&, const HealFault&) { return true; }
+bool operator==(const MemberFault& a, const MemberFault& b) {
+  return a.kind == b.kind && a.machine == b.machine;
+}
 
 bool operator==(const Fault& a, const Fault& b) {
   return std::tie(a.at, a.lasts, a.every, a.until, a.action) ==

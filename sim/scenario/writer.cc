@@ -187,6 +187,11 @@ void emit_action(YAML::Emitter& out, const FaultAction& action) {
             emit_target(out, p.target);
           },
           [&](const HealFault&) { out << YAML::Key << "heal" << YAML::Value << "all"; },
+          [&](const MemberFault& m) {
+            out << YAML::Key << "member" << YAML::Value << YAML::Flow << YAML::BeginMap << YAML::Key
+                << (m.kind == MemberFault::Kind::kAdd ? "add" : "remove") << YAML::Value
+                << m.machine << YAML::EndMap;
+          },
       },
       action);
 }

@@ -216,6 +216,19 @@ rc::Gen<Scenario> gen_valid_scenario() {
     }
     const int faults = *rc::gen::inRange(0, 12);
     for (int i = 0; i < faults; ++i) s.faults.push_back(any_fault(names));
+    // Membership changes obey the loader's rules: the next machine is added, a founder removed.
+    if (*rc::gen::arbitrary<bool>()) {
+      Fault add;
+      add.at = any_duration();
+      add.action = MemberFault{MemberFault::Kind::kAdd, str("n", s.cluster.members + 1)};
+      s.faults.push_back(add);
+      if (s.cluster.members >= 2 && *rc::gen::arbitrary<bool>()) {
+        Fault remove;
+        remove.at = add.at + std::chrono::seconds(1);
+        remove.action = MemberFault{MemberFault::Kind::kRemove, "n1"};
+        s.faults.push_back(remove);
+      }
+    }
     s.expect = any_expect();
     return s;
   });

@@ -207,7 +207,7 @@ workload:
   watch: {clients: 2}
 faults:
   - {at: 500ms, clock: {node: n1, offset: 200ms}}
-  - {at: 1s, partition: isolate-leader, for: 2s}
+  - {at: 1s, partition: {isolate: [n1]}, for: 2s}
   - {at: 1500ms, pause: follower, for: 300ms}
   - {at: 2s, network: {duplicate: 0.05}, for: 1s}
 )";
