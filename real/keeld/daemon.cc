@@ -81,7 +81,11 @@ Status Daemon::start_node(std::ostream& log) {
     service_config.node.members.push_back(member.id);
   }
   auto service = node::KvService::start(*env_, std::move(service_config));
-  if (!service) return std::unexpected(service.error());
+  if (!service) {
+    // The node's messages name paths inside the data directory (wal/..., snap/...).
+    return fail(service.error().code,
+                str("data directory ", config_.data_dir, ": ", service.error().message));
+  }
   service_ = std::move(*service);
   posix_->start();
   if (Status listening = start_client_listener(); !listening) return listening;
