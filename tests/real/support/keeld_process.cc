@@ -53,7 +53,7 @@ std::optional<std::string> value_of(std::string_view text, std::string_view key,
 }
 
 std::optional<LogEvent> parse_line(std::string_view line) {
-  if (!line.starts_with("{\"time_ns\":")) return std::nullopt;
+  if (!line.starts_with("{\"time_ns\":") || !line.ends_with("}}")) return std::nullopt;
   LogEvent event;
   event.machine = value_of(line, "machine").value_or("");
   event.component = value_of(line, "component").value_or("");
@@ -132,7 +132,8 @@ std::vector<LogEvent> read_log(const std::string& path) {
   std::vector<LogEvent> events;
   std::ifstream in(path);
   std::string line;
-  while (std::getline(in, line)) {
+  // A line without its newline is still being written by keeld: it is left for the next read.
+  while (std::getline(in, line) && !in.eof()) {
     if (auto event = parse_line(line)) events.push_back(std::move(*event));
   }
   return events;
