@@ -1,0 +1,161 @@
+#include "real/keeld/daemon.h"
+
+#include <csignal>
+
+#include "core/env/assert.h"
+#include "core/env/str.h"
+#include "real/keeld/data_dir.h"
+#include "real/keeld/metrics.h"
+
+namespace keel::real::keeld {
+namespace {
+
+// How often the daemon checks that its node has not stopped itself (a storage failure).
+constexpr Duration kNodeWatchInterval = std::chrono::milliseconds(100);
+
+std::string_view signal_name(int number) {
+  return number == SIGTERM ? "SIGTERM" : number == SIGINT ? "SIGINT" : "signal";
+}
+
+}  // namespace
+
+Daemon::Daemon(boost::asio::io_context& io, KeeldConfig config)
+    : io_(io), config_(std::move(config)), signals_(io, SIGTERM, SIGINT) {}
+
+Daemon::~Daemon() {
+  if (posix_ != nullptr) posix_->clock().cancel(watch_timer_);
+  service_.reset();
+  if (posix_ != nullptr) posix_->stop();
+}
+
+Result<std::unique_ptr<Daemon>> Daemon::start(boost::asio::io_context& io, KeeldConfig config,
+                                              std::ostream& log) {
+  if (config.role == Role::kWorker) {
+    return fail(Errc::kInvalidArgument,
+                "--role worker: a worker needs the agent that runs units, which keeld does not "
+                "have yet; start this machine as a member");
+  }
+  std::unique_ptr<Daemon> daemon(new Daemon(io, std::move(config)));
+  if (Status started = daemon->start_node(log); !started) return std::unexpected(started.error());
+  daemon->wait_for_signal();
+  daemon->watch_node();
+  return daemon;
+}
+
+Status Daemon::start_node(std::ostream& log) {
+  PosixEnvConfig env_config{.name = config_.name,
+                            .transport = TcpTransportOptions{.self = config_.id,
+                                                             .cluster = config_.cluster_id,
+                                                             .listen = config_.listen_peer},
+                            .peers = {},
+                            .data_dir = config_.data_dir,
+                            .log_format = config_.log_format};
+  for (const Member& member : config_.initial_cluster) {
+    env_config.peers.emplace(member.id, member.peer);
+  }
+  auto posix = PosixEnv::create(io_, std::move(env_config), log);
+  if (!posix) return std::unexpected(posix.error());
+  posix_ = std::move(*posix);
+  Env& base = posix_->env();
+  fs_.emplace(base.fs, "wal", wal_fsync_);
+  env_.emplace(Env{.self = base.self,
+                   .name = base.name,
+                   .clock = base.clock,
+                   .transport = base.transport,
+                   .fs = *fs_,
+                   .containers = base.containers,
+                   .random = base.random,
+                   .trace = base.trace});
+
+  const DataDirIdentity identity{config_.cluster_id, config_.name, config_.id};
+  auto claimed = claim_data_dir(*fs_, identity, config_.data_dir);
+  if (!claimed) return std::unexpected(claimed.error());
+  env_->emit("keeld", "data_dir",
+             {{"path", config_.data_dir},
+              {"start", *claimed == DataDirStart::kFresh ? "fresh" : "restart"},
+              {"cluster", config_.cluster_id}});
+
+  node::KvServiceConfig service_config;
+  service_config.node.cluster = config_.cluster_id;
+  for (const Member& member : config_.initial_cluster) {
+    service_config.node.members.push_back(member.id);
+  }
+  auto service = node::KvService::start(*env_, std::move(service_config));
+  if (!service) {
+    // The node's messages name paths inside the data directory (wal/..., snap/...).
+    return fail(service.error().code,
+                str("data directory ", config_.data_dir, ": ", service.error().message));
+  }
+  service_ = std::move(*service);
+  posix_->start();
+  if (Status listening = start_client_listener(); !listening) return listening;
+  env_->emit("keeld", "started",
+             {{"node", config_.id},
+              {"cluster", config_.cluster_id},
+              {"members", config_.initial_cluster.size()},
+              {"peer_port", std::uint64_t{posix_->transport().listen_port()}}});
+  return {};
+}
+
+Status Daemon::start_client_listener() {
+  const std::string address = to_string(config_.listen_client);
+  env_->emit("keeld", "client_listener",
+             {{"address", address}, {"status", "not served: the HTTP API is not built in yet"}});
+  return {};
+}
+
+void Daemon::wait_for_signal() {
+  signals_.async_wait([this](const boost::system::error_code& error, int number) {
+    if (error) return;  // cancelled: the daemon is going away
+    env_->emit("keeld", "signal", {{"signal", signal_name(number)}});
+    shut_down(signal_name(number), 0);
+  });
+}
+
+void Daemon::watch_node() {
+  watch_timer_ = env_->clock.after(kNodeWatchInterval, [this] {
+    if (const auto& stopped = service_->node().stopped()) {
+      return shut_down(str("the node stopped: ", stopped->message), kExitFailure);
+    }
+    watch_node();
+  });
+}
+
+std::string Daemon::metrics_text() {
+  KEEL_ASSERT(service_ != nullptr, "metrics_text() after the node stopped");
+  return compose_metrics(
+      sample_metrics(config_.name, *service_, posix_->transport().stats(), wal_fsync_));
+}
+
+void Daemon::shut_down(std::string_view reason, int code) {
+  env_->clock.cancel(watch_timer_);
+  service_.reset();
+  posix_->stop();
+  boost::system::error_code ignored;
+  signals_.cancel(ignored);
+  env_->emit("keeld", "stopped", {{"reason", reason}, {"exit_code", code}});
+  exit_code_ = code;
+  io_.stop();
+}
+
+int run_keeld(std::span<const std::string_view> args, std::ostream& log, std::ostream& out) {
+  auto line = parse_command_line(args);
+  if (!line) {
+    log << "keeld: " << line.error().message << std::endl;
+    return kExitUsage;
+  }
+  if (line->help) {
+    out << usage();
+    return 0;
+  }
+  boost::asio::io_context io;
+  auto daemon = Daemon::start(io, std::move(line->config), log);
+  if (!daemon) {
+    log << "keeld: cannot start: " << daemon.error().message << std::endl;
+    return daemon.error().code == Errc::kInvalidArgument ? kExitUsage : kExitFailure;
+  }
+  io.run();
+  return (*daemon)->exit_code();
+}
+
+}  // namespace keel::real::keeld

@@ -1,0 +1,174 @@
+#include "real/support/keeld_process.h"
+
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <thread>
+
+#include "core/env/assert.h"
+
+namespace keel::real::testing {
+namespace {
+
+// Reads a JSON string starting at text[at] == '"'; returns it unescaped (only the escapes keeld
+// writes: \" \\ and \u00XX) and moves `at` past it.
+std::string read_string(std::string_view text, std::size_t& at) {
+  std::string out;
+  for (++at; at < text.size() && text[at] != '"'; ++at) {
+    if (text[at] == '\\' && at + 1 < text.size()) {
+      ++at;
+      if (text[at] == 'u' && at + 4 < text.size()) {
+        out += static_cast<char>(std::stoi(std::string(text.substr(at + 1, 4)), nullptr, 16));
+        at += 4;
+        continue;
+      }
+    }
+    out += text[at];
+  }
+  ++at;
+  return out;
+}
+
+// The value after "key": at the top level of `text`, from `from` on: a string or a number.
+std::optional<std::string> value_of(std::string_view text, std::string_view key,
+                                    std::size_t from = 0) {
+  std::string quoted(1, '"');
+  quoted.append(key);
+  quoted.append("\":");
+  std::size_t at = text.find(quoted, from);
+  if (at == std::string_view::npos) return std::nullopt;
+  at += quoted.size();
+  if (at < text.size() && text[at] == '"') return read_string(text, at);
+  const std::size_t end = text.find_first_of(",}", at);
+  return std::string(text.substr(at, end - at));
+}
+
+std::optional<LogEvent> parse_line(std::string_view line) {
+  if (!line.starts_with("{\"time_ns\":") || !line.ends_with("}}")) return std::nullopt;
+  LogEvent event;
+  event.machine = value_of(line, "machine").value_or("");
+  event.component = value_of(line, "component").value_or("");
+  event.event = value_of(line, "event").value_or("");
+  std::size_t at = line.find("\"fields\":{");
+  if (at == std::string_view::npos) return std::nullopt;
+  at += 10;
+  while (at < line.size() && line[at] == '"') {
+    const std::string key = read_string(line, at);
+    ++at;  // ':'
+    std::string value;
+    if (line[at] == '"') {
+      value = read_string(line, at);
+    } else {
+      const std::size_t end = line.find_first_of(",}", at);
+      value = std::string(line.substr(at, end - at));
+      at = end;
+    }
+    event.fields[key] = value;
+    if (at < line.size() && line[at] == ',') ++at;
+  }
+  return event;
+}
+
+}  // namespace
+
+std::string keeld_binary() {
+  return (std::filesystem::read_symlink("/proc/self/exe").parent_path() / "keeld").string();
+}
+
+KeeldProcess::KeeldProcess(const std::vector<std::string>& args, std::string log_path)
+    : log_path_(std::move(log_path)) {
+  const std::string binary = keeld_binary();
+  std::vector<char*> argv;
+  argv.push_back(const_cast<char*>(binary.c_str()));
+  for (const std::string& arg : args) argv.push_back(const_cast<char*>(arg.c_str()));
+  argv.push_back(nullptr);
+  pid_ = ::fork();
+  KEEL_ASSERT(pid_ >= 0, "fork() failed");
+  if (pid_ == 0) {
+    // The child dies with the test process, even one that crashed before it could kill it.
+    ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+    const int log = ::open(log_path_.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    const int null = ::open("/dev/null", O_WRONLY);
+    if (log < 0 || null < 0 || ::dup2(log, 2) < 0 || ::dup2(null, 1) < 0) ::_exit(127);
+    ::execv(binary.c_str(), argv.data());
+    ::_exit(127);
+  }
+}
+
+KeeldProcess::~KeeldProcess() {
+  if (running()) {
+    signal(SIGKILL);
+    wait_exit(std::chrono::seconds(10));
+  }
+}
+
+void KeeldProcess::signal(int number) {
+  if (running()) ::kill(pid_, number);
+}
+
+std::optional<int> KeeldProcess::wait_exit(Duration bound) {
+  wait_for(
+      [&] {
+        if (status_) return true;
+        int raw = 0;
+        if (::waitpid(pid_, &raw, WNOHANG) != pid_) return false;
+        status_ = WIFEXITED(raw) ? WEXITSTATUS(raw) : 128 + WTERMSIG(raw);
+        return true;
+      },
+      bound);
+  return status_;
+}
+
+std::vector<LogEvent> read_log(const std::string& path) {
+  std::vector<LogEvent> events;
+  std::ifstream in(path);
+  std::string line;
+  // A line without its newline is still being written by keeld: it is left for the next read.
+  while (std::getline(in, line) && !in.eof()) {
+    if (auto event = parse_line(line)) events.push_back(std::move(*event));
+  }
+  return events;
+}
+
+std::string read_text(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+bool wait_for(const std::function<bool()>& done, Duration bound) {
+  const auto deadline = std::chrono::steady_clock::now() + bound;
+  while (!done()) {
+    if (std::chrono::steady_clock::now() >= deadline) return done();
+    // A short pause between two looks at another process's state, which cannot be waited on.
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  return true;
+}
+
+std::uint16_t free_port() {
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  KEEL_ASSERT(fd >= 0, "socket() failed");
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t length = sizeof address;
+  KEEL_ASSERT(::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0,
+              "bind to 127.0.0.1:0 failed");
+  KEEL_ASSERT(::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length) == 0,
+              "getsockname failed");
+  ::close(fd);
+  return ntohs(address.sin_port);
+}
+
+}  // namespace keel::real::testing
