@@ -29,17 +29,21 @@ RaftRunOptions options_for_seed(const RaftRunOptions& options, std::uint64_t see
   return drawn;
 }
 
+ClusterOptions cluster_options(const RaftRunOptions& options, bool record) {
+  ClusterOptions o;
+  o.members = options.members;
+  o.node = options.node;
+  o.network = options.network;
+  o.fsync_low = options.fsync_low;
+  o.fsync_high = options.fsync_high;
+  o.record_trace = record || !options.trace_path.empty();
+  return o;
+}
+
 RaftRunResult run_raft(std::uint64_t seed, const RaftRunOptions& requested,
                        const std::vector<Fault>& faults, std::vector<TraceRecord>* records) {
   const RaftRunOptions options = options_for_seed(requested, seed);
-  ClusterOptions cluster_options;
-  cluster_options.members = options.members;
-  cluster_options.node = options.node;
-  cluster_options.network = options.network;
-  cluster_options.fsync_low = options.fsync_low;
-  cluster_options.fsync_high = options.fsync_high;
-  cluster_options.record_trace = !options.trace_path.empty() || records != nullptr;
-  Cluster cluster(seed, cluster_options);
+  Cluster cluster(seed, cluster_options(options, records != nullptr));
   Nemesis nemesis(cluster, faults);
   const Time start = cluster.world().now();
   nemesis.schedule(start, start + options.duration);

@@ -32,6 +32,9 @@ struct RaftRunOptions {
 // The options a seed runs with: `options` itself, or with swarm on, the seed's own draw.
 RaftRunOptions options_for_seed(const RaftRunOptions& options, std::uint64_t seed);
 
+// The cluster a run builds from its options; events are recorded if `record` or a trace is asked.
+ClusterOptions cluster_options(const RaftRunOptions& options, bool record);
+
 struct RaftRunResult {
   bool safe = true;  // no safety check failed (Raft invariants, durability, agreement)
   bool live = true;  // converged within the settle bound

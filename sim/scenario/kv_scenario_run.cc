@@ -16,17 +16,6 @@ namespace {
 
 constexpr Duration kPoll = std::chrono::milliseconds(10);
 
-KvClusterOptions cluster_options(const RaftRunOptions& options, bool record) {
-  KvClusterOptions o;
-  o.cluster.members = options.members;
-  o.cluster.node = options.node;
-  o.cluster.network = options.network;
-  o.cluster.fsync_low = options.fsync_low;
-  o.cluster.fsync_high = options.fsync_high;
-  o.cluster.record_trace = record;
-  return o;
-}
-
 KvWorkloadOptions kv_options(const KvWorkloadSpec& spec, std::uint64_t cluster) {
   KvWorkloadOptions o;
   o.clients = spec.clients;
@@ -59,8 +48,9 @@ bool run_until(World& world, Duration bound, Done done) {
 RaftRunResult run_kv_scenario(const Scenario& scenario, const RaftRunOptions& requested,
                               std::uint64_t seed, KvRunDetails* details) {
   const RaftRunOptions options = options_for_seed(requested, seed);
-  const bool record = !options.trace_path.empty() || details != nullptr;
-  KvCluster kv(seed, cluster_options(options, record));
+  KvClusterOptions kv_cluster;
+  kv_cluster.cluster = cluster_options(options, details != nullptr);
+  KvCluster kv(seed, kv_cluster);
   World& world = kv.world();
   Cluster& cluster = kv.cluster();
   const auto members = [&cluster] { return cluster.members(); };
