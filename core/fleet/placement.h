@@ -93,7 +93,9 @@ struct Unplaced {
 };
 
 struct Plan {
-  std::vector<Change> changes;  // in the order they were decided
+  // Unplaces, then moves, then places (each by unit name), so that resources are freed before
+  // they are taken when the changes are applied in order.
+  std::vector<Change> changes;
   std::vector<Unplaced> unplaced;
   Placement placement;  // current with the changes applied
 };
