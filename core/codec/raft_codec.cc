@@ -88,6 +88,18 @@ void read(Reader& in, raft::SnapshotMeta& meta) {
   read(in, meta.conf);
 }
 
+std::size_t encoded_size_bound(const raft::Message& message) {
+  // Every varint counted at its longest; byte strings as their length prefix and bytes.
+  constexpr std::size_t kFixedFields = 1 + 6 * kMaxVarintBytes;  // type .. index
+  constexpr std::size_t kEntryOverhead = 3 * kMaxVarintBytes + 1;
+  constexpr std::size_t kTailFields = 6 * kMaxVarintBytes + 2;  // commit .. done, but snapshot
+  std::size_t bound = kFixedFields + kMaxVarintBytes + kTailFields;
+  for (const raft::Entry& entry : message.entries) bound += kEntryOverhead + entry.data.size();
+  const raft::ConfState& conf = message.snapshot.conf;
+  bound += (4 + conf.voters.size() + conf.learners.size()) * kMaxVarintBytes;
+  return bound + message.chunk.size();
+}
+
 // Every field, in declaration order. When raft::Message gains a field, add it here and in read()
 // below (CodecMessage.CoversEveryField fails as a reminder).
 void encode(Writer& out, const raft::Message& message) {
