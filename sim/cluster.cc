@@ -18,7 +18,7 @@ class NodeProgram final : public MemberProgram {
   std::unique_ptr<node::Node> node_;
 };
 
-std::string text(const Bytes& bytes) { return std::string(bytes.begin(), bytes.end()); }
+std::string text(ByteView bytes) { return std::string(bytes.begin(), bytes.end()); }
 
 }  // namespace
 
@@ -251,7 +251,7 @@ bool Cluster::check_final_state() {
   }
   const auto& reference = node(longest)->state().values();
   std::set<std::string> present;
-  for (const Bytes& v : reference) present.insert(text(v));
+  for (const SharedBytes& v : reference) present.insert(text(v));
   for (const std::string& value : acknowledged_) {
     if (!present.contains(value)) {
       violation("durability", str("acknowledged value ", value, " is not in n", longest,

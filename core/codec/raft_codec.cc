@@ -37,8 +37,7 @@ void read(Reader& in, raft::Entry& entry) {
   entry.term = in.varint("Entry.term");
   entry.index = in.varint("Entry.index");
   entry.type = read_enum<raft::EntryType>(in, "Entry.type", kEntryTypeCount);
-  const ByteView data = in.bytes("Entry.data", kMaxEntryDataBytes);
-  entry.data.assign(data.begin(), data.end());
+  entry.data = SharedBytes(in.bytes("Entry.data", kMaxEntryDataBytes));
 }
 
 void encode(Writer& out, const raft::HardState& state) {

@@ -10,17 +10,16 @@ Bytes AppendRegister::snapshot() const {
   Bytes out;
   codec::Writer writer(out);
   writer.varint(values_.size());
-  for (const Bytes& value : values_) writer.bytes(value);
+  for (const SharedBytes& value : values_) writer.bytes(value);
   return out;
 }
 
 Status AppendRegister::restore(ByteView snapshot) {
   codec::Reader reader(snapshot);
   const std::size_t count = reader.count("register.count", kMaxValues);
-  std::vector<Bytes> values;
+  std::vector<SharedBytes> values;
   for (std::size_t i = 0; i < count && reader.ok(); ++i) {
-    const ByteView value = reader.bytes("register.value", codec::kMaxEntryDataBytes);
-    values.emplace_back(value.begin(), value.end());
+    values.emplace_back(reader.bytes("register.value", codec::kMaxEntryDataBytes));
   }
   if (Status done = reader.finish("register snapshot"); !done) return done;
   values_ = std::move(values);

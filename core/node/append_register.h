@@ -15,16 +15,16 @@ class AppendRegister final : public StateMachine {
  public:
   static constexpr std::size_t kMaxValues = 1u << 24;
 
-  void apply(ByteView value) { values_.emplace_back(value.begin(), value.end()); }
-  void apply(const raft::Entry& entry) override { apply(entry.data); }
-  const std::vector<Bytes>& values() const { return values_; }
+  // The value shares the entry's bytes.
+  void apply(const raft::Entry& entry) override { values_.push_back(entry.data); }
+  const std::vector<SharedBytes>& values() const { return values_; }
 
   // The whole state, encoded; restore() of it gives an equal register.
   Bytes snapshot() const override;
   Status restore(ByteView snapshot) override;
 
  private:
-  std::vector<Bytes> values_;
+  std::vector<SharedBytes> values_;
 };
 
 }  // namespace keel::node

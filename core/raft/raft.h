@@ -198,7 +198,7 @@ class Raft {
 
   // Replication (leader).
   Status check_can_propose(std::size_t bytes) const;
-  void append_as_leader(EntryType type, Bytes data);
+  void append_as_leader(EntryType type, SharedBytes data);
   bool send_append(NodeId to, bool send_if_empty);
   void send_snapshot_chunk(NodeId to, Progress& pr);
   void broadcast_append();
