@@ -19,7 +19,7 @@ class NodeProgram final : public MemberProgram {
   std::unique_ptr<node::Node> node_;
 };
 
-std::string text(const Bytes& bytes) { return std::string(bytes.begin(), bytes.end()); }
+std::string text(ByteView bytes) { return std::string(bytes.begin(), bytes.end()); }
 
 }  // namespace
 
@@ -147,6 +147,7 @@ void Cluster::start_clients(const ClientOptions& options) {
   clients_running_ = true;
   for (int i = 0; i < options.clients; ++i) {
     auto client = std::make_unique<Client>();
+    client->cluster = this;
     client->id = i + 1;
     client->target = members_[static_cast<std::size_t>(i) % members_.size()];
     Client* raw = client.get();
@@ -161,43 +162,79 @@ void Cluster::start_clients(const ClientOptions& options) {
 // what matters here is what the cluster does with it, not the client's network.
 void Cluster::client_step(Client& client) {
   if (!clients_running_) return;
-  std::string value = str("c", client.id, "-", client.next_value++);
-  if (value.size() < client_options_.value_bytes) value.resize(client_options_.value_bytes, '.');
+  const std::uint64_t number = client.first_open + client.open.size();
   ++client_stats_.proposed;
-  auto settled = std::make_shared<bool>(false);
-  const NodeId target = client.target;
-  Host& host = world_.host(target);
+  client.open.push_back(Client::Open{world_.now() + client_options_.timeout, client.target});
+  if (!client.timer_armed) arm_client_timer(client);
+  Host& host = world_.host(client.target);
   if (host.up()) {
-    host.post(Duration(0), [this, &client, value, settled, target] {
-      node::Node* n = node(target);
-      if (n == nullptr) return;
-      n->propose(Bytes(value.begin(), value.end()),
-                 [this, &client, value, settled](Result<raft::Index> result) {
-                   if (*settled) return;  // the client already gave up on it
-                   *settled = true;
-                   if (result) {
-                     ++client_stats_.acknowledged;
-                     acknowledged_.insert(value);
-                   } else {
-                     ++client_stats_.refused;
-                     const std::string& why = result.error().message;
-                     const auto hint = why.find("leader is n");
-                     if (hint != std::string::npos) {
-                       client.target = std::stoull(why.substr(hint + 11));
-                     } else {
-                       client.target = 1 + (client.target % members_.size());
-                     }
-                   }
-                 });
-    });
+    // Small captures: the closures fit in std::function's own storage.
+    host.post(Duration(0), [&client, number] { client.cluster->client_propose(client, number); });
   }
-  world_.after(client_options_.timeout, [this, &client, settled] {
-    if (*settled) return;
-    *settled = true;
-    ++client_stats_.unknown;
-    client.target = 1 + (client.target % members_.size());
-  });
   world_.after(client_options_.period, [this, &client] { client_step(client); });
+}
+
+void Cluster::client_propose(Client& client, std::uint64_t number) {
+  if (number < client.first_open) return;  // the client already gave up on it
+  node::Node* n = node(client.open[number - client.first_open].target);
+  if (n == nullptr) return;
+  const std::string value = client_value(client.id, number);
+  n->propose(Bytes(value.begin(), value.end()), [&client, number](Result<raft::Index> result) {
+    client.cluster->client_answer(client, number, result);
+  });
+}
+
+void Cluster::client_answer(Client& client, std::uint64_t number,
+                            const Result<raft::Index>& result) {
+  if (number < client.first_open) return;
+  Client::Open& open = client.open[number - client.first_open];
+  if (open.settled) return;  // the client already gave up on it
+  open.settled = true;
+  if (result) {
+    ++client_stats_.acknowledged;
+    acknowledged_.emplace_back(client.id, number);
+  } else {
+    ++client_stats_.refused;
+    const std::string& why = result.error().message;
+    const auto hint = why.find("leader is n");
+    if (hint != std::string::npos) {
+      client.target = std::stoull(why.substr(hint + 11));
+    } else {
+      client.target = 1 + (client.target % members_.size());
+    }
+  }
+  while (!client.open.empty() && client.open.front().settled) {
+    client.open.pop_front();
+    ++client.first_open;
+  }
+}
+
+// One timer per client, at the oldest open proposal's deadline: the proposals still open then
+// time out (their outcome is unknown), and the timer moves on to the next deadline.
+void Cluster::arm_client_timer(Client& client) {
+  client.timer_armed = true;
+  world_.at(client.open.front().deadline, [this, &client] {
+    client.timer_armed = false;
+    while (!client.open.empty() &&
+           (client.open.front().settled || client.open.front().deadline <= world_.now())) {
+      if (!client.open.front().settled) {
+        ++client_stats_.unknown;
+        client.target = 1 + (client.target % members_.size());
+      }
+      client.open.pop_front();
+      ++client.first_open;
+    }
+    if (!client.open.empty()) arm_client_timer(client);
+  });
+}
+
+std::string Cluster::client_value(int client, std::uint64_t number) const {
+  std::string value = std::to_string(client);
+  value.insert(value.begin(), 'c');
+  value += '-';
+  value += std::to_string(number);
+  if (value.size() < client_options_.value_bytes) value.resize(client_options_.value_bytes, '.');
+  return value;
 }
 
 bool Cluster::converge(Duration bound, Duration* took, Duration* leader_took) {
@@ -268,8 +305,9 @@ bool Cluster::check_final_state() {
   }
   const auto& reference = node(longest)->state().values();
   std::set<std::string> present;
-  for (const Bytes& v : reference) present.insert(text(v));
-  for (const std::string& value : acknowledged_) {
+  for (const SharedBytes& v : reference) present.insert(text(v));
+  for (const auto& [client, number] : acknowledged_) {
+    const std::string value = client_value(client, number);
     if (!present.contains(value)) {
       violation("durability", str("acknowledged value ", value, " is not in n", longest,
                                   "'s register of ", reference.size(), " values"));

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <deque>
 #include <functional>
 #include <map>
 #include <memory>
@@ -113,13 +114,27 @@ class Cluster {
 
  private:
   struct Client {
+    Cluster* cluster = nullptr;
     int id = 0;
     NodeId target = kNoNode;
-    std::uint64_t next_value = 0;
+    // The proposals not yet answered nor timed out, oldest first: proposal number first_open + i
+    // is open[i]. Its value is client_value(id, number).
+    struct Open {
+      Time deadline;
+      NodeId target;  // the machine it was sent to
+      bool settled = false;
+    };
+    std::deque<Open> open;
+    std::uint64_t first_open = 0;
+    bool timer_armed = false;
   };
   void boot_machine(NodeId id);
   Result<std::unique_ptr<MemberProgram>> start_member(Env& env);
   void client_step(Client& client);
+  void client_propose(Client& client, std::uint64_t number);
+  void client_answer(Client& client, std::uint64_t number, const Result<raft::Index>& result);
+  void arm_client_timer(Client& client);
+  std::string client_value(int client, std::uint64_t number) const;
   void violation(std::string check, std::string detail);
   void end_failover(raft::Term term);
 
@@ -166,8 +181,8 @@ class Cluster {
   ClientOptions client_options_;
   bool clients_running_ = false;
   ClientStats client_stats_;
-  std::set<std::string> acknowledged_;
-  std::optional<std::pair<Time, raft::Term>> lost_leader_;  // since when, and its term
+  std::vector<std::pair<int, std::uint64_t>> acknowledged_;  // (client, proposal number)
+  std::optional<std::pair<Time, raft::Term>> lost_leader_;   // since when, and its term
   std::vector<Duration> failovers_;
 };
 

@@ -76,6 +76,7 @@ Status check_header(ByteView frame, std::uint32_t expected_magic, std::uint64_t&
 
 Bytes encode_frame(std::uint64_t cluster, const raft::Message& message) {
   Bytes frame;
+  frame.reserve(kFrameHeaderBytes + encoded_size_bound(message));
   Writer out(frame);
   start_frame(out, kFrameMagic, cluster);
   encode(out, message);

@@ -37,8 +37,7 @@ void read(Reader& in, raft::Entry& entry) {
   entry.term = in.varint("Entry.term");
   entry.index = in.varint("Entry.index");
   entry.type = read_enum<raft::EntryType>(in, "Entry.type", kEntryTypeCount);
-  const ByteView data = in.bytes("Entry.data", kMaxEntryDataBytes);
-  entry.data.assign(data.begin(), data.end());
+  entry.data = SharedBytes(in.bytes("Entry.data", kMaxEntryDataBytes));
 }
 
 void encode(Writer& out, const raft::HardState& state) {
@@ -86,6 +85,18 @@ void read(Reader& in, raft::SnapshotMeta& meta) {
   meta.index = in.varint("SnapshotMeta.index");
   meta.term = in.varint("SnapshotMeta.term");
   read(in, meta.conf);
+}
+
+std::size_t encoded_size_bound(const raft::Message& message) {
+  // Every varint counted at its longest; byte strings as their length prefix and bytes.
+  constexpr std::size_t kFixedFields = 1 + 6 * kMaxVarintBytes;  // type .. index
+  constexpr std::size_t kEntryOverhead = 3 * kMaxVarintBytes + 1;
+  constexpr std::size_t kTailFields = 6 * kMaxVarintBytes + 2;  // commit .. done, but snapshot
+  std::size_t bound = kFixedFields + kMaxVarintBytes + kTailFields;
+  for (const raft::Entry& entry : message.entries) bound += kEntryOverhead + entry.data.size();
+  const raft::ConfState& conf = message.snapshot.conf;
+  bound += (4 + conf.voters.size() + conf.learners.size()) * kMaxVarintBytes;
+  return bound + message.chunk.size();
 }
 
 // Every field, in declaration order. When raft::Message gains a field, add it here and in read()

@@ -22,6 +22,9 @@ void encode(Writer& out, const raft::ConfChange& change);
 void encode(Writer& out, const raft::SnapshotMeta& meta);
 void encode(Writer& out, const raft::Message& message);
 
+// At least the size of encode(message), cheaply computed, so that a frame is allocated once.
+std::size_t encoded_size_bound(const raft::Message& message);
+
 // Reads one value; failures are recorded in the Reader (check ok() after the last read).
 void read(Reader& in, raft::Entry& entry);
 void read(Reader& in, raft::HardState& state);

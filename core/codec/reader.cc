@@ -33,9 +33,6 @@ std::uint64_t Reader::fixed(std::string_view field, std::size_t width) {
   return value;
 }
 
-std::uint8_t Reader::u8(std::string_view field) {
-  return static_cast<std::uint8_t>(fixed(field, 1));
-}
 std::uint16_t Reader::u16(std::string_view field) {
   return static_cast<std::uint16_t>(fixed(field, 2));
 }
@@ -44,7 +41,7 @@ std::uint32_t Reader::u32(std::string_view field) {
 }
 std::uint64_t Reader::u64(std::string_view field) { return fixed(field, 8); }
 
-std::uint64_t Reader::varint(std::string_view field) {
+std::uint64_t Reader::long_varint(std::string_view field) {
   if (error_) return 0;
   std::uint64_t value = 0;
   for (std::size_t i = 0; i < kMaxVarintBytes; ++i) {

@@ -28,12 +28,19 @@ class Reader {
  public:
   explicit Reader(ByteView input) : input_(input) {}
 
-  std::uint8_t u8(std::string_view field);
+  std::uint8_t u8(std::string_view field) {
+    if (!error_ && offset_ < input_.size()) return input_[offset_++];
+    return static_cast<std::uint8_t>(fixed(field, 1));  // records the failure
+  }
   std::uint16_t u16(std::string_view field);
   std::uint32_t u32(std::string_view field);
   std::uint64_t u64(std::string_view field);
   // Rejects encodings longer than the canonical one and values past 64 bits.
-  std::uint64_t varint(std::string_view field);
+  std::uint64_t varint(std::string_view field) {
+    // Most values fit in one byte, which is always the canonical encoding.
+    if (!error_ && offset_ < input_.size() && input_[offset_] < 0x80) return input_[offset_++];
+    return long_varint(field);
+  }
   // Rejects anything but 0 and 1.
   bool boolean(std::string_view field);
   // A length-prefixed byte string of at most `limit` bytes, as a view into the input.
@@ -63,6 +70,7 @@ class Reader {
   // Fails unless `n` bytes remain.
   bool need(std::string_view field, std::size_t n);
   std::uint64_t fixed(std::string_view field, std::size_t width);
+  std::uint64_t long_varint(std::string_view field);
   // Checks a length or count: at most `limit` (kLimitExceeded) and at most `available`
   // (kCorrupt).
   bool check_length(std::string_view field, std::uint64_t length, std::size_t limit,

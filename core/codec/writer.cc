@@ -4,26 +4,6 @@
 
 namespace keel::codec {
 
-void Writer::u16(std::uint16_t value) {
-  for (int i = 0; i < 2; ++i) out_.push_back(static_cast<std::uint8_t>(value >> (8 * i)));
-}
-
-void Writer::u32(std::uint32_t value) {
-  for (int i = 0; i < 4; ++i) out_.push_back(static_cast<std::uint8_t>(value >> (8 * i)));
-}
-
-void Writer::u64(std::uint64_t value) {
-  for (int i = 0; i < 8; ++i) out_.push_back(static_cast<std::uint8_t>(value >> (8 * i)));
-}
-
-void Writer::varint(std::uint64_t value) {
-  while (value >= 0x80) {
-    out_.push_back(static_cast<std::uint8_t>(value | 0x80));
-    value >>= 7;
-  }
-  out_.push_back(static_cast<std::uint8_t>(value));
-}
-
 void Writer::bytes(ByteView data) {
   varint(data.size());
   raw(data);

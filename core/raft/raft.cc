@@ -106,11 +106,16 @@ void Raft::reset(Term term) {
       static_cast<int>(random_.below(static_cast<std::uint64_t>(config_.election_ticks)));
   votes_.clear();
   progress_.clear();
+  appends_owed_ = false;
+  empty_appends_owed_ = false;
   abort_transfer();
   dropped_reads_ += reads_before_commit_.size();
   reads_before_commit_.clear();
   dropped_reads_ += read_only_.size();
   read_only_.clear();
+  // Appends held from a former term are dropped, as the network may drop any message.
+  held_appends_.clear();
+  leader_matched_ = false;
   // A snapshot half received from a former leader is dropped; the next leader starts over.
   incoming_meta_.reset();
   incoming_data_.clear();
@@ -210,6 +215,7 @@ void Raft::tick() {
 }
 
 void Raft::tick_election() {
+  reject_stale_held_appends();
   election_elapsed_ = std::min(election_elapsed_ + 1, randomized_election_timeout_);
   if (promotable() && election_elapsed_ >= randomized_election_timeout_) {
     // §3.4 randomized election timeouts; §9.6 pre-vote first, so a node that cannot win does not
@@ -346,7 +352,7 @@ void Raft::step_leader(const Message& m) {
         }
         append_as_leader(EntryType::kNormal, entry.data);
       }
-      broadcast_append();
+      owe_appends(Owed::kEveryFollower);
       return;
     case MessageType::kReadIndex:
       handle_read_request(ReadRequest{m.from, m.context});
@@ -429,6 +435,7 @@ void Raft::step_follower(const Message& m) {
       election_elapsed_ = 0;
       leader_ = m.from;
       handle_append(m);
+      release_held_appends();
       return;
     case MessageType::kHeartbeat:
       election_elapsed_ = 0;
@@ -463,6 +470,16 @@ void Raft::send(Message m) {
                         m.type == MessageType::kPreVoteResponse ||
                         m.type == MessageType::kVoteResponse;
   if (!election) m.term = term_;  // election messages carry the term they are about
+  if (m.type == MessageType::kAppendResponse && !m.reject) {
+    // One acknowledgement per leader and Ready: the highest match index says all the lower ones
+    // do (the earlier answers are as good as lost, which the leader tolerates).
+    for (Message& queued : messages_) {
+      if (queued.type == m.type && !queued.reject && queued.to == m.to && queued.term == m.term) {
+        queued.index = std::max(queued.index, m.index);
+        return;
+      }
+    }
+  }
   messages_.push_back(std::move(m));
 }
 
@@ -473,7 +490,7 @@ Result<Index> Raft::propose(Bytes data) {
   if (role_ == Role::kLeader) {
     if (auto ok = check_can_propose(data.size()); !ok) return std::unexpected(ok.error());
     append_as_leader(EntryType::kNormal, std::move(data));
-    broadcast_append();
+    owe_appends(Owed::kEveryFollower);
     return log_.last_index();
   }
   if (leader_ == kNoNode) {
@@ -520,7 +537,7 @@ Status Raft::propose_conf_change(const ConfChange& change) {
   Bytes data = codec::encode(change);
   if (auto ok = check_can_propose(data.size()); !ok) return ok;
   append_as_leader(EntryType::kConfChange, std::move(data));
-  broadcast_append();
+  owe_appends(Owed::kEveryFollower);
   return {};
 }
 
@@ -588,13 +605,14 @@ Result<SnapshotMeta> Raft::compact(Index index, Bytes snapshot_data) {
 
 bool Raft::has_ready() const {
   return soft_state() != last_soft_state_ || hard_state() != last_hard_state_ ||
-         snapshot_to_hand_out_ || log_.has_unstable() || !messages_.empty() ||
+         snapshot_to_hand_out_ || log_.has_unstable() || !messages_.empty() || appends_owed_ ||
          log_.has_committed_to_apply() || !read_states_.empty();
 }
 
 Ready Raft::ready() {
   KEEL_ASSERT(!ready_outstanding_, "ready() called again before advance()");
   ready_outstanding_ = true;
+  send_owed_appends();
   Ready rd;
   if (soft_state() != last_soft_state_) {
     last_soft_state_ = soft_state();
@@ -625,7 +643,8 @@ void Raft::advance(const Ready& rd) {
   if (!rd.entries.empty()) log_.stable_to(rd.entries.back().index);
   if (!rd.committed.empty()) log_.applied_to(rd.committed.back().index);
   // The leader's own persisted entries count towards commitment (§10.2.1).
-  if (role_ == Role::kLeader && maybe_commit() && role_ == Role::kLeader) broadcast_append();
+  if (role_ == Role::kLeader && maybe_commit() && role_ == Role::kLeader)
+    owe_appends(Owed::kEveryFollower);
 }
 
 const Progress* Raft::progress(NodeId node) const {

@@ -54,6 +54,12 @@ struct Config {
   // A learner is promoted only if its match index is within this many entries of the leader's
   // last index, so that a new voter does not stall commitment while it catches up (§4.2.1).
   std::size_t max_promotion_lag = 64;
+  // Follower: appends that arrive past the end of its log (the network reordered them, or lost
+  // one before them) are held, at most this many, until the missing ones fill the gap or for one
+  // to two ticks, instead of being rejected at once: a rejection sends the leader back to probing
+  // and resending everything after the match point. Holding a message is the same as the network
+  // delivering it later, so no Raft rule changes. 0: reject at once (§3.5 as written).
+  std::size_t max_held_appends = 64;
 };
 
 // What the node restores from its disk at start.
@@ -171,6 +177,10 @@ class Raft {
   void step_follower(const Message& m);
   void handle_vote_request(const Message& m);
   void handle_append(const Message& m);
+  void reject_append(const Message& m);
+  bool hold_append(const Message& m);  // false: no room, or not past the end of the log
+  void release_held_appends();         // the ones the log now reaches, in index order
+  void reject_stale_held_appends();    // the ones held since before the previous tick
   void handle_heartbeat(const Message& m);
   void handle_snapshot(const Message& m);
   void handle_append_response(const Message& m);
@@ -188,10 +198,17 @@ class Raft {
 
   // Replication (leader).
   Status check_can_propose(std::size_t bytes) const;
-  void append_as_leader(EntryType type, Bytes data);
+  void append_as_leader(EntryType type, SharedBytes data);
   bool send_append(NodeId to, bool send_if_empty);
   void send_snapshot_chunk(NodeId to, Progress& pr);
   void broadcast_append();
+  // Replication owed since the last Ready, sent when the next Ready is built: every proposal and
+  // acknowledgement stepped before it then leaves in one append per follower instead of one each.
+  // kNewEntries sends only what followers lack; kEveryFollower also sends an empty append (a
+  // probe, or the news of a higher commit index) to those that lack nothing.
+  enum class Owed { kNewEntries, kEveryFollower };
+  void owe_appends(Owed owed);
+  void send_owed_appends();
   void broadcast_heartbeat(std::uint64_t read_seq);
   void send_timeout_now(NodeId to);
   void abort_transfer() { lead_transferee_ = kNoNode; }
@@ -225,9 +242,20 @@ class Raft {
   ReadOnly read_only_;                            // leader: reads waiting for a heartbeat quorum
   std::vector<ReadRequest> reads_before_commit_;  // leader: reads before its first commit
 
+  // Follower: appends past the end of the log, by index, at most max_held_appends.
+  struct HeldAppend {
+    Message message;
+    bool ticked = false;  // a tick passed since it was held
+  };
+  std::vector<HeldAppend> held_appends_;
+  bool leader_matched_ = false;  // an append of this term's leader was accepted
   // Follower: the snapshot being received, chunk by chunk.
   std::optional<SnapshotMeta> incoming_meta_;
   Bytes incoming_data_;
+
+  // Leader: see owe_appends().
+  bool appends_owed_ = false;
+  bool empty_appends_owed_ = false;
 
   // What the next Ready carries.
   std::vector<Message> messages_;

@@ -22,13 +22,7 @@ void Raft::handle_append(const Message& m) {
     return;
   }
   if (!log_.match_term(m.index, m.log_term)) {
-    const auto [hint_index, hint_term] =
-        log_.find_conflict_by_term(std::min(m.index, log_.last_index()), m.log_term);
-    r.index = m.index;
-    r.reject = true;
-    r.reject_hint = hint_index;
-    r.hint_term = hint_term;
-    send(std::move(r));
+    if (!hold_append(m)) reject_append(m);
     return;
   }
   const Index last_new = m.index + m.entries.size();
@@ -40,8 +34,64 @@ void Raft::handle_append(const Message& m) {
     append(std::vector<Entry>(m.entries.begin() + skip, m.entries.end()));
   }
   log_.commit_to(std::min(m.commit, last_new));
+  leader_matched_ = true;
   r.index = last_new;
   send(std::move(r));
+}
+
+void Raft::reject_append(const Message& m) {
+  const auto [hint_index, hint_term] =
+      log_.find_conflict_by_term(std::min(m.index, log_.last_index()), m.log_term);
+  Message r;
+  r.type = MessageType::kAppendResponse;
+  r.to = m.from;
+  r.index = m.index;
+  r.reject = true;
+  r.reject_hint = hint_index;
+  r.hint_term = hint_term;
+  send(std::move(r));
+}
+
+bool Raft::hold_append(const Message& m) {
+  // Answered at once: an append while this leader has not matched this log yet (it is probing
+  // for the match point, one append at a time, and waits for the answer), and an empty one (a
+  // probe, or sent after a heartbeat answer when the leader suspects a loss).
+  if (!leader_matched_ || m.entries.empty() || m.index <= log_.last_index() ||
+      held_appends_.size() >= config_.max_held_appends) {
+    return false;
+  }
+  auto at = std::upper_bound(
+      held_appends_.begin(), held_appends_.end(), m.index,
+      [](Index index, const HeldAppend& held) { return index < held.message.index; });
+  held_appends_.insert(at, HeldAppend{m});
+  return true;
+}
+
+void Raft::release_held_appends() {
+  while (!held_appends_.empty() && held_appends_.front().message.index <= log_.last_index()) {
+    Message next = std::move(held_appends_.front().message);
+    held_appends_.erase(held_appends_.begin());
+    handle_append(next);  // it reaches the log: accepted or rejected, never held again
+  }
+}
+
+// A whole tick passed and the gap is still open: the message before it was most likely lost, so
+// the leader must learn where this log ends. Those appends are answered as if they had just
+// arrived; the ones held since the last tick get one more.
+void Raft::reject_stale_held_appends() {
+  if (held_appends_.empty()) return;
+  std::vector<HeldAppend> held;
+  held.swap(held_appends_);
+  for (HeldAppend& h : held) {
+    if (!h.ticked) {
+      h.ticked = true;
+      held_appends_.push_back(std::move(h));
+    } else if (h.message.index <= log_.last_index()) {
+      handle_append(h.message);
+    } else {
+      reject_append(h.message);
+    }
+  }
 }
 
 void Raft::handle_heartbeat(const Message& m) {

@@ -44,12 +44,11 @@ void Raft::handle_append_response(const Message& m) {
   }
   if (maybe_commit()) {
     if (role_ != Role::kLeader) return;  // it committed its own removal and stepped down
-    broadcast_append();
+    owe_appends(Owed::kEveryFollower);
   } else if (was_paused) {
     send_append(m.from, true);
   }
-  while (send_append(m.from, false)) {
-  }
+  owe_appends(Owed::kNewEntries);  // the window may have room for more
   if (m.from == lead_transferee_ && pr.match == log_.last_index()) {
     send_timeout_now(m.from);  // §3.10: the target is up to date
   }
@@ -161,7 +160,7 @@ Status Raft::check_can_propose(std::size_t bytes) const {
   return {};
 }
 
-void Raft::append_as_leader(EntryType type, Bytes data) {
+void Raft::append_as_leader(EntryType type, SharedBytes data) {
   std::vector<Entry> entries;
   entries.push_back(Entry{term_, log_.last_index() + 1, type, std::move(data)});
   append(std::move(entries));
@@ -233,6 +232,22 @@ void Raft::send_snapshot_chunk(NodeId to, Progress& pr) {
 
 void Raft::broadcast_append() {
   for (const auto& [node, pr] : progress_) send_append(node, true);
+}
+
+void Raft::owe_appends(Owed owed) {
+  appends_owed_ = true;
+  empty_appends_owed_ = empty_appends_owed_ || owed == Owed::kEveryFollower;
+}
+
+void Raft::send_owed_appends() {
+  if (!appends_owed_) return;
+  for (const auto& [node, pr] : progress_) {
+    bool sent = false;
+    while (send_append(node, false)) sent = true;
+    if (!sent && empty_appends_owed_) send_append(node, true);
+  }
+  appends_owed_ = false;
+  empty_appends_owed_ = false;
 }
 
 void Raft::broadcast_heartbeat(std::uint64_t read_seq) {

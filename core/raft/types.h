@@ -6,6 +6,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/env/shared_bytes.h"
 #include "core/env/types.h"
 
 namespace keel::raft {
@@ -22,7 +23,7 @@ struct Entry {
   Term term = 0;
   Index index = 0;
   EntryType type = EntryType::kNormal;
-  Bytes data;
+  SharedBytes data;  // copies of an entry share these bytes
   friend bool operator==(const Entry&, const Entry&) = default;
 };
 

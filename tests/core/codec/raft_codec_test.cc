@@ -52,6 +52,25 @@ RC_GTEST_PROP(CodecRoundTrip, ConfChange, (const raft::ConfChange& v)) { check_r
 RC_GTEST_PROP(CodecRoundTrip, SnapshotMeta, (const raft::SnapshotMeta& v)) { check_round_trip(v); }
 RC_GTEST_PROP(CodecRoundTrip, Message, (const raft::Message& v)) { check_round_trip(v); }
 
+RC_GTEST_PROP(CodecMessage, SizeBoundHoldsForEveryMessage, (const raft::Message& v)) {
+  RC_ASSERT(encode(v).size() <= encoded_size_bound(v));
+}
+
+TEST(CodecMessage, SizeBoundIsTightEnoughToReserveFrames) {
+  raft::Message m = sample_message();
+  m.cluster = m.from = m.to = m.term = m.log_term = m.index = m.commit = ~std::uint64_t{0};
+  m.reject_hint = m.hint_term = m.context = m.offset = ~std::uint64_t{0};
+  m.snapshot.index = m.snapshot.term = ~std::uint64_t{0};
+  for (raft::Entry& entry : m.entries) entry.term = entry.index = ~std::uint64_t{0};
+  m.snapshot.conf.voters = {~std::uint64_t{0}};
+  m.snapshot.conf.learners = {~std::uint64_t{0}};
+  // Every field at its longest: the bound is loose only in counts and lengths (entries, voters,
+  // learners, chunk, and each entry's data).
+  const std::size_t encoded = encode(m).size();
+  ASSERT_LE(encoded, encoded_size_bound(m));
+  EXPECT_LE(encoded_size_bound(m) - encoded, (4 + m.entries.size()) * kMaxVarintBytes);
+}
+
 // A reminder with teeth: raft::Message's size changes when a field is added, and every field must
 // be encoded (raft_codec.cc) and generated (raft_generators.h). Update kExpected after doing both.
 TEST(CodecMessage, CoversEveryField) {

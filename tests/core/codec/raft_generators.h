@@ -8,6 +8,14 @@
 namespace rc {
 
 template <>
+struct Arbitrary<keel::SharedBytes> {
+  static Gen<keel::SharedBytes> arbitrary() {
+    return gen::map(gen::arbitrary<keel::Bytes>(),
+                    [](const keel::Bytes& bytes) { return keel::SharedBytes(bytes); });
+  }
+};
+
+template <>
 struct Arbitrary<keel::raft::Entry> {
   static Gen<keel::raft::Entry> arbitrary() {
     using keel::raft::Entry;

@@ -7,7 +7,7 @@
 namespace keel::raft::testing {
 
 Bytes bytes(std::string_view t) { return Bytes(t.begin(), t.end()); }
-std::string text(const Bytes& data) { return std::string(data.begin(), data.end()); }
+std::string text(ByteView data) { return std::string(data.begin(), data.end()); }
 
 Bytes encode_state(const std::vector<std::string>& applied) {
   std::string joined;

@@ -21,7 +21,7 @@ namespace keel::raft::testing {
 inline constexpr std::uint64_t kCluster = 0xC0FFEE;
 
 Bytes bytes(std::string_view text);
-std::string text(const Bytes& data);
+std::string text(ByteView data);
 
 // What one machine keeps on disk, and the state machine it applied to.
 struct Machine {

@@ -198,6 +198,7 @@ TEST(RaftReplication, FlowControlBoundsInflightAppends) {
   Cluster c(3, [](Config& config) {
     config.max_inflight_messages = 4;
     config.max_entries_per_message = 1;
+    config.max_held_appends = 0;  // the follower rejects at once what follows a lost append
   });
   ASSERT_EQ(c.campaign(1), 1u);
   ASSERT_EQ(c.raft(1).progress(2)->state, ReplicationState::kReplicate);

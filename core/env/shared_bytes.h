@@ -1,0 +1,65 @@
+// SharedBytes: an immutable byte string whose copies share one buffer. Raft entries carry their
+// data in one, so handing an entry to a Ready, to the messages for every follower, to the state
+// machine or to a checker copies no bytes and allocates nothing.
+//
+// Contract:
+// - The bytes never change after construction; a copy is the same bytes (a reference count, one
+//   allocation holding the count, the size and the bytes). An empty one allocates nothing; a
+//   moved-from one is empty.
+// - The count is not atomic: the copies of one buffer stay on one thread, as core code does
+//   (DESIGN.md principle 1: one event loop per node; entries cross machines only as encoded bytes).
+// - Compared by content, like Bytes.
+#pragma once
+
+#include <algorithm>
+#include <cstddef>
+#include <cstdint>
+#include <utility>
+
+#include "core/env/types.h"
+
+namespace keel {
+
+class SharedBytes {
+ public:
+  SharedBytes() = default;
+  // Copies the bytes once.
+  SharedBytes(ByteView bytes);  // NOLINT(google-explicit-constructor): used like Bytes
+  SharedBytes(const Bytes& bytes) : SharedBytes(ByteView(bytes)) {}  // NOLINT
+  SharedBytes(const SharedBytes& other) : block_(other.block_) {
+    if (block_ != nullptr) ++block_->references;
+  }
+  SharedBytes(SharedBytes&& other) noexcept : block_(std::exchange(other.block_, nullptr)) {}
+  SharedBytes& operator=(SharedBytes other) noexcept {
+    std::swap(block_, other.block_);
+    return *this;
+  }
+  ~SharedBytes() { release(); }
+
+  const std::uint8_t* data() const { return block_ == nullptr ? nullptr : bytes_of(block_); }
+  std::size_t size() const { return block_ == nullptr ? 0 : block_->size; }
+  bool empty() const { return size() == 0; }
+  const std::uint8_t* begin() const { return data(); }
+  const std::uint8_t* end() const { return data() + size(); }
+  ByteView view() const { return ByteView(data(), size()); }
+  operator ByteView() const { return view(); }  // NOLINT(google-explicit-constructor)
+  // How many SharedBytes share this buffer (0 when empty), for tests.
+  std::size_t use_count() const { return block_ == nullptr ? 0 : block_->references; }
+
+  friend bool operator==(const SharedBytes& a, const SharedBytes& b) {
+    return a.block_ == b.block_ || std::ranges::equal(a.view(), b.view());
+  }
+
+ private:
+  struct Block {
+    std::size_t references;
+    std::size_t size;
+    // The bytes follow.
+  };
+  static std::uint8_t* bytes_of(Block* block) { return reinterpret_cast<std::uint8_t*>(block + 1); }
+  void release();
+
+  Block* block_ = nullptr;
+};
+
+}  // namespace keel

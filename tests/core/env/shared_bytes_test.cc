@@ -1,0 +1,56 @@
+#include "core/env/shared_bytes.h"
+
+#include <gtest/gtest.h>
+
+#include <utility>
+
+namespace keel {
+namespace {
+
+TEST(SharedBytes, CopiesShareOneBufferAndOutliveTheOriginal) {
+  const Bytes source{1, 2, 3};
+  SharedBytes copy;
+  {
+    SharedBytes original(source);
+    EXPECT_EQ(original.use_count(), 1u);
+    copy = original;
+    EXPECT_EQ(copy.data(), original.data());  // no bytes copied
+    EXPECT_EQ(original.use_count(), 2u);
+  }
+  EXPECT_EQ(copy.use_count(), 1u);
+  EXPECT_EQ(copy, SharedBytes(source));
+  EXPECT_EQ(Bytes(copy.begin(), copy.end()), source);
+}
+
+TEST(SharedBytes, EmptyAllocatesNothingAndEqualsEveryEmptyOne) {
+  const SharedBytes none;
+  const SharedBytes from_empty(Bytes{});
+  EXPECT_TRUE(none.empty());
+  EXPECT_EQ(none.data(), nullptr);
+  EXPECT_EQ(from_empty.data(), nullptr);
+  EXPECT_EQ(none.use_count(), 0u);
+  EXPECT_EQ(none, from_empty);
+  EXPECT_TRUE(none.view().empty());
+}
+
+TEST(SharedBytes, ComparesByContent) {
+  EXPECT_EQ(SharedBytes(Bytes{7, 8}), SharedBytes(Bytes{7, 8}));
+  EXPECT_NE(SharedBytes(Bytes{7, 8}), SharedBytes(Bytes{7, 9}));
+  EXPECT_NE(SharedBytes(Bytes{7, 8}), SharedBytes(Bytes{7}));
+  EXPECT_NE(SharedBytes(Bytes{7}), SharedBytes());
+}
+
+TEST(SharedBytes, MoveTakesTheBufferAndAssignmentReleasesTheOldOne) {
+  SharedBytes a(Bytes{1});
+  const SharedBytes keep = a;
+  SharedBytes b(std::move(a));
+  EXPECT_TRUE(a.empty());  // NOLINT(bugprone-use-after-move): moved-from is empty, by contract
+  EXPECT_EQ(keep.use_count(), 2u);
+  b = SharedBytes(Bytes{2});
+  EXPECT_EQ(keep.use_count(), 1u);
+  b = b;  // self-assignment keeps the bytes
+  EXPECT_EQ(b, SharedBytes(Bytes{2}));
+}
+
+}  // namespace
+}  // namespace keel

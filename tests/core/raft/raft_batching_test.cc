@@ -1,0 +1,158 @@
+// Replication under reordering and load: a follower holds appends that overtook earlier ones
+// (Config::max_held_appends), the leader sends what it owes once per Ready, and a follower answers
+// once per Ready.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <map>
+
+#include "core/raft/cluster.h"
+
+namespace keel::raft::testing {
+namespace {
+
+// Node 1 of {1, 2, 3}, follower of leader 2 in term 1, holding entry 1 of that leader (so the
+// leader has matched its log).
+Raft matched_follower(std::size_t max_held = Config{}.max_held_appends) {
+  Config config;
+  config.id = 1;
+  config.cluster = kCluster;
+  config.max_held_appends = max_held;
+  Bootstrap b;
+  b.hard_state = HardState{1, kNoNode, 0};
+  b.initial_conf.voters = {1, 2, 3};
+  Raft r(config, std::move(b), Random(3));
+  Message first = message(MessageType::kAppend, 2, 1, 1);
+  first.entries = {entry(1, 1, "a")};
+  r.step(first);
+  r.advance(r.ready());
+  return r;
+}
+
+Message append(Index prev, std::vector<Entry> entries) {
+  Message m = message(MessageType::kAppend, 2, 1, 1);
+  m.index = prev;
+  m.log_term = 1;
+  m.entries = std::move(entries);
+  return m;
+}
+
+std::vector<Message> replies(Raft& r) {
+  Ready rd = r.ready();
+  r.advance(rd);
+  return rd.messages;
+}
+
+TEST(RaftBatching, AnAppendThatOvertookAnEarlierOneIsHeldUntilTheGapFills) {
+  Raft r = matched_follower();
+  r.step(append(2, {entry(3, 1, "c")}));  // entry 2 is still on its way
+  EXPECT_FALSE(r.has_ready());            // no rejection
+  EXPECT_EQ(r.last_index(), 1u);
+  r.step(append(1, {entry(2, 1, "b")}));
+  EXPECT_EQ(r.last_index(), 3u);
+  const std::vector<Message> out = replies(r);
+  ASSERT_EQ(out.size(), 1u);  // one acknowledgement for both
+  EXPECT_FALSE(out[0].reject);
+  EXPECT_EQ(out[0].index, 3u);
+}
+
+TEST(RaftBatching, AHeldAppendIsRejectedAfterAWholeTickWithTheGapOpen) {
+  Raft r = matched_follower();
+  r.step(append(2, {entry(3, 1, "c")}));
+  r.tick();  // the tick right after may come at once: it waits for the next one
+  EXPECT_FALSE(r.has_ready());
+  r.tick();
+  const std::vector<Message> out = replies(r);
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_TRUE(out[0].reject);
+  EXPECT_EQ(out[0].index, 2u);
+  EXPECT_EQ(out[0].reject_hint, 1u);  // where this log ends
+}
+
+TEST(RaftBatching, ProbesEmptyAppendsAndAppendsPastTheLimitAreAnsweredAtOnce) {
+  // Before the leader matched this log: it probes and waits for the answer.
+  Config config;
+  config.id = 1;
+  config.cluster = kCluster;
+  Bootstrap b;
+  b.hard_state = HardState{1, kNoNode, 0};
+  b.initial_conf.voters = {1, 2, 3};
+  Raft fresh(config, std::move(b), Random(3));
+  fresh.step(append(2, {entry(3, 1)}));
+  std::vector<Message> out = replies(fresh);
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_TRUE(out[0].reject);
+
+  // An empty append past the end: a probe, or the leader suspects a loss.
+  Raft r = matched_follower(2);
+  r.step(append(5, {}));
+  out = replies(r);
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_TRUE(out[0].reject);
+
+  // Past max_held_appends.
+  r.step(append(2, {entry(3, 1)}));
+  r.step(append(3, {entry(4, 1)}));
+  EXPECT_FALSE(r.has_ready());
+  r.step(append(4, {entry(5, 1)}));
+  out = replies(r);
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_TRUE(out[0].reject);
+  EXPECT_EQ(out[0].index, 4u);
+}
+
+TEST(RaftBatching, HeldAppendsFromAnEarlierTermAreDropped) {
+  Raft r = matched_follower();
+  r.step(append(2, {entry(3, 1)}));
+  Message newer = message(MessageType::kHeartbeat, 3, 1, 2);
+  r.step(newer);  // a leader of term 2
+  r.advance(r.ready());
+  r.step(append(1, {entry(2, 1)}));  // the gap fills, but with a message of the old term
+  r.tick();
+  r.tick();
+  for (const Message& m : replies(r)) EXPECT_NE(m.index, 3u);  // entry 3 was never accepted
+  EXPECT_EQ(r.last_index(), 1u);
+}
+
+TEST(RaftBatching, ProposalsSteppedBeforeAReadyLeaveInOneAppendPerFollower) {
+  Cluster c(3);
+  ASSERT_EQ(c.campaign(1), 1u);
+  for (const char* command : {"a", "b", "c"}) ASSERT_TRUE(c.raft(1).propose(bytes(command)));
+  Ready rd = c.raft(1).ready();
+  c.raft(1).advance(rd);
+  std::map<NodeId, std::size_t> entries_to;
+  for (const Message& m : rd.messages) {
+    ASSERT_EQ(m.type, MessageType::kAppend);
+    ++entries_to[m.to];
+    EXPECT_EQ(m.entries.size(), 3u);
+  }
+  EXPECT_EQ(entries_to, (std::map<NodeId, std::size_t>{{2, 1}, {3, 1}}));
+}
+
+TEST(RaftBatching, EveryProposalStillReachesEveryMemberWithLossAndReordering) {
+  Cluster c(5, {}, 7);
+  ASSERT_EQ(c.campaign(1), 1u);
+  Random chance(11);
+  c.drop_if = [&](const Message&) { return chance.below(10) == 0; };
+  for (int round = 0; round < 30; ++round) {
+    for (int i = 0; i < 3; ++i) ASSERT_TRUE(c.raft(1).propose(bytes("p")));
+    c.flush_readies();
+    // Deliver what is queued in reverse: every later append overtakes the earlier ones.
+    std::deque<Message>& queue = c.queue();
+    std::reverse(queue.begin(), queue.end());
+    c.deliver_once();
+    c.tick_all();
+  }
+  c.drop_if = nullptr;
+  for (int i = 0; i < 3; ++i) {
+    c.tick_all();
+    c.settle();
+  }
+  for (NodeId id : c.ids()) {
+    EXPECT_EQ(c.raft(id).commit(), c.raft(1).last_index()) << "node " << id;
+    EXPECT_EQ(c.machine(id).applied.size(), 90u) << "node " << id;
+  }
+}
+
+}  // namespace
+}  // namespace keel::raft::testing
