@@ -99,8 +99,8 @@ void V2KeysApi::handle(const std::shared_ptr<Exchange>& exchange) {
     if (!text) continue;
     const std::optional<bool> flag = parse_bool(*text);
     if (!flag) {
-      return respond_error(exchange,
-                           V2Error{V2Code::kInvalidField, str("invalid value for ", name), now});
+      return respond_error(
+          exchange, V2Error{V2Code::kInvalidField, str("invalid value for \"", name, "\""), now});
     }
     flags[name] = *flag;
   }
@@ -146,10 +146,10 @@ void V2KeysApi::answer_get(const std::shared_ptr<Exchange>& exchange, const std:
                            bool recursive) {
   const V2Reader reader(backend_.store());
   const kv::Revision index = backend_.store().revision();
-  std::optional<V2Node> node = reader.find(path);
-  if (!node) return respond_error(exchange, V2Error{V2Code::kKeyNotFound, path, index});
+  auto node = reader.resolve(path);
+  if (!node) return respond_error(exchange, node.error());
   if (node->dir) reader.list(*node, recursive);
-  respond(exchange, 200, v2_event_json("get", node, std::nullopt, unix_now_ms()), index);
+  respond(exchange, 200, v2_event_json("get", *node, std::nullopt, unix_now_ms()), index);
 }
 
 void V2KeysApi::wait(const std::shared_ptr<Exchange>& exchange, const Form& form,
@@ -159,7 +159,8 @@ void V2KeysApi::wait(const std::shared_ptr<Exchange>& exchange, const Form& form
   if (const std::optional<std::string> text = form.get("waitIndex")) {
     const std::optional<std::int64_t> index = parse_int(*text);
     if (!index || *index < 0) {
-      return respond_error(exchange, V2Error{V2Code::kIndexNaN, "", now});
+      return respond_error(exchange,
+                           V2Error{V2Code::kIndexNaN, "invalid value for \"waitIndex\"", now});
     }
     from = *index;
   }
@@ -186,10 +187,11 @@ void V2KeysApi::write(const std::shared_ptr<Exchange>& exchange, const Form& for
   };
   write.value = form.get("value");
   write.prev_value = form.get("prevValue");
-  if (write.prev_value && write.prev_value->empty()) return bad(V2Code::kPrevValueRequired);
+  if (write.prev_value && write.prev_value->empty())
+    return bad(V2Code::kPrevValueRequired, "\"prevValue\" cannot be empty");
   if (const std::optional<std::string> text = form.get("prevIndex")) {
     const std::optional<std::int64_t> index = parse_int(*text);
-    if (!index || *index < 0) return bad(V2Code::kIndexNaN);
+    if (!index || *index < 0) return bad(V2Code::kIndexNaN, "invalid value for \"prevIndex\"");
     if (*index != 0) write.prev_index = *index;  // etcd: 0 is no condition
   }
   if (const std::optional<std::string> text = form.get("prevExist")) {
@@ -199,11 +201,12 @@ void V2KeysApi::write(const std::shared_ptr<Exchange>& exchange, const Form& for
   std::optional<std::int64_t> ttl;
   if (const std::optional<std::string> text = form.get("ttl"); text && !text->empty()) {
     ttl = parse_int(*text);
-    if (!ttl || *ttl < 0) return bad(V2Code::kTtlNaN);
+    if (!ttl || *ttl < 0) return bad(V2Code::kTtlNaN, "invalid value for \"ttl\"");
   }
   if (write.refresh) {
-    if (write.value && !write.value->empty()) return bad(V2Code::kRefreshValue);
-    if (!ttl) return bad(V2Code::kRefreshTtlRequired);
+    if (write.value && !write.value->empty())
+      return bad(V2Code::kRefreshValue, "A value was provided on a refresh");
+    if (!ttl) return bad(V2Code::kRefreshTtlRequired, "No TTL value set");
   }
   auto pending = std::make_shared<PendingWrite>(PendingWrite{exchange, std::move(write), 0, 0});
   if (!ttl || *ttl == 0) return attempt(pending);

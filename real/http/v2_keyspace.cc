@@ -120,6 +120,18 @@ std::optional<V2Node> V2Reader::find(std::string_view path, kv::Revision revisio
   return to_v2_node(found->kvs.front());
 }
 
+std::expected<V2Node, V2Error> V2Reader::resolve(std::string_view path) const {
+  if (std::optional<V2Node> node = find(path)) return *node;
+  std::vector<std::string> steps = ancestors(path);
+  steps.emplace_back(path);
+  for (const std::string& step : steps) {
+    const std::optional<V2Node> node = find(step);
+    if (!node) return std::unexpected(V2Error{V2Code::kKeyNotFound, step, store_.revision()});
+    if (!node->dir) return std::unexpected(V2Error{V2Code::kNotDir, step, store_.revision()});
+  }
+  return std::unexpected(V2Error{V2Code::kKeyNotFound, std::string(path), store_.revision()});
+}
+
 bool V2Reader::has_children(std::string_view path) const {
   kv::RangeRequest request;
   request.key = children_prefix(path);

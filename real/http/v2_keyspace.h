@@ -20,6 +20,7 @@
 #pragma once
 
 #include <cstdint>
+#include <expected>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -28,6 +29,7 @@
 #include "core/env/types.h"
 #include "core/kv/store.h"
 #include "core/kv/types.h"
+#include "real/http/v2_error.h"
 
 namespace keel::real::http {
 
@@ -78,6 +80,9 @@ class V2Reader {
 
   // The node at `path` at `revision` (0: now), without children.
   std::optional<V2Node> find(std::string_view path, kv::Revision revision = 0) const;
+  // The node at `path`, or the error etcd's tree walk gives (etcd's store.internalGet): 100 naming
+  // the first missing step of the path, or 104 naming a file on the way.
+  std::expected<V2Node, V2Error> resolve(std::string_view path) const;
   // Whether the directory at `path` has children.
   bool has_children(std::string_view path) const;
   // `dir` (a found directory) with its children (and theirs, if recursive), hidden ones left out.

@@ -54,6 +54,9 @@ class Planner {
     txn_.success.push_back(std::move(children));
   }
 
+  // etcd's answer for a missing node: the first missing step (or a file in the way) names it.
+  V2Error not_found(const std::string& path) const { return reader_.resolve(path).error(); }
+
   V2Error error(V2Code code, std::string cause) const {
     return V2Error{code, std::move(cause), store_.revision()};
   }
@@ -103,7 +106,7 @@ Plan plan_put(const V2Write& write, Planner& planner, kv::LeaseId lease) {
   const bool compare = write.prev_value || write.prev_index;
   std::string action = "set";
   if (compare) {
-    if (!prev) return std::unexpected(planner.error(V2Code::kKeyNotFound, write.path));
+    if (!prev) return std::unexpected(planner.not_found(write.path));
     if (prev->dir) return std::unexpected(planner.error(V2Code::kNotFile, write.path));
     if (auto cause = compare_failure(write, *prev)) {
       return std::unexpected(planner.error(V2Code::kTestFailed, *cause));
@@ -113,14 +116,14 @@ Plan plan_put(const V2Write& write, Planner& planner, kv::LeaseId lease) {
     if (prev) return std::unexpected(planner.error(V2Code::kNodeExist, write.path));
     action = "create";
   } else if (write.prev_exist == true) {
-    if (!prev) return std::unexpected(planner.error(V2Code::kKeyNotFound, write.path));
+    if (!prev) return std::unexpected(planner.not_found(write.path));
     if (prev->dir != write.dir) return std::unexpected(planner.error(V2Code::kNotFile, write.path));
     action = "update";
   } else if (prev && prev->dir) {
     return std::unexpected(planner.error(V2Code::kNotFile, write.path));
   }
   if (write.refresh && !prev) {
-    return std::unexpected(planner.error(V2Code::kKeyNotFound, write.path));
+    return std::unexpected(planner.not_found(write.path));
   }
   NodeValue value{write.dir, write.expire_ms, ""};
   if (!write.dir) {
@@ -154,7 +157,7 @@ Plan plan_post(const V2Write& write, Planner& planner, kv::LeaseId lease) {
 
 Plan plan_delete(const V2Write& write, Planner& planner) {
   const std::optional<V2Node> prev = planner.look(write.path);
-  if (!prev) return std::unexpected(planner.error(V2Code::kKeyNotFound, write.path));
+  if (!prev) return std::unexpected(planner.not_found(write.path));
   std::string action = "delete";
   if (write.prev_value || write.prev_index) {
     if (prev->dir) return std::unexpected(planner.error(V2Code::kNotFile, write.path));

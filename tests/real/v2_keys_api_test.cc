@@ -138,13 +138,13 @@ TEST_F(V2KeysApiTest, CompareAndSwapAndDelete) {
 TEST_F(V2KeysApiTest, BadInputGetsEtcdsErrorCodes) {
   EXPECT_EQ(seen(client_.put("/v2/keys/k?prevValue=", "value=x")),
             "400 {\"errorCode\":201,\"message\":\"PrevValue is Required in POST form\","
-            "\"index\":N}\n");
+            "\"cause\":\"\\\"prevValue\\\" cannot be empty\",\"index\":N}\n");
   EXPECT_EQ(seen(client_.put("/v2/keys/k?ttl=abc", "value=x")),
             "400 {\"errorCode\":202,\"message\":\"The given TTL in POST form is not a number\","
-            "\"index\":N}\n");
+            "\"cause\":\"invalid value for \\\"ttl\\\"\",\"index\":N}\n");
   EXPECT_EQ(seen(client_.put("/v2/keys/k?prevIndex=x", "value=x")),
             "400 {\"errorCode\":203,\"message\":\"The given index in POST form is not a "
-            "number\",\"index\":N}\n");
+            "number\",\"cause\":\"invalid value for \\\"prevIndex\\\"\",\"index\":N}\n");
   EXPECT_EQ(seen(client_.put("/v2/keys/k?prevExist=maybe", "value=x")),
             "400 {\"errorCode\":209,\"message\":\"Invalid field\",\"cause\":\"invalid value for "
             "prevExist\",\"index\":N}\n");
@@ -152,6 +152,9 @@ TEST_F(V2KeysApiTest, BadInputGetsEtcdsErrorCodes) {
             "400 {\"errorCode\":211,\"");
   EXPECT_EQ(seen(client_.put("/v2/keys/k?refresh=true")).substr(0, 22),
             "400 {\"errorCode\":212,\"");
+  EXPECT_EQ(seen(client_.get("/v2/keys/k?recursive=maybe")),
+            "400 {\"errorCode\":209,\"message\":\"Invalid field\",\"cause\":\"invalid value for "
+            "\\\"recursive\\\"\",\"index\":N}\n");
   EXPECT_EQ(client_.get("/v2/keys/k%zz").status, 400u);
   const HttpReply patch = client_.send(beast_http::verb::patch, "/v2/keys/k");
   EXPECT_EQ(patch.status, 405u);

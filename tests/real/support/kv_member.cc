@@ -45,7 +45,7 @@ KvMember::KvMember(boost::asio::io_context& io, http::ApiServerOptions options) 
     return;
   }
   backend = std::make_unique<http::KvServiceBackend>(*service);
-  options.listen = Endpoint{"127.0.0.1", 0};
+  if (options.listen.port == 2379) options.listen = Endpoint{"127.0.0.1", 0};  // the default
   options.cluster_id = 7;
   auto server = std::make_unique<http::ApiServer>(io, *backend, std::move(options));
   if (Status listening = server->start(); !listening) {

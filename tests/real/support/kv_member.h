@@ -1,6 +1,6 @@
 // Test helper: a one-member Keel cluster in-process (a PosixEnv on a temporary directory and a
 // KvService, on the test's io_context), elected leader before the constructor returns, with an
-// ApiServer on 127.0.0.1 and a free port.
+// ApiServer on 127.0.0.1: on the options' port, or a free one if they keep etcd's default 2379.
 #pragma once
 
 #include <boost/asio/io_context.hpp>
