@@ -256,7 +256,10 @@ void V2KeysApi::commit(const std::shared_ptr<PendingWrite>& pending, V2WritePlan
         if (alive.expired()) return;
         if (!done) return respond_error(pending->exchange, raft_error(done.error()));
         if (!std::get<kv::TxnResponse>(done->result).succeeded) {
-          if (++pending->attempts < kMaxAttempts) return attempt(pending);
+          if (++pending->attempts < kMaxAttempts) {
+            ++replans_;
+            return attempt(pending);
+          }
           return respond_error(
               pending->exchange,
               raft_error(Error{Errc::kUnavailable, str("the write lost to concurrent writes ",

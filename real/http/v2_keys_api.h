@@ -38,6 +38,8 @@ class V2KeysApi {
 
   void handle(const std::shared_ptr<Exchange>& exchange);
   std::size_t waits() const { return waits_.size(); }
+  // Txns whose compares failed (a concurrent v2 write) and were planned again.
+  std::uint64_t replans() const { return replans_; }
 
  private:
   struct PendingWrite;
@@ -63,6 +65,7 @@ class V2KeysApi {
   std::uint64_t cluster_id_;
   Random random_;
   V2Waits waits_;
+  std::uint64_t replans_ = 0;
   // Replies from the backend check this before touching the API (they may outlive it).
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
 };

@@ -4,9 +4,12 @@
 
 #include <gtest/gtest.h>
 
+#include <set>
+
 #include "real/support/http_client.h"
 #include "real/support/json_shape.h"
 #include "real/support/kv_member.h"
+#include "real/support/raw_client.h"
 #include "real/support/run_loop.h"
 
 namespace keel::real {
@@ -218,6 +221,36 @@ TEST_F(V2KeysApiTest, WaitAnswersTheNextChange) {
             "{\"action\":\"delete\",\"node\":{\"key\":\"/d\",\"dir\":true,\"modifiedIndex\":N,"
             "\"createdIndex\":N},\"prevNode\":{\"key\":\"/d\",\"dir\":true,\"modifiedIndex\":N,"
             "\"createdIndex\":N}}\n");
+}
+
+TEST_F(V2KeysApiTest, AClientHangingUpCancelsItsWait) {
+  auto raw = std::make_unique<testing::RawClient>(io_, member_.port());
+  const std::string wait = "GET /v2/keys/gone?wait=true HTTP/1.1\r\nHost: x\r\n\r\n";
+  raw->write(Bytes(wait.begin(), wait.end()));
+  ASSERT_TRUE(testing::run_until(io_, [&] { return member_.api->keys().waits() == 1; }));
+  EXPECT_EQ(member_.service->watches().size(), 1u);
+  raw.reset();
+  ASSERT_TRUE(testing::run_until(io_, [&] { return member_.api->keys().waits() == 0; }));
+  EXPECT_EQ(member_.service->watches().size(), 0u);
+}
+
+TEST_F(V2KeysApiTest, ConcurrentWritesAreSerializedByTheGuard) {
+  // Both plans are made at the same revision; the second txn's compares fail and it is planned
+  // again, now seeing the first one's key.
+  auto first = client_.start(beast_http::verb::put, "/v2/keys/race?prevExist=false", "value=a");
+  auto second = client_.start(beast_http::verb::put, "/v2/keys/race?prevExist=false", "value=b");
+  auto post_one = client_.start(beast_http::verb::post, "/v2/keys/jobs", "value=1");
+  auto post_two = client_.start(beast_http::verb::post, "/v2/keys/jobs", "value=2");
+  const HttpReply one = client_.finish(first);
+  const HttpReply two = client_.finish(second);
+  std::multiset<unsigned> statuses{one.status, two.status};
+  EXPECT_EQ(statuses, (std::multiset<unsigned>{201, 412})) << one.body << two.body;
+  EXPECT_GE(member_.api->keys().replans(), 1u);
+  EXPECT_EQ(client_.finish(post_one).status, 201u);
+  EXPECT_EQ(client_.finish(post_two).status, 201u);
+  const std::string jobs = client_.get("/v2/keys/jobs").body;
+  EXPECT_NE(jobs.find("\"value\":\"1\""), std::string::npos) << jobs;
+  EXPECT_NE(jobs.find("\"value\":\"2\""), std::string::npos) << jobs;
 }
 
 TEST_F(V2KeysApiTest, TtlKeysShowTheirTtlAndExpire) {
