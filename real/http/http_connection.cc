@@ -71,6 +71,7 @@ void HttpConnection::reject(beast_http::status status, std::string_view why) {
 void HttpConnection::handle(Request request) {
   ++context_->requests;
   const bool keep_alive = request.keep_alive();
+  head_ = request.method() == beast_http::verb::head;
   if (context_->router == nullptr || context_->in_flight >= context_->limits.max_in_flight) {
     ++context_->rejected;
     return write(make_response(beast_http::status::service_unavailable,
@@ -96,17 +97,20 @@ void HttpConnection::handle(Request request) {
 
 void HttpConnection::watch_for_hangup() {
   stream_.expires_never();
-  stream_.socket().async_wait(boost::asio::ip::tcp::socket::wait_read,
-                              [self = shared_from_this()](beast::error_code error) {
-                                if (error || self->closed_ || !self->exchange_)
-                                  return;  // answered meanwhile
-                                beast::error_code available_error;
-                                const std::size_t available =
-                                    self->stream_.socket().available(available_error);
-                                // Readable with nothing to read is the client's FIN; bytes are a
-                                // pipelined request, read after this answer.
-                                if (available_error || available == 0) self->close();
-                              });
+  stream_.socket().async_wait(
+      boost::asio::ip::tcp::socket::wait_read,
+      [self = shared_from_this(),
+       watched = std::weak_ptr<Exchange>(exchange_)](beast::error_code error) {
+        // Answered meanwhile (maybe with the next request in flight already): not ours to judge.
+        if (error || self->closed_ || !self->exchange_ || self->exchange_ != watched.lock()) {
+          return;
+        }
+        beast::error_code available_error;
+        const std::size_t available = self->stream_.socket().available(available_error);
+        // Readable with nothing to read is the client's FIN; bytes are a
+        // pipelined request, read after this answer.
+        if (available_error || available == 0) self->close();
+      });
 }
 
 void HttpConnection::write(Response response, bool keep_alive) {
@@ -114,6 +118,8 @@ void HttpConnection::write(Response response, bool keep_alive) {
   response.version(11);
   response.keep_alive(keep_alive);
   response.prepare_payload();
+  if (head_) response.body().clear();  // HEAD: the GET's headers, Content-Length included
+  head_ = false;
   outgoing_ = std::make_shared<Response>(std::move(response));
   stream_.expires_after(context_->limits.write_timeout);
   beast_http::async_write(

@@ -56,6 +56,7 @@ class HttpConnection : public std::enable_shared_from_this<HttpConnection> {
   std::optional<boost::beast::http::request_parser<boost::beast::http::string_body>> parser_;
   std::shared_ptr<Exchange> exchange_;  // the request being handled
   std::shared_ptr<Response> outgoing_;  // the answer being written
+  bool head_ = false;                   // the request being answered is a HEAD
   bool closed_ = false;
 };
 

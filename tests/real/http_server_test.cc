@@ -64,9 +64,12 @@ TEST_F(HttpServerTest, RoutesAndKeepsConnectionsAlive) {
   ASSERT_TRUE(run_until(io_, [&] { return text(client.received()).ends_with("hi"); }));
   client.write(bytes("POST /echo/a HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\nhello"));
   ASSERT_TRUE(run_until(io_, [&] { return text(client.received()).ends_with("hello"); }));
+  client.write(bytes("HEAD /hello HTTP/1.1\r\nHost: x\r\n\r\n"));
+  ASSERT_TRUE(run_until(io_, [&] { return text(client.received()).ends_with("\r\n\r\n"); }));
+  EXPECT_NE(text(client.received()).rfind("Content-Length: 2\r\n"), std::string::npos);
   EXPECT_FALSE(client.closed());
   EXPECT_EQ(server_->stats().connections, 1u);
-  EXPECT_EQ(server_->stats().requests, 2u);
+  EXPECT_EQ(server_->stats().requests, 3u);
 
   testing::HttpTestClient http(io_, server_->port());
   EXPECT_EQ(http.get("/nowhere").status, 404u);

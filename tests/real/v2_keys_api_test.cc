@@ -223,6 +223,22 @@ TEST_F(V2KeysApiTest, WaitAnswersTheNextChange) {
             "\"createdIndex\":N}}\n");
 }
 
+TEST_F(V2KeysApiTest, AWaitFromCompactedHistoryGets401) {
+  const HttpReply first = client_.put("/v2/keys/old", "value=1");
+  ASSERT_EQ(client_.put("/v2/keys/old", "value=2").status, 200u);
+  bool compacted = false;
+  member_.service->submit(
+      kv::Request{0, 0, kv::CompactRequest{member_.service->store().revision()}},
+      [&](Result<kv::Response> done) { compacted = done.has_value(); });
+  ASSERT_TRUE(testing::run_until(io_, [&] { return compacted; }));
+  const HttpReply cleared =
+      client_.get("/v2/keys/old?wait=true&waitIndex=" + first.header("x-etcd-index"));
+  EXPECT_TRUE(seen(cleared).starts_with(
+      "400 {\"errorCode\":401,\"message\":\"The event in requested index is outdated and "
+      "cleared\",\"cause\":\"the requested history has been cleared ["))
+      << cleared.body;
+}
+
 TEST_F(V2KeysApiTest, AClientHangingUpCancelsItsWait) {
   auto raw = std::make_unique<testing::RawClient>(io_, member_.port());
   const std::string wait = "GET /v2/keys/gone?wait=true HTTP/1.1\r\nHost: x\r\n\r\n";
