@@ -45,7 +45,9 @@ std::vector<Step> script() {
       {verb::put, "/v2/keys/dir/a/b", "value=1"},
       {verb::put, "/v2/keys/dir/c", "value=2"},
       {verb::put, "/v2/keys/dir/_hidden", "value=3"},
-      {verb::get, "/v2/keys/dir", ""},
+      // etcd lists children in Go map order unless sorted=true: listings of several are sorted.
+      {verb::get, "/v2/keys/dir?sorted=true", ""},
+      {verb::get, "/v2/keys/dir/a", ""},
       {verb::get, "/v2/keys/dir?recursive=true&sorted=true", ""},
       {verb::get, "/v2/keys/dir/_hidden", ""},
       {verb::get, "/v2/keys/dir/none/deeper", ""},
