@@ -226,7 +226,7 @@ void V2KeysApi::write(const std::shared_ptr<Exchange>& exchange, const Form& for
 }
 
 void V2KeysApi::barrier(const std::shared_ptr<Exchange>& exchange, std::function<void()> then) {
-  kv::Request read{0, 0, kv::RangeRequest{kv::to_bytes(kGuardKey), {}, 1, 0, true, false}};
+  kv::Request read{0, 0, kv::RangeRequest{kv::to_bytes(kActionKey), {}, 1, 0, true, false}};
   std::weak_ptr<bool> alive = alive_;
   backend_.submit(
       std::move(read),

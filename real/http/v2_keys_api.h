@@ -29,7 +29,7 @@ namespace keel::real::http {
 
 class V2KeysApi {
  public:
-  static constexpr int kMaxAttempts = 8;
+  static constexpr int kMaxAttempts = 64;
 
   V2KeysApi(boost::asio::io_context& io, KvBackend& backend, std::uint64_t cluster_id);
   ~V2KeysApi();

@@ -43,6 +43,18 @@ Bytes children_prefix(std::string_view path) {
   return prefix;
 }
 
+Bytes children_key(std::string_view dir) {
+  Bytes key = kv::to_bytes(kChildrenPrefix);
+  key.insert(key.end(), dir.begin(), dir.end());
+  return key;
+}
+
+Bytes subdirectory_children_prefix(std::string_view dir) {
+  Bytes prefix = children_key(dir);
+  prefix.push_back('/');
+  return prefix;
+}
+
 std::optional<std::string> path_of(ByteView key) {
   const std::string text = kv::to_string(key);
   if (!text.starts_with(kKeysPrefix)) return std::nullopt;
@@ -180,7 +192,7 @@ void V2Reader::list(V2Node& dir, bool recursive) const {
 std::optional<std::pair<std::string, std::string>> V2Reader::action_at(
     kv::Revision revision) const {
   kv::RangeRequest request;
-  request.key = kv::to_bytes(kGuardKey);
+  request.key = kv::to_bytes(kActionKey);
   request.revision = revision;
   auto found = store_.range(request);
   if (!found || found->kvs.empty() || found->kvs.front().mod_revision != revision) {
@@ -192,9 +204,9 @@ std::optional<std::pair<std::string, std::string>> V2Reader::action_at(
   return std::make_pair(text.substr(0, space), text.substr(space + 1));
 }
 
-kv::Revision V2Reader::guard_revision() const {
+kv::Revision V2Reader::children_revision(std::string_view dir) const {
   kv::RangeRequest request;
-  request.key = kv::to_bytes(kGuardKey);
+  request.key = children_key(dir);
   auto found = store_.range(request);
   return found && !found->kvs.empty() ? found->kvs.front().mod_revision : 0;
 }

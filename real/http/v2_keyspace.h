@@ -12,11 +12,17 @@
 //   X-Etcd-Index is the store's revision.
 // - A TTL is a lease: the node's key is attached to a lease granted with that TTL, and expires
 //   with it (etcd's lessor revokes it through Raft). Children do not inherit a directory's lease.
-// - Every v2 write is one Txn that also puts kGuardKey with "<action> <path>". The guard orders
-//   v2 writes (each txn compares the guard's mod revision with the one it planned against, so a
-//   concurrent v2 write makes it retry, like etcd's v2 store lock) and records, at each revision,
-//   which action on which node made it: watchers read it back to tell "set" from "create" and a
-//   delete from an expiry (no guard at that revision).
+// - Each directory D (the root too) has a children key, kChildrenPrefix + D ("/v2c/a"), put by
+//   every write that adds or removes a child of D (its value is empty). It orders the writes that
+//   depend on D's set of children: removing D without recursive=true (it must be empty) and POST
+//   (its generated names must grow in commit order). Creating or removing a node changes neither
+//   its parent's key nor modifiedIndex, as in etcd.
+// - Every v2 write is one Txn that also puts kActionKey with "<action> <path>", so the store
+//   records, at each revision, which action on which node made it: watchers read it back to tell
+//   "set" from "create" and a delete from an expiry (no record at that revision). The Txn compares
+//   the mod revisions of every node and children key its plan looked at with the ones it saw (0
+//   for a missing one), so a plan made on a stale view fails and is made again
+//   (v2_write_plan.h); writes to unrelated nodes never conflict.
 #pragma once
 
 #include <cstdint>
@@ -34,13 +40,17 @@
 namespace keel::real::http {
 
 inline constexpr std::string_view kKeysPrefix = "/v2k";
-inline constexpr std::string_view kGuardKey = "/v2guard";
+inline constexpr std::string_view kChildrenPrefix = "/v2c";
+inline constexpr std::string_view kActionKey = "/v2action";
 
 // Go's path.Clean of "/" + raw.
 std::string clean_path(std::string_view raw);
 // The MVCC key of a node, and the prefix of its descendants' keys.
 Bytes node_key(std::string_view path);
 Bytes children_prefix(std::string_view path);
+// The children key of a directory, and the prefix of the children keys of its subdirectories.
+Bytes children_key(std::string_view dir);
+Bytes subdirectory_children_prefix(std::string_view dir);
 // The path of an MVCC key under kKeysPrefix, or nothing for another key.
 std::optional<std::string> path_of(ByteView key);
 // "/a/b/c" -> {"/a", "/a/b"}; the root has none.
@@ -87,10 +97,10 @@ class V2Reader {
   bool has_children(std::string_view path) const;
   // `dir` (a found directory) with its children (and theirs, if recursive), hidden ones left out.
   void list(V2Node& dir, bool recursive) const;
-  // The guard's "<action> <path>" if a v2 write made `revision`.
+  // The recorded "<action> <path>" if a v2 write made `revision`.
   std::optional<std::pair<std::string, std::string>> action_at(kv::Revision revision) const;
-  // The guard's mod revision now (0 if no v2 write happened yet).
-  kv::Revision guard_revision() const;
+  // The mod revision of a directory's children key now (0 if it was never written).
+  kv::Revision children_revision(std::string_view dir) const;
 
  private:
   const kv::Store& store_;

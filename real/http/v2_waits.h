@@ -3,8 +3,9 @@
 // its start revision on its node (or below it, if recursive; hidden nodes only when named), then
 // its watcher is canceled.
 //
-// Which v2 event a revision is comes from the keyspace's guard (v2_keyspace.h): the action and the
-// node that the v2 write at that revision recorded; a revision with deletions and no guard is a
+// Which v2 event a revision is comes from the keyspace's action record (v2_keyspace.h): the action
+// and the node that the v2 write at that revision recorded; a revision with deletions and no record
+// is a
 // lease expiry ("expire", one per expired node). The event's nodes are read from the store at
 // that revision and the one before, as etcd reports them (node after, prevNode before). A
 // deletion of a directory answers the waits on nodes below it too (etcd's watcher hub does).

@@ -1,6 +1,8 @@
 #include "real/http/v2_write_plan.h"
 
+#include <algorithm>
 #include <cstdio>
+#include <set>
 
 #include "core/env/str.h"
 
@@ -13,16 +15,17 @@ using Plan = std::expected<V2WritePlan, V2Error>;
 // What a plan reads and writes, with the compares that pin what it read.
 class Planner {
  public:
-  explicit Planner(const kv::Store& store) : store_(store), reader_(store) { pin_guard(); }
+  explicit Planner(const kv::Store& store) : store_(store), reader_(store) {}
 
   std::optional<V2Node> look(const std::string& path) {
     std::optional<V2Node> node = reader_.find(path);
-    kv::Compare compare;
-    compare.target = kv::Compare::Target::kMod;
-    compare.key = node_key(path);
-    compare.number = node ? node->modified : 0;
-    txn_.compare.push_back(std::move(compare));
+    pin(node_key(path), node ? node->modified : 0);
     return node;
+  }
+
+  // Pins the set of `dir`'s children (see kChildrenPrefix).
+  void look_at_children(const std::string& dir) {
+    pin(children_key(dir), reader_.children_revision(dir));
   }
 
   // Checks the directories above `path`, creating the missing ones.
@@ -35,38 +38,45 @@ class Planner {
     return std::nullopt;
   }
 
+  // Puts a node; a new one is announced to its parent's children key.
   void put(const std::string& path, const NodeValue& value, kv::LeaseId lease) {
     kv::PutRequest put;
     put.key = node_key(path);
     put.value = encode_node_value(value);
     put.lease = lease;
     txn_.success.push_back(std::move(put));
+    if (!reader_.find(path)) children_changed_.insert(parent_of(path));
   }
 
-  void remove(const std::string& path, bool with_children) {
-    kv::DeleteRangeRequest node;
-    node.key = node_key(path);
-    txn_.success.push_back(std::move(node));
-    if (!with_children) return;
-    kv::DeleteRangeRequest children;
-    children.key = children_prefix(path);
-    children.range_end = kv::prefix_end(children.key);
-    txn_.success.push_back(std::move(children));
+  // Removes a node, and with it the subtree below it and the subtree's children keys.
+  void remove(const std::string& path, bool subtree) {
+    delete_range(node_key(path), {});
+    children_changed_.insert(parent_of(path));
+    if (!subtree) return;
+    const Bytes children = children_prefix(path);
+    delete_range(children, kv::prefix_end(children));
+    delete_range(children_key(path), {});
+    const Bytes deeper = subdirectory_children_prefix(path);
+    delete_range(deeper, kv::prefix_end(deeper));
   }
-
-  // etcd's answer for a missing node: the first missing step (or a file in the way) names it.
-  V2Error not_found(const std::string& path) const { return reader_.resolve(path).error(); }
 
   V2Error error(V2Code code, std::string cause) const {
     return V2Error{code, std::move(cause), store_.revision()};
   }
+  // etcd's answer for a missing node: the first missing step (or a file in the way) names it.
+  V2Error not_found(const std::string& path) const { return reader_.resolve(path).error(); }
 
-  // Finishes the txn with the guard's record of the action.
+  // Finishes the txn: the children keys touched, and the record of the action.
   V2WritePlan finish(std::string action, V2Node node, std::optional<V2Node> prev, bool created) {
-    kv::PutRequest guard;
-    guard.key = kv::to_bytes(kGuardKey);
-    guard.value = kv::to_bytes(action + " " + node.key);
-    txn_.success.push_back(std::move(guard));
+    for (const std::string& dir : children_changed_) {
+      kv::PutRequest touch;
+      touch.key = children_key(dir);
+      txn_.success.push_back(std::move(touch));
+    }
+    kv::PutRequest record;
+    record.key = kv::to_bytes(kActionKey);
+    record.value = kv::to_bytes(action + " " + node.key);
+    txn_.success.push_back(std::move(record));
     return V2WritePlan{std::move(txn_), std::move(action), std::move(node), std::move(prev),
                        created};
   }
@@ -74,17 +84,29 @@ class Planner {
   const kv::Store& store() const { return store_; }
 
  private:
-  void pin_guard() {
+  static std::string parent_of(const std::string& path) {
+    return path.substr(0, std::max<std::size_t>(path.rfind('/'), 1));
+  }
+
+  void pin(Bytes key, kv::Revision mod_revision) {
     kv::Compare compare;
     compare.target = kv::Compare::Target::kMod;
-    compare.key = kv::to_bytes(kGuardKey);
-    compare.number = reader_.guard_revision();
+    compare.key = std::move(key);
+    compare.number = mod_revision;
     txn_.compare.push_back(std::move(compare));
+  }
+
+  void delete_range(Bytes key, Bytes end) {
+    kv::DeleteRangeRequest remove;
+    remove.key = std::move(key);
+    remove.range_end = std::move(end);
+    txn_.success.push_back(std::move(remove));
   }
 
   const kv::Store& store_;
   V2Reader reader_;
   kv::TxnRequest txn_;
+  std::set<std::string> children_changed_;  // directories whose children key the txn puts
 };
 
 // etcd's getCompareFailCause: "[want != have]" for each failed comparison.
@@ -143,6 +165,7 @@ Plan plan_post(const V2Write& write, Planner& planner, kv::LeaseId lease) {
     if (dir && !dir->dir) return std::unexpected(planner.error(V2Code::kNotDir, write.path));
     if (!dir) planner.put(write.path, NodeValue{true, std::nullopt, ""}, 0);
   }
+  planner.look_at_children(write.path);
   char name[32];
   std::snprintf(name, sizeof(name), "%020lld",
                 static_cast<long long>(planner.store().revision() + 1));
@@ -169,8 +192,11 @@ Plan plan_delete(const V2Write& write, Planner& planner) {
     if (!write.dir && !write.recursive) {
       return std::unexpected(planner.error(V2Code::kNotFile, write.path));
     }
-    if (!write.recursive && V2Reader(planner.store()).has_children(write.path)) {
-      return std::unexpected(planner.error(V2Code::kDirNotEmpty, write.path));
+    if (!write.recursive) {
+      planner.look_at_children(write.path);
+      if (V2Reader(planner.store()).has_children(write.path)) {
+        return std::unexpected(planner.error(V2Code::kDirNotEmpty, write.path));
+      }
     }
   }
   planner.remove(write.path, prev->dir);

@@ -8,13 +8,16 @@
 //   101 with cause "[want != have]", "compareAndSwap"); otherwise "set", which cannot replace a
 //   directory (102). refresh=true keeps the value and sets a new TTL.
 // - POST: creates "<dir>/<20-digit index>" under a directory, the index being the revision the
-//   write is planned at plus one: unique and increasing, since the guard makes every v2 write
-//   that planned at the same revision but one retry at a later revision.
+//   write is planned at plus one: unique and increasing in commit order, since every POST pins
+//   the directory's children key, so of the POSTs planned on one view all but one are planned
+//   again at a later revision.
 // - DELETE: a file; a directory needs dir=true (else 102) and, unless recursive=true, no children
 //   (108); prevValue/prevIndex compare and delete a file ("compareAndDelete").
-// The txn succeeds only if the guard and every node the plan looked at are unchanged since the
-// view (compares on their mod revisions; 0 for a node that was missing), so a plan made on a stale
-// view fails and is made again. Rules that fail give the V2Error to answer.
+// The txn succeeds only if every node (and children key) the plan looked at is unchanged since
+// the view (compares on their mod revisions; 0 for a missing one), so a plan made on a stale view
+// fails and is made again; it also puts the children keys of the directories whose children it
+// adds or removes, and the record of its action (v2_keyspace.h). Rules that fail give the
+// V2Error to answer.
 #pragma once
 
 #include <cstdint>

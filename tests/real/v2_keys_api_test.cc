@@ -250,7 +250,7 @@ TEST_F(V2KeysApiTest, AClientHangingUpCancelsItsWait) {
   EXPECT_EQ(member_.service->watches().size(), 0u);
 }
 
-TEST_F(V2KeysApiTest, ConcurrentWritesAreSerializedByTheGuard) {
+TEST_F(V2KeysApiTest, ConcurrentConflictingWritesArePlannedAgain) {
   // Both plans are made at the same revision; the second txn's compares fail and it is planned
   // again, now seeing the first one's key.
   auto first = client_.start(beast_http::verb::put, "/v2/keys/race?prevExist=false", "value=a");
@@ -264,6 +264,16 @@ TEST_F(V2KeysApiTest, ConcurrentWritesAreSerializedByTheGuard) {
   EXPECT_GE(member_.api->keys().replans(), 1u);
   EXPECT_EQ(client_.finish(post_one).status, 201u);
   EXPECT_EQ(client_.finish(post_two).status, 201u);
+  // A child created while its directory is being removed is never lost: the removal, planned on
+  // an empty directory, sees the directory's children change and is planned again.
+  ASSERT_EQ(client_.put("/v2/keys/e?dir=true").status, 201u);
+  auto child = client_.start(beast_http::verb::put, "/v2/keys/e/x", "value=1");
+  auto rmdir = client_.start(beast_http::verb::delete_, "/v2/keys/e?dir=true");
+  EXPECT_EQ(client_.finish(child).status, 201u);
+  EXPECT_EQ(json_shape(client_.finish(rmdir).body),
+            "{\"errorCode\":108,\"message\":\"Directory not empty\",\"cause\":\"/e\","
+            "\"index\":N}\n");
+  EXPECT_EQ(client_.get("/v2/keys/e/x").status, 200u);
   const std::string jobs = client_.get("/v2/keys/jobs").body;
   EXPECT_NE(jobs.find("\"value\":\"1\""), std::string::npos) << jobs;
   EXPECT_NE(jobs.find("\"value\":\"2\""), std::string::npos) << jobs;

@@ -31,7 +31,11 @@ TEST(V2KeyspaceTest, MapsPathsToKeysAndBack) {
   EXPECT_EQ(kv::to_string(children_prefix("/a")), "/v2k/a/");
   EXPECT_EQ(kv::to_string(children_prefix("/")), "/v2k/");
   EXPECT_EQ(path_of(kv::to_bytes("/v2k/a/b")), "/a/b");
-  EXPECT_FALSE(path_of(kv::to_bytes("/v2guard")));
+  EXPECT_FALSE(path_of(kv::to_bytes("/v2action")));
+  EXPECT_FALSE(path_of(kv::to_bytes("/v2c/a")));
+  EXPECT_EQ(kv::to_string(children_key("/")), "/v2c/");
+  EXPECT_EQ(kv::to_string(children_key("/a")), "/v2c/a");
+  EXPECT_EQ(kv::to_string(subdirectory_children_prefix("/a")), "/v2c/a/");
   EXPECT_FALSE(path_of(kv::to_bytes("/v2k")));
   EXPECT_FALSE(path_of(kv::to_bytes("/v2kx")));
 }
