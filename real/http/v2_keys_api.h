@@ -7,9 +7,10 @@
 //   recursive=true lists a directory's whole subtree; listings are always sorted by key (etcd
 //   sorts only with sorted=true; any order is allowed without it). wait=true is a long poll.
 // - PUT, POST and DELETE: a linearizable read orders the plan after every acknowledged write, the
-//   plan's Txn goes through Raft, and a Txn whose compares failed (a concurrent v2 write) is
-//   planned again, at most kMaxAttempts times (then 300). A TTL first grants a lease. Each write
-//   carries a fresh client id, so that a follower may forward it to the leader (kv/sessions.h).
+//   plan's Txn goes through Raft, and a Txn whose compares failed (a concurrent v2 write to a node
+//   it read) is planned again, at most kMaxAttempts times (then 300). A TTL first grants a lease.
+//   Each write carries a fresh client id, so that a follower may forward it to the leader
+//   (kv/sessions.h).
 // - Every answer carries X-Etcd-Index (the store's revision, or the write's), X-Etcd-Cluster-Id,
 //   X-Raft-Index and X-Raft-Term. Raft refusals (no leader, limits) answer 300 with the reason.
 #pragma once
@@ -38,7 +39,7 @@ class V2KeysApi {
 
   void handle(const std::shared_ptr<Exchange>& exchange);
   std::size_t waits() const { return waits_.size(); }
-  // Txns whose compares failed (a concurrent v2 write) and were planned again.
+  // Txns whose compares failed (a concurrent v2 write to a node it read) and were planned again.
   std::uint64_t replans() const { return replans_; }
 
  private:

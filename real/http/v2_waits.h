@@ -3,12 +3,12 @@
 // its start revision on its node (or below it, if recursive; hidden nodes only when named), then
 // its watcher is canceled.
 //
-// Which v2 event a revision is comes from the keyspace's action record (v2_keyspace.h): the action
-// and the node that the v2 write at that revision recorded; a revision with deletions and no record
-// is a
-// lease expiry ("expire", one per expired node). The event's nodes are read from the store at
-// that revision and the one before, as etcd reports them (node after, prevNode before). A
-// deletion of a directory answers the waits on nodes below it too (etcd's watcher hub does).
+// Which v2 event a revision is comes from the keyspace's action record (v2_keyspace.h): the
+// action and the node that the v2 write at that revision recorded; a revision with deletions and
+// no record is a lease expiry ("expire", one per expired node). The event's nodes are read from
+// the store at that revision and the one before, as etcd reports them (node after, prevNode
+// before). A deletion of a directory answers the waits on nodes below it too (etcd's watcher hub
+// does).
 //
 // The hub has no callback: waits are polled every `poll_interval` while any is open (a small
 // delay on top of Raft's). Bounds: the hub's max_watchers; a wait whose start is compacted away
