@@ -1,5 +1,7 @@
 #include "real/http/http_connection.h"
 
+#include <boost/asio/write.hpp>
+#include <boost/beast/core/string.hpp>
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/write.hpp>
@@ -38,9 +40,30 @@ void HttpConnection::read_request() {
   parser_->header_limit(static_cast<std::uint32_t>(context_->limits.max_header_bytes));
   parser_->body_limit(context_->limits.max_body_bytes);
   stream_.expires_after(context_->limits.read_timeout);
-  beast_http::async_read(
-      stream_, buffer_, *parser_,
-      [self = shared_from_this()](beast::error_code error, std::size_t) { self->on_read(error); });
+  beast_http::async_read_header(stream_, buffer_, *parser_,
+                                [self = shared_from_this()](beast::error_code error, std::size_t) {
+                                  self->on_header(error);
+                                });
+}
+
+void HttpConnection::on_header(beast::error_code error) {
+  if (closed_) return;
+  if (error || parser_->is_done()) return on_read(error);
+  const auto read_body = [self = shared_from_this()] {
+    beast_http::async_read(
+        self->stream_, self->buffer_, *self->parser_,
+        [self](beast::error_code body_error, std::size_t) { self->on_read(body_error); });
+  };
+  const auto expect = parser_->get()[beast_http::field::expect];
+  if (!beast::iequals(expect, "100-continue")) return read_body();
+  // The client waits for this before sending its body (RFC 9110 §10.1.1; curl does above 1 KiB).
+  static constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
+  boost::asio::async_write(
+      stream_, boost::asio::buffer(kContinue.data(), kContinue.size()),
+      [self = shared_from_this(), read_body](beast::error_code write_error, std::size_t) {
+        if (write_error) return self->close();
+        read_body();
+      });
 }
 
 void HttpConnection::on_read(beast::error_code error) {

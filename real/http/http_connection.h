@@ -4,8 +4,10 @@
 //
 // Malformed input never crashes the server: a request Beast cannot parse gets 400, an oversized
 // header 431, an oversized body 413, then the connection is closed; a client that stops half way
-// is cut at the read deadline. While a request is being handled (a long poll), the connection
-// watches for the client hanging up and aborts the exchange if it does.
+// is cut at the read deadline. A client that asks for "Expect: 100-continue" (curl, for bodies
+// over 1 KiB) is told to continue once its header passed the limits. While a request is being
+// handled (a long poll), the connection watches for the client hanging up and aborts the exchange
+// if it does.
 #pragma once
 
 #include <boost/asio/ip/tcp.hpp>
@@ -44,6 +46,7 @@ class HttpConnection : public std::enable_shared_from_this<HttpConnection> {
 
  private:
   void read_request();
+  void on_header(boost::beast::error_code error);
   void on_read(boost::beast::error_code error);
   void reject(boost::beast::http::status status, std::string_view why);
   void handle(Request request);

@@ -77,6 +77,18 @@ TEST_F(HttpServerTest, RoutesAndKeepsConnectionsAlive) {
   EXPECT_EQ(http.get("/hello/more").status, 404u);
 }
 
+TEST_F(HttpServerTest, AnswersExpect100ContinueBeforeTheBody) {
+  start();
+  RawClient client(io_, server_->port());
+  client.write(
+      bytes("PUT /echo/x HTTP/1.1\r\nHost: x\r\nContent-Length: 4\r\n"
+            "Expect: 100-continue\r\n\r\n"));
+  ASSERT_TRUE(answered_with(client, "HTTP/1.1 100 Continue\r\n\r\n"));
+  client.write(bytes("body"));
+  ASSERT_TRUE(run_until(io_, [&] { return text(client.received()).ends_with("body"); }));
+  EXPECT_NE(text(client.received()).find("HTTP/1.1 200 OK"), std::string::npos);
+}
+
 TEST_F(HttpServerTest, GarbageGets400AndTheConnectionCloses) {
   start();
   RawClient client(io_, server_->port());
