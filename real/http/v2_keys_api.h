@@ -5,7 +5,8 @@
 // - GET reads the member's applied store (etcd serves v2 GETs locally); quorum=true first waits
 //   for a linearizable read (ReadIndex) so the answer reflects every write acknowledged before.
 //   recursive=true lists a directory's whole subtree; listings are always sorted by key (etcd
-//   sorts only with sorted=true; any order is allowed without it). wait=true is a long poll.
+//   sorts only with sorted=true; any order is allowed without it). wait=true is a long poll
+//   answered with one event (stream=true is not supported: it is answered the same way).
 // - PUT, POST and DELETE: a linearizable read orders the plan after every acknowledged write, the
 //   plan's Txn goes through Raft, and a Txn whose compares failed (a concurrent v2 write to a node
 //   it read) is planned again, at most kMaxAttempts times (then 300). A TTL first grants a lease.
