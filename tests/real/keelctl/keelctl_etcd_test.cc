@@ -146,6 +146,26 @@ TEST_F(KeelctlEtcdTest, TheBinaryExitsWithTheDocumentedCodes) {
             kExitUnreachable);
 }
 
+TEST_F(KeelctlEtcdTest, ClusterVerbsShowTheOneMember) {
+  const std::string url = etcd_->client_url();
+  const KeelctlRun members = run({"cluster", "members"});
+  EXPECT_EQ(members.code, kExitOk) << members.err;
+  EXPECT_TRUE(std::regex_match(members.out,
+                               std::regex("ID\t\t\tNAME\tPEER URLS\t\tCLIENT URLS\n"
+                                          "[0-9a-f]{16}\tdefault\thttp://127[.]0[.]0[.]1:[0-9]+\t" +
+                                          url + "\n")))
+      << members.out;
+  const KeelctlRun leader = run({"cluster", "leader"});
+  EXPECT_EQ(leader.code, kExitOk) << leader.err;
+  EXPECT_TRUE(std::regex_match(
+      leader.out, std::regex("ID\t\t\tNAME\tCLIENT URLS\n[0-9a-f]{16}\tdefault\t" + url + "\n")))
+      << leader.out;
+  const KeelctlRun health = run({"cluster", "health"});
+  EXPECT_EQ(health.code, kExitOk) << health.err;
+  EXPECT_EQ(health.out,
+            "MEMBER\tENDPOINT\t\tHEALTH\ndefault\t" + url + "\thealthy\ncluster is healthy\n");
+}
+
 // A watch that started before the change sees it: the test keeps writing until the watcher has
 // printed one change and exited, then checks that it printed one of the values written.
 TEST_F(KeelctlEtcdTest, WatchOnceReportsTheFirstChange) {
