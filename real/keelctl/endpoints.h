@@ -22,7 +22,6 @@ class Endpoints {
 
   Result<HttpAnswer> exchange(const HttpRequest& request, bool long_poll = false);
 
-  const std::vector<HttpUrl>& urls() const { return urls_; }
   Duration timeout() const { return timeout_; }
 
  private:
