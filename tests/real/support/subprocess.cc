@@ -1,0 +1,70 @@
+#include "real/support/subprocess.h"
+
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <ranges>
+
+#include "core/env/assert.h"
+#include "real/support/keeld_process.h"
+
+namespace keel::real::testing {
+
+Subprocess::Subprocess(const std::string& binary, const std::vector<std::string>& args,
+                       const std::string& stdout_path, const std::string& stderr_path) {
+  std::vector<char*> argv;
+  argv.push_back(const_cast<char*>(binary.c_str()));
+  for (const std::string& arg : args) argv.push_back(const_cast<char*>(arg.c_str()));
+  argv.push_back(nullptr);
+  pid_ = ::fork();
+  KEEL_ASSERT(pid_ >= 0, "fork() failed");
+  if (pid_ == 0) {
+    ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+    const int out = ::open(stdout_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    const int err = ::open(stderr_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    if (out < 0 || err < 0 || ::dup2(out, 1) < 0 || ::dup2(err, 2) < 0) ::_exit(127);
+    ::execvp(binary.c_str(), argv.data());
+    ::_exit(127);
+  }
+}
+
+Subprocess::~Subprocess() {
+  if (!status_) {
+    signal(SIGKILL);
+    wait_exit(std::chrono::seconds(10));
+  }
+}
+
+void Subprocess::signal(int number) {
+  if (!status_) ::kill(pid_, number);
+}
+
+std::optional<int> Subprocess::wait_exit(Duration bound) {
+  wait_for(
+      [&] {
+        if (status_) return true;
+        int raw = 0;
+        if (::waitpid(pid_, &raw, WNOHANG) != pid_) return false;
+        status_ = WIFEXITED(raw) ? WEXITSTATUS(raw) : 128 + WTERMSIG(raw);
+        return true;
+      },
+      bound);
+  return status_;
+}
+
+std::optional<std::string> find_in_path(const std::string& name) {
+  const char* path = std::getenv("PATH");
+  if (path == nullptr) return std::nullopt;
+  for (const auto part : std::views::split(std::string_view(path), ':')) {
+    const std::string candidate = std::string(part.begin(), part.end()) + "/" + name;
+    if (::access(candidate.c_str(), X_OK) == 0) return candidate;
+  }
+  return std::nullopt;
+}
+
+}  // namespace keel::real::testing
