@@ -29,11 +29,11 @@ settle: 10s
 cluster: {members: 3}
 network: {latency: [1ms, 5ms]}
 workload:
-  kv: {clients: 4, rate: 200/s, keys: 4, timeout: 1s, reads: serializable}
+  kv: {clients: 4, rate: 400/s, keys: 2, mix: {get: 80, put: 20}, timeout: 1s, reads: serializable}
   watch: {clients: 2}
 faults:
   - {at: 500ms, clock: {node: n1, offset: 200ms}}
-  - {at: 1s, partition: isolate-leader, for: 2s}
+  - {at: 1s, partition: {isolate: [n1]}, for: 2s}
   - {at: 1500ms, pause: follower, for: 300ms}
 )";
 

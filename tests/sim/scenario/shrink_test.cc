@@ -203,7 +203,7 @@ settle: 10s
 cluster: {members: 3}
 network: {latency: [1ms, 5ms]}
 workload:
-  kv: {clients: 4, rate: 200/s, keys: 4, timeout: 1s, reads: serializable}
+  kv: {clients: 4, rate: 400/s, keys: 2, mix: {get: 80, put: 20}, timeout: 1s, reads: serializable}
   watch: {clients: 2}
 faults:
   - {at: 500ms, clock: {node: n1, offset: 200ms}}
