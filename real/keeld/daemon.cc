@@ -98,9 +98,26 @@ Status Daemon::start_node(std::ostream& log) {
 }
 
 Status Daemon::start_client_listener() {
-  const std::string address = to_string(config_.listen_client);
+  http::ApiServerOptions options;
+  options.listen = config_.listen_client;
+  options.cluster_id = config_.cluster_id;
+  for (const Member& member : config_.initial_cluster) {
+    http::ApiMember& api = options.members.emplace_back();
+    api.id = member.id;
+    api.name = member.name;
+    api.peer_urls.push_back(str("http://", to_string(member.peer)));
+    if (member.id == config_.id)
+      api.client_urls.push_back(str("http://", to_string(config_.listen_client)));
+  }
+  options.metrics = [this] { return metrics_text(); };
+  backend_ = std::make_unique<http::KvServiceBackend>(*service_);
+  api_ = std::make_unique<http::ApiServer>(io_, *backend_, std::move(options));
+  if (Status started = api_->start(); !started) {
+    return fail(started.error().code, str("--listen-client ", to_string(config_.listen_client),
+                                          ": ", started.error().message));
+  }
   env_->emit("keeld", "client_listener",
-             {{"address", address}, {"status", "not served: the HTTP API is not built in yet"}});
+             {{"address", config_.listen_client.address}, {"port", std::uint64_t{api_->port()}}});
   return {};
 }
 
@@ -129,6 +146,9 @@ std::string Daemon::metrics_text() {
 
 void Daemon::shut_down(std::string_view reason, int code) {
   env_->clock.cancel(watch_timer_);
+  if (api_) api_->stop();
+  api_.reset();
+  backend_.reset();
   service_.reset();
   posix_->stop();
   boost::system::error_code ignored;

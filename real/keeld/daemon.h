@@ -19,6 +19,8 @@
 #include <string>
 
 #include "core/node/kv_service.h"
+#include "real/http/api_server.h"
+#include "real/http/kv_backend.h"
 #include "real/keeld/config.h"
 #include "real/keeld/latency_histogram.h"
 #include "real/keeld/timed_file_system.h"
@@ -49,9 +51,8 @@ class Daemon {
  private:
   Daemon(boost::asio::io_context& io, KeeldConfig config);
   Status start_node(std::ostream& log);
-  // The seam for the HTTP API (real/http/, being written): it will be built here on the same
-  // io_context, over service_, serving metrics_text() at /metrics. Until then keeld serves its
-  // peers only and says so in the log.
+  // The client API (real/http/: etcd's v2 keys API, /v2/members, /version, /health, /metrics) on
+  // the same io_context, over service_.
   Status start_client_listener();
   void wait_for_signal();
   void watch_node();
@@ -65,6 +66,8 @@ class Daemon {
   std::optional<TimedFileSystem> fs_;
   std::optional<Env> env_;  // posix_'s, with fs_ in place of its file system
   std::unique_ptr<node::KvService> service_;
+  std::unique_ptr<http::KvServiceBackend> backend_;
+  std::unique_ptr<http::ApiServer> api_;  // after backend_ and service_: it serves them
   boost::asio::signal_set signals_;
   TimerId watch_timer_ = 0;
   std::optional<int> exit_code_;

@@ -30,6 +30,7 @@ TEST(DaemonTest, ALoneMemberLeadsAndItsMetricsSaySo) {
   config.cluster_id = 3;
   config.data_dir = dir / "n1.keeld";
   config.listen_peer = Endpoint{"127.0.0.1", testing::free_port()};
+  config.listen_client = Endpoint{"127.0.0.1", 0};
   config.initial_cluster = {Member{"n1", 1, config.listen_peer}};
   std::ostringstream log;
   boost::asio::io_context io;

@@ -82,8 +82,8 @@ class Cluster {
     members_.at(k) = std::make_unique<KeeldProcess>(
         std::vector<std::string>{"--name", name(k), "--cluster-id", std::to_string(cluster_id),
                                  "--initial-cluster", initial_, "--listen-peer",
-                                 "127.0.0.1:" + std::to_string(ports_.at(k - 1)), "--data-dir",
-                                 data_dir(k), "--log-format", "json"},
+                                 "127.0.0.1:" + std::to_string(ports_.at(k - 1)), "--listen-client",
+                                 "127.0.0.1:0", "--data-dir", data_dir(k), "--log-format", "json"},
         log_path);
     return *members_.at(k);
   }

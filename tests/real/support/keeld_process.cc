@@ -156,19 +156,4 @@ bool wait_for(const std::function<bool()>& done, Duration bound) {
   return true;
 }
 
-std::uint16_t free_port() {
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  KEEL_ASSERT(fd >= 0, "socket() failed");
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t length = sizeof address;
-  KEEL_ASSERT(::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0,
-              "bind to 127.0.0.1:0 failed");
-  KEEL_ASSERT(::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length) == 0,
-              "getsockname failed");
-  ::close(fd);
-  return ntohs(address.sin_port);
-}
-
 }  // namespace keel::real::testing

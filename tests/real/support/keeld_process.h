@@ -13,7 +13,7 @@
 #include <vector>
 
 #include "core/env/types.h"
-
+#include "real/support/child_process.h"  // free_port()
 namespace keel::real::testing {
 
 // The keeld binary next to the running test binary (CMake puts both in build/bin).
@@ -57,8 +57,5 @@ std::string read_text(const std::string& path);
 
 // Polls `done` every few milliseconds until it holds or `bound` passes. Returns done().
 bool wait_for(const std::function<bool()>& done, Duration bound);
-
-// A TCP port on 127.0.0.1 that was free a moment ago (bound to port 0, then released).
-std::uint16_t free_port();
 
 }  // namespace keel::real::testing
