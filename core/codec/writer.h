@@ -5,7 +5,6 @@
 
 #include <cstddef>
 #include <cstdint>
-#include <cstring>
 #include <string_view>
 
 #include "core/env/types.h"
@@ -26,14 +25,11 @@ class Writer {
   void u64(std::uint64_t value) { fixed(value, 8); }
   // The shortest (canonical) encoding; a Reader rejects any other.
   void varint(std::uint64_t value) {
-    std::uint8_t encoded[kMaxVarintBytes];
-    std::size_t n = 0;
     while (value >= 0x80) {
-      encoded[n++] = static_cast<std::uint8_t>(value | 0x80);
+      out_.push_back(static_cast<std::uint8_t>(value | 0x80));
       value >>= 7;
     }
-    encoded[n++] = static_cast<std::uint8_t>(value);
-    append(encoded, n);
+    out_.push_back(static_cast<std::uint8_t>(value));
   }
   void boolean(bool value) { u8(value ? 1 : 0); }
   // A varint length, then the bytes.
@@ -48,19 +44,12 @@ class Writer {
   std::size_t size() const { return out_.size(); }
 
  private:
-  // `width` bytes, little-endian.
+  // `width` bytes, little-endian. Byte by byte, inline: once the buffer has room (encode_frame
+  // reserves it), a push_back is a store.
   void fixed(std::uint64_t value, std::size_t width) {
-    std::uint8_t encoded[8];
     for (std::size_t i = 0; i < width; ++i) {
-      encoded[i] = static_cast<std::uint8_t>(value >> (8 * i));
+      out_.push_back(static_cast<std::uint8_t>(value >> (8 * i)));
     }
-    append(encoded, width);
-  }
-  // One resize per value rather than one push_back per byte.
-  void append(const std::uint8_t* data, std::size_t n) {
-    const std::size_t at = out_.size();
-    out_.resize(at + n);
-    std::memcpy(out_.data() + at, data, n);
   }
 
   Bytes& out_;
