@@ -221,7 +221,7 @@ void World::schedule_timer(Host& h, TimerId id, Time deadline) {
 void World::requeue_timers(Host& h) {
   ++h.clock_epoch_;
   if (!h.up()) return;
-  for (const auto& [id, timer] : h.timers_) schedule_timer(h, id, timer.deadline);
+  for (const Host::Timer& timer : h.timers_) schedule_timer(h, timer.id, timer.deadline);
 }
 
 void World::send(Host& from, NodeId to, Bytes frame) {
@@ -308,9 +308,9 @@ void World::run_on_host(Host& h, Event event) {
     }
     case Event::Kind::kTimer: {
       if (event.clock_epoch != h.clock_epoch_) return;  // re-queued under the new clock
-      auto it = h.timers_.find(event.timer);
+      auto it = h.find_timer(event.timer);
       if (it == h.timers_.end()) return;  // cancelled
-      std::function<void()> callback = std::move(it->second.callback);
+      std::function<void()> callback = std::move(it->callback);
       h.timers_.erase(it);
       trace_.note(kNoteTimer, now_, h.id(), event.timer);
       callback();
