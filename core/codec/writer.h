@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <string_view>
 
+#include "core/env/assert.h"
 #include "core/env/types.h"
 
 namespace keel::codec {
@@ -38,7 +39,11 @@ class Writer {
   // The bytes alone, with no length.
   void raw(ByteView data);
   // Overwrites four bytes already written at `position` (to fill in a length or checksum).
-  void patch_u32(std::size_t position, std::uint32_t value);
+  void patch_u32(std::size_t position, std::uint32_t value) {
+    KEEL_ASSERT(position + 4 <= out_.size(), "patch_u32 at ", position, " past the end ",
+                out_.size());
+    for (int i = 0; i < 4; ++i) out_[position + i] = static_cast<std::uint8_t>(value >> (8 * i));
+  }
 
   // Bytes in the buffer, including any that were there before this Writer.
   std::size_t size() const { return out_.size(); }
