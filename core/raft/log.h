@@ -70,6 +70,9 @@ class Log {
   void restore(Index index, Term t);
 
  private:
+  // The entries from..to, inclusive (none if from > to), all inside the log.
+  std::vector<Entry> copy(Index from, Index to) const;
+
   Index snapshot_index_;
   Term snapshot_term_;
   std::vector<Entry> entries_;  // entries_[i] has index snapshot_index_ + 1 + i
