@@ -86,7 +86,7 @@ NodeId World::id_of(std::string_view name) const {
   return kNoNode;
 }
 
-std::uint32_t World::allocate(Event event) {
+std::uint32_t World::allocate(Event&& event) {
   if (!free_slots_.empty()) {
     const std::uint32_t slot = free_slots_.back();
     free_slots_.pop_back();
@@ -267,10 +267,9 @@ void World::run_until(Time until) {
 void World::dispatch(std::uint32_t slot) {
   Event& event = slots_[slot];
   if (event.kind == Event::Kind::kWorldCall) {
-    std::function<void()> call = std::move(event.call);
-    release(slot);
     trace_.note(kNoteWorldCall, now_, 0);
-    call();
+    event.call();
+    release(slot);
     return;
   }
   Host& h = host(event.host);
@@ -287,12 +286,11 @@ void World::dispatch(std::uint32_t slot) {
     queue_.push(h.busy_until_, slot);
     return;
   }
-  Event taken = std::move(event);
+  run_on_host(h, event);
   release(slot);
-  run_on_host(h, std::move(taken));
 }
 
-void World::run_on_host(Host& h, Event event) {
+void World::run_on_host(Host& h, Event& event) {
   switch (event.kind) {
     case Event::Kind::kDeliver: {
       if (network_.blocked(event.from, h.id())) {  // the partition began while it flew
