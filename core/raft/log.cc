@@ -80,7 +80,7 @@ std::pair<Index, Term> Log::find_conflict_by_term(Index index, Term t) const {
   }
 }
 
-void Log::append(std::vector<Entry> entries) {
+void Log::append(std::span<const Entry> entries) {
   if (entries.empty()) return;
   const Index first = entries.front().index;
   KEEL_ASSERT(first > commit_, "overwriting committed entry ", first, " (commit ", commit_, ")");
@@ -88,12 +88,12 @@ void Log::append(std::vector<Entry> entries) {
   entries_.resize(first - snapshot_index_ - 1);
   stable_ = std::min(stable_, first - 1);
   handed_out_ = std::min(handed_out_, first - 1);
-  for (Entry& entry : entries) {
+  for (const Entry& entry : entries) {
     KEEL_ASSERT(entry.index == last_index() + 1, "entry ", entry.index, " does not follow ",
                 last_index());
     KEEL_ASSERT(entry.term >= last_term(), "entry ", entry.index, " has term ", entry.term,
                 " below the previous entry's ", last_term());
-    entries_.push_back(std::move(entry));
+    entries_.push_back(entry);  // shares the entry's data
   }
 }
 

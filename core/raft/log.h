@@ -45,7 +45,7 @@ class Log {
 
   // Appends entries that directly follow an entry of this log; those at or below last_index()
   // replace the suffix from there, which must be above commit().
-  void append(std::vector<Entry> entries);
+  void append(std::span<const Entry> entries);
 
   Index commit() const { return commit_; }
   void commit_to(Index index);  // never lowers the commit index

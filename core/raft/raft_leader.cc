@@ -161,7 +161,8 @@ Status Raft::check_can_propose(std::size_t bytes) const {
 }
 
 void Raft::append_as_leader(EntryType type, SharedBytes data) {
-  append({Entry{term_, log_.last_index() + 1, type, std::move(data)}});
+  const Entry entry{term_, log_.last_index() + 1, type, std::move(data)};
+  append(std::span(&entry, 1));
 }
 
 bool Raft::send_append(NodeId to, bool send_if_empty) {
