@@ -16,11 +16,14 @@ class Host::HostClock final : public Clock {
     KEEL_ASSERT(delay >= Duration::zero(), "negative timer delay on ", host_.name_);
     const TimerId id = host_.next_timer_++;
     const Time deadline = host_.local_time() + delay;
-    host_.timers_.emplace(id, Timer{deadline, std::move(callback)});
+    host_.timers_.push_back(Timer{id, deadline, std::move(callback)});
     host_.world_.schedule_timer(host_, id, deadline);
     return id;
   }
-  void cancel(TimerId id) override { host_.timers_.erase(id); }
+  void cancel(TimerId id) override {
+    auto it = host_.find_timer(id);
+    if (it != host_.timers_.end()) host_.timers_.erase(it);
+  }
 
  private:
   Host& host_;
@@ -61,6 +64,12 @@ Host::Host(World& world, NodeId id, std::string name, ProgramFactory factory, co
 Host::~Host() {
   // Destroy the program first: its destructor may still use its Env.
   program_.reset();
+}
+
+std::vector<Host::Timer>::iterator Host::find_timer(TimerId id) {
+  auto it = std::lower_bound(timers_.begin(), timers_.end(), id,
+                             [](const Timer& timer, TimerId wanted) { return timer.id < wanted; });
+  return it != timers_.end() && it->id == id ? it : timers_.end();
 }
 
 Time Host::effective_now() const { return std::max(world_.now(), busy_until_); }

@@ -3,7 +3,6 @@
 #pragma once
 
 #include <cstdint>
-#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -72,10 +71,14 @@ class Host {
   std::vector<std::uint32_t> deferred_;  // events that arrived while paused, in arrival order
 
   struct Timer {
+    TimerId id;
     Time deadline;  // host time
     std::function<void()> callback;
   };
-  std::map<TimerId, Timer> timers_;
+  // The pending timers, by id. Ids only grow, so a new timer goes at the end; a program has a few
+  // pending at a time (a tick, a flush), so a flat vector beats a map's node per timer.
+  std::vector<Timer> timers_;
+  std::vector<Timer>::iterator find_timer(TimerId id);
   TimerId next_timer_ = 1;
   Transport::ReceiveHandler receive_;
 

@@ -86,7 +86,7 @@ NodeId World::id_of(std::string_view name) const {
   return kNoNode;
 }
 
-std::uint32_t World::allocate(Event event) {
+std::uint32_t World::allocate(Event&& event) {
   if (!free_slots_.empty()) {
     const std::uint32_t slot = free_slots_.back();
     free_slots_.pop_back();
@@ -221,7 +221,7 @@ void World::schedule_timer(Host& h, TimerId id, Time deadline) {
 void World::requeue_timers(Host& h) {
   ++h.clock_epoch_;
   if (!h.up()) return;
-  for (const auto& [id, timer] : h.timers_) schedule_timer(h, id, timer.deadline);
+  for (const Host::Timer& timer : h.timers_) schedule_timer(h, timer.id, timer.deadline);
 }
 
 void World::send(Host& from, NodeId to, Bytes frame) {
@@ -267,10 +267,9 @@ void World::run_until(Time until) {
 void World::dispatch(std::uint32_t slot) {
   Event& event = slots_[slot];
   if (event.kind == Event::Kind::kWorldCall) {
-    std::function<void()> call = std::move(event.call);
-    release(slot);
     trace_.note(kNoteWorldCall, now_, 0);
-    call();
+    event.call();
+    release(slot);
     return;
   }
   Host& h = host(event.host);
@@ -287,12 +286,11 @@ void World::dispatch(std::uint32_t slot) {
     queue_.push(h.busy_until_, slot);
     return;
   }
-  Event taken = std::move(event);
+  run_on_host(h, event);
   release(slot);
-  run_on_host(h, std::move(taken));
 }
 
-void World::run_on_host(Host& h, Event event) {
+void World::run_on_host(Host& h, Event& event) {
   switch (event.kind) {
     case Event::Kind::kDeliver: {
       if (network_.blocked(event.from, h.id())) {  // the partition began while it flew
@@ -308,9 +306,9 @@ void World::run_on_host(Host& h, Event event) {
     }
     case Event::Kind::kTimer: {
       if (event.clock_epoch != h.clock_epoch_) return;  // re-queued under the new clock
-      auto it = h.timers_.find(event.timer);
+      auto it = h.find_timer(event.timer);
       if (it == h.timers_.end()) return;  // cancelled
-      std::function<void()> callback = std::move(it->second.callback);
+      std::function<void()> callback = std::move(it->callback);
       h.timers_.erase(it);
       trace_.note(kNoteTimer, now_, h.id(), event.timer);
       callback();

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <deque>
 #include <functional>
 #include <memory>
 #include <string>
@@ -98,11 +99,11 @@ class World {
     std::function<void()> call;
   };
 
-  std::uint32_t allocate(Event event);
+  std::uint32_t allocate(Event&& event);
   void release(std::uint32_t slot);
-  void schedule(Time when, Event event) { queue_.push(when, allocate(std::move(event))); }
+  void schedule(Time when, Event&& event) { queue_.push(when, allocate(std::move(event))); }
   void dispatch(std::uint32_t slot);
-  void run_on_host(Host& host, Event event);
+  void run_on_host(Host& host, Event& event);
   void send(Host& from, NodeId to, Bytes frame);
   void schedule_timer(Host& host, TimerId id, Time deadline);
   void requeue_timers(Host& host);
@@ -111,7 +112,8 @@ class World {
   Random root_;
   Time now_{};
   EventQueue queue_;
-  std::vector<Event> slots_;
+  // A deque: an event is handled in its slot (not moved out) while its handler schedules more.
+  std::deque<Event> slots_;
   std::vector<std::uint32_t> free_slots_;
   std::vector<std::unique_ptr<Host>> hosts_;    // index = id - 1
   std::vector<std::unique_ptr<Host>> clients_;  // index = id - kFirstClientId

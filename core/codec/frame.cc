@@ -38,18 +38,25 @@ void finish_frame(Bytes& frame, Writer& out) {
   out.patch_u32(kCrcOffset, frame_crc(frame));
 }
 
+// `width` bytes at `offset` (inside `bytes`), little-endian.
+std::uint64_t little_endian(ByteView bytes, std::size_t offset, std::size_t width) {
+  std::uint64_t value = 0;
+  for (std::size_t i = 0; i < width; ++i) value |= std::uint64_t{bytes[offset + i]} << (8 * i);
+  return value;
+}
+
 // Checks a frame's header and CRC against `magic` and returns its cluster id.
 Status check_header(ByteView frame, std::uint32_t expected_magic, std::uint64_t& cluster) {
   if (frame.size() < kFrameHeaderBytes) {
     return fail(Errc::kCorrupt, str("frame: ", frame.size(), " bytes, shorter than the ",
                                     kFrameHeaderBytes, "-byte header"));
   }
-  Reader header(frame.first(kFrameHeaderBytes));
-  const std::uint32_t magic = header.u32("frame.magic");
-  const std::uint8_t version = header.u8("frame.version");
-  cluster = header.u64("frame.cluster");
-  const std::uint32_t length = header.u32("frame.length");
-  const std::uint32_t crc = header.u32("frame.crc");
+  // The header is all there: its fields are read in place.
+  const auto magic = static_cast<std::uint32_t>(little_endian(frame, 0, 4));
+  const auto version = static_cast<std::uint8_t>(little_endian(frame, 4, 1));
+  cluster = little_endian(frame, 5, 8);
+  const auto length = static_cast<std::uint32_t>(little_endian(frame, 13, 4));
+  const auto crc = static_cast<std::uint32_t>(little_endian(frame, kCrcOffset, 4));
   if (magic != expected_magic) {
     return fail(Errc::kCorrupt, str("frame.magic: ", hex(magic), " is not ", hex(expected_magic)));
   }
@@ -88,15 +95,16 @@ Bytes encode_frame(std::uint64_t cluster, const raft::Message& message) {
 }
 
 Result<Frame> decode_frame(ByteView frame) {
-  Frame result;
-  if (Status checked = check_header(frame, kFrameMagic, result.cluster); !checked) {
+  Result<Frame> result(std::in_place);
+  if (Status checked = check_header(frame, kFrameMagic, result->cluster); !checked) {
     return std::unexpected(checked.error());
   }
-  auto message = decode<raft::Message>(frame.subspan(kFrameHeaderBytes));
-  if (!message) {
-    return fail(message.error().code, str("frame body: ", message.error().message));
+  // Straight into the result: a Message is large, and moving it is not free.
+  Reader body(frame.subspan(kFrameHeaderBytes));
+  read(body, result->message);
+  if (Status done = body.finish("decode"); !done) {
+    return fail(done.error().code, str("frame body: ", done.error().message));
   }
-  result.message = std::move(*message);
   return result;
 }
 

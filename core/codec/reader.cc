@@ -89,25 +89,11 @@ bool Reader::check_length(std::string_view field, std::uint64_t length, std::siz
   return true;
 }
 
-ByteView Reader::bytes(std::string_view field, std::size_t limit) {
-  const std::uint64_t length = varint(field);
-  if (!check_length(field, length, limit, remaining(), "length")) return {};
-  return raw(field, static_cast<std::size_t>(length));
-}
-
 ByteView Reader::raw(std::string_view field, std::size_t length) {
   if (!need(field, length)) return {};
   ByteView view = input_.subspan(offset_, length);
   offset_ += length;
   return view;
-}
-
-std::size_t Reader::count(std::string_view field, std::size_t limit,
-                          std::size_t min_element_bytes) {
-  const std::uint64_t n = varint(field);
-  const std::size_t available = min_element_bytes == 0 ? limit : remaining() / min_element_bytes;
-  if (!check_length(field, n, limit, available, "count")) return 0;
-  return static_cast<std::size_t>(n);
 }
 
 Status Reader::finish(std::string_view what) {

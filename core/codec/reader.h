@@ -44,12 +44,30 @@ class Reader {
   // Rejects anything but 0 and 1.
   bool boolean(std::string_view field);
   // A length-prefixed byte string of at most `limit` bytes, as a view into the input.
-  ByteView bytes(std::string_view field, std::size_t limit);
+  ByteView bytes(std::string_view field, std::size_t limit) {
+    const std::uint64_t length = varint(field);
+    if (!error_ && length <= limit && length <= remaining()) {
+      const ByteView view = input_.subspan(offset_, static_cast<std::size_t>(length));
+      offset_ += static_cast<std::size_t>(length);
+      return view;
+    }
+    check_length(field, length, limit, remaining(), "length");  // records the failure
+    return {};
+  }
   // Exactly `length` bytes with no prefix, as a view into the input.
   ByteView raw(std::string_view field, std::size_t length);
   // A varint count of elements that follow, each at least `min_element_bytes` long: at most
   // `limit`, and never more than the remaining input could hold (safe to reserve()).
-  std::size_t count(std::string_view field, std::size_t limit, std::size_t min_element_bytes = 1);
+  std::size_t count(std::string_view field, std::size_t limit, std::size_t min_element_bytes = 1) {
+    const std::uint64_t n = varint(field);
+    // n <= limit first, so that n * min_element_bytes cannot overflow.
+    if (!error_ && n <= limit && n * min_element_bytes <= remaining()) {
+      return static_cast<std::size_t>(n);
+    }
+    const std::size_t available = min_element_bytes == 0 ? limit : remaining() / min_element_bytes;
+    check_length(field, n, limit, available, "count");  // records the failure
+    return 0;
+  }
 
   // Records a failure found by the caller (a value out of range, say), unless one is recorded.
   void fail(Errc code, std::string_view field, std::string_view what);

@@ -5,9 +5,9 @@
 
 #include <cstddef>
 #include <cstdint>
-#include <cstring>
 #include <string_view>
 
+#include "core/env/assert.h"
 #include "core/env/types.h"
 
 namespace keel::codec {
@@ -26,14 +26,11 @@ class Writer {
   void u64(std::uint64_t value) { fixed(value, 8); }
   // The shortest (canonical) encoding; a Reader rejects any other.
   void varint(std::uint64_t value) {
-    std::uint8_t encoded[kMaxVarintBytes];
-    std::size_t n = 0;
     while (value >= 0x80) {
-      encoded[n++] = static_cast<std::uint8_t>(value | 0x80);
+      out_.push_back(static_cast<std::uint8_t>(value | 0x80));
       value >>= 7;
     }
-    encoded[n++] = static_cast<std::uint8_t>(value);
-    append(encoded, n);
+    out_.push_back(static_cast<std::uint8_t>(value));
   }
   void boolean(bool value) { u8(value ? 1 : 0); }
   // A varint length, then the bytes.
@@ -42,25 +39,22 @@ class Writer {
   // The bytes alone, with no length.
   void raw(ByteView data);
   // Overwrites four bytes already written at `position` (to fill in a length or checksum).
-  void patch_u32(std::size_t position, std::uint32_t value);
+  void patch_u32(std::size_t position, std::uint32_t value) {
+    KEEL_ASSERT(position + 4 <= out_.size(), "patch_u32 at ", position, " past the end ",
+                out_.size());
+    for (int i = 0; i < 4; ++i) out_[position + i] = static_cast<std::uint8_t>(value >> (8 * i));
+  }
 
   // Bytes in the buffer, including any that were there before this Writer.
   std::size_t size() const { return out_.size(); }
 
  private:
-  // `width` bytes, little-endian.
+  // `width` bytes, little-endian. Byte by byte, inline: once the buffer has room (encode_frame
+  // reserves it), a push_back is a store.
   void fixed(std::uint64_t value, std::size_t width) {
-    std::uint8_t encoded[8];
     for (std::size_t i = 0; i < width; ++i) {
-      encoded[i] = static_cast<std::uint8_t>(value >> (8 * i));
+      out_.push_back(static_cast<std::uint8_t>(value >> (8 * i)));
     }
-    append(encoded, width);
-  }
-  // One resize per value rather than one push_back per byte.
-  void append(const std::uint8_t* data, std::size_t n) {
-    const std::size_t at = out_.size();
-    out_.resize(at + n);
-    std::memcpy(out_.data() + at, data, n);
   }
 
   Bytes& out_;

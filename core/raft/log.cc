@@ -52,15 +52,15 @@ const Entry& Log::at(Index index) const {
 
 std::vector<Entry> Log::slice(Index from, Index to, std::size_t max_count,
                               std::size_t max_bytes) const {
-  std::vector<Entry> out;
+  // Where the limits cut, first; then one copy.
+  Index end = from;
   std::size_t bytes = 0;
-  for (Index i = from; i <= to && out.size() < max_count; ++i) {
-    const Entry& entry = at(i);
-    bytes += entry.data.size();
-    if (!out.empty() && bytes > max_bytes) break;
-    out.push_back(entry);
+  while (end <= to && end - from < max_count) {
+    bytes += at(end).data.size();
+    if (end > from && bytes > max_bytes) break;
+    ++end;
   }
-  return out;
+  return copy(from, end - 1);
 }
 
 Index Log::find_conflict(std::span<const Entry> entries) const {
@@ -80,7 +80,7 @@ std::pair<Index, Term> Log::find_conflict_by_term(Index index, Term t) const {
   }
 }
 
-void Log::append(std::vector<Entry> entries) {
+void Log::append(std::span<const Entry> entries) {
   if (entries.empty()) return;
   const Index first = entries.front().index;
   KEEL_ASSERT(first > commit_, "overwriting committed entry ", first, " (commit ", commit_, ")");
@@ -88,12 +88,12 @@ void Log::append(std::vector<Entry> entries) {
   entries_.resize(first - snapshot_index_ - 1);
   stable_ = std::min(stable_, first - 1);
   handed_out_ = std::min(handed_out_, first - 1);
-  for (Entry& entry : entries) {
+  for (const Entry& entry : entries) {
     KEEL_ASSERT(entry.index == last_index() + 1, "entry ", entry.index, " does not follow ",
                 last_index());
     KEEL_ASSERT(entry.term >= last_term(), "entry ", entry.index, " has term ", entry.term,
                 " below the previous entry's ", last_term());
-    entries_.push_back(std::move(entry));
+    entries_.push_back(entry);  // shares the entry's data
   }
 }
 
@@ -103,9 +103,16 @@ void Log::commit_to(Index index) {
   commit_ = index;
 }
 
+std::vector<Entry> Log::copy(Index from, Index to) const {
+  if (from > to) return {};
+  KEEL_ASSERT(from >= first_index() && to <= last_index(), "entries ", from, "..", to,
+              " outside the log (", first_index(), "..", last_index(), ")");
+  const auto first = entries_.begin() + static_cast<std::ptrdiff_t>(from - first_index());
+  return std::vector<Entry>(first, first + static_cast<std::ptrdiff_t>(to - from + 1));
+}
+
 std::vector<Entry> Log::take_unstable() {
-  std::vector<Entry> out;
-  for (Index i = handed_out_ + 1; i <= last_index(); ++i) out.push_back(at(i));
+  std::vector<Entry> out = copy(handed_out_ + 1, last_index());
   handed_out_ = last_index();
   return out;
 }
@@ -116,10 +123,8 @@ void Log::stable_to(Index index) {
 }
 
 std::vector<Entry> Log::take_committed(std::size_t max_count) {
-  std::vector<Entry> out;
-  for (Index i = apply_handed_out_ + 1; i <= commit_ && out.size() < max_count; ++i) {
-    out.push_back(at(i));
-  }
+  const Index to = std::min<Index>(commit_, apply_handed_out_ + max_count);
+  std::vector<Entry> out = copy(apply_handed_out_ + 1, to);
   apply_handed_out_ += out.size();
   return out;
 }

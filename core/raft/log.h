@@ -45,7 +45,7 @@ class Log {
 
   // Appends entries that directly follow an entry of this log; those at or below last_index()
   // replace the suffix from there, which must be above commit().
-  void append(std::vector<Entry> entries);
+  void append(std::span<const Entry> entries);
 
   Index commit() const { return commit_; }
   void commit_to(Index index);  // never lowers the commit index
@@ -70,6 +70,9 @@ class Log {
   void restore(Index index, Term t);
 
  private:
+  // The entries from..to, inclusive (none if from > to), all inside the log.
+  std::vector<Entry> copy(Index from, Index to) const;
+
   Index snapshot_index_;
   Term snapshot_term_;
   std::vector<Entry> entries_;  // entries_[i] has index snapshot_index_ + 1 + i

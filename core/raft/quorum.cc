@@ -1,6 +1,8 @@
 #include "core/raft/quorum.h"
 
 #include <algorithm>
+#include <array>
+#include <span>
 
 #include "core/env/assert.h"
 
@@ -8,12 +10,20 @@ namespace keel::raft {
 
 Index quorum_match(const std::vector<NodeId>& voters, const std::function<Index(NodeId)>& match) {
   KEEL_ASSERT(!voters.empty(), "quorum of an empty configuration");
-  std::vector<Index> matched;
-  matched.reserve(voters.size());
-  for (NodeId voter : voters) matched.push_back(match(voter));
+  // Usual clusters fit on the stack; it is called for every acknowledgement.
+  constexpr std::size_t kOnStack = 16;
+  std::array<Index, kOnStack> small;
+  std::vector<Index> large;
+  std::span<Index> matched(small.data(), voters.size());
+  if (voters.size() > kOnStack) {
+    large.resize(voters.size());
+    matched = large;
+  }
+  for (std::size_t i = 0; i < voters.size(); ++i) matched[i] = match(voters[i]);
   // Sorted descending, the quorum_size-th value is held by a majority.
-  std::sort(matched.begin(), matched.end(), std::greater<>());
-  return matched[quorum_size(voters.size()) - 1];
+  const auto kth = matched.begin() + static_cast<std::ptrdiff_t>(quorum_size(voters.size()) - 1);
+  std::nth_element(matched.begin(), kth, matched.end(), std::greater<>());
+  return *kth;
 }
 
 bool has_quorum(const std::vector<NodeId>& voters, const std::function<bool(NodeId)>& pred) {

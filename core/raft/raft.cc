@@ -480,6 +480,8 @@ void Raft::send(Message m) {
       }
     }
   }
+  // A Ready takes the whole vector: room for a round of messages saves regrowing it each time.
+  if (messages_.capacity() == 0) messages_.reserve(progress_.size() + 1);
   messages_.push_back(std::move(m));
 }
 

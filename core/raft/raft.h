@@ -190,7 +190,7 @@ class Raft {
   void tick_heartbeat();
 
   // The log and configuration.
-  void append(std::vector<Entry> entries);
+  void append(std::span<const Entry> entries);
   void on_conf_changed();
   bool maybe_commit();
   void on_commit();

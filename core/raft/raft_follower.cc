@@ -31,7 +31,7 @@ void Raft::handle_append(const Message& m) {
     KEEL_ASSERT(conflict > log_.commit(), "leader ", m.from, " conflicts with committed entry ",
                 conflict);
     const auto skip = static_cast<long>(conflict - m.entries.front().index);
-    append(std::vector<Entry>(m.entries.begin() + skip, m.entries.end()));
+    append(std::span(m.entries).subspan(static_cast<std::size_t>(skip)));
   }
   log_.commit_to(std::min(m.commit, last_new));
   leader_matched_ = true;
@@ -166,7 +166,7 @@ bool Raft::restore(const SnapshotMeta& meta, Bytes data) {
   return true;
 }
 
-void Raft::append(std::vector<Entry> entries) {
+void Raft::append(std::span<const Entry> entries) {
   if (entries.empty()) return;
   const Index first = entries.front().index;
   KEEL_ASSERT(role_ != Role::kLeader || first == log_.last_index() + 1,
@@ -188,7 +188,7 @@ void Raft::append(std::vector<Entry> entries) {
     confs_.append(entry.index, std::move(*next));
     conf_changed = true;
   }
-  log_.append(std::move(entries));
+  log_.append(entries);
   if (conf_changed) on_conf_changed();
 }
 

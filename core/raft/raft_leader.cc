@@ -161,9 +161,8 @@ Status Raft::check_can_propose(std::size_t bytes) const {
 }
 
 void Raft::append_as_leader(EntryType type, SharedBytes data) {
-  std::vector<Entry> entries;
-  entries.push_back(Entry{term_, log_.last_index() + 1, type, std::move(data)});
-  append(std::move(entries));
+  const Entry entry{term_, log_.last_index() + 1, type, std::move(data)};
+  append(std::span(&entry, 1));
 }
 
 bool Raft::send_append(NodeId to, bool send_if_empty) {

@@ -23,6 +23,27 @@ TEST(Cluster, ElectsALeaderAndCommitsProposals) {
   EXPECT_GT(cluster.checker().committed_index(), 400u);
 }
 
+// A client's proposals are answered or time out, each exactly once, whatever the leader does.
+TEST(Cluster, EveryClientProposalIsAnsweredOrTimesOutOnce) {
+  Cluster cluster(5, ClusterOptions{});
+  cluster.start_clients(ClientOptions{3, 10ms, 200ms, 0});
+  cluster.world().run_for(2s);
+  const NodeId leader = cluster.leader();
+  ASSERT_NE(leader, kNoNode);
+  cluster.world().pause(leader);  // what is sent to it waits: the clients give up after 200 ms
+  cluster.world().run_for(1s);
+  cluster.world().resume(leader);  // the waiting proposals arrive late: their answers are ignored
+  cluster.world().run_for(1s);
+  cluster.stop_clients();
+  cluster.world().run_for(1s);  // past every deadline
+  const ClientStats& stats = cluster.client_stats();
+  EXPECT_GT(stats.unknown, 0u);
+  EXPECT_GT(stats.acknowledged, 0u);
+  EXPECT_EQ(stats.proposed, stats.acknowledged + stats.refused + stats.unknown);
+  ASSERT_TRUE(cluster.converge(5s)) << cluster.first_violation();
+  EXPECT_TRUE(cluster.check_final_state()) << cluster.first_violation();
+}
+
 TEST(Cluster, SurvivesLeaderCrashesWithLostUnsyncedWrites) {
   for (std::uint64_t seed = 1; seed <= 20; ++seed) {
     ClusterOptions options;

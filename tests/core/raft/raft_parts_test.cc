@@ -40,10 +40,11 @@ TEST(RaftLog, SliceHonoursCountAndBytesButReturnsAtLeastOne) {
 
 TEST(RaftLog, TruncationUnderAnOutstandingReadyIsNotMarkedStable) {
   Log log(0, 0, {entry(1, 1)}, 1);
-  log.append({entry(2, 1), entry(3, 1)});
+  log.append(std::vector<Entry>{entry(2, 1), entry(3, 1)});
   auto handed = log.take_unstable();
   ASSERT_EQ(handed.size(), 2u);
-  log.append({entry(3, 2)});  // replaces entry 3 before the node confirmed the write
+  log.append(
+      std::vector<Entry>{entry(3, 2)});  // replaces entry 3 before the node confirmed the write
   log.stable_to(3);
   EXPECT_EQ(log.stable_index(), 2u);
   EXPECT_TRUE(log.has_unstable());
