@@ -26,6 +26,9 @@ RaftRunOptions options_for_seed(const RaftRunOptions& options, std::uint64_t see
   // Frequent snapshots exercise compaction, InstallSnapshot in chunks and restarts from snapshots.
   drawn.node.snapshot_every = static_cast<std::size_t>(pick({50, 500, 10000}));
   rc.snapshot_chunk_bytes = static_cast<std::size_t>(pick({64, 64 << 10}));
+  // Followers that hold appends arriving ahead of a gap send far fewer messages; half the seeds
+  // reject them at once instead, so both message patterns are explored.
+  rc.max_held_appends = static_cast<std::size_t>(pick({0, 64}));
   return drawn;
 }
 

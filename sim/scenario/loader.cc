@@ -444,7 +444,7 @@ void Loader::cluster(const YAML::Node& node, Scenario& s) const {
     only_keys(
         raft, "cluster.raft",
         {"heartbeat", "election_timeout", "pre_vote", "check_quorum", "max_entries_per_message",
-         "max_inflight_messages", "snapshot_every", "snapshot_chunk"});
+         "max_inflight_messages", "snapshot_every", "snapshot_chunk", "max_held_appends"});
     if (raft["heartbeat"])
       s.cluster.heartbeat = duration(raft["heartbeat"], "cluster.raft.heartbeat");
     if (raft["election_timeout"]) {
@@ -462,6 +462,10 @@ void Loader::cluster(const YAML::Node& node, Scenario& s) const {
     if (raft["max_inflight_messages"]) {
       s.cluster.max_inflight_messages =
           integer(raft["max_inflight_messages"], "cluster.raft.max_inflight_messages", 1, 1 << 20);
+    }
+    if (raft["max_held_appends"]) {
+      s.cluster.max_held_appends =
+          integer(raft["max_held_appends"], "cluster.raft.max_held_appends", 0, 1 << 16);
     }
     if (raft["snapshot_every"]) {
       s.cluster.snapshot_every =

@@ -34,6 +34,7 @@ struct ClusterSpec {
   std::optional<int> max_inflight_messages;
   std::optional<int> snapshot_every;  // applied entries between two snapshots
   std::optional<std::uint64_t> snapshot_chunk_bytes;
+  std::optional<int> max_held_appends;  // appends a follower holds past a gap (0: rejects them)
   std::map<std::string, MachineSpec> machines;
   bool operator==(const ClusterSpec&) const = default;
 };

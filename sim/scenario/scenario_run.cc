@@ -40,6 +40,9 @@ Result<RaftRunOptions> run_options(const Scenario& s) {
   if (s.cluster.snapshot_every) {
     o.node.snapshot_every = static_cast<std::size_t>(*s.cluster.snapshot_every);
   }
+  if (s.cluster.max_held_appends) {
+    raft.max_held_appends = static_cast<std::size_t>(*s.cluster.max_held_appends);
+  }
   if (s.cluster.snapshot_chunk_bytes) {
     raft.snapshot_chunk_bytes = static_cast<std::size_t>(*s.cluster.snapshot_chunk_bytes);
   }

@@ -20,6 +20,7 @@ Scenario pin_swarm_tuning(const Scenario& scenario, const RaftRunOptions& option
   c.max_inflight_messages = static_cast<int>(raft.max_inflight_messages);
   c.snapshot_every = static_cast<int>(drawn.node.snapshot_every);
   c.snapshot_chunk_bytes = raft.snapshot_chunk_bytes;
+  c.max_held_appends = static_cast<int>(raft.max_held_appends);
   pinned.latency = {drawn.network.latency_low, drawn.network.latency_high};
   return pinned;
 }

@@ -217,7 +217,7 @@ void emit_cluster(YAML::Emitter& out, const ClusterSpec& c) {
   if (c.workers != 0) out << YAML::Key << "workers" << YAML::Value << c.workers;
   const bool tuned = c.heartbeat || c.election_timeout || c.pre_vote || c.check_quorum ||
                      c.max_entries_per_message || c.max_inflight_messages || c.snapshot_every ||
-                     c.snapshot_chunk_bytes;
+                     c.snapshot_chunk_bytes || c.max_held_appends;
   if (tuned) {
     out << YAML::Key << "raft" << YAML::Value << YAML::BeginMap;
     if (c.heartbeat) out << YAML::Key << "heartbeat" << YAML::Value << duration_text(*c.heartbeat);
@@ -236,6 +236,9 @@ void emit_cluster(YAML::Emitter& out, const ClusterSpec& c) {
     if (c.snapshot_every) out << YAML::Key << "snapshot_every" << YAML::Value << *c.snapshot_every;
     if (c.snapshot_chunk_bytes) {
       out << YAML::Key << "snapshot_chunk" << YAML::Value << size_text(*c.snapshot_chunk_bytes);
+    }
+    if (c.max_held_appends) {
+      out << YAML::Key << "max_held_appends" << YAML::Value << *c.max_held_appends;
     }
     out << YAML::EndMap;
   }
