@@ -15,34 +15,19 @@
 #include "sim/nemesis/random_schedule.h"
 #include "sim/scenario/loader.h"
 #include "sim/scenario/scenario_run.h"
+#include "tests/sim/scenario/stale_reads_scenario.h"
 
 namespace keel::sim::cli {
 namespace {
 
 namespace fs = std::filesystem;
 
-// Serializable reads are stale behind a partition: seeds fail the linearizability check.
-constexpr std::string_view kStaleReads = R"(
-name: stale-reads
-duration: 4s
-settle: 10s
-cluster: {members: 3}
-network: {latency: [1ms, 5ms]}
-workload:
-  kv: {clients: 4, rate: 400/s, keys: 2, mix: {get: 80, put: 20}, timeout: 1s, reads: serializable}
-  watch: {clients: 2}
-faults:
-  - {at: 500ms, clock: {node: n1, offset: 200ms}}
-  - {at: 1s, partition: {isolate: [n1]}, for: 2s}
-  - {at: 1500ms, pause: follower, for: 300ms}
-)";
-
 class ShrinkSeed : public ::testing::Test {
  protected:
   void SetUp() override {
     folder_ = fs::temp_directory_path() / str("keel-shrink-test-", ::getpid());
     fs::create_directories(folder_);
-    auto s = parse_scenario(kStaleReads, "stale-reads.yaml");
+    auto s = parse_scenario(testing::kStaleReadsScenario, "stale-reads.yaml");
     ASSERT_TRUE(s) << s.error().message;
     scenario_ = *s;
   }
@@ -131,7 +116,7 @@ TEST_F(ShrinkSeed, AnOutputFolderThatDoesNotExistIsRefusedFirst) {
 
 TEST_F(ShrinkSeed, KeelsimRunShrinksOneFileAndOneSeedOnly) {
   const std::string file = (folder_ / "stale-reads.yaml").string();
-  std::ofstream(file) << kStaleReads;
+  std::ofstream(file) << testing::kStaleReadsScenario;
   const std::string out = (folder_ / "out.yaml").string();
   const std::string seed = str(failing_seed());
   EXPECT_EQ(run_command({file, "--seed", seed, "--shrink", "--shrink-out", out}), kExitSafety);

@@ -15,6 +15,7 @@
 #include "sim/scenario/loader.h"
 #include "sim/scenario/scenario_run.h"
 #include "sim/scenario/writer.h"
+#include "tests/sim/scenario/stale_reads_scenario.h"
 
 namespace keel::sim {
 namespace {
@@ -194,26 +195,8 @@ TEST(ScenarioShrink, GivingUpKeepsTheLastFailingCandidate) {
   EXPECT_LT(shrunk.smallest.faults.size(), 16u);
 }
 
-// Serializable reads are served from a member's own store, stale behind a partition, so the
-// linearizability checker fails the run (SCENARIOS.md's `reads:` extension).
-constexpr std::string_view kStaleReads = R"(
-name: stale-reads
-duration: 4s
-settle: 10s
-cluster: {members: 3}
-network: {latency: [1ms, 5ms]}
-workload:
-  kv: {clients: 4, rate: 400/s, keys: 2, mix: {get: 80, put: 20}, timeout: 1s, reads: serializable}
-  watch: {clients: 2}
-faults:
-  - {at: 500ms, clock: {node: n1, offset: 200ms}}
-  - {at: 1s, partition: {isolate: [n1]}, for: 2s}
-  - {at: 1500ms, pause: follower, for: 300ms}
-  - {at: 2s, network: {duplicate: 0.05}, for: 1s}
-)";
-
 TEST(ScenarioShrink, AStaleReadFailureShrinksAndReproducesFromItsFile) {
-  auto original = parse_scenario(kStaleReads, "stale-reads.yaml");
+  auto original = parse_scenario(testing::kStaleReadsScenario, "stale-reads.yaml");
   ASSERT_TRUE(original) << original.error().message;
   auto run = [](const Scenario& s, std::uint64_t seed) {
     return verdict(run_scenario(s, *run_options(s), seed));
