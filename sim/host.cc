@@ -76,6 +76,13 @@ Time Host::effective_now() const { return std::max(world_.now(), busy_until_); }
 
 Time Host::local_time() { return clock_.read(effective_now()); }
 
+void Host::record(std::string_view component, std::string_view event,
+                  std::initializer_list<TraceField> fields) {
+  world_.trace().record(effective_now(),
+                        TraceEvent{local_time(), name_, component, event,
+                                   std::span<const TraceField>(fields.begin(), fields.size())});
+}
+
 void Host::charge(Duration d) { busy_until_ = effective_now() + d; }
 
 void Host::post(Duration delay, std::function<void()> fn) {

@@ -42,6 +42,9 @@ class Host {
 
   // Runs `fn` on this host's loop after `delay` of true time, if this incarnation still lives.
   void post(Duration delay, std::function<void()> fn);
+  // Records an event of the machine itself (not of its program) in the world's trace.
+  void record(std::string_view component, std::string_view event,
+              std::initializer_list<TraceField> fields);
 
  private:
   friend class World;

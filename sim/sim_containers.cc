@@ -23,6 +23,7 @@ ContainerId SimContainers::start(const ContainerSpec& spec) {
     return id;
   }
   containers_[id] = Container{spec.name, Phase::kStarting};
+  host_.record("container", "live", {{"unit", spec.name}, {"id", id}});
   host_.post(random_.between(kStartLow, kStartHigh), [this, id] {
     auto it = containers_.find(id);
     if (it == containers_.end() || it->second.phase != Phase::kStarting) return;
@@ -46,6 +47,7 @@ void SimContainers::exit(ContainerId id, int signal) {
   auto it = containers_.find(id);
   if (it == containers_.end()) return;
   const bool started = it->second.started;
+  record_gone(id, it->second.unit);
   containers_.erase(it);
   if (!started) {
     deliver({ContainerEvent::Kind::kFailedToStart, id, 0, 0, false, "stopped while starting"});
@@ -67,6 +69,7 @@ void SimContainers::crash(std::string_view unit) {
 void SimContainers::fail_next_start(std::string_view unit) { fail_next_.emplace(unit); }
 
 void SimContainers::lose_all() {
+  for (const auto& [id, container] : containers_) record_gone(id, container.unit);
   containers_.clear();
   handler_ = nullptr;
 }
@@ -77,6 +80,10 @@ std::map<ContainerId, std::string> SimContainers::running() const {
     if (container.started) out.emplace(id, container.unit);
   }
   return out;
+}
+
+void SimContainers::record_gone(ContainerId id, const std::string& unit) {
+  host_.record("container", "gone", {{"unit", unit}, {"id", id}});
 }
 
 void SimContainers::deliver(ContainerEvent event) {

@@ -1,5 +1,10 @@
 // SimContainers: env::Containers for a simulated machine. A container starts after a short delay,
 // runs until it is stopped or a fault ends it, and reports each step as an event on the machine.
+//
+// For checkers, the machine records in the world's trace when a container's process exists
+// ("container.live" from start(), since the process may run before kStarted is delivered) and
+// when it is gone ("container.gone": exited, failed to start, or lost with the machine), with
+// the unit and the container id.
 #pragma once
 
 #include <map>
@@ -40,6 +45,7 @@ class SimContainers final : public Containers {
     bool started = false;  // kStarted was delivered
   };
   void deliver(ContainerEvent event);
+  void record_gone(ContainerId id, const std::string& unit);
   void exit(ContainerId id, int signal);
 
   Host& host_;

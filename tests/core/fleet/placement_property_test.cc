@@ -10,10 +10,11 @@
 
 #include "core/env/str.h"
 #include "core/fleet/placement.h"
-#include "core/fleet/placement_checker.h"
+#include "sim/checkers/placement_checker.h"
 #include "core/fleet/placement_test_util.h"
 
 namespace keel::fleet::test {
+using sim::placement_violations;
 namespace {
 
 Cluster random_cluster() {

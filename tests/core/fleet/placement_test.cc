@@ -3,10 +3,11 @@
 
 #include <gtest/gtest.h>
 
-#include "core/fleet/placement_checker.h"
+#include "sim/checkers/placement_checker.h"
 #include "core/fleet/placement_test_util.h"
 
 namespace keel::fleet::test {
+using sim::placement_violations;
 namespace {
 
 Plan plan_ok(const Cluster& cluster) {

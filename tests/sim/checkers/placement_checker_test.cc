@@ -1,11 +1,12 @@
 // The placement checker must reject each kind of broken placement, and accept valid ones.
-#include "core/fleet/placement_checker.h"
+#include "sim/checkers/placement_checker.h"
 
 #include <gtest/gtest.h>
 
 #include "core/fleet/placement_test_util.h"
 
 namespace keel::fleet::test {
+using sim::placement_violations;
 namespace {
 
 bool reports(const Cluster& cluster, const Placement& placement, std::string_view rule) {

@@ -1,11 +1,12 @@
-#include "core/fleet/placement_checker.h"
+#include "sim/checkers/placement_checker.h"
 
 #include <algorithm>
 #include <map>
 
 #include "core/env/str.h"
 
-namespace keel::fleet::test {
+namespace keel::sim {
+using namespace fleet;  // NOLINT: the checker speaks the placement engine's vocabulary
 namespace {
 
 bool matches_any(const std::vector<Glob>& globs, const std::string& name) {
@@ -81,4 +82,4 @@ std::vector<std::string> placement_violations(const Cluster& cluster, const Plac
   return found;
 }
 
-}  // namespace keel::fleet::test
+}  // namespace keel::sim
