@@ -11,15 +11,20 @@
 namespace keel::sim {
 namespace {
 
-// A member machine running the KV service (which owns the Node).
+// A member machine running the KV service (which owns the Node), and what runs beside it.
 class KvProgram final : public MemberProgram {
  public:
-  explicit KvProgram(std::unique_ptr<node::KvService> service) : service_(std::move(service)) {}
+  KvProgram(Env& env, std::unique_ptr<node::KvService> service, const BesideFactory& beside)
+      : service_(std::move(service)) {
+    if (beside) beside_ = beside(env, *service_);
+  }
   node::Node* node() const override { return &service_->node(); }
   node::KvService* service() const { return service_.get(); }
+  Program* beside() const { return beside_.get(); }
 
  private:
   std::unique_ptr<node::KvService> service_;
+  std::unique_ptr<Program> beside_;  // declared last: destroyed first
 };
 
 std::string text(const Bytes& bytes) { return std::string(bytes.begin(), bytes.end()); }
@@ -68,7 +73,7 @@ KvCluster::KvCluster(std::uint64_t seed, KvClusterOptions options)
     service.node = config;
     auto started = node::KvService::start(env, std::move(service));
     if (!started) return std::unexpected(started.error());
-    return std::make_unique<KvProgram>(std::move(*started));
+    return std::make_unique<KvProgram>(env, std::move(*started), options_.beside);
   };
   cluster_ = std::make_unique<Cluster>(seed, options_.cluster);
   world().trace().add_observer([this](Time, const TraceEvent& event) { on_trace(event); });
@@ -77,6 +82,11 @@ KvCluster::KvCluster(std::uint64_t seed, KvClusterOptions options)
 node::KvService* KvCluster::service(NodeId id) {
   if (cluster_->node(id) == nullptr) return nullptr;
   return static_cast<KvProgram*>(world().host(id).program())->service();
+}
+
+Program* KvCluster::beside(NodeId id) {
+  if (cluster_->node(id) == nullptr) return nullptr;
+  return static_cast<KvProgram*>(world().host(id).program())->beside();
 }
 
 void KvCluster::violation(std::string check, std::string detail) {

@@ -19,6 +19,8 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
+#include <memory>
 #include <map>
 #include <optional>
 #include <string>
@@ -30,9 +32,14 @@
 
 namespace keel::sim {
 
+// What a member runs beside its KvService (fleet's engine and agent...): built once the service
+// has started, destroyed before it.
+using BesideFactory = std::function<std::unique_ptr<Program>(Env& env, node::KvService& service)>;
+
 struct KvClusterOptions {
   ClusterOptions cluster;         // its `program` is set by the KvCluster
   node::KvServiceConfig service;  // its `node` is the cluster's
+  BesideFactory beside;           // null: the member runs the KvService alone
 };
 
 struct KvClientOptions {
@@ -58,6 +65,8 @@ class KvCluster {
   Cluster& cluster() { return *cluster_; }
   World& world() { return cluster_->world(); }
   node::KvService* service(NodeId id);
+  // What runs beside the service on a member that is up (see BesideFactory), or null.
+  Program* beside(NodeId id);
   NodeId leader() { return cluster_->leader(); }
 
   // Runs `request` on the leader (following leader changes, retrying with the same request) until

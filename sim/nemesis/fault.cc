@@ -128,6 +128,11 @@ std::string describe(const Fault& fault) {
             return str(", member: {", m.kind == MemberFault::Kind::kAdd ? "add" : "remove", ": ",
                        m.machine, "}");
           },
+          [](const ContainerFault& c) {
+            return str(", container: {unit: ", c.unit,
+                       ", fault: ", c.kind == ContainerFault::Kind::kCrash ? "crash" : "start-fail",
+                       "}");
+          },
       },
       fault.action);
   if (fault.lasts) out += ", for: " + duration(*fault.lasts);

@@ -73,6 +73,14 @@ struct PauseFault {
 
 struct HealFault {};
 
+// A unit's processes, wherever they run: `crash` kills them (SIGKILL); `start-fail` makes the next
+// start of the unit fail on every machine.
+struct ContainerFault {
+  enum class Kind { kCrash, kStartFail };
+  std::string unit;
+  Kind kind = Kind::kCrash;
+};
+
 // A membership change through the API, as an operator makes one (`member: {add: n6}`): `add`
 // boots a new machine and has the leader add it as a learner, then promote it to voter; `remove`
 // has the leader remove a member (thesis §4.1, one server at a time).
@@ -83,7 +91,7 @@ struct MemberFault {
 };
 
 using FaultAction = std::variant<PartitionFault, CrashFault, RestartFault, ClockFault, DiskFault,
-                                 NetworkFault, PauseFault, HealFault, MemberFault>;
+                                 NetworkFault, PauseFault, HealFault, MemberFault, ContainerFault>;
 
 struct Fault {
   Duration at{0};                 // when it fires (first firing, for a repeated fault)

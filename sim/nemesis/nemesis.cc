@@ -287,6 +287,17 @@ void Nemesis::fire(const Fault& fault) {
                    }
                  },
                  [&](const MemberFault& m) { member_changes_.start(m); },
+                 [&](const ContainerFault& c) {
+                   for (NodeId id : world_.machine_ids()) {
+                     Host& host = world_.host(id);
+                     if (!host.up()) continue;
+                     if (c.kind == ContainerFault::Kind::kCrash) {
+                       host.containers().crash(c.unit);
+                     } else {
+                       host.containers().fail_next_start(c.unit);
+                     }
+                   }
+                 },
                  [&](const HealFault&) {
                    ++partition_generation_;
                    heal_partition();

@@ -36,6 +36,9 @@ bool operator==(const NetworkFault& a, const NetworkFault& b) {
 bool operator==(const PauseFault& a, const PauseFault& b) { return a.target == b.target; }
 
 bool operator==(const HealFault&, const HealFault&) { return true; }
+bool operator==(const ContainerFault& a, const ContainerFault& b) {
+  return a.unit == b.unit && a.kind == b.kind;
+}
 bool operator==(const MemberFault& a, const MemberFault& b) {
   return a.kind == b.kind && a.machine == b.machine;
 }

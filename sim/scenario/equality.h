@@ -23,6 +23,7 @@ bool operator==(const NetworkFault& a, const NetworkFault& b);
 bool operator==(const PauseFault& a, const PauseFault& b);
 bool operator==(const HealFault& a, const HealFault& b);
 bool operator==(const MemberFault& a, const MemberFault& b);
+bool operator==(const ContainerFault& a, const ContainerFault& b);
 bool operator==(const Fault& a, const Fault& b);
 bool operator==(const Scenario& a, const Scenario& b);
 

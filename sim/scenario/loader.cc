@@ -10,6 +10,8 @@
 #include <sstream>
 
 #include "core/env/str.h"
+#include "core/fleet/schema.h"
+#include "core/fleet/unit_file.h"
 
 namespace keel::sim {
 namespace {
@@ -54,6 +56,7 @@ class Loader {
   void cluster(const YAML::Node& node, Scenario& s) const;
   void workload(const YAML::Node& node, Scenario& s) const;
   void expect(const YAML::Node& node, Scenario& s) const;
+  UnitSpec unit(const YAML::Node& node, const std::string& path) const;
 
   std::string file_;
   std::vector<std::string> names_;  // the machines, once the cluster is known
@@ -384,7 +387,27 @@ Fault Loader::fault(const YAML::Node& node, std::string_view path) const {
     }
     f.action = member(value, at);
   } else {
-    fail_at(value, at, "container faults are not supported yet (they arrive with the fleet issue)");
+    need_map(value, at);
+    only_keys(value, at, {"unit", "fault"});
+    if (!value["unit"] || !value["fault"]) fail_at(value, at, "expected unit: and fault:");
+    ContainerFault c;
+    c.unit = text(value["unit"], str(at, ".unit"));
+    if (auto name = fleet::parse_unit_name(c.unit); !name) {
+      fail_at(value["unit"], str(at, ".unit"), name.error().message);
+    }
+    const std::string mode = text(value["fault"], str(at, ".fault"));
+    const std::vector<std::string> modes = {"crash", "start-fail"};
+    if (mode == modes[0]) {
+      c.kind = ContainerFault::Kind::kCrash;
+    } else if (mode == modes[1]) {
+      c.kind = ContainerFault::Kind::kStartFail;
+    } else {
+      fail_at(
+          value["fault"], str(at, ".fault"),
+          str("expected one of ", joined(modes), ", got '", mode, "'", suggestion(mode, modes)));
+    }
+    if (f.lasts) fail_at(node["for"], str(path, ".for"), "a container fault is not reverted");
+    f.action = c;
   }
   return f;
 }
@@ -529,9 +552,56 @@ void Loader::workload(const YAML::Node& node, Scenario& s) const {
     s.watch = w;
   }
   if (const YAML::Node& units = node["units"]) {
-    fail_at(units, "workload.units",
-            "the units workload is not supported yet (it arrives with the fleet issue)");
+    if (!units.IsSequence()) fail_at(units, "workload.units", "expected a list of units");
+    std::set<std::string> names;
+    for (std::size_t i = 0; i < units.size(); ++i) {
+      s.units.push_back(unit(units[i], str("workload.units[", i, "]")));
+      if (!names.insert(s.units.back().name).second) {
+        fail_at(units[i]["name"], str("workload.units[", i, "].name"),
+                str("unit ", s.units.back().name, " is listed twice"));
+      }
+    }
   }
+}
+
+// A unit of `workload.units`: its file inline or at a path relative to the scenario file, read
+// and checked now, so that a bad unit file is reported where the scenario names it.
+UnitSpec Loader::unit(const YAML::Node& node, const std::string& path) const {
+  need_map(node, path);
+  only_keys(node, path, {"name", "file", "path", "state"});
+  if (!node["name"]) fail_at(node, path, "a unit needs a name:");
+  UnitSpec u;
+  u.name = text(node["name"], str(path, ".name"));
+  if (auto name = fleet::parse_unit_name(u.name); !name) {
+    fail_at(node["name"], str(path, ".name"), name.error().message);
+  }
+  if (node["file"].IsDefined() == node["path"].IsDefined()) {
+    fail_at(node, path, "give the unit file inline with file: or by path:, exactly one");
+  }
+  YAML::Node source = node["file"] ? node["file"] : node["path"];
+  std::string where = str(path, node["file"] ? ".file" : ".path");
+  if (node["file"]) {
+    u.file = text(source, where);
+  } else {
+    const std::string relative = text(source, where);
+    const auto full = std::filesystem::path(file_).parent_path() / relative;
+    std::ifstream in(full);
+    if (!in) fail_at(source, where, str("cannot read unit file ", full.string()));
+    std::stringstream buffer;
+    buffer << in.rdbuf();
+    u.file = buffer.str();
+    where = str(where, " (", full.string(), ")");
+  }
+  if (auto parsed = fleet::parse_unit_file(u.name, u.file); !parsed) {
+    fail_at(source, where, parsed.error().message);
+  }
+  if (node["state"]) {
+    u.state = text(node["state"], str(path, ".state"));
+    if (auto state = fleet::parse_desired_state(u.state); !state) {
+      fail_at(node["state"], str(path, ".state"), state.error().message);
+    }
+  }
+  return u;
 }
 
 void Loader::expect(const YAML::Node& node, Scenario& s) const {
@@ -545,11 +615,11 @@ void Loader::expect(const YAML::Node& node, Scenario& s) const {
   if (node["leader_within"]) {
     s.expect.leader_within = duration(node["leader_within"], "expect.leader_within");
   }
-  for (const char* key : {"units_within", "catalog_within"}) {
-    if (node[key]) {
-      fail_at(node[key], str("expect.", key),
-              "not supported yet (units and the service catalog arrive with the fleet issue)");
-    }
+  if (node["units_within"]) {
+    s.expect.units_within = duration(node["units_within"], "expect.units_within");
+  }
+  if (node["catalog_within"]) {
+    s.expect.catalog_within = duration(node["catalog_within"], "expect.catalog_within");
   }
   if (node["min_ops"]) {
     s.expect.min_ops =

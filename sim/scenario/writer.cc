@@ -192,6 +192,12 @@ void emit_action(YAML::Emitter& out, const FaultAction& action) {
                 << (m.kind == MemberFault::Kind::kAdd ? "add" : "remove") << YAML::Value
                 << m.machine << YAML::EndMap;
           },
+          [&](const ContainerFault& c) {
+            out << YAML::Key << "container" << YAML::Value << YAML::Flow << YAML::BeginMap
+                << YAML::Key << "unit" << YAML::Value << c.unit << YAML::Key << "fault"
+                << YAML::Value << (c.kind == ContainerFault::Kind::kCrash ? "crash" : "start-fail")
+                << YAML::EndMap;
+          },
       },
       action);
 }
