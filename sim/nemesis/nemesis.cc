@@ -66,13 +66,14 @@ void Nemesis::schedule(Time start, Time end) {
 }
 
 // `follower`, `minority` and `majority` count members, that is the voters of the committed
-// configuration (SCENARIOS.md, "Targets"); `random` and `all` pick among every machine.
+// configuration (SCENARIOS.md, "Targets"); `random` and `all` pick among every machine, members
+// and workers.
 std::vector<NodeId> Nemesis::resolve(const Target& target, bool want_up) {
   const bool among_voters = target.kind == Target::Kind::kFollower ||
                             target.kind == Target::Kind::kMinority ||
                             target.kind == Target::Kind::kMajority;
   const std::vector<NodeId> members =
-      among_voters ? cluster_.configuration().voters : cluster_.members();
+      among_voters ? cluster_.configuration().voters : world_.machine_ids();
   std::vector<NodeId> candidates;
   for (NodeId id : members) {
     if (world_.host(id).up() == want_up) candidates.push_back(id);
@@ -128,8 +129,9 @@ void Nemesis::crash(NodeId id, CrashMode mode, std::optional<Duration> restart_a
   }
 }
 
+// Partitions split every machine, members and workers (clients are never cut off).
 void Nemesis::apply_partition(const PartitionFault& p, std::optional<Duration> lasts) {
-  const std::vector<NodeId> members = cluster_.members();
+  const std::vector<NodeId> members = world_.machine_ids();
   std::vector<NodeId> shuffled = members;
   for (std::size_t i = shuffled.size(); i > 1; --i) {
     std::swap(shuffled[i - 1], shuffled[random_.below(i)]);
@@ -301,7 +303,7 @@ void Nemesis::fire(const Fault& fault) {
                  [&](const HealFault&) {
                    ++partition_generation_;
                    heal_partition();
-                   for (NodeId id : cluster_.members()) {
+                   for (NodeId id : world_.machine_ids()) {
                      if (world_.host(id).state() == HostState::kPaused) world_.resume(id);
                    }
                    if (!network_stack_.empty()) {
@@ -330,13 +332,16 @@ void Nemesis::heal_all() {
     network_stack_.clear();
   }
   const std::vector<NodeId> configured = cluster_.configured_machines();
-  for (NodeId id : cluster_.members()) {
+  const std::vector<NodeId> members = cluster_.members();
+  for (NodeId id : world_.machine_ids()) {
     Host& host = world_.host(id);
     if (host.state() == HostState::kPaused) world_.resume(id);
-    // A machine out of the configuration stays down, decommissioned as etcd's removed members
-    // shut themselves down: back up, it could only disturb the members (thesis §4.2.3).
+    // A member out of the configuration stays down, decommissioned as etcd's removed members
+    // shut themselves down: back up, it could only disturb the members (thesis §4.2.3). Workers
+    // always come back.
+    const bool member = std::find(members.begin(), members.end(), id) != members.end();
     const bool in_configuration = std::binary_search(configured.begin(), configured.end(), id);
-    if (!host.up() && in_configuration) world_.restart(id);
+    if (!host.up() && (in_configuration || !member)) world_.restart(id);
     end_stall(id);
     if (host.clock().rate() != SimClock::kOneRate) world_.set_clock_rate(id, SimClock::kOneRate);
   }
