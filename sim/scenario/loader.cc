@@ -9,7 +9,9 @@
 #include <set>
 #include <sstream>
 
+#include "core/env/assert.h"
 #include "core/env/str.h"
+#include "core/fleet/limits.h"
 #include "core/fleet/schema.h"
 #include "core/fleet/unit_file.h"
 
@@ -56,7 +58,7 @@ class Loader {
   void cluster(const YAML::Node& node, Scenario& s) const;
   void workload(const YAML::Node& node, Scenario& s) const;
   void expect(const YAML::Node& node, Scenario& s) const;
-  UnitSpec unit(const YAML::Node& node, const std::string& path) const;
+  std::vector<UnitSpec> unit(const YAML::Node& node, const std::string& path) const;
 
   std::string file_;
   std::vector<std::string> names_;  // the machines, once the cluster is known
@@ -555,25 +557,45 @@ void Loader::workload(const YAML::Node& node, Scenario& s) const {
     if (!units.IsSequence()) fail_at(units, "workload.units", "expected a list of units");
     std::set<std::string> names;
     for (std::size_t i = 0; i < units.size(); ++i) {
-      s.units.push_back(unit(units[i], str("workload.units[", i, "]")));
-      if (!names.insert(s.units.back().name).second) {
-        fail_at(units[i]["name"], str("workload.units[", i, "].name"),
-                str("unit ", s.units.back().name, " is listed twice"));
+      for (UnitSpec& u : unit(units[i], str("workload.units[", i, "]"))) {
+        if (!names.insert(u.name).second) {
+          fail_at(units[i]["name"], str("workload.units[", i, "].name"),
+                  str("unit ", u.name, " is listed twice"));
+        }
+        if (names.size() > fleet::kMaxUnits) {
+          fail_at(units[i], str("workload.units[", i, "]"),
+                  str("more than ", fleet::kMaxUnits, " units (fleet::kMaxUnits)"));
+        }
+        s.units.push_back(std::move(u));
       }
     }
   }
 }
 
 // A unit of `workload.units`: its file inline or at a path relative to the scenario file, read
-// and checked now, so that a bad unit file is reported where the scenario names it.
-UnitSpec Loader::unit(const YAML::Node& node, const std::string& path) const {
+// and checked now, so that a bad unit file is reported where the scenario names it. An extension
+// of SCENARIOS.md: a template with `instances: N` stands for its instances 1..N, all with the
+// template's file (for scenarios with many units).
+std::vector<UnitSpec> Loader::unit(const YAML::Node& node, const std::string& path) const {
   need_map(node, path);
-  only_keys(node, path, {"name", "file", "path", "state"});
+  only_keys(node, path, {"name", "file", "path", "state", "instances"});
   if (!node["name"]) fail_at(node, path, "a unit needs a name:");
   UnitSpec u;
   u.name = text(node["name"], str(path, ".name"));
-  if (auto name = fleet::parse_unit_name(u.name); !name) {
-    fail_at(node["name"], str(path, ".name"), name.error().message);
+  auto name = fleet::parse_unit_name(u.name);
+  if (!name) fail_at(node["name"], str(path, ".name"), name.error().message);
+  int instances = 0;
+  if (node["instances"]) {
+    instances =
+        integer(node["instances"], str(path, ".instances"), 1, static_cast<int>(fleet::kMaxUnits));
+    if (!name->is_template) {
+      fail_at(node["instances"], str(path, ".instances"),
+              str("only a template (name@.service) has instances; ", u.name, " is not one"));
+    }
+  } else if (name->is_template) {
+    fail_at(node["name"], str(path, ".name"),
+            str(u.name, " is a template: give instances: N, or name an instance (", name->prefix,
+                "@1.service)"));
   }
   if (node["file"].IsDefined() == node["path"].IsDefined()) {
     fail_at(node, path, "give the unit file inline with file: or by path:, exactly one");
@@ -592,16 +614,27 @@ UnitSpec Loader::unit(const YAML::Node& node, const std::string& path) const {
     u.file = buffer.str();
     where = str(where, " (", full.string(), ")");
   }
-  if (auto parsed = fleet::parse_unit_file(u.name, u.file); !parsed) {
-    fail_at(source, where, parsed.error().message);
-  }
   if (node["state"]) {
     u.state = text(node["state"], str(path, ".state"));
     if (auto state = fleet::parse_desired_state(u.state); !state) {
       fail_at(node["state"], str(path, ".state"), state.error().message);
     }
   }
-  return u;
+  std::vector<UnitSpec> out;
+  if (instances == 0) {
+    out.push_back(u);
+  } else {
+    for (int i = 1; i <= instances; ++i) {
+      auto instance = fleet::instantiate(u.name, std::to_string(i));
+      KEEL_ASSERT(instance.has_value(), "a template takes numbered instances");
+      out.push_back(UnitSpec{*instance, u.file, u.state});
+    }
+  }
+  // One instance stands for all: they share the file, and specifiers resolve alike.
+  if (auto parsed = fleet::parse_unit_file(out.front().name, u.file); !parsed) {
+    fail_at(source, where, parsed.error().message);
+  }
+  return out;
 }
 
 void Loader::expect(const YAML::Node& node, Scenario& s) const {

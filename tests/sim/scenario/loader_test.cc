@@ -161,6 +161,30 @@ expect: {units_within: 10s, catalog_within: 5s}
   EXPECT_EQ(s->expect.catalog_within, std::chrono::seconds(5));
 }
 
+TEST(ScenarioLoader, ATemplateWithInstancesStandsForThemAll) {
+  auto s = parse_scenario(
+      "name: many\nworkload:\n  units:\n    - {name: app@.service, instances: 3, state: loaded, "
+      "file: \"[Service]\\nExecStart=/bin/app %i\\n\"}\n",
+      "many.yaml");
+  ASSERT_TRUE(s) << s.error().message;
+  ASSERT_EQ(s->units.size(), 3u);
+  EXPECT_EQ(s->units[0].name, "app@1.service");
+  EXPECT_EQ(s->units[2].name, "app@3.service");
+  EXPECT_EQ(s->units[2].state, "loaded");
+  EXPECT_NE(error_of("name: x\nworkload: {units: [{name: a@.service, file: \"[Service]\\nExecS"
+                     "tart=/a\"}]}\n")
+                .find("is a template"),
+            std::string::npos);
+  EXPECT_NE(error_of("name: x\nworkload: {units: [{name: a.service, instances: 2, file: \"[Serv"
+                     "ice]\\nExecStart=/a\"}]}\n")
+                .find("only a template"),
+            std::string::npos);
+  EXPECT_NE(error_of("name: x\nworkload: {units: [{name: a@.service, instances: 0, file: \"[Serv"
+                     "ice]\\nExecStart=/a\"}]}\n")
+                .find("instances"),
+            std::string::npos);
+}
+
 TEST(ScenarioLoader, BadUnitsAreRefusedWhereTheScenarioNamesThem) {
   const std::string bad_file = error_of(
       "name: x\nworkload:\n  units:\n    - name: a.service\n      file: |\n        "
