@@ -115,7 +115,7 @@ void Raft::reset(Term term) {
   read_only_.clear();
   // Appends held from a former term are dropped, as the network may drop any message.
   held_appends_.clear();
-  leader_matched_ = false;
+  matched_ = 0;
   // A snapshot half received from a former leader is dropped; the next leader starts over.
   incoming_meta_.reset();
   incoming_data_.clear();

@@ -57,8 +57,10 @@ struct Config {
   // Follower: appends that arrive past the end of its log (the network reordered them, or lost
   // one before them) are held, at most this many, until the missing ones fill the gap or for one
   // to two ticks, instead of being rejected at once: a rejection sends the leader back to probing
-  // and resending everything after the match point. Holding a message is the same as the network
-  // delivering it later, so no Raft rule changes. 0: reject at once (§3.5 as written).
+  // and resending everything after the match point (under load, with big batched appends, a storm
+  // of rejections and resends). Holding a message is the same as the network delivering it later,
+  // so no Raft rule changes; a held append is still answered at once with the index known to
+  // match, so that the leader's check-quorum (§6.2) sees the follower. 0: reject at once (§3.5).
   std::size_t max_held_appends = 64;
 };
 
@@ -248,7 +250,8 @@ class Raft {
     bool ticked = false;  // a tick passed since it was held
   };
   std::vector<HeldAppend> held_appends_;
-  bool leader_matched_ = false;  // an append of this term's leader was accepted
+  // Follower: the highest index known to match this term's leader's log (0: none accepted yet).
+  Index matched_ = 0;
   // Follower: the snapshot being received, chunk by chunk.
   std::optional<SnapshotMeta> incoming_meta_;
   Bytes incoming_data_;

@@ -34,7 +34,7 @@ void Raft::handle_append(const Message& m) {
     append(std::span(m.entries).subspan(static_cast<std::size_t>(skip)));
   }
   log_.commit_to(std::min(m.commit, last_new));
-  leader_matched_ = true;
+  matched_ = std::max(matched_, last_new);
   r.index = last_new;
   send(std::move(r));
 }
@@ -56,7 +56,7 @@ bool Raft::hold_append(const Message& m) {
   // Answered at once: an append while this leader has not matched this log yet (it is probing
   // for the match point, one append at a time, and waits for the answer), and an empty one (a
   // probe, or sent after a heartbeat answer when the leader suspects a loss).
-  if (!leader_matched_ || m.entries.empty() || m.index <= log_.last_index() ||
+  if (matched_ == 0 || m.entries.empty() || m.index <= log_.last_index() ||
       held_appends_.size() >= config_.max_held_appends) {
     return false;
   }
@@ -64,6 +64,13 @@ bool Raft::hold_append(const Message& m) {
       held_appends_.begin(), held_appends_.end(), m.index,
       [](Index index, const HeldAppend& held) { return index < held.message.index; });
   held_appends_.insert(at, HeldAppend{m});
+  // Still answered, with what is known to match: the leader counts this follower as active
+  // (check-quorum, §6.2) while the gap lasts. It learns nothing else from it.
+  Message r;
+  r.type = MessageType::kAppendResponse;
+  r.to = m.from;
+  r.index = matched_;
+  send(std::move(r));
   return true;
 }
 
