@@ -1,7 +1,6 @@
 #include "core/fleet/schema.h"
 
 #include <charconv>
-#include <cstdio>
 
 #include "core/env/str.h"
 #include "core/fleet/limits.h"
@@ -120,8 +119,8 @@ Result<DesiredState> parse_desired_state(std::string_view text) {
 }
 
 std::string encode(const EngineClaim& claim) {
-  char term[21];
-  std::snprintf(term, sizeof term, "%020llu", static_cast<unsigned long long>(claim.term));
+  std::string term = std::to_string(claim.term);
+  term.insert(0, 20 - term.size(), '0');  // 20 digits hold any 64-bit term
   return encode_record({{"term", term}, {"machine", claim.machine}});
 }
 
