@@ -1,0 +1,279 @@
+#include "core/fleet/agent.h"
+
+#include "core/env/assert.h"
+#include "core/env/str.h"
+#include "core/fleet/container_spec.h"
+
+namespace keel::fleet {
+
+struct Agent::Unit {
+  std::string name;
+  std::optional<Assignment> assignment;  // nullopt: no longer assigned here
+  std::optional<UnitFile> file;          // nullopt: the assignment could not be read
+  std::optional<ContainerSpec> spec;
+  std::optional<RestartBackoff> backoff;
+  ContainerId container = 0;  // 0: none
+  std::string running_text;   // the unit file the container was started from
+  bool stopping = false;      // the agent asked the container to stop
+  Duration stop_grace{};      // the grace of that request
+  bool done = false;          // ended and Restart= said no: start again only on a new assignment
+  TimerId restart_timer = 0;
+  UnitState state;
+  bool reported = false;
+  std::unique_ptr<discovery::Announcer> announcer;
+};
+
+namespace {
+
+std::string describe_end(const ContainerEvent& event) {
+  if (event.kind == ContainerEvent::Kind::kFailedToStart)
+    return str("failed to start: ", event.reason);
+  if (event.oom_killed) return "killed for exceeding MemoryMax=";
+  if (event.signal != 0) return str("killed by signal ", event.signal);
+  return str("exited with code ", event.exit_code);
+}
+
+}  // namespace
+
+Agent::Agent(Env& env, client::StoreClient& store, discovery::HealthProber& prober,
+             AgentOptions options)
+    : env_(env),
+      options_(std::move(options)),
+      prober_(prober),
+      keys_(env, store, options_.write_retry),
+      presence_(env, store, options_.presence,
+                PresenceListener{
+                    .on_registered = [this](kv::LeaseId lease) { keys_.attach(lease); },
+                    .on_lost =
+                        [this] {
+                          keys_.detach();
+                          reconcile_all();
+                        },
+                    .on_fenced = [this] { reconcile_all(); },
+                    .on_unfenced = [this] { reconcile_all(); },
+                }),
+      assignments_(env, store, assign_prefix(options_.presence.machine.id),
+                   client::MirrorListener{
+                       .on_change =
+                           [this](const std::string& key, const std::optional<kv::KeyValue>&,
+                                  const std::optional<kv::KeyValue>& current) {
+                             assignment_changed(key, current);
+                           },
+                       .on_synced = nullptr,
+                   }) {
+  env_.containers.set_event_handler(
+      [this](const ContainerEvent& event) { on_container_event(event); });
+}
+
+Agent::~Agent() {
+  keys_.detach();  // a crash writes nothing more
+  env_.containers.set_event_handler(nullptr);
+  for (const auto& [name, unit] : units_) env_.clock.cancel(unit->restart_timer);
+}
+
+std::optional<UnitState> Agent::state_of(const std::string& unit) const {
+  auto it = units_.find(unit);
+  if (it == units_.end()) return std::nullopt;
+  return it->second->state;
+}
+
+void Agent::assignment_changed(const std::string& key, const std::optional<kv::KeyValue>& current) {
+  auto name = key_suffix(key, assign_prefix(options_.presence.machine.id));
+  if (!name) {
+    ++stats_.bad_assignments;
+    return;
+  }
+  auto it = units_.find(*name);
+  if (it == units_.end()) {
+    if (!current) return;
+    auto unit = std::make_unique<Unit>();
+    unit->name = *name;
+    it = units_.emplace(*name, std::move(unit)).first;
+  }
+  Unit& unit = *it->second;
+  unit.done = false;
+  if (!current) {
+    unit.assignment.reset();
+    reconcile(*name);
+    return;
+  }
+  const std::string value = kv::to_string(current->value);
+  auto assignment = decode_assignment(value);
+  std::string error;
+  if (!assignment) {
+    error = assignment.error().message;
+    assignment = Assignment{DesiredState::kLoaded, value};
+  }
+  unit.assignment = *assignment;
+  unit.file.reset();
+  unit.spec.reset();
+  if (error.empty()) {
+    auto file = parse_unit_file(*name, assignment->unit_file);
+    if (file) {
+      auto spec = container_spec(*file);
+      if (spec) {
+        unit.spec = std::move(*spec);
+        unit.backoff.emplace(file->service.restart, file->service.restart_sec,
+                             options_.restart_backoff_cap, options_.stable_run);
+        unit.file = std::move(*file);
+      } else {
+        error = spec.error().message;
+      }
+    } else {
+      error = file.error().message;
+    }
+  }
+  if (!error.empty()) {
+    ++stats_.bad_assignments;
+    env_.emit("agent", "bad_assignment", {{"unit", *name}, {"error", error}});
+    if (unit.container == 0) report(unit, UnitState{ActiveState::kFailed, 0, 0, error});
+  } else if (!unit.reported) {
+    report(unit, UnitState{});
+  }
+  reconcile(*name);
+}
+
+bool Agent::may_run(const Unit& unit) const {
+  return !presence_.fenced() && presence_.lease() != 0 && unit.assignment &&
+         unit.assignment->desired == DesiredState::kLaunched && unit.spec && !unit.done;
+}
+
+void Agent::reconcile_all() {
+  std::vector<std::string> names;
+  for (const auto& [name, unit] : units_) names.push_back(name);
+  for (const std::string& name : names) reconcile(name);
+}
+
+void Agent::reconcile(const std::string& name) {
+  auto it = units_.find(name);
+  if (it == units_.end()) return;
+  Unit& unit = *it->second;
+  if (may_run(unit)) {
+    if (unit.container == 0 && unit.restart_timer == 0) {
+      start(unit);
+    } else if (unit.container != 0 && !unit.stopping &&
+               unit.running_text != unit.assignment->unit_file) {
+      stop(unit, unit.stop_grace);  // a new unit file: started again once this one ended
+    }
+    return;
+  }
+  env_.clock.cancel(unit.restart_timer);
+  unit.restart_timer = 0;
+  const bool fenced = presence_.fenced() || presence_.lease() == 0;
+  const Duration grace = fenced ? options_.presence.fence_kill_grace : unit.stop_grace;
+  if (unit.container != 0) {
+    if (!unit.stopping || grace < unit.stop_grace) stop(unit, grace);
+    return;
+  }
+  if (!unit.assignment) {
+    keys_.erase(state_key(options_.presence.machine.id, name));
+    units_.erase(it);
+    return;
+  }
+  if (unit.state.state == ActiveState::kActivating) {
+    report(unit, UnitState{ActiveState::kInactive, unit.state.exit_code, unit.state.restarts,
+                           fenced ? "fenced: the machine's lease is not renewed" : ""});
+  }
+}
+
+void Agent::start(Unit& unit) {
+  KEEL_ASSERT(unit.container == 0 && unit.spec, "start of ", unit.name,
+              " with a container or no spec");
+  unit.container = env_.containers.start(*unit.spec);
+  containers_.emplace(unit.container, unit.name);
+  unit.running_text = unit.assignment->unit_file;
+  unit.stop_grace = unit.file->service.timeout_stop_sec;
+  unit.stopping = false;
+  ++stats_.starts;
+  env_.emit("agent", "start", {{"unit", unit.name}});
+  report(unit, UnitState{ActiveState::kActivating, unit.state.exit_code, unit.state.restarts, ""});
+}
+
+void Agent::stop(Unit& unit, Duration grace) {
+  unit.stopping = true;
+  unit.stop_grace = grace;
+  unit.announcer.reset();  // withdrawn before the service goes away
+  env_.containers.stop(unit.container, grace);
+  ++stats_.stops;
+  env_.emit("agent", "stop", {{"unit", unit.name}});
+  report(unit,
+         UnitState{ActiveState::kDeactivating, unit.state.exit_code, unit.state.restarts, ""});
+}
+
+void Agent::on_container_event(const ContainerEvent& event) {
+  auto owner = containers_.find(event.id);
+  if (owner == containers_.end()) return;  // not started by this agent
+  auto it = units_.find(owner->second);
+  KEEL_ASSERT(it != units_.end(), "container ", event.id, " of unit ", owner->second,
+              " outlived the unit");
+  Unit& unit = *it->second;
+  KEEL_ASSERT(unit.container == event.id, "unit ", unit.name, " runs container ", unit.container,
+              ", not ", event.id);
+  if (event.kind == ContainerEvent::Kind::kStarted) {
+    if (unit.stopping) return;
+    unit.backoff->started(env_.clock.now());
+    report(unit, UnitState{ActiveState::kActive, unit.state.exit_code, unit.state.restarts, ""});
+    if (unit.file->announce) {
+      const AnnounceSettings& announce = *unit.file->announce;
+      ServiceRecord record{announce.name, unit.name, options_.presence.machine.id,
+                           options_.presence.machine.ip, announce.port};
+      unit.announcer = std::make_unique<discovery::Announcer>(env_, prober_, keys_, record,
+                                                              announce, announce_stats_);
+    }
+    return;
+  }
+  containers_.erase(owner);
+  unit.container = 0;
+  unit.announcer.reset();
+  if (event.kind == ContainerEvent::Kind::kFailedToStart) ++stats_.start_failures;
+  if (unit.stopping) {
+    unit.stopping = false;
+    report(unit, UnitState{ActiveState::kInactive, event.exit_code, unit.state.restarts, ""});
+    reconcile(unit.name);
+    return;
+  }
+  ended(unit, event);
+}
+
+void Agent::ended(Unit& unit, const ContainerEvent& event) {
+  const bool clean = clean_exit(event);
+  UnitState state{clean ? ActiveState::kInactive : ActiveState::kFailed, event.exit_code,
+                  unit.state.restarts, clean ? "" : describe_end(event)};
+  env_.emit("agent", "ended", {{"unit", unit.name}, {"how", describe_end(event)}});
+  const std::optional<Duration> wait = unit.backoff->ended(event, env_.clock.now());
+  if (!wait) {
+    unit.done = true;
+    report(unit, state);
+    reconcile(unit.name);
+    return;
+  }
+  state.state = ActiveState::kActivating;
+  state.reason =
+      str("auto-restart in ", std::chrono::duration_cast<std::chrono::milliseconds>(*wait).count(),
+          "ms after: ", describe_end(event));
+  report(unit, state);
+  const std::string name = unit.name;
+  unit.restart_timer = env_.clock.after(*wait, [this, name] {
+    auto it = units_.find(name);
+    KEEL_ASSERT(it != units_.end(), "a restart timer outlived unit ", name);
+    Unit& restarting = *it->second;
+    restarting.restart_timer = 0;
+    if (may_run(restarting) && restarting.container == 0) {
+      ++stats_.restarts;
+      ++restarting.state.restarts;
+      start(restarting);
+      return;
+    }
+    reconcile(name);
+  });
+  reconcile(name);
+}
+
+void Agent::report(Unit& unit, UnitState state) {
+  if (unit.reported && unit.state == state) return;
+  unit.state = std::move(state);
+  unit.reported = true;
+  keys_.set(state_key(options_.presence.machine.id, unit.name), encode(unit.state));
+}
+
+}  // namespace keel::fleet
