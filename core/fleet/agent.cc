@@ -6,11 +6,15 @@
 
 namespace keel::fleet {
 
+static_assert(2 * kMaxUnitsPerMachine <= kMaxLeasedKeys,
+              "LeasedKeys must hold a state and an announcement for every unit");
+
 struct Agent::Unit {
   std::string name;
   std::optional<Assignment> assignment;  // nullopt: no longer assigned here
   std::optional<UnitFile> file;          // nullopt: the assignment could not be read
   std::optional<ContainerSpec> spec;
+  std::string error;  // why the assignment cannot run, when file is nullopt
   std::optional<RestartBackoff> backoff;
   ContainerId container = 0;  // 0: none
   std::string running_text;   // the unit file the container was started from
@@ -31,6 +35,39 @@ std::string describe_end(const ContainerEvent& event) {
   if (event.oom_killed) return "killed for exceeding MemoryMax=";
   if (event.signal != 0) return str("killed by signal ", event.signal);
   return str("exited with code ", event.exit_code);
+}
+
+// What an assignment's value asks to run, or why it cannot run (then `error` says why and the
+// unit is held as loaded).
+struct Readout {
+  Assignment assignment;
+  std::optional<UnitFile> file;
+  std::optional<ContainerSpec> spec;
+  std::string error;
+};
+
+Readout read_assignment(const std::string& unit, const std::string& value) {
+  Readout out;
+  auto assignment = decode_assignment(value);
+  if (!assignment) {
+    out.assignment = Assignment{DesiredState::kLoaded, value};
+    out.error = assignment.error().message;
+    return out;
+  }
+  out.assignment = std::move(*assignment);
+  auto file = parse_unit_file(unit, out.assignment.unit_file);
+  if (!file) {
+    out.error = file.error().message;
+    return out;
+  }
+  auto spec = container_spec(*file);
+  if (!spec) {
+    out.error = spec.error().message;
+    return out;
+  }
+  out.file = std::move(*file);
+  out.spec = std::move(*spec);
+  return out;
 }
 
 }  // namespace
@@ -86,6 +123,12 @@ void Agent::assignment_changed(const std::string& key, const std::optional<kv::K
   auto it = units_.find(*name);
   if (it == units_.end()) {
     if (!current) return;
+    if (units_.size() >= kMaxUnitsPerMachine) {
+      ++stats_.refused_assignments;
+      env_.emit("agent", "refused_assignment",
+                {{"unit", *name}, {"limit", static_cast<std::uint64_t>(kMaxUnitsPerMachine)}});
+      return;
+    }
     auto unit = std::make_unique<Unit>();
     unit->name = *name;
     it = units_.emplace(*name, std::move(unit)).first;
@@ -97,39 +140,19 @@ void Agent::assignment_changed(const std::string& key, const std::optional<kv::K
     reconcile(*name);
     return;
   }
-  const std::string value = kv::to_string(current->value);
-  auto assignment = decode_assignment(value);
-  std::string error;
-  if (!assignment) {
-    error = assignment.error().message;
-    assignment = Assignment{DesiredState::kLoaded, value};
-  }
-  unit.assignment = *assignment;
-  unit.file.reset();
-  unit.spec.reset();
-  if (error.empty()) {
-    auto file = parse_unit_file(*name, assignment->unit_file);
-    if (file) {
-      auto spec = container_spec(*file);
-      if (spec) {
-        unit.spec = std::move(*spec);
-        unit.backoff.emplace(file->service.restart, file->service.restart_sec,
-                             options_.restart_backoff_cap, options_.stable_run);
-        unit.file = std::move(*file);
-      } else {
-        error = spec.error().message;
-      }
-    } else {
-      error = file.error().message;
-    }
-  }
-  if (!error.empty()) {
+  Readout readout = read_assignment(*name, kv::to_string(current->value));
+  unit.assignment = std::move(readout.assignment);
+  unit.spec = std::move(readout.spec);
+  unit.error = std::move(readout.error);
+  unit.file = std::move(readout.file);
+  if (unit.file) {
+    unit.backoff.emplace(unit.file->service.restart, unit.file->service.restart_sec,
+                         options_.restart_backoff_cap, options_.stable_run);
+  } else {
     ++stats_.bad_assignments;
-    env_.emit("agent", "bad_assignment", {{"unit", *name}, {"error", error}});
-    if (unit.container == 0) report(unit, UnitState{ActiveState::kFailed, 0, 0, error});
-  } else if (!unit.reported) {
-    report(unit, UnitState{});
+    env_.emit("agent", "bad_assignment", {{"unit", *name}, {"error", unit.error}});
   }
+  if (!unit.reported) report(unit, UnitState{});
   reconcile(*name);
 }
 
@@ -170,7 +193,9 @@ void Agent::reconcile(const std::string& name) {
     units_.erase(it);
     return;
   }
-  if (unit.state.state == ActiveState::kActivating) {
+  if (!unit.error.empty()) {
+    report(unit, UnitState{ActiveState::kFailed, 0, unit.state.restarts, unit.error});
+  } else if (unit.state.state == ActiveState::kActivating) {
     report(unit, UnitState{ActiveState::kInactive, unit.state.exit_code, unit.state.restarts,
                            fenced ? "fenced: the machine's lease is not renewed" : ""});
   }

@@ -35,6 +35,10 @@
 
 namespace keel::fleet {
 
+// Units held by one agent (DESIGN.md principle 6). The engine places far fewer on one machine; an
+// assignment past this is refused (counted, traced, never run) instead of growing without bound.
+inline constexpr std::size_t kMaxUnitsPerMachine = 4096;
+
 struct AgentOptions {
   PresenceOptions presence;  // the machine record, lease TTL, renewal, fencing margin
   Duration restart_backoff_cap = std::chrono::minutes(1);
@@ -46,8 +50,9 @@ struct AgentStats {
   std::uint64_t starts = 0;
   std::uint64_t start_failures = 0;
   std::uint64_t stops = 0;
-  std::uint64_t restarts = 0;         // by Restart=
-  std::uint64_t bad_assignments = 0;  // undecodable records or unit files
+  std::uint64_t restarts = 0;             // by Restart=
+  std::uint64_t bad_assignments = 0;      // undecodable records or unit files
+  std::uint64_t refused_assignments = 0;  // past kMaxUnitsPerMachine
 };
 
 class Agent {

@@ -58,7 +58,9 @@ void LeasedKeys::kick(const std::string& key) {
     if (!entry.wanted && !entry.in_flight && entry.retry_timer == 0) entries_.erase(it);
     return;
   }
-  if (lease_ == 0 || entry.in_flight || entry.retry_timer != 0) return;
+  if (lease_ == 0 || lease_ == entry.gone_lease || entry.in_flight || entry.retry_timer != 0) {
+    return;
+  }
   entry.in_flight = true;
   const kv::LeaseId lease = lease_;
   std::optional<std::string> sent = entry.wanted;
@@ -87,7 +89,9 @@ void LeasedKeys::finished(const std::string& key, kv::LeaseId lease,
     if (lease == lease_) entry.written = sent;
   } else {
     ++stats_.failed;
-    if (result.error().code != Errc::kNotFound) {
+    if (result.error().code == Errc::kNotFound) {
+      entry.gone_lease = lease;  // written again only under another lease
+    } else {
       entry.retry_timer = env_.clock.after(retry_, [this, alive = alive_, key] {
         if (!*alive) return;
         auto retried = entries_.find(key);

@@ -23,8 +23,9 @@
 
 namespace keel::fleet {
 
-// Units on one machine (limits.h caps units per cluster) times their two keys, with room.
-inline constexpr std::size_t kMaxLeasedKeys = 20000;
+// A unit's state and its service announcement, for each unit an agent may hold
+// (agent.h's kMaxUnitsPerMachine), with room.
+inline constexpr std::size_t kMaxLeasedKeys = 10000;
 
 struct LeasedKeysStats {
   std::uint64_t puts = 0;
@@ -54,6 +55,7 @@ class LeasedKeys {
     std::optional<std::string> written;  // what the store holds under lease_, as far as known
     bool in_flight = false;
     TimerId retry_timer = 0;
+    kv::LeaseId gone_lease = 0;  // a write under this lease found it gone
   };
   void wish(const std::string& key, std::optional<std::string> value);
   void kick(const std::string& key);
