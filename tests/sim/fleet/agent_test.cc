@@ -105,6 +105,41 @@ TEST(Agent, RestartsAfterCrashesWithADoublingBackoff) {
       world, [&] { return running(world, m1, kWeb) == 1; }, milliseconds(1100)));
 }
 
+TEST(Agent, RunsANewUnitFileInPlaceOfTheOld) {
+  MemoryStore store;
+  World world(11);
+  NodeId m1 = add_agent(world, store, "m1");
+  assign(store, "m1", kWeb, kWebFile);
+  ASSERT_TRUE(run_until(
+      world, [&] { return running(world, m1, kWeb) == 1; }, seconds(2)));
+  const ContainerId first = world.host(m1).containers().running().begin()->first;
+  assign(store, "m1", kWeb, kAlwaysFile);
+  ASSERT_TRUE(run_until(
+      world,
+      [&] {
+        auto now = world.host(m1).containers().running();
+        return now.size() == 1 && now.begin()->first != first;
+      },
+      seconds(1)));
+  EXPECT_EQ(agent_of(world, m1).agent.stats().starts, 2u);
+  EXPECT_EQ(agent_of(world, m1).agent.stats().restarts, 0u);
+}
+
+TEST(Agent, RefusesAssignmentsPastItsUnitLimit) {
+  MemoryStore store;
+  World world(12);
+  NodeId m1 = add_agent(world, store, "m1");
+  for (std::size_t i = 0; i <= fleet::kMaxUnitsPerMachine; ++i) {
+    assign(store, "m1", str("u", i, ".service"), kWebFile, fleet::DesiredState::kLoaded);
+  }
+  ASSERT_TRUE(run_until(
+      world, [&] { return agent_of(world, m1).agent.stats().refused_assignments == 1; },
+      seconds(2)));
+  EXPECT_TRUE(agent_of(world, m1).agent.state_of("u0.service").has_value());
+  EXPECT_FALSE(
+      agent_of(world, m1).agent.state_of(str("u", fleet::kMaxUnitsPerMachine, ".service")));
+}
+
 TEST(Agent, RestartNoLeavesAFailedUnitDown) {
   MemoryStore store;
   World world(4);
