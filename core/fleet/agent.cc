@@ -22,6 +22,7 @@ struct Agent::Unit {
   Duration stop_grace{};      // the grace of that request
   bool done = false;          // ended and Restart= said no: start again only on a new assignment
   TimerId restart_timer = 0;
+  std::uint32_t restarts = 0;  // by Restart= since the unit was assigned
   UnitState state;
   bool reported = false;
   std::unique_ptr<discovery::Announcer> announcer;
@@ -194,9 +195,9 @@ void Agent::reconcile(const std::string& name) {
     return;
   }
   if (!unit.error.empty()) {
-    report(unit, UnitState{ActiveState::kFailed, 0, unit.state.restarts, unit.error});
+    report(unit, UnitState{ActiveState::kFailed, 0, unit.restarts, unit.error});
   } else if (unit.state.state == ActiveState::kActivating) {
-    report(unit, UnitState{ActiveState::kInactive, unit.state.exit_code, unit.state.restarts,
+    report(unit, UnitState{ActiveState::kInactive, unit.state.exit_code, unit.restarts,
                            fenced ? "fenced: the machine's lease is not renewed" : ""});
   }
 }
@@ -211,7 +212,7 @@ void Agent::start(Unit& unit) {
   unit.stopping = false;
   ++stats_.starts;
   env_.emit("agent", "start", {{"unit", unit.name}});
-  report(unit, UnitState{ActiveState::kActivating, unit.state.exit_code, unit.state.restarts, ""});
+  report(unit, UnitState{ActiveState::kActivating, unit.state.exit_code, unit.restarts, ""});
 }
 
 void Agent::stop(Unit& unit, Duration grace) {
@@ -221,8 +222,7 @@ void Agent::stop(Unit& unit, Duration grace) {
   env_.containers.stop(unit.container, grace);
   ++stats_.stops;
   env_.emit("agent", "stop", {{"unit", unit.name}});
-  report(unit,
-         UnitState{ActiveState::kDeactivating, unit.state.exit_code, unit.state.restarts, ""});
+  report(unit, UnitState{ActiveState::kDeactivating, unit.state.exit_code, unit.restarts, ""});
 }
 
 void Agent::on_container_event(const ContainerEvent& event) {
@@ -237,7 +237,7 @@ void Agent::on_container_event(const ContainerEvent& event) {
   if (event.kind == ContainerEvent::Kind::kStarted) {
     if (unit.stopping) return;
     unit.backoff->started(env_.clock.now());
-    report(unit, UnitState{ActiveState::kActive, unit.state.exit_code, unit.state.restarts, ""});
+    report(unit, UnitState{ActiveState::kActive, unit.state.exit_code, unit.restarts, ""});
     if (unit.file->announce) {
       const AnnounceSettings& announce = *unit.file->announce;
       ServiceRecord record{announce.name, unit.name, options_.presence.machine.id,
@@ -253,7 +253,7 @@ void Agent::on_container_event(const ContainerEvent& event) {
   if (event.kind == ContainerEvent::Kind::kFailedToStart) ++stats_.start_failures;
   if (unit.stopping) {
     unit.stopping = false;
-    report(unit, UnitState{ActiveState::kInactive, event.exit_code, unit.state.restarts, ""});
+    report(unit, UnitState{ActiveState::kInactive, event.exit_code, unit.restarts, ""});
     reconcile(unit.name);
     return;
   }
@@ -263,7 +263,7 @@ void Agent::on_container_event(const ContainerEvent& event) {
 void Agent::ended(Unit& unit, const ContainerEvent& event) {
   const bool clean = clean_exit(event);
   UnitState state{clean ? ActiveState::kInactive : ActiveState::kFailed, event.exit_code,
-                  unit.state.restarts, clean ? "" : describe_end(event)};
+                  unit.restarts, clean ? "" : describe_end(event)};
   env_.emit("agent", "ended", {{"unit", unit.name}, {"how", describe_end(event)}});
   const std::optional<Duration> wait = unit.backoff->ended(event, env_.clock.now());
   if (!wait) {
@@ -285,7 +285,7 @@ void Agent::ended(Unit& unit, const ContainerEvent& event) {
     restarting.restart_timer = 0;
     if (may_run(restarting) && restarting.container == 0) {
       ++stats_.restarts;
-      ++restarting.state.restarts;
+      ++restarting.restarts;
       start(restarting);
       return;
     }

@@ -212,6 +212,24 @@ TEST(Agent, FencesItselfWhenCutOffAndRunsAgainAfterTheLinkHeals) {
       world, [&] { return state_is(store, kWeb, ActiveState::kActive); }, seconds(1)));
 }
 
+TEST(Agent, StartsNothingUntilItCouldRegister) {
+  MemoryStore store;
+  World world(13);
+  store.cut(1);  // the first machine's id, cut before it boots
+  NodeId m1 = add_agent(world, store, "m1");
+  ASSERT_EQ(m1, 1u);
+  assign(store, "m1", kWeb, kWebFile);
+  world.run_for(seconds(12));
+  EXPECT_EQ(running(world, m1, kWeb), 0);
+  EXPECT_TRUE(agent_of(world, m1).agent.fenced());
+  EXPECT_FALSE(get(store, fleet::machine_key("m1")).has_value());
+  store.heal(m1);
+  // Calls sent before the heal still time out (5 s); then the grant and the mirror read retry.
+  EXPECT_TRUE(run_until(
+      world, [&] { return running(world, m1, kWeb) == 1; }, seconds(12)));
+  EXPECT_EQ(agent_of(world, m1).agent.presence_stats().registrations, 1u);
+}
+
 TEST(Agent, RegistersAgainAndRewritesItsStatesAfterTheLeaseWasRevoked) {
   MemoryStore store;
   World world(8);
