@@ -76,29 +76,26 @@ Readout read_assignment(const std::string& unit, const std::string& value) {
 Agent::Agent(Env& env, client::StoreClient& store, discovery::HealthProber& prober,
              AgentOptions options)
     : env_(env),
+      store_(store),
       options_(std::move(options)),
       prober_(prober),
       keys_(env, store, options_.write_retry),
       presence_(env, store, options_.presence,
                 PresenceListener{
-                    .on_registered = [this](kv::LeaseId lease) { keys_.attach(lease); },
+                    .on_registered =
+                        [this](kv::LeaseId lease) {
+                          keys_.attach(lease);
+                          follow_assignments();
+                        },
                     .on_lost =
                         [this] {
                           keys_.detach();
+                          assignments_.reset();
                           reconcile_all();
                         },
                     .on_fenced = [this] { reconcile_all(); },
                     .on_unfenced = [this] { reconcile_all(); },
-                }),
-      assignments_(env, store, assign_prefix(options_.presence.machine.id),
-                   client::MirrorListener{
-                       .on_change =
-                           [this](const std::string& key, const std::optional<kv::KeyValue>&,
-                                  const std::optional<kv::KeyValue>& current) {
-                             assignment_changed(key, current);
-                           },
-                       .on_synced = nullptr,
-                   }) {
+                }) {
   env_.containers.set_event_handler(
       [this](const ContainerEvent& event) { on_container_event(event); });
 }
@@ -113,6 +110,38 @@ std::optional<UnitState> Agent::state_of(const std::string& unit) const {
   auto it = units_.find(unit);
   if (it == units_.end()) return std::nullopt;
   return it->second->state;
+}
+
+void Agent::follow_assignments() {
+  assignments_.reset();
+  confirmed_.clear();
+  first_sync_done_ = false;
+  assignments_ = std::make_unique<client::Mirror>(
+      env_, store_, assign_prefix(options_.presence.machine.id),
+      client::MirrorListener{
+          .on_change =
+              [this](const std::string& key, const std::optional<kv::KeyValue>&,
+                     const std::optional<kv::KeyValue>& current) {
+                if (!first_sync_done_) confirmed_.insert(key);
+                assignment_changed(key, current);
+              },
+          .on_synced = [this] { assignments_synced(); },
+      });
+}
+
+// The new mirror's first copy is complete: a unit it did not report is no longer assigned here.
+void Agent::assignments_synced() {
+  if (!first_sync_done_) {
+    first_sync_done_ = true;
+    std::vector<std::string> gone;
+    const std::string prefix = assign_prefix(options_.presence.machine.id);
+    for (const auto& [name, unit] : units_) {
+      if (unit->assignment && !confirmed_.contains(prefix + name)) gone.push_back(prefix + name);
+    }
+    confirmed_.clear();
+    for (const std::string& key : gone) assignment_changed(key, std::nullopt);
+  }
+  reconcile_all();
 }
 
 void Agent::assignment_changed(const std::string& key, const std::optional<kv::KeyValue>& current) {
@@ -135,13 +164,15 @@ void Agent::assignment_changed(const std::string& key, const std::optional<kv::K
     it = units_.emplace(*name, std::move(unit)).first;
   }
   Unit& unit = *it->second;
-  unit.done = false;
   if (!current) {
+    unit.done = false;
     unit.assignment.reset();
     reconcile(*name);
     return;
   }
   Readout readout = read_assignment(*name, kv::to_string(current->value));
+  if (unit.assignment == readout.assignment) return;  // a new mirror's copy of the same
+  unit.done = false;
   unit.assignment = std::move(readout.assignment);
   unit.spec = std::move(readout.spec);
   unit.error = std::move(readout.error);
@@ -158,8 +189,9 @@ void Agent::assignment_changed(const std::string& key, const std::optional<kv::K
 }
 
 bool Agent::may_run(const Unit& unit) const {
-  return !presence_.fenced() && presence_.lease() != 0 && unit.assignment &&
-         unit.assignment->desired == DesiredState::kLaunched && unit.spec && !unit.done;
+  return !presence_.fenced() && presence_.lease() != 0 && assignments_ && assignments_->synced() &&
+         unit.assignment && unit.assignment->desired == DesiredState::kLaunched && unit.spec &&
+         !unit.done;
 }
 
 void Agent::reconcile_all() {

@@ -3,8 +3,12 @@
 //
 // - Presence (presence.h): the machine's lease and record; while the machine is fenced or has no
 //   lease, every unit is stopped with the short fence_kill_grace and none is started.
-// - Assignments: a Mirror of /fleet/assign/<machine>/. A launched unit runs in a container built
-//   from its unit file (container_spec.h); a loaded or removed one is stopped with its
+// - Assignments: a Mirror of /fleet/assign/<machine>/, made anew at every registration and
+//   complete before any unit starts. Its first read is linearizable and comes after the lease was
+//   granted, so it never shows assignments the engine took back while the machine had no lease:
+//   a machine back from a partition does not run, even briefly, a unit already moved elsewhere
+//   (a watch resumed from before the loss could lag behind). A launched unit runs in a container
+//   built from its unit file (container_spec.h); a loaded or removed one is stopped with its
 //   TimeoutStopSec= grace. A unit whose file changes is stopped and started again with the new one.
 //   A container that ends by itself is restarted by Restart= with backoff (restart_backoff.h).
 // - States: the UnitState of every assigned unit at /fleet/state/<machine>/<unit> under the lease,
@@ -21,6 +25,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 
 #include "core/client/mirror.h"
@@ -74,6 +79,8 @@ class Agent {
 
  private:
   struct Unit;
+  void follow_assignments();
+  void assignments_synced();
   void assignment_changed(const std::string& key, const std::optional<kv::KeyValue>& current);
   void reconcile(const std::string& name);
   void reconcile_all();
@@ -86,6 +93,7 @@ class Agent {
   void report(Unit& unit, UnitState state);
 
   Env& env_;
+  client::StoreClient& store_;
   AgentOptions options_;
   discovery::HealthProber& prober_;
   AgentStats stats_;
@@ -94,7 +102,9 @@ class Agent {
   std::map<std::string, std::unique_ptr<Unit>, std::less<>> units_;
   std::map<ContainerId, std::string> containers_;  // container -> unit
   Presence presence_;
-  client::Mirror assignments_;
+  std::unique_ptr<client::Mirror> assignments_;  // null while the machine has no lease
+  std::set<std::string> confirmed_;  // keys the current mirror reported before its first sync
+  bool first_sync_done_ = false;
 };
 
 }  // namespace keel::fleet
