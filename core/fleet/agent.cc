@@ -93,8 +93,16 @@ Agent::Agent(Env& env, client::StoreClient& store, discovery::HealthProber& prob
                           assignments_.reset();
                           reconcile_all();
                         },
-                    .on_fenced = [this] { reconcile_all(); },
-                    .on_unfenced = [this] { reconcile_all(); },
+                    .on_fenced =
+                        [this] {
+                          assignments_.reset();
+                          reconcile_all();
+                        },
+                    .on_unfenced =
+                        [this] {
+                          if (!assignments_) follow_assignments();
+                          reconcile_all();
+                        },
                 }) {
   env_.containers.set_event_handler(
       [this](const ContainerEvent& event) { on_container_event(event); });

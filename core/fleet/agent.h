@@ -3,11 +3,12 @@
 //
 // - Presence (presence.h): the machine's lease and record; while the machine is fenced or has no
 //   lease, every unit is stopped with the short fence_kill_grace and none is started.
-// - Assignments: a Mirror of /fleet/assign/<machine>/, made anew at every registration and
-//   complete before any unit starts. Its first read is linearizable and comes after the lease was
-//   granted, so it never shows assignments the engine took back while the machine had no lease:
-//   a machine back from a partition does not run, even briefly, a unit already moved elsewhere
-//   (a watch resumed from before the loss could lag behind). A launched unit runs in a container
+// - Assignments: a Mirror of /fleet/assign/<machine>/, made anew at every registration and at
+//   the end of every fencing, and complete before any unit starts. Its first read is
+//   linearizable and comes after the lease was granted or renewed again, so it never shows
+//   assignments the engine took back while the machine was away: a machine back from a partition
+//   does not run, even briefly, a unit already moved elsewhere (a watch resumed from before could
+//   lag behind). A launched unit runs in a container
 //   built from its unit file (container_spec.h); a loaded or removed one is stopped with its
 //   TimeoutStopSec= grace. A unit whose file changes is stopped and started again with the new one.
 //   A container that ends by itself is restarted by Restart= with backoff (restart_backoff.h).
@@ -102,7 +103,7 @@ class Agent {
   std::map<std::string, std::unique_ptr<Unit>, std::less<>> units_;
   std::map<ContainerId, std::string> containers_;  // container -> unit
   Presence presence_;
-  std::unique_ptr<client::Mirror> assignments_;  // null while the machine has no lease
+  std::unique_ptr<client::Mirror> assignments_;  // null while fenced or without a lease
   std::set<std::string> confirmed_;  // keys the current mirror reported before its first sync
   bool first_sync_done_ = false;
 };
