@@ -47,6 +47,36 @@ TEST(Agent, RegistersUnderALeaseAndRunsAnAssignedUnit) {
   EXPECT_EQ(agent_of(world, m1).agent.presence_stats().fencings, 0u);
 }
 
+// schema.h's promise: presence costs one keep-alive per renewal interval whatever the number of
+// units, and a unit's state is written only when it changes.
+TEST(Agent, CostsOneKeepAlivePerIntervalAndNoWritesWhenNothingChanges) {
+  MemoryStore store;
+  World world(14);
+  NodeId m1 = add_agent(world, store, "m1");
+  constexpr int kUnits = 20;
+  for (int i = 0; i < kUnits; ++i) assign(store, "m1", str("u", i, ".service"), kWebFile);
+  ASSERT_TRUE(run_until(
+      world,
+      [&] {
+        for (int i = 0; i < kUnits; ++i) {
+          auto state = stored_state(store, "m1", str("u", i, ".service"));
+          if (!state || state->state != ActiveState::kActive) return false;
+        }
+        return true;
+      },
+      seconds(2)));
+  const fleet::Agent& agent = agent_of(world, m1).agent;
+  // Each unit's state went inactive -> activating -> active: at most three puts, fewer when a
+  // change came while the previous write was in flight.
+  EXPECT_LE(agent.write_stats().puts, 3u * kUnits);
+  const std::uint64_t writes = store.writes();
+  const std::uint64_t keep_alives = store.keep_alives();
+  world.run_for(seconds(60));
+  EXPECT_EQ(store.writes(), writes);
+  const Duration interval = agent_options("m1").presence.lease_ttl / 4;
+  EXPECT_EQ(store.keep_alives() - keep_alives, static_cast<std::uint64_t>(seconds(60) / interval));
+}
+
 TEST(Agent, StopsALoadedUnitAndDeletesTheStateOfAnUnassignedOne) {
   MemoryStore store;
   World world(2);
