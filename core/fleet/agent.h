@@ -8,10 +8,15 @@
 //   linearizable and comes after the lease was granted or renewed again, so it never shows
 //   assignments the engine took back while the machine was away: a machine back from a partition
 //   does not run, even briefly, a unit already moved elsewhere (a watch resumed from before could
-//   lag behind). A launched unit runs in a container
-//   built from its unit file (container_spec.h); a loaded or removed one is stopped with its
-//   TimeoutStopSec= grace. A unit whose file changes is stopped and started again with the new one.
-//   A container that ends by itself is restarted by Restart= with backoff (restart_backoff.h).
+//   lag behind).
+// - Units: a launched unit runs in a container built from its unit file (container_spec.h); a
+//   loaded or removed one is stopped with its TimeoutStopSec= grace (ExecStop= is not run). A unit
+//   whose file changes is stopped and started again with the new one. A container that ends by
+//   itself is restarted by Restart= with backoff (restart_backoff.h); one that ended for good
+//   starts again only when its assignment changes.
+// - Fencing asks a container already stopping with a longer grace to stop again with the short
+//   one; the Containers backend must honour the shorter grace (the simulator's always ends
+//   within 20 ms).
 // - States: the UnitState of every assigned unit at /fleet/state/<machine>/<unit> under the lease,
 //   written on every change through LeasedKeys (coalesced, latest wins), deleted once the unit is
 //   unassigned and its container has ended.
