@@ -1,0 +1,28 @@
+// HealthProber: how an agent checks that a unit's service answers, for [X-Service] Check=
+// (unit_file.h's AnnounceSettings). The simulator fakes it; the real backend will connect (tcp),
+// GET a path (http) or run a command in the container (exec).
+//
+// Contract: probe() returns at once; `done` runs exactly once, on the machine's loop, never from
+// inside probe(), with true when the check passed. A prober bounds each probe's time itself (a
+// check that hangs is a failed check). `done` may run after the caller lost interest: the caller
+// guards it. kNone is never probed: it always passes (the Announcer does not call the prober).
+#pragma once
+
+#include <functional>
+#include <string_view>
+
+#include "core/fleet/schema.h"
+#include "core/fleet/unit_file.h"
+
+namespace keel::discovery {
+
+class HealthProber {
+ public:
+  using Done = std::function<void(bool passed)>;
+  virtual ~HealthProber() = default;
+  // `target` says where the service listens (ip, port) and which unit serves it.
+  virtual void probe(const fleet::ServiceRecord& target, fleet::CheckKind kind,
+                     std::string_view argument, Done done) = 0;
+};
+
+}  // namespace keel::discovery
