@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "core/client/mirror.h"
 #include "core/codec/frame.h"
 #include "sim/kv_cluster.h"
 
@@ -21,28 +22,31 @@ using sim::World;
 
 // A client machine whose program is a RemoteStoreClient fed by its transport.
 struct ClientProgram : sim::Program {
-  ClientProgram(Env& env, RemoteStoreClient::Members members, std::uint64_t cluster)
-      : client(env, std::move(members), cluster, {.client_id = env.self}) {
-    env.transport.set_receive_handler([this, cluster](NodeId from, ByteView frame) {
+  ClientProgram(Env& e, RemoteStoreClient::Members members, std::uint64_t cluster)
+      : env(e), client(e, std::move(members), cluster, {.client_id = e.self}) {
+    e.transport.set_receive_handler([this, cluster](NodeId from, ByteView frame) {
       if (!codec::is_node_frame(frame)) return;
       auto decoded = codec::decode_node_frame(frame);
       if (decoded && decoded->cluster == cluster) client.on_frame(from, decoded->payload);
     });
   }
+  Env& env;
   RemoteStoreClient client;
+  std::unique_ptr<Mirror> mirror;  // when a test makes one; destroyed before the client
 };
 
 struct RemoteStoreClientTest : ::testing::Test {
   RemoteStoreClientTest() : kv(11, sim::KvClusterOptions{}) {}
 
-  RemoteStoreClient& add_client(std::string name) {
+  ClientProgram& add_program(std::string name) {
     const std::uint64_t cluster = kv.cluster().options().node.cluster;
     const NodeId id = kv.world().add_client(std::move(name), [this, cluster](Env& env) {
       return std::make_unique<ClientProgram>(
           env, [this] { return kv.cluster().members(); }, cluster);
     });
-    return static_cast<ClientProgram*>(kv.world().host(id).program())->client;
+    return *static_cast<ClientProgram*>(kv.world().host(id).program());
   }
+  RemoteStoreClient& add_client(std::string name) { return add_program(std::move(name)).client; }
 
   // Runs the world until `done` holds, at most `bound`.
   bool run_until(const std::function<bool()>& done, Duration bound) {
@@ -230,6 +234,45 @@ TEST_F(RemoteStoreClientTest, PassesOnACompactionCancelAndEndsTheWatch) {
   EXPECT_EQ(seen[0].compact_revision, last->revision);
   EXPECT_EQ(client.watch_member(handle), kNoNode);
   EXPECT_EQ(client.stats().streams, 1u);
+}
+
+// The whole chain: a Mirror over the network while its machine is cut off from every member; the
+// store changes and compacts meanwhile, so the resumed watch is refused for compaction and the
+// mirror reads everything again.
+TEST_F(RemoteStoreClientTest, AMirrorCutOffDuringACompactionReadsAgainAndCatchesUp) {
+  RemoteStoreClient& writer = add_client("w");
+  ClientProgram& program = add_program("m");
+  ASSERT_TRUE(call(writer, put("a/keep", "1")));
+  ASSERT_TRUE(call(writer, put("a/gone", "1")));
+  int synced = 0;
+  std::vector<std::string> changed;
+  MirrorListener listener;
+  listener.on_change = [&](const std::string& key, const std::optional<kv::KeyValue>&,
+                           const std::optional<kv::KeyValue>&) { changed.push_back(key); };
+  listener.on_synced = [&] { ++synced; };
+  program.mirror = std::make_unique<Mirror>(program.env, program.client, "a/", listener);
+  ASSERT_TRUE(run_until([&] { return synced == 1; }, 5s));
+  EXPECT_EQ(changed, (std::vector<std::string>{"a/gone", "a/keep"}));
+  changed.clear();
+
+  for (NodeId member : kv.cluster().members()) {
+    world().block(member, program.env.self);
+    world().block(program.env.self, member);
+  }
+  ASSERT_TRUE(call(writer, put("a/new", "1")));
+  ASSERT_TRUE(call(writer, kv::DeleteRangeRequest{kv::to_bytes("a/gone"), {}, false}));
+  auto last = call(writer, put("a/keep", "2"));
+  ASSERT_TRUE(last);
+  ASSERT_TRUE(call(writer, kv::CompactRequest{last->revision}));
+  world().run_for(4s);  // the watch falls silent and is resumed elsewhere, unheard
+  world().heal();
+  ASSERT_TRUE(run_until([&] { return synced == 2; }, 10s));
+  EXPECT_EQ(changed, (std::vector<std::string>{"a/gone", "a/keep", "a/new"}));
+  EXPECT_EQ(program.mirror->revision(), last->revision);
+  EXPECT_EQ(program.mirror->entries().size(), 2u);
+
+  ASSERT_TRUE(call(writer, put("a/later", "1")));  // watched again after the re-read
+  ASSERT_TRUE(run_until([&] { return program.mirror->entries().contains("a/later"); }, 5s));
 }
 
 }  // namespace
