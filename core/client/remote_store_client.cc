@@ -124,8 +124,7 @@ void RemoteStoreClient::open(WatchHandle handle) {
   ++stats_.streams;
   watch.stream = next_stream_++;
   by_stream_[watch.stream] = handle;
-  watch.next_seq = 0;
-  watch.early.clear();
+  watch.order.restart();
   watch.heard = env_.clock.now();
   send(watch.member, node::WatchOpen{watch.stream, watch.request});
 }
@@ -180,40 +179,30 @@ void RemoteStoreClient::on_watch_data(NodeId from, node::WatchData data) {
   if (stream_it == by_stream_.end()) return;  // an old stream's, or a canceled watch's
   const WatchHandle handle = stream_it->second;
   Watch& watch = watches_.at(handle);
-  if (from != watch.member || data.seq < watch.next_seq) return;  // a stray or a duplicate
+  if (from != watch.member) return;                                  // a stray
+  if (!watch.order.add(data.seq, std::move(data.response))) return;  // delivered already
   watch.heard = env_.clock.now();
-  if (data.seq > watch.next_seq) {
-    watch.early.emplace(data.seq, std::move(data.response));
-    if (watch.early.size() > watch_options_.max_early) {
-      return resume(handle, stats_.resumed_after_gap);
-    }
-    if (!watch.gap_timer) {
-      watch.gap_timer = env_.clock.after(watch_options_.gap_timeout, [this, handle] {
-        Watch& gapped = watches_.at(handle);
-        gapped.gap_timer.reset();
-        resume(handle, stats_.resumed_after_gap);
-      });
-    }
-    return;
-  }
-  if (!deliver(handle, data.response)) return;
-  while (true) {
-    Watch& current = watches_.at(handle);
-    auto next = current.early.find(current.next_seq);
-    if (next == current.early.end()) break;
-    kv::WatchResponse response = std::move(next->second);
-    current.early.erase(next);
-    if (!deliver(handle, response)) return;
+  while (auto next = watches_.at(handle).order.next()) {
+    if (!deliver(handle, next->seq, next->response)) return;
   }
   Watch& current = watches_.at(handle);
-  if (current.early.empty()) cancel(current.gap_timer);
+  if (current.order.held() == 0) {
+    cancel(current.gap_timer);
+  } else if (current.order.held() > watch_options_.max_early) {
+    resume(handle, stats_.resumed_after_gap);
+  } else if (!current.gap_timer) {
+    current.gap_timer = env_.clock.after(watch_options_.gap_timeout, [this, handle] {
+      watches_.at(handle).gap_timer.reset();
+      resume(handle, stats_.resumed_after_gap);
+    });
+  }
 }
 
-bool RemoteStoreClient::deliver(WatchHandle handle, kv::WatchResponse& response) {
+bool RemoteStoreClient::deliver(WatchHandle handle, std::uint64_t seq,
+                                const kv::WatchResponse& response) {
   Watch& watch = watches_.at(handle);
   const std::uint64_t stream = watch.stream;
-  const bool first = watch.next_seq == 0;
-  ++watch.next_seq;
+  const bool first = seq == 0;
   if (response.canceled) {
     by_stream_.erase(stream);
     cancel(watch.gap_timer);

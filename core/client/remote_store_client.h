@@ -27,6 +27,7 @@
 
 #include "core/client/call_engine.h"
 #include "core/client/store_client.h"
+#include "core/client/stream_order.h"
 #include "core/env/env.h"
 #include "core/node/client_protocol.h"
 
@@ -78,9 +79,8 @@ class RemoteStoreClient final : public StoreClient {
     kv::WatchRequest request;  // start_revision: where the next stream starts
     WatchHandler handler;
     NodeId member = kNoNode;
-    std::uint64_t stream = 0;    // the current stream's number
-    std::uint64_t next_seq = 0;  // the next response of the stream to deliver
-    std::map<std::uint64_t, kv::WatchResponse> early;
+    std::uint64_t stream = 0;  // the current stream's number
+    StreamOrder order;         // its responses, back in order
     Time heard{};
     std::optional<TimerId> gap_timer;
     std::optional<TimerId> resume_timer;
@@ -96,7 +96,7 @@ class RemoteStoreClient final : public StoreClient {
   void resume(WatchHandle handle, std::uint64_t& counter);
   void on_watch_data(NodeId from, node::WatchData data);
   // Returns false once the watch is gone or moved to another stream.
-  bool deliver(WatchHandle handle, kv::WatchResponse& response);
+  bool deliver(WatchHandle handle, std::uint64_t seq, const kv::WatchResponse& response);
   void renew();
   void cancel(std::optional<TimerId>& timer);
 
