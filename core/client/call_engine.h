@@ -24,6 +24,7 @@
 #include <memory>
 #include <optional>
 #include <variant>
+#include <vector>
 
 #include "core/client/store_client.h"
 #include "core/env/env.h"

@@ -15,6 +15,7 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <optional>
 
 #include "core/client/call_engine.h"
 #include "core/client/store_client.h"

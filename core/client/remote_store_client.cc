@@ -25,7 +25,7 @@ RemoteStoreClient::RemoteStoreClient(Env& env, Members members, std::uint64_t cl
 }
 
 RemoteStoreClient::~RemoteStoreClient() {
-  if (renew_timer_ != 0) env_.clock.cancel(renew_timer_);
+  cancel(renew_timer_);
   for (auto& [handle, watch] : watches_) {
     cancel(watch.gap_timer);
     cancel(watch.resume_timer);
@@ -89,7 +89,7 @@ WatchHandle RemoteStoreClient::watch(kv::WatchRequest request, WatchHandler hand
     watches_.at(handle).resume_timer.reset();
     open(handle);
   });
-  if (renew_timer_ == 0) {
+  if (!renew_timer_) {
     renew_timer_ = env_.clock.after(watch_options_.renew_every, [this] { renew(); });
   }
   return handle;
@@ -140,7 +140,7 @@ void RemoteStoreClient::resume(WatchHandle handle, std::uint64_t& counter) {
 }
 
 void RemoteStoreClient::renew() {
-  renew_timer_ = 0;
+  renew_timer_.reset();
   if (watches_.empty()) return;
   const Time now = env_.clock.now();
   std::vector<WatchHandle> handles;

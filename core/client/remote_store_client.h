@@ -110,7 +110,7 @@ class RemoteStoreClient final : public StoreClient {
   std::uint64_t next_stream_ = 1;
   std::map<WatchHandle, Watch> watches_;
   std::map<std::uint64_t, WatchHandle> by_stream_;
-  TimerId renew_timer_ = 0;
+  std::optional<TimerId> renew_timer_;  // set while there are watches
   Stats stats_;
 };
 
