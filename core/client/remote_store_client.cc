@@ -125,6 +125,8 @@ void RemoteStoreClient::open(WatchHandle handle) {
   watch.stream = next_stream_++;
   by_stream_[watch.stream] = handle;
   watch.order.restart();
+  watch.stream_start = watch.request.start_revision;
+  watch.to_skip = watch.delivered_at_start;
   watch.heard = env_.clock.now();
   send(watch.member, node::WatchOpen{watch.stream, watch.request});
 }
@@ -230,13 +232,39 @@ bool RemoteStoreClient::deliver(WatchHandle handle, std::uint64_t seq,
     // A watch of "changes after now" resumes after the revision its first member had.
     if (watch.request.start_revision == 0) watch.request.start_revision = response.revision + 1;
   } else if (response.events.empty()) {
-    watch.request.start_revision = std::max(watch.request.start_revision, response.revision + 1);
+    if (response.revision + 1 > watch.request.start_revision) {
+      watch.request.start_revision = response.revision + 1;
+      watch.delivered_at_start = 0;
+    }
   } else {
-    KEEL_ASSERT(response.events.front().kv.mod_revision >= watch.request.start_revision,
+    kv::WatchResponse fresh = response;
+    std::erase_if(fresh.events, [&watch](const kv::Event& event) {
+      if (watch.to_skip > 0 && event.kv.mod_revision == watch.stream_start) {
+        --watch.to_skip;
+        return true;
+      }
+      watch.to_skip = 0;  // past the events delivered before the stream
+      return false;
+    });
+    if (fresh.events.empty()) return true;  // every one delivered before the resume
+    KEEL_ASSERT(fresh.events.front().kv.mod_revision >= watch.request.start_revision,
                 "a watch stream sent an event before the revision it was opened from");
-    watch.request.start_revision = response.events.back().kv.mod_revision + 1;
+    for (const kv::Event& event : fresh.events) {
+      if (event.kv.mod_revision == watch.request.start_revision) {
+        ++watch.delivered_at_start;
+      } else {
+        watch.request.start_revision = event.kv.mod_revision;
+        watch.delivered_at_start = 1;
+      }
+    }
+    watch.handler(fresh);
+    return still_streaming(handle, stream);
   }
   watch.handler(response);
+  return still_streaming(handle, stream);
+}
+
+bool RemoteStoreClient::still_streaming(WatchHandle handle, std::uint64_t stream) const {
   auto it = watches_.find(handle);
   return it != watches_.end() && it->second.stream == stream && by_stream_.contains(stream);
 }

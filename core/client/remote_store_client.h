@@ -10,7 +10,7 @@
 // responses; early ones are put aside and delivered in order (the network reorders, duplicates
 // and loses frames). The client renews its streams every `renew_every` (the member expires one
 // after kWatchStreamTimeout; each renewal is answered with a progress notification), and resumes
-// a watch on the next member, from the revision after the last one it delivered, when a response
+// a watch on the next member, from where it stopped delivering (see Watch), when a response
 // stays missing for `gap_timeout`, when the member says nothing for `silence_timeout`, or when it
 // cancels the stream; a cancel for compaction is passed on and ends the watch. The handler sees
 // one stream: one "open" response, then events exactly once in revision order.
@@ -76,7 +76,14 @@ class RemoteStoreClient final : public StoreClient {
 
  private:
   struct Watch {
-    kv::WatchRequest request;  // start_revision: where the next stream starts
+    // start_revision: where the next stream starts, the revision of the last event delivered
+    // (or after the last progress). A revision's events may span responses (ClientGateway's
+    // kEventsPerData), so a stream can end inside one: the next starts at it again and skips the
+    // `delivered_at_start` events delivered already (every member holds them in the same order).
+    kv::WatchRequest request;
+    std::size_t delivered_at_start = 0;
+    kv::Revision stream_start = 0;  // the current stream's start_revision
+    std::size_t to_skip = 0;        // of its events at stream_start, those still to skip
     WatchHandler handler;
     NodeId member = kNoNode;
     std::uint64_t stream = 0;  // the current stream's number
@@ -97,6 +104,7 @@ class RemoteStoreClient final : public StoreClient {
   void on_watch_data(NodeId from, node::WatchData data);
   // Returns false once the watch is gone or moved to another stream.
   bool deliver(WatchHandle handle, std::uint64_t seq, const kv::WatchResponse& response);
+  bool still_streaming(WatchHandle handle, std::uint64_t stream) const;
   void renew();
   void cancel(std::optional<TimerId>& timer);
 

@@ -277,6 +277,47 @@ TEST_F(RemoteStoreClientTest, OverALossyNetworkWritesApplyOnceAndTheWatchMissesN
   for (const std::string& value : expected) EXPECT_EQ(applied[value], 1) << value;
 }
 
+// A delete of 300 keys is one revision of 300 events, more than one WatchData carries
+// (ClientGateway::kEventsPerData), so revisions span responses; over a lossy network the watch
+// is resumed several times and still delivers every event once. (A stream ending exactly inside
+// such a revision is scripted in remote_watch_script_test.cc.)
+TEST_F(RemoteStoreClientTest, RevisionsLargerThanOneResponseArriveWholeAndOnceOverALossyNetwork) {
+  RemoteStoreClient& writer = add_client("w");
+  RemoteStoreClient& watcher = add_client("x");
+  ASSERT_TRUE(call(writer, put("a/", "first")));
+  std::map<std::pair<kv::Revision, std::string>, int> seen;  // (revision, key) -> times
+  std::size_t events = 0;
+  watcher.watch(kv::WatchRequest{kv::to_bytes("a/"), kv::prefix_end(kv::to_bytes("a/")), 1, false},
+                [&](const kv::WatchResponse& r) {
+                  for (const kv::Event& event : r.events) {
+                    ++seen[{event.kv.mod_revision, kv::to_string(event.kv.key)}];
+                    ++events;
+                  }
+                });
+  world().set_link_defaults(sim::LinkConfig{1ms, 30ms, 0.15, 0.05});
+  const int kRounds = 8, kKeys = 300, kPerTxn = 100;
+  std::size_t expected = 1;
+  for (int round = 0; round < kRounds; ++round) {
+    for (int from = 0; from < kKeys; from += kPerTxn) {
+      kv::TxnRequest txn;
+      for (int i = from; i < from + kPerTxn; ++i) {
+        txn.success.push_back(put(str("a/", round, "/", 1000 + i), "v"));
+      }
+      ASSERT_TRUE(call(writer, std::move(txn)));
+    }
+    const Bytes prefix = kv::to_bytes(str("a/", round, "/"));
+    ASSERT_TRUE(call(writer, kv::DeleteRangeRequest{prefix, kv::prefix_end(prefix), false}));
+    expected += 2 * kKeys;
+  }
+  world().set_link_defaults(sim::LinkConfig{});
+  ASSERT_TRUE(run_until([&] { return events >= expected; }, 20s));
+  world().run_for(2s);
+  EXPECT_EQ(events, expected);
+  for (const auto& [at, times] : seen) EXPECT_EQ(times, 1) << at.second << "@" << at.first;
+  EXPECT_EQ(seen.size(), expected);
+  EXPECT_GT(watcher.stats().resumed_after_gap, 0u);
+}
+
 // The whole chain: a Mirror over the network while its machine is cut off from every member; the
 // store changes and compacts meanwhile, so the resumed watch is refused for compaction and the
 // mirror reads everything again.
