@@ -85,8 +85,9 @@ void ClientGateway::open(NodeId from, const WatchOpen& open) {
     first.canceled = true;
     first.cancel_reason = id.error().message;
     // The hub refuses a start below the compaction revision with kNotFound (watch_hub.h).
-    if (id.error().code == Errc::kNotFound)
+    if (id.error().code == Errc::kNotFound) {
       first.compact_revision = service_.store().compact_revision();
+    }
     send(stream, 0, first);
     return;
   }
