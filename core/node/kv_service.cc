@@ -355,7 +355,16 @@ void KvService::on_ready_done(std::span<const raft::ReadState> read_states) {
   }
   for (Waiting& read : ready) serve_read(read);
   gateway_.pump();
+  for (const auto& [id, listener] : ready_listeners_) listener();
 }
+
+std::uint64_t KvService::add_ready_listener(std::function<void()> listener) {
+  const std::uint64_t id = next_ready_listener_++;
+  ready_listeners_.emplace(id, std::move(listener));
+  return id;
+}
+
+void KvService::remove_ready_listener(std::uint64_t id) { ready_listeners_.erase(id); }
 
 void KvService::arm_tick() {
   tick_timer_ = env_.clock.after(config_.node.tick, [this] {

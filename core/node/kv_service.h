@@ -101,6 +101,12 @@ class KvService final : public NodeListener {
   // This member's watchers, fed from its applied state (etcd serves watches on every member):
   // the transport creates them, drains ready() watchers with poll() and cancels them.
   kv::WatchHub& watches() { return machine_->watches(); }
+  // Runs `listener` at the end of every round of the node's work (entries applied, reads
+  // served), after the gateway has drained its streams: a local user of watches() drains its own
+  // watchers then (client::LocalStoreClient). A listener must not call back into the service
+  // (it schedules its work on the loop instead). Returns the id that removes it.
+  std::uint64_t add_ready_listener(std::function<void()> listener);
+  void remove_ready_listener(std::uint64_t id);
   // Remote clients speaking client_protocol.h in node frames (calls and watch streams).
   const ClientGateway& gateway() const { return gateway_; }
   const KvServiceStats& stats() const { return stats_; }
@@ -161,6 +167,8 @@ class KvService final : public NodeListener {
   ClientGateway gateway_{env_, *this, 2 * config_.node.tick* config_.node.raft.election_ticks};
   std::uint64_t ticks_ = 0;
   std::int64_t leader_time_offset_ms_ = 0;  // added to this machine's clock to stamp entries
+  std::map<std::uint64_t, std::function<void()>> ready_listeners_;  // by id
+  std::uint64_t next_ready_listener_ = 1;
   TimerId flush_timer_ = 0;
   TimerId tick_timer_ = 0;
   KvServiceStats stats_;

@@ -2,8 +2,8 @@
 
 #include <algorithm>
 #include <limits>
-#include <map>
 
+#include "core/client/stream_order.h"
 #include "core/codec/frame.h"
 #include "core/env/str.h"
 #include "core/node/client_protocol.h"
@@ -34,8 +34,7 @@ class WatchWorkload::Watcher final : public Program {
     if (member_ == kNoNode) return;
     ++workload_.stats_.streams;
     ++stream_;
-    next_seq_ = 0;
-    early_.clear();
+    order_.restart();
     heard_ = env_.clock.now();
     WatchStream stream;
     stream.member = workload_.world_.host(member_).name();
@@ -79,36 +78,32 @@ class WatchWorkload::Watcher final : public Program {
     auto message = node::decode_client(decoded->payload);
     if (!message) return;
     auto* data = std::get_if<node::WatchData>(&*message);
-    if (data == nullptr || data->stream != stream_ || data->seq < next_seq_) return;
+    if (data == nullptr || data->stream != stream_) return;
+    if (!order_.add(data->seq, std::move(data->response))) return;  // delivered already
     heard_ = env_.clock.now();
-    if (data->seq > next_seq_) {
-      early_.emplace(data->seq, std::move(data->response));
-      if (early_.size() > options().max_early) return resume(workload_.stats_.resumed_after_gap);
-      if (gap_timer_ == 0) {
-        gap_timer_ = env_.clock.after(options().gap_timeout, [this, stream = stream_] {
-          gap_timer_ = 0;
-          if (stream == stream_ && !early_.empty()) resume(workload_.stats_.resumed_after_gap);
-        });
-      }
-      return;
-    }
     const std::uint64_t stream = stream_;
-    deliver(data->response);
-    while (stream == stream_ && !early_.empty() && early_.begin()->first == next_seq_) {
-      kv::WatchResponse response = std::move(early_.begin()->second);
-      early_.erase(early_.begin());
-      deliver(response);
+    while (stream == stream_) {
+      auto next = order_.next();
+      if (!next) break;
+      deliver(next->seq, next->response);
     }
-    if (stream == stream_ && early_.empty()) {
+    if (stream != stream_) return;
+    if (order_.held() == 0) {
       env_.clock.cancel(gap_timer_);
       gap_timer_ = 0;
+    } else if (order_.held() > options().max_early) {
+      resume(workload_.stats_.resumed_after_gap);
+    } else if (gap_timer_ == 0) {
+      gap_timer_ = env_.clock.after(options().gap_timeout, [this, stream] {
+        gap_timer_ = 0;
+        if (stream == stream_ && order_.held() > 0) resume(workload_.stats_.resumed_after_gap);
+      });
     }
   }
 
-  void deliver(const kv::WatchResponse& response) {
+  void deliver(std::uint64_t seq, const kv::WatchResponse& response) {
     WatchStream& stream = log().streams.back();
-    const bool first = next_seq_ == 0;
-    ++next_seq_;
+    const bool first = seq == 0;
     if (response.canceled) {
       stream.canceled = true;
       stream.cancel_reason = response.cancel_reason;
@@ -143,9 +138,8 @@ class WatchWorkload::Watcher final : public Program {
   WatchWorkload& workload_;
   const int number_;
   NodeId member_ = kNoNode;
-  std::uint64_t stream_ = 0;    // the current stream's number
-  std::uint64_t next_seq_ = 0;  // the next response to deliver
-  std::map<std::uint64_t, kv::WatchResponse> early_;
+  std::uint64_t stream_ = 0;   // the current stream's number
+  client::StreamOrder order_;  // its responses, back in order
   Time heard_{};
   TimerId gap_timer_ = 0;
   kv::Revision last_revision_ = 0;  // of the last event received
