@@ -5,7 +5,8 @@
 // canceled for another reason (member removed, no leader) is reopened from the last revision.
 //
 // Contract: on_change runs once per key change the mirror learns, after the mirror's map holds
-// it; on_synced runs when the mirror first holds a complete copy and after every re-read. A
+// it (the first copy tells every key as new; a re-read tells the keys that differ, in key order);
+// on_synced runs when the mirror first holds a complete copy and after every re-read. A
 // failed read is retried after `retry` (the mirror never gives up while it lives).
 #pragma once
 

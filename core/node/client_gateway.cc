@@ -20,6 +20,9 @@ void ClientGateway::on_message(NodeId from, ByteView payload) {
   if (auto* call_message = std::get_if<ClientCall>(&*message)) {
     return call(from, std::move(*call_message));
   }
+  if (const auto* keep_alive = std::get_if<ClientKeepAlive>(&*message)) {
+    return renew_lease(from, *keep_alive);
+  }
   if (const auto* open_message = std::get_if<WatchOpen>(&*message)) {
     open(from, *open_message);
   } else if (const auto* renew = std::get_if<WatchRenew>(&*message)) {
@@ -54,6 +57,13 @@ void ClientGateway::call(NodeId from, ClientCall call) {
       call.mode);
 }
 
+void ClientGateway::renew_lease(NodeId from, const ClientKeepAlive& keep_alive) {
+  ++stats_.keep_alives;
+  service_.keep_alive(keep_alive.lease, [this, from, id = keep_alive.id](Result<std::int64_t> ttl) {
+    service_.node().send_node_frame(from, encode_client(ClientKeepAliveAnswer{id, std::move(ttl)}));
+  });
+}
+
 const char* ClientGateway::unfit() const {
   const raft::ConfState& conf = service_.node().raft().conf();
   if (!raft::is_voter(conf, env_.self) && !raft::is_learner(conf, env_.self)) return kRemoved;
@@ -74,6 +84,9 @@ void ClientGateway::open(NodeId from, const WatchOpen& open) {
   if (!id) {
     first.canceled = true;
     first.cancel_reason = id.error().message;
+    // The hub refuses a start below the compaction revision with kNotFound (watch_hub.h).
+    if (id.error().code == Errc::kNotFound)
+      first.compact_revision = service_.store().compact_revision();
     send(stream, 0, first);
     return;
   }

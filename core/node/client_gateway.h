@@ -1,7 +1,8 @@
 // ClientGateway: serves remote clients that speak the binary client protocol (client_protocol.h)
-// on one member: their calls go to the member's KvService (which forwards writes to the leader,
-// as etcd's members do), their watch streams are watchers of the member's WatchHub, drained into
-// numbered WatchData frames whenever the hub has something for them.
+// on one member: their calls and lease keep-alives go to the member's KvService (which forwards
+// writes and keep-alives to the leader, as etcd's members do), their watch streams are watchers of
+// the member's WatchHub, drained into numbered WatchData frames whenever the hub has something for
+// them. A stream refused for a compacted start revision says so in compact_revision.
 //
 // A member that cannot follow the cluster's changes sends its watchers elsewhere: it cancels its
 // streams, and refuses new ones, when it is not in its latest configuration (etcd's removed members
@@ -28,6 +29,7 @@ class KvService;
 
 struct ClientGatewayStats {
   std::uint64_t calls = 0;
+  std::uint64_t keep_alives = 0;
   std::uint64_t streams_opened = 0;
   std::uint64_t streams_expired = 0;
   std::uint64_t data_sent = 0;
@@ -62,6 +64,7 @@ class ClientGateway {
   using StreamKey = std::pair<NodeId, std::uint64_t>;
 
   void call(NodeId from, ClientCall call);
+  void renew_lease(NodeId from, const ClientKeepAlive& keep_alive);
   void open(NodeId from, const WatchOpen& open);
   // False if the response was too large and a cancellation went instead: the caller closes.
   bool send(const Stream& stream, std::uint64_t seq, const kv::WatchResponse& response);

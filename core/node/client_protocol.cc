@@ -13,6 +13,8 @@ constexpr std::uint8_t kOpen = 18;
 constexpr std::uint8_t kData = 19;
 constexpr std::uint8_t kRenew = 20;
 constexpr std::uint8_t kClose = 21;
+constexpr std::uint8_t kKeepAlive = 22;
+constexpr std::uint8_t kKeepAliveAnswer = 23;
 
 }  // namespace
 
@@ -40,15 +42,24 @@ Bytes encode_client(const ClientMessage& message) {
   } else if (const auto* renew = std::get_if<WatchRenew>(&message)) {
     writer.u8(kRenew);
     writer.u64(renew->stream);
-  } else {
+  } else if (const auto* closing = std::get_if<WatchClose>(&message)) {
     writer.u8(kClose);
-    writer.u64(std::get<WatchClose>(message).stream);
+    writer.u64(closing->stream);
+  } else if (const auto* keep_alive = std::get_if<ClientKeepAlive>(&message)) {
+    writer.u8(kKeepAlive);
+    writer.u64(keep_alive->id);
+    writer.u64(static_cast<std::uint64_t>(keep_alive->lease));
+  } else {
+    const auto& renewed = std::get<ClientKeepAliveAnswer>(message);
+    writer.u8(kKeepAliveAnswer);
+    writer.u64(renewed.id);
+    encode_ttl(writer, renewed.ttl);
   }
   return out;
 }
 
 bool is_client_message(ByteView payload) {
-  return !payload.empty() && payload[0] >= kCall && payload[0] <= kClose;
+  return !payload.empty() && payload[0] >= kCall && payload[0] <= kKeepAliveAnswer;
 }
 
 Result<ClientMessage> decode_client(ByteView payload) {
@@ -83,6 +94,16 @@ Result<ClientMessage> decode_client(ByteView payload) {
     message = WatchRenew{reader.u64("client.stream")};
   } else if (kind == kClose) {
     message = WatchClose{reader.u64("client.stream")};
+  } else if (kind == kKeepAlive) {
+    ClientKeepAlive keep_alive;
+    keep_alive.id = reader.u64("client.id");
+    keep_alive.lease = static_cast<kv::LeaseId>(reader.u64("client.lease"));
+    message = keep_alive;
+  } else if (kind == kKeepAliveAnswer) {
+    ClientKeepAliveAnswer answer{0, 0};
+    answer.id = reader.u64("client.id");
+    answer.ttl = read_ttl(reader, "client");
+    message = std::move(answer);
   } else {
     reader.fail(Errc::kCorrupt, "client.kind", "not a client message");
   }

@@ -58,8 +58,20 @@ struct WatchClose {
   std::uint64_t stream = 0;
 };
 
-using ClientMessage =
-    std::variant<ClientCall, ClientAnswer, WatchOpen, WatchData, WatchRenew, WatchClose>;
+// A lease keep-alive (etcd's LeaseKeepAlive; KvService::keep_alive) and its answer: the TTL in
+// seconds, or kNotFound for a lease that is gone.
+struct ClientKeepAlive {
+  std::uint64_t id = 0;  // the client's, to pair the answer with the keep-alive
+  kv::LeaseId lease = 0;
+};
+
+struct ClientKeepAliveAnswer {
+  std::uint64_t id = 0;
+  Result<std::int64_t> ttl;
+};
+
+using ClientMessage = std::variant<ClientCall, ClientAnswer, WatchOpen, WatchData, WatchRenew,
+                                   WatchClose, ClientKeepAlive, ClientKeepAliveAnswer>;
 
 Bytes encode_client(const ClientMessage& message);
 // Whether a node frame's payload claims to be a client message (by its first byte alone).

@@ -4,6 +4,7 @@
 
 #include "core/codec/reader.h"
 #include "core/codec/writer.h"
+#include "core/env/str.h"
 #include "core/kv/kv_codec.h"
 #include "core/kv/limits.h"
 
@@ -17,6 +18,27 @@ constexpr std::uint8_t kKeepAliveResponse = 3;
 constexpr int kErrcCount = static_cast<int>(Errc::kUnavailable) + 1;
 
 }  // namespace
+
+void encode_ttl(codec::Writer& writer, const Result<std::int64_t>& ttl) {
+  writer.boolean(ttl.has_value());
+  if (ttl) {
+    writer.u64(static_cast<std::uint64_t>(*ttl));
+    return;
+  }
+  writer.u8(static_cast<std::uint8_t>(ttl.error().code));
+  const std::string& text = ttl.error().message;
+  const std::size_t length = std::min(text.size(), kv::kMaxMessageBytes);
+  writer.bytes(ByteView(reinterpret_cast<const std::uint8_t*>(text.data()), length));
+}
+
+Result<std::int64_t> read_ttl(codec::Reader& reader, std::string_view place) {
+  if (reader.boolean(str(place, ".ok"))) {
+    return static_cast<std::int64_t>(reader.u64(str(place, ".ttl")));
+  }
+  const Errc code = codec::read_enum<Errc>(reader, str(place, ".error.code"), kErrcCount);
+  const ByteView text = reader.bytes(str(place, ".error.message"), kv::kMaxMessageBytes);
+  return std::unexpected(Error{code, std::string(text.begin(), text.end())});
+}
 
 Bytes encode_forward(const ForwardMessage& message) {
   Bytes out;
@@ -38,15 +60,7 @@ Bytes encode_forward(const ForwardMessage& message) {
     const auto& answer = std::get<ForwardedKeepAliveResponse>(message);
     writer.u8(kKeepAliveResponse);
     writer.u64(answer.id);
-    writer.boolean(answer.ttl.has_value());
-    if (answer.ttl) {
-      writer.u64(static_cast<std::uint64_t>(*answer.ttl));
-    } else {
-      writer.u8(static_cast<std::uint8_t>(answer.ttl.error().code));
-      const std::string& text = answer.ttl.error().message;
-      const std::size_t length = std::min(text.size(), kv::kMaxMessageBytes);
-      writer.bytes(ByteView(reinterpret_cast<const std::uint8_t*>(text.data()), length));
-    }
+    encode_ttl(writer, answer.ttl);
   }
   return out;
 }
@@ -74,13 +88,7 @@ Result<ForwardMessage> decode_forward(ByteView payload) {
   } else if (reader.ok() && kind == kKeepAliveResponse) {
     ForwardedKeepAliveResponse answer{0, 0};
     answer.id = reader.u64("forward.id");
-    if (reader.boolean("forward.ok")) {
-      answer.ttl = static_cast<std::int64_t>(reader.u64("forward.ttl"));
-    } else {
-      const Errc code = codec::read_enum<Errc>(reader, "forward.error.code", kErrcCount);
-      const ByteView text = reader.bytes("forward.error.message", kv::kMaxMessageBytes);
-      answer.ttl = std::unexpected(Error{code, std::string(text.begin(), text.end())});
-    }
+    answer.ttl = read_ttl(reader, "forward");
     message = std::move(answer);
   } else if (reader.ok()) {
     reader.fail(Errc::kCorrupt, "forward.kind", "not a request or a response");

@@ -6,11 +6,17 @@
 #pragma once
 
 #include <cstdint>
+#include <string_view>
 #include <variant>
 
 #include "core/env/error.h"
 #include "core/env/types.h"
 #include "core/kv/types.h"
+
+namespace keel::codec {
+class Reader;
+class Writer;
+}  // namespace keel::codec
 
 namespace keel::node {
 
@@ -40,6 +46,11 @@ struct ForwardedKeepAliveResponse {
 
 using ForwardMessage = std::variant<ForwardedRequest, ForwardedResponse, ForwardedKeepAlive,
                                     ForwardedKeepAliveResponse>;
+
+// A keep-alive's answer (the TTL or the error), as both this protocol and the client protocol
+// (client_protocol.h) carry it; `place` prefixes the names of the fields in decoding errors.
+void encode_ttl(codec::Writer& writer, const Result<std::int64_t>& ttl);
+Result<std::int64_t> read_ttl(codec::Reader& reader, std::string_view place);
 
 Bytes encode_forward(const ForwardMessage& message);
 // Fails (naming the field) unless the payload is exactly one valid message.

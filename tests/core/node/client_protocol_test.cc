@@ -44,10 +44,25 @@ TEST(ClientProtocol, EveryMessageRoundTrips) {
 
   EXPECT_EQ(round_trip<WatchRenew>(WatchRenew{5}).stream, 5u);
   EXPECT_EQ(round_trip<WatchClose>(WatchClose{6}).stream, 6u);
+
+  const auto keep_alive = round_trip<ClientKeepAlive>(ClientKeepAlive{7, -3});
+  EXPECT_EQ(keep_alive.id, 7u);
+  EXPECT_EQ(keep_alive.lease, -3);
+  const auto renewed = round_trip<ClientKeepAliveAnswer>(ClientKeepAliveAnswer{7, 30});
+  EXPECT_EQ(renewed.id, 7u);
+  ASSERT_TRUE(renewed.ttl);
+  EXPECT_EQ(*renewed.ttl, 30);
+  const auto gone = round_trip<ClientKeepAliveAnswer>(
+      ClientKeepAliveAnswer{8, fail(Errc::kNotFound, "lease 5 not found")});
+  ASSERT_FALSE(gone.ttl);
+  EXPECT_EQ(gone.ttl.error().code, Errc::kNotFound);
+  EXPECT_EQ(gone.ttl.error().message, "lease 5 not found");
 }
 
 TEST(ClientProtocol, TellsClientMessagesFromForwardedOnes) {
   EXPECT_TRUE(is_client_message(encode_client(WatchRenew{1})));
+  EXPECT_TRUE(is_client_message(encode_client(ClientKeepAliveAnswer{1, 2})));
+  EXPECT_FALSE(is_client_message(Bytes{24}));
   EXPECT_FALSE(is_client_message(encode_forward(ForwardedKeepAlive{1, 2})));
   EXPECT_FALSE(is_client_message({}));
 }
@@ -72,6 +87,25 @@ TEST(ClientProtocol, RejectsWhatDoesNotDecodeNamingTheField) {
   auto mode = decode_client(bad_mode);
   ASSERT_FALSE(mode);
   EXPECT_NE(mode.error().message.find("client.mode"), std::string::npos) << mode.error().message;
+
+  Bytes short_lease = encode_client(ClientKeepAlive{1, 2});
+  short_lease.resize(12);
+  auto lease = decode_client(short_lease);
+  ASSERT_FALSE(lease);
+  EXPECT_NE(lease.error().message.find("client.lease"), std::string::npos) << lease.error().message;
+
+  Bytes bad_code = encode_client(ClientKeepAliveAnswer{1, fail(Errc::kNotFound, "gone")});
+  bad_code[10] = 200;  // kind, id (8 bytes), ok flag, then the error code
+  auto code = decode_client(bad_code);
+  ASSERT_FALSE(code);
+  EXPECT_NE(code.error().message.find("client.error.code"), std::string::npos)
+      << code.error().message;
+
+  Bytes no_ttl = encode_client(ClientKeepAliveAnswer{1, 60});
+  no_ttl.resize(10);
+  auto ttl = decode_client(no_ttl);
+  ASSERT_FALSE(ttl);
+  EXPECT_NE(ttl.error().message.find("client.ttl"), std::string::npos) << ttl.error().message;
 }
 
 }  // namespace
