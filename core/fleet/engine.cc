@@ -69,6 +69,7 @@ void Engine::reset(State state) {
   outbox_.clear();
   writing_ = false;
   awaited_revision_ = 0;
+  settled_revision_ = 0;
   for (TimerId* timer : {&pass_timer_, &period_timer_, &retry_timer_}) {
     if (*timer != 0) env_.clock.cancel(*timer);
     *timer = 0;
@@ -162,6 +163,8 @@ void Engine::pass() {
       return stop("deposed", "the claim was replaced");
     }
   }
+  // A pass is a function of the copy alone: an unchanged copy that needed no writes needs none.
+  if (mirror_->revision() == settled_revision_) return;
   const Time started = env_.clock.now();
   auto decision = reconciler_.run(entries);
   stats_.planning += env_.clock.now() - started;
@@ -170,7 +173,10 @@ void Engine::pass() {
     env_.emit(kComponent, "plan_failed", {{"error", decision.error().message}});
     return;
   }
-  if (decision->writes.empty()) return;
+  if (decision->writes.empty()) {
+    settled_revision_ = mirror_->revision();
+    return;
+  }
   env_.emit(kComponent, "pass",
             {{"writes", decision->writes.size()},
              {"waiting", decision->waiting},

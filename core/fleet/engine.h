@@ -14,7 +14,9 @@
 // - Reconciling. It keeps a Mirror of /fleet/ and runs a pass (reconcile.h) `coalesce` after the
 //   first change it has not planned for, and every `period`; a pass waits until the mirror is
 //   synced, holds the engine's own last write, and no txn is in flight. The writes of a pass go
-//   out as fenced txns one after another.
+//   out as fenced txns one after another. A pass over a copy at the revision where the last one
+//   found nothing to write is skipped (the decision depends on the copy alone), so a settled
+//   cluster costs no planning; the period retries writes whose answer was lost.
 // - Every callback checks that the engine lives and is still in the same lead() (an epoch), so
 //   a follow() or a new lead() discards what was in flight.
 #pragma once
@@ -86,6 +88,7 @@ class Engine {
   std::uint64_t epoch_ = 0;
   kv::Revision claim_revision_ = 0;
   kv::Revision awaited_revision_ = 0;  // the revision of the engine's own last write
+  kv::Revision settled_revision_ = 0;  // the copy's revision when a pass last found nothing to do
   std::unique_ptr<client::Mirror> mirror_;
   Reconciler reconciler_;
   std::vector<kv::TxnRequest> outbox_;  // the txns of the pass being written

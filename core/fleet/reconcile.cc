@@ -19,15 +19,21 @@ struct Snapshot {
   std::vector<Machine> machines;
   std::map<std::string, const kv::KeyValue*> units;  // unit -> its /fleet/units/ key-value
   std::map<std::string, DesiredState> desired;
-  std::map<std::string, std::string> assigned;           // assign key -> value
-  std::map<std::string, std::string> unplaced;           // unplaced key -> value
+  std::map<std::string, const kv::KeyValue*> assigned;   // by assign key
+  std::map<std::string, const kv::KeyValue*> unplaced;   // by unplaced key
   Placement current;                                     // unit -> machines, by machine id
   std::map<std::string, std::set<std::string>> running;  // unit -> machines it may run on
   std::vector<std::string> problems;
 };
 
+std::string_view text_of(const kv::KeyValue& kv) {
+  return {reinterpret_cast<const char*>(kv.value.data()), kv.value.size()};
+}
+std::string_view text_of(const std::string& value) { return value; }
+std::string_view text_of(const std::string* value) { return *value; }
+
 void read_entry(Snapshot& s, const std::string& key, const kv::KeyValue& kv) {
-  const std::string value = kv::to_string(kv.value);
+  const std::string_view value = text_of(kv);
   const auto problem = [&](const Error& error) {
     s.problems.push_back(str(key, ": ", error.message));
   };
@@ -45,14 +51,29 @@ void read_entry(Snapshot& s, const std::string& key, const kv::KeyValue& kv) {
     }
     s.machines.push_back(Machine{machine->id, machine->metadata, machine->capacity});
   } else if (auto assignment = key_pair(key, kAssignPrefix)) {
-    s.assigned[key] = value;
+    s.assigned[key] = &kv;
     s.current[assignment->second].push_back(assignment->first);
   } else if (key_suffix(key, kUnplacedPrefix)) {
-    s.unplaced[key] = value;
+    s.unplaced[key] = &kv;
   } else if (auto state_of = key_pair(key, kStatePrefix)) {
     auto state = decode_unit_state(value);
     if (!state) problem(state.error());  // unreadable: it may be running
     if (!state || may_be_running(state->state)) s.running[state_of->second].insert(state_of->first);
+  }
+}
+
+// Deletes of the existing keys not wanted, puts of the wanted keys missing or different.
+template <class Wanted>
+void diff(const std::map<std::string, const kv::KeyValue*>& existing, const Wanted& wanted,
+          std::vector<StoreWrite>& deletes, std::vector<StoreWrite>& puts) {
+  for (const auto& [key, kv] : existing) {
+    if (!wanted.contains(key)) deletes.push_back({key, std::nullopt});
+  }
+  for (const auto& [key, value] : wanted) {
+    const auto now = existing.find(key);
+    if (now == existing.end() || text_of(*now->second) != text_of(value)) {
+      puts.push_back({key, std::string(text_of(value))});
+    }
   }
 }
 
@@ -81,7 +102,7 @@ const Reconciler::ParsedUnit& Reconciler::parse(const std::string& unit, const k
   if (found != parsed_.end() && found->second.mod_revision == kv.mod_revision) {
     return found->second;
   }
-  ParsedUnit parsed{kv.mod_revision, fail(Errc::kInvalidArgument, "")};
+  ParsedUnit parsed{kv.mod_revision, fail(Errc::kInvalidArgument, ""), "", ""};
   auto file = parse_unit_file(unit, kv::to_string(kv.value));
   if (!file) {
     parsed.rules = fail(file.error().code, str("unit file: ", file.error().message));
@@ -89,6 +110,9 @@ const Reconciler::ParsedUnit& Reconciler::parse(const std::string& unit, const k
     parsed.rules = fail(Errc::kInvalidArgument, "a template is never placed; start its instances");
   } else {
     parsed.rules = placement_rules(*file);
+    const std::string text = kv::to_string(kv.value);
+    parsed.loaded = encode(Assignment{DesiredState::kLoaded, text});
+    parsed.launched = encode(Assignment{DesiredState::kLaunched, text});
   }
   return parsed_.insert_or_assign(unit, std::move(parsed)).first->second;
 }
@@ -100,8 +124,8 @@ Result<Reconciliation> Reconciler::run(const FleetEntries& fleet) {
 
   Cluster cluster;
   cluster.machines = std::move(s.machines);
-  std::map<std::string, std::string> reasons;  // unit -> why it has no machine
-  std::map<std::string, std::string> values;   // unit -> its assignment value
+  std::map<std::string, std::string> reasons;        // unit -> why it has no machine
+  std::map<std::string, const std::string*> values;  // unit -> its assignment value
   std::map<std::string, const PlacementRules*> rules_of;
   for (const auto& [unit, kv] : s.units) {
     const auto desired_it = s.desired.find(unit);
@@ -115,7 +139,7 @@ Result<Reconciliation> Reconciler::run(const FleetEntries& fleet) {
     cluster.units.push_back(Unit{unit, *parsed.rules, desired});
     rules_of[unit] = &*parsed.rules;
     if (desired != DesiredState::kInactive) {
-      values[unit] = encode(Assignment{desired, kv::to_string(kv->value)});
+      values[unit] = desired == DesiredState::kLoaded ? &parsed.loaded : &parsed.launched;
     }
   }
   // A non-global unit keeps one current machine; the diff below deletes the others.
@@ -131,7 +155,7 @@ Result<Reconciliation> Reconciler::run(const FleetEntries& fleet) {
   if (!plan) return std::unexpected(plan.error());
 
   Reconciliation result;
-  std::map<std::string, std::string> target;   // assign key -> value
+  std::map<std::string, const std::string*> target;  // assign key -> value
   std::map<std::string, std::string> pending;  // non-global unit -> its planned, unassigned machine
   for (const auto& [unit, machines] : plan->placement) {
     if (rules_of.at(unit)->global) {
@@ -149,7 +173,9 @@ Result<Reconciliation> Reconciler::run(const FleetEntries& fleet) {
   // The no-double-run rule, then MachineOf peers of waiting units wait too, to a fixed point.
   std::set<std::string> waiting;
   for (const auto& [unit, planned] : pending) {
-    std::set<std::string> elsewhere = s.running[unit];
+    const auto running = s.running.find(unit);
+    if (running == s.running.end()) continue;
+    std::set<std::string> elsewhere = running->second;
     elsewhere.erase(planned);
     if (elsewhere.empty()) continue;
     waiting.insert(unit);
@@ -188,16 +214,8 @@ Result<Reconciliation> Reconciler::run(const FleetEntries& fleet) {
   }
 
   std::vector<StoreWrite> puts;
-  for (const auto& [existing, wanted] :
-       {std::pair(&s.assigned, &target), std::pair(&s.unplaced, &target_unplaced)}) {
-    for (const auto& [key, value] : *existing) {
-      if (!wanted->contains(key)) result.writes.push_back({key, std::nullopt});
-    }
-    for (const auto& [key, value] : *wanted) {
-      const auto now = existing->find(key);
-      if (now == existing->end() || now->second != value) puts.push_back({key, value});
-    }
-  }
+  diff(s.assigned, target, result.writes, puts);
+  diff(s.unplaced, target_unplaced, result.writes, puts);
   const auto by_key = [](const StoreWrite& a, const StoreWrite& b) { return a.key < b.key; };
   std::sort(result.writes.begin(), result.writes.end(), by_key);
   std::sort(puts.begin(), puts.end(), by_key);

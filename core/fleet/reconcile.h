@@ -62,6 +62,7 @@ class Reconciler {
   struct ParsedUnit {
     kv::Revision mod_revision = 0;
     Result<PlacementRules> rules;  // or why the unit file cannot be placed
+    std::string loaded, launched;  // the unit's assignment value for either desired state
   };
   const ParsedUnit& parse(const std::string& unit, const kv::KeyValue& kv);
 
