@@ -37,6 +37,14 @@ kv::TxnRequest claim_over_lower(const std::string& claim) {
                         {read_claim()}};
 }
 
+// Claims if the stored claim was last written at `revision`.
+kv::TxnRequest claim_if_unchanged(const std::string& claim, kv::Revision revision) {
+  return kv::TxnRequest{
+      {kv::Compare{kv::Compare::Target::kMod, kv::Compare::Op::kEqual, engine_key(), revision, {}}},
+      {put_claim(claim)},
+      {read_claim()}};
+}
+
 // Claims if no claim is stored.
 kv::TxnRequest claim_if_none(const std::string& claim) {
   return kv::TxnRequest{
@@ -99,6 +107,8 @@ void Engine::on_claim_answer(Result<kv::Response> answer, int rounds) {
   if (!answer || rounds > kMaxClaimRounds) {
     // No answer (the outcome is unknown) or a contended key: ask again later; a claim of ours
     // that did land is then found stored and taken.
+    env_.emit(kComponent, "claim_retry",
+              {{"error", answer ? "contended" : std::string_view(answer.error().message)}});
     retry_timer_ = env_.clock.after(options_.retry, guarded([this, mine] {
                                       retry_timer_ = 0;
                                       claim(claim_over_lower(mine), 0);
@@ -113,8 +123,12 @@ void Engine::on_claim_answer(Result<kv::Response> answer, int rounds) {
   if (value == mine) return claimed(stored.front().mod_revision);
   if (value < mine) return claim(claim_over_lower(mine), rounds);  // a lower claim came between
   auto other = decode_engine_claim(value);
-  stop("claim_refused", other ? str("term ", other->term, " of ", other->machine, " holds it")
-                              : str("unreadable claim: ", other.error().message));
+  if (!other) {
+    // Written by no engine, so it fences nothing: replaced if still the same.
+    env_.emit(kComponent, "claim_unreadable", {{"error", other.error().message}});
+    return claim(claim_if_unchanged(mine, stored.front().mod_revision), rounds);
+  }
+  stop("claim_refused", str("term ", other->term, " of ", other->machine, " holds it"));
 }
 
 void Engine::claimed(kv::Revision revision) {

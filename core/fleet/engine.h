@@ -6,7 +6,8 @@
 // - Fencing. On lead(term) the engine first claims /fleet/engine with EngineClaim{term, machine}
 //   by a txn that succeeds only if no claim exists or the stored one sorts lower (schema.h: the
 //   value sorts by term as bytes). A claim of the same term and machine found stored (an earlier
-//   attempt whose answer was lost) is taken as its own. It remembers the claim's mod revision R,
+//   attempt whose answer was lost) is taken as its own; an unreadable value (written by no
+//   engine) is replaced. It remembers the claim's mod revision R,
 //   and every decision it writes is a txn comparing mod_revision(/fleet/engine) == R
 //   (fenced_txns.h), so a deposed engine's writes, which a follower would forward to the new
 //   leader, fail once a newer engine has claimed. A refused claim or a failed fenced txn stops the

@@ -95,6 +95,53 @@ std::string global_reason(const std::vector<const Unplaced*>& entries) {
   return text;
 }
 
+using Rules = std::map<std::string, const PlacementRules*>;
+using Reasons = std::map<std::string, std::string>;  // unit -> why it has no machine
+
+// The no-double-run rule: of the units `pending` a machine they are not assigned to, those that
+// may be running on another machine wait, and so, to a fixed point, do the units whose MachineOf
+// peer waits. Their reasons go to `reasons`.
+std::set<std::string> hold_back(const std::map<std::string, std::string>& pending,
+                                const Snapshot& s, const Rules& rules_of, Reasons& reasons) {
+  std::set<std::string> waiting;
+  for (const auto& [unit, planned] : pending) {
+    const auto running = s.running.find(unit);
+    if (running == s.running.end()) continue;
+    std::set<std::string> elsewhere = running->second;
+    elsewhere.erase(planned);
+    if (elsewhere.empty()) continue;
+    waiting.insert(unit);
+    reasons[unit] = str("waiting for it to stop on ", joined(elsewhere));
+  }
+  for (bool grew = true; grew;) {
+    grew = false;
+    for (const auto& [unit, planned] : pending) {
+      if (waiting.contains(unit)) continue;
+      for (const std::string& peer : rules_of.at(unit)->machine_of) {
+        if (!waiting.contains(peer)) continue;
+        waiting.insert(unit);
+        reasons[unit] = str("waiting for its MachineOf peer ", peer);
+        grew = true;
+        break;
+      }
+    }
+  }
+  return waiting;
+}
+
+// The plan's reasons: one per unplaced unit; a global unit's machines in one line.
+void add_plan_reasons(const Plan& plan, Reasons& reasons) {
+  std::map<std::string, std::vector<const Unplaced*>> global_unplaced;
+  for (const Unplaced& u : plan.unplaced) {
+    if (u.machine.empty()) {
+      reasons[u.unit] = u.reason;
+    } else {
+      global_unplaced[u.unit].push_back(&u);
+    }
+  }
+  for (const auto& [unit, entries] : global_unplaced) reasons[unit] = global_reason(entries);
+}
+
 }  // namespace
 
 const Reconciler::ParsedUnit& Reconciler::parse(const std::string& unit, const kv::KeyValue& kv) {
@@ -124,9 +171,9 @@ Result<Reconciliation> Reconciler::run(const FleetEntries& fleet) {
 
   Cluster cluster;
   cluster.machines = std::move(s.machines);
-  std::map<std::string, std::string> reasons;        // unit -> why it has no machine
+  Reasons reasons;
   std::map<std::string, const std::string*> values;  // unit -> its assignment value
-  std::map<std::string, const PlacementRules*> rules_of;
+  Rules rules_of;
   for (const auto& [unit, kv] : s.units) {
     const auto desired_it = s.desired.find(unit);
     const DesiredState desired =
@@ -170,44 +217,13 @@ Result<Reconciliation> Reconciler::run(const FleetEntries& fleet) {
       pending[unit] = planned;
     }
   }
-  // The no-double-run rule, then MachineOf peers of waiting units wait too, to a fixed point.
-  std::set<std::string> waiting;
-  for (const auto& [unit, planned] : pending) {
-    const auto running = s.running.find(unit);
-    if (running == s.running.end()) continue;
-    std::set<std::string> elsewhere = running->second;
-    elsewhere.erase(planned);
-    if (elsewhere.empty()) continue;
-    waiting.insert(unit);
-    reasons[unit] = str("waiting for it to stop on ", joined(elsewhere));
-  }
-  for (bool grew = true; grew;) {
-    grew = false;
-    for (const auto& [unit, planned] : pending) {
-      if (waiting.contains(unit)) continue;
-      for (const std::string& peer : rules_of.at(unit)->machine_of) {
-        if (!waiting.contains(peer)) continue;
-        waiting.insert(unit);
-        reasons[unit] = str("waiting for its MachineOf peer ", peer);
-        grew = true;
-        break;
-      }
-    }
-  }
+  const std::set<std::string> waiting = hold_back(pending, s, rules_of, reasons);
   for (const auto& [unit, planned] : pending) {
     if (!waiting.contains(unit)) target[assign_key(planned, unit)] = values.at(unit);
   }
   result.waiting = waiting.size();
 
-  std::map<std::string, std::vector<const Unplaced*>> global_unplaced;
-  for (const Unplaced& u : plan->unplaced) {
-    if (u.machine.empty()) {
-      reasons[u.unit] = u.reason;
-    } else {
-      global_unplaced[u.unit].push_back(&u);
-    }
-  }
-  for (const auto& [unit, entries] : global_unplaced) reasons[unit] = global_reason(entries);
+  add_plan_reasons(*plan, reasons);
   std::map<std::string, std::string> target_unplaced;
   for (const auto& [unit, reason] : reasons) {
     target_unplaced[unplaced_key(unit)] = encode_unplaced(reason);

@@ -225,6 +225,14 @@ TEST_F(EngineTest, AClaimWhoseAnswerWasLostIsFoundAndTaken) {
   EXPECT_EQ(engine(n1).stats().claims, 1u);
 }
 
+TEST_F(EngineTest, AnUnreadableClaimIsReplaced) {
+  const NodeId n1 = add_member("n1");
+  put(std::string(kEngineKey), "zzz");  // sorts above every claim
+  engine(n1).lead(1);
+  ASSERT_TRUE(run_until([&] { return engine(n1).state() == Engine::State::kActive; }));
+  EXPECT_EQ(decode_engine_claim(*get(std::string(kEngineKey))), (EngineClaim{1, "n1"}));
+}
+
 TEST_F(EngineTest, AFollowerWritesNothing) {
   const NodeId n1 = add_member("n1");
   add_machine("m1");
