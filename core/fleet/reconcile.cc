@@ -129,8 +129,9 @@ std::set<std::string> hold_back(const std::map<std::string, std::string>& pendin
   return waiting;
 }
 
-// The plan's reasons: one per unplaced unit; a global unit's machines in one line.
-void add_plan_reasons(const Plan& plan, Reasons& reasons) {
+// The plan's reasons: one per unplaced unit; a global unit's machines in one line, or, for a
+// global unit on no machine for want of a matching one, that.
+void add_plan_reasons(const Cluster& cluster, const Plan& plan, Reasons& reasons) {
   std::map<std::string, std::vector<const Unplaced*>> global_unplaced;
   for (const Unplaced& u : plan.unplaced) {
     if (u.machine.empty()) {
@@ -140,6 +141,13 @@ void add_plan_reasons(const Plan& plan, Reasons& reasons) {
     }
   }
   for (const auto& [unit, entries] : global_unplaced) reasons[unit] = global_reason(entries);
+  for (const Unit& unit : cluster.units) {
+    if (unit.rules.global && unit.desired != DesiredState::kInactive &&
+        !plan.placement.contains(unit.name) && !reasons.contains(unit.name)) {
+      reasons[unit.name] =
+          str("no machine matches its MachineMetadata (of ", cluster.machines.size(), ")");
+    }
+  }
 }
 
 }  // namespace
@@ -223,7 +231,7 @@ Result<Reconciliation> Reconciler::run(const FleetEntries& fleet) {
   }
   result.waiting = waiting.size();
 
-  add_plan_reasons(*plan, reasons);
+  add_plan_reasons(cluster, *plan, reasons);
   std::map<std::string, std::string> target_unplaced;
   for (const auto& [unit, reason] : reasons) {
     target_unplaced[unplaced_key(unit)] = encode_unplaced(reason);
