@@ -20,6 +20,8 @@
 //   cluster costs no planning; the period retries writes whose answer was lost.
 // - Every callback checks that the engine lives and is still in the same lead() (an epoch), so
 //   a follow() or a new lead() discards what was in flight.
+// - Trace events (component "engine"): claimed, claim_retry, claim_unreadable, claim_refused,
+//   deposed, follow, pass (writes, waiting, problems), write_failed, plan_failed.
 #pragma once
 
 #include <cstdint>
