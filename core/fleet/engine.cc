@@ -77,7 +77,8 @@ void Engine::reset(State state) {
   outbox_.clear();
   writing_ = false;
   awaited_revision_ = 0;
-  settled_revision_ = 0;
+  dirty_ = true;
+  waiting_ = 0;
   for (TimerId* timer : {&pass_timer_, &period_timer_, &retry_timer_}) {
     if (*timer != 0) env_.clock.cancel(*timer);
     *timer = 0;
@@ -138,9 +139,9 @@ void Engine::claimed(kv::Revision revision) {
   ++stats_.claims;
   env_.emit(kComponent, "claimed", {{"term", term_}, {"revision", revision}});
   client::MirrorListener listener;
-  listener.on_change = guarded([this](const std::string&, const std::optional<kv::KeyValue>&,
-                                      const std::optional<kv::KeyValue>&) { schedule_pass(); });
-  listener.on_synced = guarded([this] { schedule_pass(); });
+  listener.on_change = guarded([this](const std::string& key, const std::optional<kv::KeyValue>&,
+                                      const std::optional<kv::KeyValue>&) { changed(key); });
+  listener.on_synced = guarded([this] { changed(""); });
   mirror_ = std::make_unique<client::Mirror>(env_, store_, "/fleet/", std::move(listener),
                                              options_.retry);
   arm_period();
@@ -149,6 +150,13 @@ void Engine::claimed(kv::Revision revision) {
 void Engine::stop(std::string_view event, std::string_view why) {
   env_.emit(kComponent, event, {{"term", term_}, {"why", why}});
   reset(State::kStopped);
+}
+
+void Engine::changed(std::string_view key) {
+  // A state record matters only to a unit waiting to stop elsewhere (reconcile.h).
+  if (key.starts_with(kStatePrefix) && waiting_ == 0) return;
+  dirty_ = true;
+  schedule_pass();
 }
 
 void Engine::schedule_pass() {
@@ -177,8 +185,8 @@ void Engine::pass() {
       return stop("deposed", "the claim was replaced");
     }
   }
-  // A pass is a function of the copy alone: an unchanged copy that needed no writes needs none.
-  if (mirror_->revision() == settled_revision_) return;
+  if (!dirty_) return;
+  dirty_ = false;
   const Time started = env_.clock.now();
   auto decision = reconciler_.run(entries);
   stats_.planning += env_.clock.now() - started;
@@ -187,10 +195,8 @@ void Engine::pass() {
     env_.emit(kComponent, "plan_failed", {{"error", decision.error().message}});
     return;
   }
-  if (decision->writes.empty()) {
-    settled_revision_ = mirror_->revision();
-    return;
-  }
+  waiting_ = decision->waiting;
+  if (decision->writes.empty()) return;
   env_.emit(kComponent, "pass",
             {{"writes", decision->writes.size()},
              {"waiting", decision->waiting},
@@ -206,6 +212,7 @@ void Engine::send(std::size_t next) {
                   // The outcome is unknown: the next pass decides again from what the mirror
                   // then holds.
                   env_.emit(kComponent, "write_failed", {{"error", answer.error().message}});
+                  dirty_ = true;
                   outbox_.clear();
                   writing_ = false;
                   return;

@@ -15,9 +15,10 @@
 // - Reconciling. It keeps a Mirror of /fleet/ and runs a pass (reconcile.h) `coalesce` after the
 //   first change it has not planned for, and every `period`; a pass waits until the mirror is
 //   synced, holds the engine's own last write, and no txn is in flight. The writes of a pass go
-//   out as fenced txns one after another. A pass over a copy at the revision where the last one
-//   found nothing to write is skipped (the decision depends on the copy alone), so a settled
-//   cluster costs no planning; the period retries writes whose answer was lost.
+//   out as fenced txns one after another. The decision depends on the copy alone, so a pass
+//   plans only if the copy changed since the last one (or a write's answer was lost), and a
+//   change of a /fleet/state/ record counts only while some unit waits for one: a settled
+//   cluster, agents reporting included, costs no planning.
 // - Every callback checks that the engine lives and is still in the same lead() (an epoch), so
 //   a follow() or a new lead() discards what was in flight.
 // - Trace events (component "engine"): claimed, claim_retry, claim_unreadable, claim_refused,
@@ -75,6 +76,7 @@ class Engine {
   void on_claim_answer(Result<kv::Response> answer, int rounds);
   void claimed(kv::Revision revision);
   void stop(std::string_view event, std::string_view why);
+  void changed(std::string_view key);
   void schedule_pass();
   void arm_period();
   void pass();
@@ -91,7 +93,10 @@ class Engine {
   std::uint64_t epoch_ = 0;
   kv::Revision claim_revision_ = 0;
   kv::Revision awaited_revision_ = 0;  // the revision of the engine's own last write
-  kv::Revision settled_revision_ = 0;  // the copy's revision when a pass last found nothing to do
+  // Whether the copy changed in a way that may change the decision since the last pass (a pass
+  // is a function of the copy alone), or a write's outcome is unknown.
+  bool dirty_ = true;
+  std::size_t waiting_ = 0;  // units the last pass held back (reconcile.h)
   std::unique_ptr<client::Mirror> mirror_;
   Reconciler reconciler_;
   std::vector<kv::TxnRequest> outbox_;  // the txns of the pass being written

@@ -112,6 +112,12 @@ TEST_F(EngineTest, ClaimsAndPlacesSubmittedUnitsWhenItLeads) {
   EXPECT_GE(passes, 2u);  // the one that wrote, the one that found nothing to do
   world.run_for(std::chrono::seconds(3));
   EXPECT_EQ(engine(n1).stats().passes, passes);
+  // Agents reporting states change nothing while no unit waits for one.
+  for (auto state : {ActiveState::kActivating, ActiveState::kActive}) {
+    put(state_key(assigned("a.service").front(), "a.service"), encode(UnitState{state, 0, 0, ""}));
+    world.run_for(std::chrono::seconds(1));
+  }
+  EXPECT_EQ(engine(n1).stats().passes, passes);
 }
 
 TEST_F(EngineTest, UnitsLeaveAMachineWhoseLeaseExpired) {
