@@ -196,6 +196,19 @@ Result<Assignment> decode_assignment(std::string_view text) {
   return Assignment{*desired, **unit};
 }
 
+std::string encode_unplaced(std::string_view reason) {
+  return encode_record({{"reason", std::string(reason)}});
+}
+
+Result<std::string> decode_unplaced(std::string_view text) {
+  constexpr std::string_view kWhat = "unplaced reason";
+  auto record = decode(text, kWhat);
+  if (!record) return std::unexpected(record.error());
+  auto reason = required(*record, "reason", kWhat);
+  if (!reason) return std::unexpected(reason.error());
+  return **reason;
+}
+
 std::string_view to_string(ActiveState state) {
   switch (state) {
     case ActiveState::kInactive:

@@ -92,6 +92,10 @@ struct Assignment {
 std::string encode(const Assignment& assignment);
 Result<Assignment> decode_assignment(std::string_view text);
 
+// Why the engine could not place a unit (/fleet/unplaced/<unit>), in words.
+std::string encode_unplaced(std::string_view reason);
+Result<std::string> decode_unplaced(std::string_view text);
+
 // What an agent reports of a unit on its machine (systemd's ActiveState, plus the last exit).
 enum class ActiveState { kInactive, kActivating, kActive, kDeactivating, kFailed };
 std::string_view to_string(ActiveState state);

@@ -57,6 +57,8 @@ TEST(Schema, RecordsRoundTrip) {
   EXPECT_EQ(decode_service(encode(service)), service);
   EngineClaim claim{42, "n3"};
   EXPECT_EQ(decode_engine_claim(encode(claim)), claim);
+  EXPECT_EQ(decode_unplaced(encode_unplaced("no machine fits (of 3)\nsecond line")),
+            "no machine fits (of 3)\nsecond line");
 }
 
 TEST(Schema, EngineClaimsSortByTermAsBytes) {
@@ -73,6 +75,9 @@ TEST(Schema, BadRecordsAreRefusedNamingTheField) {
   EXPECT_NE(missing.error().message.find("cpu"), std::string::npos);
   auto inactive = decode_assignment("desired=inactive\nunit=x\n");
   EXPECT_FALSE(inactive.has_value());
+  auto reasonless = decode_unplaced("why=x\n");
+  ASSERT_FALSE(reasonless.has_value());
+  EXPECT_NE(reasonless.error().message.find("reason"), std::string::npos);
   auto state = decode_unit_state("state=running\nexit=0\nrestarts=0\nreason=\n");
   ASSERT_FALSE(state.has_value());
   EXPECT_NE(state.error().message.find("running"), std::string::npos);
