@@ -142,8 +142,8 @@ void Engine::claimed(kv::Revision revision) {
   listener.on_change = guarded([this](const std::string& key, const std::optional<kv::KeyValue>&,
                                       const std::optional<kv::KeyValue>&) { changed(key); });
   listener.on_synced = guarded([this] { changed(""); });
-  mirror_ = std::make_unique<client::Mirror>(env_, store_, "/fleet/", std::move(listener),
-                                             options_.retry);
+  mirror_ = std::make_unique<client::Mirror>(env_, store_, std::string(kFleetPrefix),
+                                             std::move(listener), options_.retry);
   arm_period();
 }
 

@@ -30,6 +30,7 @@
 
 namespace keel::fleet {
 
+inline constexpr std::string_view kFleetPrefix = "/fleet/";  // everything but /services/
 inline constexpr std::string_view kUnitsPrefix = "/fleet/units/";
 inline constexpr std::string_view kDesiredPrefix = "/fleet/desired/";
 inline constexpr std::string_view kEngineKey = "/fleet/engine";

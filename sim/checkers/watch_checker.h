@@ -83,6 +83,10 @@ struct WatchCheckInput {
   kv::Revision first_revision = 1;       // the reference holds every change from this revision on
   std::span<const KvOp> history;
   std::size_t max_violations = 20;  // violations kept; all are counted
+  // Keys under these prefixes are written by others than the clients (fleet's engine and agents
+  // under /fleet/ and /services/): no client write need explain their changes (check 5); every
+  // other check holds for them.
+  std::vector<std::string> written_by_others;
 };
 
 struct WatchCheckResult {

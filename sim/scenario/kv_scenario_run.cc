@@ -6,6 +6,7 @@
 #include "core/env/str.h"
 #include "sim/checkers/linearizability.h"
 #include "sim/checkers/watch_checker.h"
+#include "sim/fleet/fleet_harness.h"
 #include "sim/kv_cluster.h"
 #include "sim/nemesis/nemesis.h"
 #include "sim/workload/kv_workload.h"
@@ -50,7 +51,10 @@ RaftRunResult run_kv_scenario(const Scenario& scenario, const RaftRunOptions& re
   const RaftRunOptions options = options_for_seed(requested, seed);
   KvClusterOptions kv_cluster;
   kv_cluster.cluster = cluster_options(options, details != nullptr);
+  std::unique_ptr<FleetHarness> fleet;
+  if (FleetHarness::wanted(scenario)) fleet = std::make_unique<FleetHarness>(scenario, kv_cluster);
   KvCluster kv(seed, kv_cluster);
+  if (fleet) fleet->attach(kv);
   World& world = kv.world();
   Cluster& cluster = kv.cluster();
   const auto members = [&cluster] { return cluster.members(); };
@@ -105,6 +109,19 @@ RaftRunResult run_kv_scenario(const Scenario& scenario, const RaftRunOptions& re
     }
   }
 
+  // Fleet: the units run where they may, and every catalog agrees, within their bounds of healing.
+  if (result.live && fleet) {
+    auto left = [&](std::optional<Duration> bound) {
+      return std::max(Duration(0), bound.value_or(options.settle) - (world.now() - healed));
+    };
+    auto why = fleet->wait_for_units(left(scenario.expect.units_within));
+    if (!why) why = fleet->wait_for_catalog(left(scenario.expect.catalog_within));
+    if (why) {
+      result.live = false;
+      result.violation = "liveness: " + *why;
+    }
+  }
+
   KvHistory history = clients ? clients->history() : KvHistory{};
   if (probe) {  // the harness's own write is part of the history the checkers see
     probe->id = clients ? clients->stats().invoked + 1 : 1;
@@ -113,6 +130,11 @@ RaftRunResult run_kv_scenario(const Scenario& scenario, const RaftRunOptions& re
   if (result.live) kv.check_history();
   result.safe = kv.ok();
   if (!result.safe) result.violation = kv.first_violation();
+  if (result.safe && fleet && !fleet->checker().ok()) {
+    const Violation& first = fleet->checker().violations().front();
+    result.safe = false;
+    result.violation = str(first.check, ": ", first.detail);
+  }
 
   if (result.safe && clients && scenario.expect.linearizable.value_or(true)) {
     auto checked = check_linearizable(history, LinearizabilityOptions{});
@@ -140,6 +162,9 @@ RaftRunResult run_kv_scenario(const Scenario& scenario, const RaftRunOptions& re
       input.first_revision = reference->first;
       input.reference = reference->second;
       input.history = history;
+      if (fleet)
+        input.written_by_others = {std::string(fleet::kFleetPrefix),
+                                   std::string(fleet::kServicesPrefix)};
       auto checked = check_watches(input);
       if (!checked) {
         result.safe = false;

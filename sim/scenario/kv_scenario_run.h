@@ -6,7 +6,9 @@
 // - every member's store equals the reference history and no write applied twice (KvCluster);
 // - the clients' history is linearizable (linearizability.h); undecided counts as a failure;
 // - every watcher's events are in order, gapless, unduplicated across reconnects and agree with
-//   the store and the clients' writes (watch_checker.h).
+//   the store and the clients' writes (watch_checker.h);
+// - with units or workers, fleet's checks (sim/fleet/fleet_harness.h): safety throughout, and the
+//   units and catalogs converge within units_within and catalog_within of healing.
 #pragma once
 
 #include <cstdint>

@@ -1,15 +1,12 @@
 #include "sim/scenario/scenario_run.h"
 
 #include "core/env/str.h"
+#include "sim/fleet/fleet_harness.h"
 #include "sim/scenario/kv_scenario_run.h"
 
 namespace keel::sim {
 
 Result<RaftRunOptions> run_options(const Scenario& s) {
-  if (s.cluster.workers > 0) {
-    return fail(Errc::kInvalidArgument,
-                str(s.file, ": cluster.workers is not supported yet (workers arrive with fleet)"));
-  }
   RaftRunOptions o;
   o.members = s.cluster.members;
   o.duration = s.duration;
@@ -52,7 +49,8 @@ Result<RaftRunOptions> run_options(const Scenario& s) {
 ScenarioOutcome run_scenario(const Scenario& scenario, const RaftRunOptions& options,
                              std::uint64_t seed, KvRunDetails* details) {
   ScenarioOutcome outcome;
-  outcome.run = scenario.kv || scenario.watch ? run_kv_scenario(scenario, options, seed, details)
+  const bool store_workload = scenario.kv || scenario.watch || FleetHarness::wanted(scenario);
+  outcome.run = store_workload ? run_kv_scenario(scenario, options, seed, details)
                                               : run_raft(seed, options, scenario.faults,
                                                          details ? &details->records : nullptr);
   const ExpectSpec& expect = scenario.expect;

@@ -1,7 +1,7 @@
 // Runs one seed of a scenario: its cluster, faults and expectations. A scenario with a kv or watch
-// workload runs the key-value service under network clients (kv_scenario_run.h); one without runs
-// the Raft exploration under register clients (sim/raft_run.h). Workers (and units) arrive with
-// fleet: until then they are refused as not supported yet.
+// workload, units or workers runs the key-value service (and fleet on it) under network clients
+// (kv_scenario_run.h); one without runs the Raft exploration under register clients
+// (sim/raft_run.h).
 #pragma once
 
 #include <cstdint>

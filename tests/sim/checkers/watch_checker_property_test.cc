@@ -91,7 +91,7 @@ WatcherLog gen_watcher(const Story& s) {
 
 WatchCheckResult check(const Story& s, const WatcherLog& log) {
   const std::vector<WatcherLog> logs{log};
-  auto result = check_watches(WatchCheckInput{logs, s.reference, 1, s.history});
+  auto result = check_watches(WatchCheckInput{logs, s.reference, 1, s.history, 20, {}});
   RC_ASSERT(result.has_value());
   return *result;
 }

@@ -41,7 +41,7 @@ WatcherLog watcher_ab(const Story& s) {
 
 WatchCheckResult check(const Story& s, const std::vector<WatcherLog>& logs,
                        kv::Revision first_revision = 1, std::size_t max_violations = 20) {
-  const WatchCheckInput input{logs, s.reference, first_revision, s.history, max_violations};
+  const WatchCheckInput input{logs, s.reference, first_revision, s.history, max_violations, {}};
   auto result = check_watches(input);
   EXPECT_TRUE(result.has_value()) << result.error().message;
   if (result) return *result;
@@ -203,6 +203,22 @@ TEST(WatchChecker, AValueNoClientWroteIsRejected) {
   EXPECT_EQ(result.total_violations, 1u) << all(result);
 }
 
+TEST(WatchChecker, AValueUnderAPrefixWrittenByOthersNeedsNoClientWrite) {
+  Story s = seven_revisions();
+  s.phantom_put("a", "ghost");
+  WatcherLog log = watcher_ab(s);
+  log.streams[2].events = s.events(6, 8, "a", "c");
+  WatchCheckInput input{{&log, 1}, s.reference, 1, s.history, 20, {}};
+  input.written_by_others = {"a"};
+  auto result = check_watches(input);
+  ASSERT_TRUE(result.has_value()) << result.error().message;
+  EXPECT_TRUE(result->ok) << all(*result);
+  input.written_by_others = {"b"};  // another prefix: the ghost is caught again
+  result = check_watches(input);
+  ASSERT_TRUE(result.has_value());
+  EXPECT_TRUE(has(*result, WatchCheck::kUnwritten, 2, 8, "a")) << all(*result);
+}
+
 TEST(WatchChecker, AValueWrittenOnlyByARefusedPutIsRejected) {
   Story s = seven_revisions();
   s.put("a", "refused", KvOp::Outcome::kFailed);
@@ -291,7 +307,7 @@ TEST(WatchChecker, ADescriptionNamesWatcherStreamMemberRevisionAndKey) {
 TEST(WatchChecker, MalformedInputIsAnError) {
   Story s = seven_revisions();
   const std::vector<WatcherLog> none;
-  WatchCheckInput input{none, s.reference, 1, s.history};
+  WatchCheckInput input{none, s.reference, 1, s.history, 20, {}};
 
   std::swap(s.reference[0], s.reference[1]);
   auto result = check_watches(input);

@@ -44,11 +44,9 @@ TEST(ScenarioRun, AnUnmetExpectationIsReported) {
   EXPECT_NE(outcome.failed_expectation.find("min_ops"), std::string::npos);
 }
 
-TEST(ScenarioRun, WorkersAreRefusedUntilFleetArrives) {
+TEST(ScenarioRun, BadRaftTimingIsRefused) {
   EXPECT_TRUE(run_options(parse("name: k\nworkload: {kv: {clients: 2}, watch: {clients: 1}}\n")));
-  auto workers = run_options(parse("name: w\ncluster: {workers: 2}\n"));
-  ASSERT_FALSE(workers);
-  EXPECT_NE(workers.error().message.find("not supported yet"), std::string::npos);
+  EXPECT_TRUE(run_options(parse("name: w\ncluster: {workers: 2}\n")));
   auto bad = run_options(
       parse("name: b\ncluster: {raft: {heartbeat: 100ms, election_timeout: [100ms, 200ms]}}\n"));
   ASSERT_FALSE(bad);
@@ -123,13 +121,14 @@ TEST(ScenarioRun, KvClientsAndWatchersOverTheNetworkAreCheckedEndToEnd) {
 TEST(ScenarioRun, StaleSerializableReadsAreCaughtByTheLinearizabilityChecker) {
   std::string yaml(kKvScenario);
   yaml.replace(yaml.find("timeout: 1s}"), 12, "timeout: 1s, reads: serializable}");
-  // Two members cut off for 3 s: the clients reading from them read the past.
+  // One member cut off from the other two for 3 s: the clients reading from it read the past
+  // (on 4 of these 10 seeds; a stale read needs a write and a read to meet in the window).
   yaml.replace(yaml.find("faults:\n"), 8,
                "faults:\n  - {at: 1s, partition: {isolate: [n1, n2]}, for: 3s}\n");
   const Scenario s = parse(yaml);
   ASSERT_TRUE(s.kv && s.kv->serializable_reads);
   int caught = 0;
-  for (std::uint64_t seed = 1; seed <= 3; ++seed) {
+  for (std::uint64_t seed = 1; seed <= 10; ++seed) {
     KvRunDetails details;
     const ScenarioOutcome outcome = run_scenario(s, *run_options(s), seed, &details);
     if (outcome.run.safe) continue;
