@@ -49,6 +49,7 @@ struct RaftRunResult {
   Duration converged_in{0};
   Duration leader_after_heal = Duration::max();  // from healing to the first leader
   std::vector<Duration> failovers;               // Cluster::failovers()
+  std::vector<Duration> recoveries;  // fleet: from a machine's crash to its units running again
   Duration simulated{0};
 };
 

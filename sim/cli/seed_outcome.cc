@@ -17,6 +17,10 @@ std::string serialize(const RaftRunResult& r) {
   for (Duration failover : r.failovers) {
     out << ' ' << std::chrono::duration<double>(failover).count();
   }
+  out << ' ' << r.recoveries.size();
+  for (Duration recovery : r.recoveries) {
+    out << ' ' << std::chrono::duration<double>(recovery).count();
+  }
   out << ' ' << r.violation;
   return out.str();
 }
@@ -40,6 +44,9 @@ SeedOutcome deserialize(const Isolated& child) {
       o.simulated_seconds >> o.leader_after_heal_seconds >> o.operations_checked >> o.unknown >>
       failovers;
   for (std::size_t i = 0; i < failovers && in; ++i) in >> o.failover_seconds.emplace_back();
+  std::size_t recoveries = 0;
+  in >> recoveries;
+  for (std::size_t i = 0; i < recoveries && in; ++i) in >> o.recovery_seconds.emplace_back();
   std::getline(in >> std::ws, o.violation, '\0');
   return o;
 }

@@ -26,6 +26,7 @@ struct SeedOutcome {
   std::uint64_t operations_checked = 0;
   std::uint64_t unknown = 0;  // operations whose outcome stayed unknown
   std::vector<double> failover_seconds;
+  std::vector<double> recovery_seconds;  // fleet: a crashed machine's units running again
 };
 
 std::string serialize(const RaftRunResult& result);

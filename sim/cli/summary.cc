@@ -15,6 +15,8 @@ bool Summary::add(const SeedOutcome& outcome) {
   simulated += outcome.simulated_seconds;
   failovers.insert(failovers.end(), outcome.failover_seconds.begin(),
                    outcome.failover_seconds.end());
+  recoveries.insert(recoveries.end(), outcome.recovery_seconds.begin(),
+                    outcome.recovery_seconds.end());
   if (outcome.safe && outcome.live) {
     ++passed;
     return true;
@@ -32,11 +34,11 @@ double percentile(std::vector<double> values, double p) {
 
 namespace {
 
-std::string failover_text(const std::vector<double>& failovers) {
-  if (failovers.empty()) return "-";
+std::string p50_p99(const std::vector<double>& seconds) {
+  if (seconds.empty()) return "-";
   std::ostringstream text;
-  text << std::fixed << std::setprecision(2) << percentile(failovers, 0.5) << "/"
-       << percentile(failovers, 0.99) << "s";
+  text << std::fixed << std::setprecision(2) << percentile(seconds, 0.5) << "/"
+       << percentile(seconds, 0.99) << "s";
   return text.str();
 }
 
@@ -47,14 +49,14 @@ void print_table(std::ostream& out, const std::vector<Summary>& summaries) {
       << std::left << std::setw(34) << "scenario" << std::right << std::setw(6) << "seeds"
       << std::setw(7) << "passed" << std::setw(7) << "failed" << std::setw(10) << "ops"
       << std::setw(9) << "unknown" << std::setw(10) << "elections" << std::setw(17)
-      << "failover p50/p99" << std::setw(10) << "sim/wall"
+      << "failover p50/p99" << std::setw(17) << "units p50/p99" << std::setw(10) << "sim/wall"
       << "\n";
   for (const Summary& s : summaries) {
     out << std::left << std::setw(34) << s.name << std::right << std::setw(6) << s.seeds
         << std::setw(7) << s.passed << std::setw(7) << s.safety + s.liveness << std::setw(10)
         << s.ops << std::setw(9) << s.unknown << std::setw(10) << s.elections << std::setw(17)
-        << failover_text(s.failovers) << std::setw(9) << std::fixed << std::setprecision(0)
-        << (s.wall > 0 ? s.simulated / s.wall : 0) << "x\n";
+        << p50_p99(s.failovers) << std::setw(17) << p50_p99(s.recoveries) << std::setw(9)
+        << std::fixed << std::setprecision(0) << (s.wall > 0 ? s.simulated / s.wall : 0) << "x\n";
   }
 }
 

@@ -19,6 +19,7 @@ struct Summary {
   std::uint64_t unknown = 0;  // kv operations whose outcome stayed unknown
   std::uint64_t elections = 0;
   std::vector<double> failovers;
+  std::vector<double> recoveries;  // fleet: from a machine's crash to its units running again
   double simulated = 0, wall = 0;
 
   // Counts one seed; true if it passed.

@@ -3,9 +3,9 @@
 #include <algorithm>
 #include <set>
 
+#include "core/codec/frame.h"
 #include "core/env/assert.h"
 #include "core/env/str.h"
-#include "core/codec/frame.h"
 #include "core/fleet/commands.h"
 #include "core/fleet/unit_file.h"
 
@@ -83,7 +83,8 @@ FleetHarness::FleetHarness(const Scenario& scenario, KvClusterOptions& options)
     : scenario_(scenario) {
   const std::vector<std::string> names = scenario.machine_names();
   for (std::size_t i = 0; i < names.size(); ++i) {
-    fleet::Machine machine{names[i], {}, {kDefaultMemory, static_cast<std::uint64_t>(kDefaultCpus * 100)}};
+    fleet::Machine machine{
+        names[i], {}, {kDefaultMemory, static_cast<std::uint64_t>(kDefaultCpus * 100)}};
     if (auto spec = scenario.cluster.machines.find(names[i]);
         spec != scenario.cluster.machines.end()) {
       machine.metadata = spec->second.metadata;
@@ -181,9 +182,30 @@ void FleetHarness::on_trace(Time now, const TraceEvent& event) {
     if (event.name == "live") {
       const std::string unit(std::get<std::string_view>(field("unit")->value));
       checker_->on_live(now, std::string(event.machine), unit, container);
+      for (Recovery& r : recovering_) r.units.erase(unit);
+      std::erase_if(recovering_, [&](const Recovery& r) {
+        if (!r.units.empty()) return false;
+        recoveries_.push_back(now - r.crashed);
+        return true;
+      });
     } else if (event.name == "gone") {
       checker_->on_gone(now, std::string(event.machine), container);
     }
+    return;
+  }
+  if (event.component == "sim" && event.name == "crash") {
+    const auto* machine = field("machine");
+    if (machine == nullptr) return;
+    const std::string_view name = std::get<std::string_view>(machine->value);
+    Recovery r{now, {}};
+    for (const auto& [unit, where] : checker_->live()) {
+      const auto known = units_.find(unit);
+      if (known != units_.end() && !known->second.rules.global &&
+          where.contains(std::string(name))) {
+        r.units.insert(unit);
+      }
+    }
+    if (!r.units.empty()) recovering_.push_back(std::move(r));
     return;
   }
   if (event.component != "kv" || event.name != "lease-expired") return;
@@ -277,8 +299,8 @@ std::optional<std::string> FleetHarness::catalog_mismatch() {
         seen.insert(str(r.unit, "@", r.machine, ":", r.ip, ":", r.port));
       }
       const auto want = expected.find(name);
-      const std::set<std::string> wanted = want == expected.end() ? std::set<std::string>{}
-                                                                   : want->second;
+      const std::set<std::string> wanted =
+          want == expected.end() ? std::set<std::string>{} : want->second;
       if (seen != wanted) {
         return str(world.host(id).name(), "'s catalog has ", seen.size(), " record(s) of ", name,
                    ", ", wanted.size(), " unit(s) serve it");

@@ -15,6 +15,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -49,6 +50,9 @@ class FleetHarness {
   std::optional<std::string> wait_for_catalog(Duration bound);
 
   const UnitChecker& checker() const { return *checker_; }
+  // For every crash of a machine that ran launched units: the time until all of them ran again
+  // (elsewhere, or on the machine once it was back), in true time.
+  const std::vector<Duration>& recoveries() const { return recoveries_; }
   FleetRunStats stats() const;
 
  private:
@@ -62,13 +66,19 @@ class FleetHarness {
 
   const Scenario& scenario_;
   KvCluster* kv_ = nullptr;
-  std::vector<fleet::Machine> machines_;                   // every machine, members then workers
-  std::map<std::string, fleet::Unit> units_;               // by name
+  std::vector<fleet::Machine> machines_;                     // every machine, members then workers
+  std::map<std::string, fleet::Unit> units_;                 // by name
   std::map<std::string, fleet::AnnounceSettings> services_;  // units with [X-Service]
   std::unique_ptr<UnitChecker> checker_;
   std::vector<NodeId> workers_;
   std::vector<NodeId> submitters_;  // client hosts fleetctl1..
   std::uint64_t fencing_checks_ = 0;
+  struct Recovery {
+    Time crashed;
+    std::set<std::string> units;  // not yet running again
+  };
+  std::vector<Recovery> recovering_;
+  std::vector<Duration> recoveries_;
 };
 
 // The address a simulated machine announces (10.0.x.y from its id).

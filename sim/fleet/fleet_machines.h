@@ -26,7 +26,7 @@ namespace keel::sim {
 struct FleetMachineOptions {
   fleet::AgentOptions agent;  // its presence.machine is the machine's own record
   fleet::EngineOptions engine;
-  client::StoreClientOptions store;  // client_id is drawn per incarnation
+  client::StoreClientOptions store;                    // client_id is drawn per incarnation
   Duration role_poll = std::chrono::milliseconds(50);  // how often a member looks at its role
 };
 
@@ -64,8 +64,7 @@ class FleetMember final : public FleetMachine {
 class FleetWorker final : public FleetMachine {
  public:
   using Members = client::RemoteStoreClient::Members;
-  FleetWorker(Env& env, Members members, std::uint64_t cluster,
-              FleetMachineOptions options);
+  FleetWorker(Env& env, Members members, std::uint64_t cluster, FleetMachineOptions options);
   const fleet::Agent& agent() const override { return agent_; }
   const discovery::Catalog& catalog() const override { return catalog_; }
   const fleet::Engine* engine() const override { return nullptr; }

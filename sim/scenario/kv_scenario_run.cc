@@ -188,6 +188,7 @@ RaftRunResult run_kv_scenario(const Scenario& scenario, const RaftRunOptions& re
   result.elections = cluster.checker().elections();
   result.snapshots_installed = cluster.checker().snapshots_installed();
   result.failovers = cluster.failovers();
+  if (fleet) result.recoveries = fleet->recoveries();
   if (clients) {
     const KvWorkloadStats& stats = clients->stats();
     result.clients.proposed = stats.invoked;
