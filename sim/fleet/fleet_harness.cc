@@ -323,9 +323,19 @@ std::optional<std::string> FleetHarness::wait_for_catalog(Duration bound) {
   }
 }
 
-FleetRunStats FleetHarness::stats() const {
+FleetRunStats FleetHarness::stats() {
   FleetRunStats s;
   World& world = kv_->world();
+  for (NodeId id : world.machine_ids()) {
+    const FleetMachine* machine = program(id);
+    if (machine == nullptr) continue;
+    s.keep_alives += machine->agent().presence_stats().keep_alives;
+    s.agent_writes += machine->agent().write_stats().puts + machine->agent().write_stats().deletes;
+    if (const fleet::Engine* engine = machine->engine()) {
+      s.engine_txns += engine->stats().txns;
+      s.engine_writes += engine->stats().writes;
+    }
+  }
   for (NodeId id : submitters_) {
     s.units_submitted += static_cast<Submitter*>(world.host(id).program())->submitted();
   }

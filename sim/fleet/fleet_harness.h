@@ -32,6 +32,11 @@ struct FleetRunStats {
   std::uint64_t units_submitted = 0;
   std::uint64_t processes_checked = 0;
   std::uint64_t fencing_checks = 0;
+  // Summed over the machines that are up now (a crash resets a machine's counters).
+  std::uint64_t keep_alives = 0;    // presence renewals sent
+  std::uint64_t agent_writes = 0;   // state and announcement puts and deletes
+  std::uint64_t engine_txns = 0;    // fenced txns that succeeded
+  std::uint64_t engine_writes = 0;  // keys they wrote
 };
 
 class FleetHarness {
@@ -53,7 +58,7 @@ class FleetHarness {
   // For every crash of a machine that ran launched units: the time until all of them ran again
   // (elsewhere, or on the machine once it was back), in true time.
   const std::vector<Duration>& recoveries() const { return recoveries_; }
-  FleetRunStats stats() const;
+  FleetRunStats stats();
 
  private:
   class Submitter;
