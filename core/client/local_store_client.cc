@@ -56,19 +56,15 @@ WatchHandle LocalStoreClient::watch(kv::WatchRequest request, WatchHandler handl
   const WatchHandle handle = next_watch_++;
   kv::WatchHub& hub = service_.watches();
   Result<kv::WatchId> id = hub.watch(request);
-  kv::WatchResponse first;
   if (!id) {
-    first.canceled = true;
-    first.cancel_reason = id.error().message;
-    // The hub refuses a start below the compaction revision with kNotFound (watch_hub.h).
-    if (id.error().code == Errc::kNotFound) {
-      first.compact_revision = service_.store().compact_revision();
-    }
+    const kv::WatchResponse first =
+        kv::watch_refused(id.error(), service_.store().compact_revision());
     env_.clock.after(Duration::zero(), [alive = alive_, handler = std::move(handler), first] {
       if (*alive) handler(first);
     });
     return handle;
   }
+  kv::WatchResponse first;
   first.watch_id = *id;
   first.revision = service_.store().revision();
   watches_.emplace(handle, Watch{*id, std::move(handler), false});

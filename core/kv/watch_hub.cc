@@ -9,6 +9,15 @@
 
 namespace keel::kv {
 
+WatchResponse watch_refused(const Error& error, Revision compact_revision) {
+  WatchResponse response;
+  response.canceled = true;
+  response.cancel_reason = error.message;
+  // watch() refuses a start below the compaction revision with kNotFound.
+  if (error.code == Errc::kNotFound) response.compact_revision = compact_revision;
+  return response;
+}
+
 WatchHub::WatchHub(const Store& store, WatchLimits limits)
     : store_(store), limits_(limits), revision_(store.revision()) {}
 

@@ -34,6 +34,10 @@ struct WatchLimits {
   std::size_t max_pending_events = 1024;
 };
 
+// The response that tells a client its watch could not start (watch() failed with `error`): a
+// canceled response with the reason, and the compaction revision when the start was compacted.
+WatchResponse watch_refused(const Error& error, Revision compact_revision);
+
 class WatchHub {
  public:
   // `store` must outlive the hub; the hub starts at the store's current revision.

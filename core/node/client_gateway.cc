@@ -80,18 +80,12 @@ void ClientGateway::open(NodeId from, const WatchOpen& open) {
   const char* why = unfit();
   Result<kv::WatchId> id =
       why ? fail(Errc::kUnavailable, why) : service_.watches().watch(open.request);
-  kv::WatchResponse first;
   if (!id) {
-    first.canceled = true;
-    first.cancel_reason = id.error().message;
-    // The hub refuses a start below the compaction revision with kNotFound (watch_hub.h).
-    if (id.error().code == Errc::kNotFound) {
-      first.compact_revision = service_.store().compact_revision();
-    }
-    send(stream, 0, first);
+    send(stream, 0, kv::watch_refused(id.error(), service_.store().compact_revision()));
     return;
   }
   ++stats_.streams_opened;
+  kv::WatchResponse first;
   first.watch_id = *id;
   first.revision = service_.store().revision();
   send(stream, 0, first);

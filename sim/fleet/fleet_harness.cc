@@ -229,6 +229,19 @@ void FleetHarness::on_trace(Time now, const TraceEvent& event) {
   }
 }
 
+std::optional<std::string> FleetHarness::wait_until(
+    std::string_view expectation, Duration bound,
+    const std::function<std::optional<std::string>()>& why_not) {
+  World& world = kv_->world();
+  const Time deadline = world.now() + bound;
+  while (true) {
+    auto why = why_not();
+    if (!why) return std::nullopt;
+    if (world.now() >= deadline) return str(expectation, ": after ", seconds(bound), "s: ", *why);
+    world.run_for(kPoll);
+  }
+}
+
 std::optional<std::string> FleetHarness::units_misplaced() {
   World& world = kv_->world();
   fleet::Cluster up;
@@ -261,16 +274,7 @@ std::optional<std::string> FleetHarness::units_misplaced() {
 }
 
 std::optional<std::string> FleetHarness::wait_for_units(Duration bound) {
-  World& world = kv_->world();
-  const Time deadline = world.now() + bound;
-  while (true) {
-    auto why = units_misplaced();
-    if (!why) return std::nullopt;
-    if (world.now() >= deadline) {
-      return str("units_within: after ", seconds(bound), "s: ", *why);
-    }
-    world.run_for(kPoll);
-  }
+  return wait_until("units_within", bound, [this] { return units_misplaced(); });
 }
 
 std::optional<std::string> FleetHarness::catalog_mismatch() {
@@ -311,16 +315,7 @@ std::optional<std::string> FleetHarness::catalog_mismatch() {
 }
 
 std::optional<std::string> FleetHarness::wait_for_catalog(Duration bound) {
-  World& world = kv_->world();
-  const Time deadline = world.now() + bound;
-  while (true) {
-    auto why = catalog_mismatch();
-    if (!why) return std::nullopt;
-    if (world.now() >= deadline) {
-      return str("catalog_within: after ", seconds(bound), "s: ", *why);
-    }
-    world.run_for(kPoll);
-  }
+  return wait_until("catalog_within", bound, [this] { return catalog_mismatch(); });
 }
 
 FleetRunStats FleetHarness::stats() {

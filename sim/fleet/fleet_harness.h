@@ -12,6 +12,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -65,6 +66,10 @@ class FleetHarness {
   FleetMachineOptions machine_options(const std::string& name, NodeId id) const;
   FleetMachine* program(NodeId id);
   void on_trace(Time now, const TraceEvent& event);
+  // Runs the world until why_not() says nothing or `bound` passes; then says why, naming the
+  // expectation.
+  std::optional<std::string> wait_until(std::string_view expectation, Duration bound,
+                                        const std::function<std::optional<std::string>()>& why_not);
   // Why the units are not where they should be now, or nullopt.
   std::optional<std::string> units_misplaced();
   std::optional<std::string> catalog_mismatch();

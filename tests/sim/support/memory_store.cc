@@ -88,11 +88,8 @@ client::WatchHandle MemoryStoreClient::watch(kv::WatchRequest request, WatchHand
   client::WatchHandle handle = next_watch_++;
   auto id = store_.hub_.watch(request);
   if (!id) {
-    kv::WatchResponse canceled;
-    canceled.canceled = true;
-    canceled.cancel_reason = id.error().message;
-    if (id.error().code == Errc::kNotFound)
-      canceled.compact_revision = store_.store_.compact_revision();
+    const kv::WatchResponse canceled =
+        kv::watch_refused(id.error(), store_.store_.compact_revision());
     later([handler = std::move(handler), canceled] { handler(canceled); });
     return handle;
   }
