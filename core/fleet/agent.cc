@@ -185,7 +185,9 @@ void Agent::assignment_changed(const std::string& key, const std::optional<kv::K
   unit.assigned_at = current->mod_revision;
   Readout readout = read_assignment(*name, kv::to_string(current->value));
   if (unit.assignment == readout.assignment) {
-    reconcile(*name);  // the same, or rewritten as it was: only the revision guards differ
+    // A new mirror's copy of the same, or the same rewritten: only a refused start, waiting
+    // for a new revision, has something to do.
+    if (unit.refused_at != 0) reconcile(*name);
     return;
   }
   unit.done = false;

@@ -92,6 +92,25 @@ TEST_F(GuardedStart, AUnitStartsOnceItsActivatingStateIsStored) {
   EXPECT_EQ(agent_of(world, m1).agent.stats().starts, 1u);
 }
 
+TEST_F(GuardedStart, AWriteRefusedForAnAssignmentRewrittenMeanwhileIsRetriedOnTheNewRevision) {
+  store.hold(m1, fleet::state_prefix("m1"));
+  assign(store, "m1", kWeb, kWebFile);
+  step(milliseconds(100));
+  assign(store, "m1", kWeb, kWebFile);  // the same assignment at a new revision
+  step(milliseconds(100));
+  EXPECT_EQ(running(world, m1, kWeb), 0);
+  store.release(m1);
+  ASSERT_TRUE(run_until(
+      world,
+      [&] {
+        auto state = stored_state(store, "m1", kWeb);
+        return running(world, m1, kWeb) == 1 && state && state->state == ActiveState::kActive;
+      },
+      milliseconds(100)));
+  EXPECT_EQ(agent_of(world, m1).agent.stats().start_refusals, 1u);
+  EXPECT_EQ(agent_of(world, m1).agent.stats().starts, 1u);
+}
+
 TEST_F(GuardedStart, ARestartWaitsForItsGuardedStateWrite) {
   assign(store, "m1", kWeb, kAlwaysFile);
   ASSERT_TRUE(run_until(
