@@ -25,6 +25,7 @@ struct Agent::Unit {
   TimerId restart_timer = 0;
   bool starting = false;          // a guarded "activating" write is pending; then the container
   bool start_is_restart = false;  // by Restart=
+  Time start_requested{};         // when the guarded write was asked for
   kv::Revision refused_at = 0;    // a guarded write on this revision was refused
   std::uint32_t restarts = 0;     // by Restart= since the unit was assigned
   UnitState state;
@@ -262,6 +263,7 @@ void Agent::request_start(Unit& unit, bool restart) {
   KEEL_ASSERT(may_start(unit), "a start of ", unit.name, " that may not start");
   unit.starting = true;
   unit.start_is_restart = restart;
+  unit.start_requested = env_.clock.now();
   unit.state = UnitState{ActiveState::kActivating, unit.state.exit_code,
                          unit.restarts + (restart ? 1 : 0), ""};
   unit.reported = true;
@@ -307,7 +309,10 @@ void Agent::start(Unit& unit) {
   unit.stop_grace = unit.file->service.timeout_stop_sec;
   unit.stopping = false;
   ++stats_.starts;
-  env_.emit("agent", "start", {{"unit", unit.name}});
+  // write_ahead_us: what the guarded state write added to this start.
+  const auto write_ahead = std::chrono::duration_cast<std::chrono::microseconds>(
+      env_.clock.now() - unit.start_requested);
+  env_.emit("agent", "start", {{"unit", unit.name}, {"write_ahead_us", write_ahead.count()}});
 }
 
 void Agent::stop(Unit& unit, Duration grace) {
