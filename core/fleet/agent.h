@@ -18,7 +18,7 @@
 //   until the mirror shows the assignment changed; a write that got no answer is retried with
 //   the same guard. Restart= restarts take the same path; a fenced agent starts nothing, and
 //   one fenced while its write was pending does not start when the write lands. Cost: one
-//   store write before every start (agent_test.cc measures it in the simulator).
+//   store write before every start, traced as the start event's write_ahead_us.
 // - Units: a launched unit runs in a container built from its unit file (container_spec.h); a
 //   loaded or removed one is stopped with its TimeoutStopSec= grace (ExecStop= is not run). A unit
 //   whose file changes is stopped and started again with the new one. A container that ends by
