@@ -111,6 +111,29 @@ TEST_F(GuardedStart, AWriteRefusedForAnAssignmentRewrittenMeanwhileIsRetriedOnTh
   EXPECT_EQ(agent_of(world, m1).agent.stats().starts, 1u);
 }
 
+TEST_F(GuardedStart, AnAgentFencedWhileItsWriteWasHeldStartsNothingWhenTheWriteLands) {
+  store.hold(m1, fleet::state_prefix("m1"));
+  assign(store, "m1", kWeb, kWebFile);
+  step(milliseconds(100));
+  store.cut(m1);
+  ASSERT_TRUE(run_until(
+      world, [&] { return agent_of(world, m1).agent.fenced(); }, seconds(5)));
+  store.release(m1);  // the guarded write lands, and is answered, while m1 is fenced
+  step(seconds(1));
+  EXPECT_EQ(running(world, m1, kWeb), 0) << "started while fenced";
+  store.heal(m1);
+  // Once unfenced it starts, after the write sent while cut off timed out (5 s).
+  ASSERT_TRUE(run_until(
+      world,
+      [&] {
+        auto state = stored_state(store, "m1", kWeb);
+        return running(world, m1, kWeb) == 1 && state && state->state == ActiveState::kActive;
+      },
+      seconds(7)));
+  EXPECT_EQ(agent_of(world, m1).agent.stats().starts, 1u);
+  EXPECT_EQ(agent_of(world, m1).agent.presence_stats().registrations, 1u);
+}
+
 TEST_F(GuardedStart, ARestartWaitsForItsGuardedStateWrite) {
   assign(store, "m1", kWeb, kAlwaysFile);
   ASSERT_TRUE(run_until(

@@ -110,10 +110,14 @@ void MemoryStoreClient::call(kv::Operation op, Done done, node::ReadMode) {
       hold != store_.held_prefix_.end() && writes_under(op, hold->second)) {
     store_.held_[env_.self].push_back(
         [this, alive = alive_, op = std::move(op), done = std::move(done)]() mutable {
-          if (*alive) call(std::move(op), std::move(done));
+          if (*alive) apply_and_answer(std::move(op), std::move(done));
         });
     return;
   }
+  apply_and_answer(std::move(op), std::move(done));
+}
+
+void MemoryStoreClient::apply_and_answer(kv::Operation op, Done done) {
   Result<kv::Response> result;
   if (std::holds_alternative<kv::RangeRequest>(op)) {
     result = store_.apply(std::move(op));

@@ -7,7 +7,8 @@
 // time out, its watches stall) until heal(machine). Leases never expire by themselves: a test
 // expires one with revoke(), as a leader's lessor would. hold(machine, prefix) makes that
 // machine's writes to keys under `prefix` (puts, deletes, and txns writing there) wait, neither
-// applied nor answered, until release(machine) applies them in order: a write slowed on its way.
+// applied nor answered, until release(machine) applies and answers them in order, even on a
+// machine cut off meanwhile (they were past the cut): a write slowed on its way.
 #pragma once
 
 #include <cstdint>
@@ -84,6 +85,7 @@ class MemoryStoreClient final : public client::StoreClient {
   };
   // Runs `fn` on this machine's loop later, unless the client is gone by then.
   void later(std::function<void()> fn);
+  void apply_and_answer(kv::Operation op, Done done);
   void pump();
 
   Env& env_;
