@@ -30,7 +30,9 @@ class GuardedStart : public ::testing::Test {
   GuardedStart() : m1(add_agent(world, store, "m1")), m2(add_agent(world, store, "m2")) {
     EXPECT_TRUE(run_until(
         world,
-        [&] { return agent_of(world, m1).agent.lease() != 0 && agent_of(world, m2).agent.lease(); },
+        [&] {
+          return agent_of(world, m1).agent.lease() != 0 && agent_of(world, m2).agent.lease() != 0;
+        },
         seconds(1)));
   }
   // Runs `d` in 1 ms steps, noting the most copies of the unit running at once.
