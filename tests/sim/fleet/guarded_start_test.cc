@@ -63,13 +63,16 @@ TEST_F(GuardedStart, AUnitMovedBeforeItsStateLandedNeverRunsTwice) {
   step(milliseconds(200));
   EXPECT_EQ(running(world, m1, kWeb), 0) << "started before its state was written";
   EXPECT_GE(store.held(m1), 1u);
-  // m1's watch lags (cut for less than its fencing deadline) while the engine moves the unit.
+  // m1's watch lags (cut for less than its fencing deadline) while the engine moves the unit,
+  // and m1's write lands after the delete, answered while its watch still lags: an unguarded
+  // write-ahead would start here.
   store.cut(m1);
   move_to_m2();
-  step(milliseconds(500));
+  step(milliseconds(300));
+  store.release(m1);
+  step(milliseconds(300));
+  EXPECT_EQ(agent_of(world, m1).agent.stats().start_refusals, 1u);
   store.heal(m1);
-  step(milliseconds(500));
-  store.release(m1);  // the guarded write lands after the delete: its compare fails
   step(seconds(2));
   EXPECT_EQ(most_copies, 1);
   EXPECT_EQ(running(world, m2, kWeb), 1);
