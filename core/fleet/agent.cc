@@ -12,6 +12,7 @@ static_assert(2 * kMaxUnitsPerMachine <= kMaxLeasedKeys,
 struct Agent::Unit {
   std::string name;
   std::optional<Assignment> assignment;  // nullopt: no longer assigned here
+  kv::Revision assigned_at = 0;          // the assignment's mod revision, as the mirror shows it
   std::optional<UnitFile> file;          // nullopt: the assignment could not be read
   std::optional<ContainerSpec> spec;
   std::string error;  // why the assignment cannot run, when file is nullopt
@@ -22,7 +23,11 @@ struct Agent::Unit {
   Duration stop_grace{};      // the grace of that request
   bool done = false;          // ended and Restart= said no: start again only on a new assignment
   TimerId restart_timer = 0;
-  std::uint32_t restarts = 0;  // by Restart= since the unit was assigned
+  bool starting = false;          // a guarded "activating" write is pending; then the container
+  bool start_is_restart = false;  // by Restart=
+  Time start_requested{};         // when the guarded write was asked for
+  kv::Revision refused_at = 0;    // a guarded write on this revision was refused
+  std::uint32_t restarts = 0;     // by Restart= since the unit was assigned
   UnitState state;
   bool reported = false;
   std::unique_ptr<discovery::Announcer> announcer;
@@ -178,8 +183,14 @@ void Agent::assignment_changed(const std::string& key, const std::optional<kv::K
     reconcile(*name);
     return;
   }
+  unit.assigned_at = current->mod_revision;
   Readout readout = read_assignment(*name, kv::to_string(current->value));
-  if (unit.assignment == readout.assignment) return;  // a new mirror's copy of the same
+  if (unit.assignment == readout.assignment) {
+    // A new mirror's copy of the same, or the same rewritten: only a refused start, waiting
+    // for a new revision, has something to do.
+    if (unit.refused_at != 0) reconcile(*name);
+    return;
+  }
   unit.done = false;
   unit.assignment = std::move(readout.assignment);
   unit.spec = std::move(readout.spec);
@@ -192,7 +203,6 @@ void Agent::assignment_changed(const std::string& key, const std::optional<kv::K
     ++stats_.bad_assignments;
     env_.emit("agent", "bad_assignment", {{"unit", *name}, {"error", unit.error}});
   }
-  if (!unit.reported) report(unit, UnitState{});
   reconcile(*name);
 }
 
@@ -200,6 +210,12 @@ bool Agent::may_run(const Unit& unit) const {
   return !presence_.fenced() && presence_.lease() != 0 && assignments_ && assignments_->synced() &&
          unit.assignment && unit.assignment->desired == DesiredState::kLaunched && unit.spec &&
          !unit.done;
+}
+
+// A refused guarded write means the store's assignment is not the one held: wait for the mirror.
+bool Agent::may_start(const Unit& unit) const {
+  return may_run(unit) && unit.container == 0 && unit.restart_timer == 0 && !unit.starting &&
+         unit.assigned_at != unit.refused_at;
 }
 
 void Agent::reconcile_all() {
@@ -213,8 +229,8 @@ void Agent::reconcile(const std::string& name) {
   if (it == units_.end()) return;
   Unit& unit = *it->second;
   if (may_run(unit)) {
-    if (unit.container == 0 && unit.restart_timer == 0) {
-      start(unit);
+    if (may_start(unit)) {
+      request_start(unit, false);
     } else if (unit.container != 0 && !unit.stopping &&
                unit.running_text != unit.assignment->unit_file) {
       stop(unit, unit.stop_grace);  // a new unit file: started again once this one ended
@@ -236,12 +252,54 @@ void Agent::reconcile(const std::string& name) {
   }
   if (!unit.error.empty()) {
     report(unit, UnitState{ActiveState::kFailed, 0, unit.restarts, unit.error});
-  } else if (unit.state.state == ActiveState::kActivating) {
+  } else if (unit.state.state == ActiveState::kActivating || !unit.reported) {
     report(unit, UnitState{ActiveState::kInactive, unit.state.exit_code, unit.restarts,
                            fenced ? "fenced: the machine's lease is not renewed" : ""});
   }
 }
 
+// Writes "activating" guarded on the assignment's revision; the container starts on success.
+void Agent::request_start(Unit& unit, bool restart) {
+  KEEL_ASSERT(may_start(unit), "a start of ", unit.name, " that may not start");
+  unit.starting = true;
+  unit.start_is_restart = restart;
+  unit.start_requested = env_.clock.now();
+  unit.state = UnitState{ActiveState::kActivating, unit.state.exit_code,
+                         unit.restarts + (restart ? 1 : 0), ""};
+  unit.reported = true;
+  const std::string& machine = options_.presence.machine.id;
+  const kv::Revision guarded_at = unit.assigned_at;
+  keys_.set_guarded(state_key(machine, unit.name), encode(unit.state),
+                    WriteGuard{assign_key(machine, unit.name), guarded_at},
+                    [this, name = unit.name, guarded_at](GuardedOutcome outcome) {
+                      start_answered(name, guarded_at, outcome);
+                    });
+}
+
+void Agent::start_answered(const std::string& name, kv::Revision guarded_at,
+                           GuardedOutcome outcome) {
+  // Erasing the unit or any other report replaced the guarded write (LeasedKeys: no answer).
+  auto it = units_.find(name);
+  KEEL_ASSERT(it != units_.end() && it->second->starting, "a guarded start of ", name,
+              " answered with none pending");
+  Unit& unit = *it->second;
+  unit.starting = false;
+  if (outcome == GuardedOutcome::kRefused) {
+    ++stats_.start_refusals;
+    unit.refused_at = guarded_at;
+    env_.emit("agent", "start_refused", {{"unit", name}, {"revision", guarded_at}});
+  } else if (may_run(unit) && unit.container == 0 && unit.assigned_at == guarded_at) {
+    if (unit.start_is_restart) {
+      ++stats_.restarts;
+      ++unit.restarts;
+    }
+    start(unit);
+    return;
+  }
+  reconcile(name);
+}
+
+// Only after the guarded "activating" write landed (request_start).
 void Agent::start(Unit& unit) {
   KEEL_ASSERT(unit.container == 0 && unit.spec, "start of ", unit.name,
               " with a container or no spec");
@@ -251,8 +309,10 @@ void Agent::start(Unit& unit) {
   unit.stop_grace = unit.file->service.timeout_stop_sec;
   unit.stopping = false;
   ++stats_.starts;
-  env_.emit("agent", "start", {{"unit", unit.name}});
-  report(unit, UnitState{ActiveState::kActivating, unit.state.exit_code, unit.restarts, ""});
+  // write_ahead_us: what the guarded state write added to this start.
+  const auto write_ahead = std::chrono::duration_cast<std::chrono::microseconds>(
+      env_.clock.now() - unit.start_requested);
+  env_.emit("agent", "start", {{"unit", unit.name}, {"write_ahead_us", write_ahead.count()}});
 }
 
 void Agent::stop(Unit& unit, Duration grace) {
@@ -323,12 +383,7 @@ void Agent::ended(Unit& unit, const ContainerEvent& event) {
     KEEL_ASSERT(it != units_.end(), "a restart timer outlived unit ", name);
     Unit& restarting = *it->second;
     restarting.restart_timer = 0;
-    if (may_run(restarting) && restarting.container == 0) {
-      ++stats_.restarts;
-      ++restarting.restarts;
-      start(restarting);
-      return;
-    }
+    if (may_start(restarting)) return request_start(restarting, true);
     reconcile(name);
   });
   reconcile(name);
@@ -338,6 +393,7 @@ void Agent::report(Unit& unit, UnitState state) {
   if (unit.reported && unit.state == state) return;
   unit.state = std::move(state);
   unit.reported = true;
+  unit.starting = false;  // the write below replaces a pending guarded one (leased_keys.h)
   keys_.set(state_key(options_.presence.machine.id, unit.name), encode(unit.state));
 }
 

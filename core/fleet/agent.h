@@ -9,6 +9,16 @@
 //   assignments the engine took back while the machine was away: a machine back from a partition
 //   does not run, even briefly, a unit already moved elsewhere (a watch resumed from before could
 //   lag behind).
+// - Write-ahead start (issue 6): a container starts only after the unit's "activating" state was
+//   written under the lease by a txn guarded on the mod revision of the assignment the agent acts
+//   on (LeasedKeys::set_guarded). The engine assigns a moved unit elsewhere only once no
+//   machine's state says it may run, after deleting the old assignment (reconcile.h); a guarded
+//   write that lands after that delete fails its compare, so a machine whose watch lags never
+//   runs the unit beside the new one. A refused write starts nothing and no other start is tried
+//   until the mirror shows the assignment changed; a write that got no answer is retried with
+//   the same guard. Restart= restarts take the same path; a fenced agent starts nothing, and
+//   one fenced while its write was pending does not start when the write lands. Cost: one
+//   store write before every start, traced as the start event's write_ahead_us.
 // - Units: a launched unit runs in a container built from its unit file (container_spec.h); a
 //   loaded or removed one is stopped with its TimeoutStopSec= grace (ExecStop= is not run). A unit
 //   whose file changes is stopped and started again with the new one. A container that ends by
@@ -62,6 +72,7 @@ struct AgentStats {
   std::uint64_t start_failures = 0;
   std::uint64_t stops = 0;
   std::uint64_t restarts = 0;             // by Restart=
+  std::uint64_t start_refusals = 0;       // guarded state writes refused: the assignment changed
   std::uint64_t bad_assignments = 0;      // undecodable records or unit files
   std::uint64_t refused_assignments = 0;  // past kMaxUnitsPerMachine
 };
@@ -91,6 +102,9 @@ class Agent {
   void reconcile(const std::string& name);
   void reconcile_all();
   bool may_run(const Unit& unit) const;
+  bool may_start(const Unit& unit) const;
+  void request_start(Unit& unit, bool restart);
+  void start_answered(const std::string& name, kv::Revision guarded_at, GuardedOutcome outcome);
   void start(Unit& unit);
   void stop(Unit& unit, Duration grace);
   void stop_all();

@@ -1,5 +1,6 @@
 // LeasedKeys against a store whose answers the test gives by hand: nothing without a lease, one
-// write in flight per key carrying the latest wish, rewrites under a new lease, retries.
+// write in flight per key carrying the latest wish, rewrites under a new lease, retries, and
+// guarded puts (their txn, order, outcomes, cancellation and retries).
 #include "core/fleet/leased_keys.h"
 
 #include <gtest/gtest.h>
@@ -149,6 +150,121 @@ TEST_F(LeasedKeysTest, RetriesAFailedWriteAfterTheDelayButNotOneForAGoneLease) {
   keys().attach(9);
   ASSERT_EQ(store().calls.size(), 1u);
   EXPECT_EQ(as_put(store().succeed()), (Put{"k", "a", 9}));
+}
+
+// A guarded put as sent: the txn's compare and its one put.
+struct GuardedPut {
+  Put put;
+  fleet::WriteGuard guard;
+};
+GuardedPut as_guarded(const kv::Operation& op) {
+  const auto& txn = std::get<kv::TxnRequest>(op);
+  EXPECT_EQ(txn.compare.size(), 1u);
+  EXPECT_EQ(txn.success.size(), 1u);
+  EXPECT_TRUE(txn.failure.empty());
+  const kv::Compare& compare = txn.compare.at(0);
+  EXPECT_EQ(compare.target, kv::Compare::Target::kMod);
+  EXPECT_EQ(compare.op, kv::Compare::Op::kEqual);
+  const auto& put = std::get<kv::PutRequest>(txn.success.at(0));
+  return {{kv::to_string(put.key), kv::to_string(put.value), put.lease},
+          {kv::to_string(compare.key), compare.number}};
+}
+Result<kv::Response> txn_answer(bool succeeded) {
+  return kv::Response{3, kv::TxnResponse{succeeded, {}}};
+}
+
+// Records the outcomes a guarded put's completion gets.
+struct Outcomes {
+  GuardedDone done() {
+    return [this](GuardedOutcome outcome) { seen.push_back(outcome); };
+  }
+  std::vector<GuardedOutcome> seen;
+};
+
+const WriteGuard kGuard{"/a/k", 41};
+
+TEST_F(LeasedKeysTest, SendsAGuardedPutAfterTheWriteInFlightAndReportsItWritten) {
+  Outcomes outcomes;
+  keys().attach(7);
+  keys().set("k", "inactive");
+  keys().set_guarded("k", "activating", kGuard, outcomes.done());
+  ASSERT_EQ(store().calls.size(), 1u) << "the guarded put waits for the write in flight";
+  EXPECT_EQ(as_put(store().succeed()), (Put{"k", "inactive", 7}));
+  ASSERT_EQ(store().calls.size(), 1u);
+  EXPECT_TRUE(outcomes.seen.empty());
+  const GuardedPut sent = as_guarded(store().answer(txn_answer(true)));
+  EXPECT_EQ(sent.put, (Put{"k", "activating", 7}));
+  EXPECT_EQ(sent.guard, kGuard);
+  EXPECT_EQ(outcomes.seen, std::vector<GuardedOutcome>{GuardedOutcome::kWritten});
+  EXPECT_TRUE(keys().settled());
+  // Sent even when the store is known to hold the value: the compare is the point.
+  keys().set_guarded("k", "activating", kGuard, outcomes.done());
+  ASSERT_EQ(store().calls.size(), 1u);
+  EXPECT_FALSE(keys().settled());
+  store().answer(txn_answer(true));
+  EXPECT_EQ(outcomes.seen.size(), 2u);
+}
+
+TEST_F(LeasedKeysTest, ARefusedGuardedPutIsDroppedAndTheStoreKeepsWhatItHeld) {
+  Outcomes outcomes;
+  keys().attach(7);
+  keys().set("k", "inactive");
+  store().succeed();
+  keys().set_guarded("k", "activating", kGuard, outcomes.done());
+  store().answer(txn_answer(false));
+  EXPECT_EQ(outcomes.seen, std::vector<GuardedOutcome>{GuardedOutcome::kRefused});
+  EXPECT_EQ(keys().stats().refused, 1u);
+  EXPECT_TRUE(keys().settled());
+  world.run_for(milliseconds(500));
+  EXPECT_TRUE(store().calls.empty()) << "a refused put is not retried";
+  keys().set("k", "inactive");  // what the store holds: nothing to write
+  EXPECT_TRUE(store().calls.empty());
+  // A refused put of a key never written leaves nothing to own: the key is forgotten.
+  keys().set_guarded("new", "activating", kGuard, outcomes.done());
+  store().answer(txn_answer(false));
+  keys().attach(8);
+  ASSERT_EQ(store().calls.size(), 1u);
+  EXPECT_EQ(as_put(store().succeed()), (Put{"k", "inactive", 8}));
+  EXPECT_TRUE(store().calls.empty());
+}
+
+TEST_F(LeasedKeysTest, ALaterWishCancelsAGuardedPutWhetherSentOrNot) {
+  Outcomes outcomes;
+  keys().attach(7);
+  keys().set("k", "inactive");
+  keys().set_guarded("k", "activating", kGuard, outcomes.done());
+  keys().set("k", "failed");  // before the guarded put was sent: it never is
+  store().succeed();
+  EXPECT_EQ(as_put(store().succeed()), (Put{"k", "failed", 7}));
+  keys().set_guarded("k", "activating", kGuard, outcomes.done());
+  keys().erase("k");  // while it is in flight: it may land, but nobody is told
+  as_guarded(store().answer(txn_answer(true)));
+  ASSERT_EQ(store().calls.size(), 1u);
+  EXPECT_TRUE(std::holds_alternative<kv::DeleteRangeRequest>(
+      store().answer(kv::Response{4, kv::DeleteRangeResponse{1, {}}})));
+  EXPECT_TRUE(outcomes.seen.empty());
+  EXPECT_TRUE(keys().settled());
+}
+
+TEST_F(LeasedKeysTest, RetriesAGuardedPutWithItsGuardUnderTheCurrentLease) {
+  Outcomes outcomes;
+  keys().attach(7);
+  keys().set_guarded("k", "activating", kGuard, outcomes.done());
+  store().answer(fail(Errc::kTimeout, "no answer"));
+  world.run_for(milliseconds(101));
+  ASSERT_EQ(store().calls.size(), 1u);
+  EXPECT_EQ(as_guarded(store().answer(fail(Errc::kNotFound, "lease not found"))).guard, kGuard);
+  EXPECT_TRUE(outcomes.seen.empty());
+  keys().attach(8);
+  keys().attach(9);  // the put under 8 lands after the lease changed: sent again under 9
+  ASSERT_EQ(store().calls.size(), 1u);
+  EXPECT_EQ(as_guarded(store().answer(txn_answer(true))).put.lease, 8);
+  EXPECT_TRUE(outcomes.seen.empty());
+  ASSERT_EQ(store().calls.size(), 1u);
+  const GuardedPut last = as_guarded(store().answer(txn_answer(true)));
+  EXPECT_EQ(last.put, (Put{"k", "activating", 9}));
+  EXPECT_EQ(last.guard, kGuard);
+  EXPECT_EQ(outcomes.seen, std::vector<GuardedOutcome>{GuardedOutcome::kWritten});
 }
 
 }  // namespace

@@ -3,6 +3,39 @@
 #include "core/env/assert.h"
 
 namespace keel::sim {
+namespace {
+
+bool under(const Bytes& key, std::string_view prefix) {
+  return kv::to_string(key).starts_with(prefix);
+}
+
+template <class Ops>
+bool ops_write_under(const Ops& ops, std::string_view prefix) {
+  for (const kv::TxnOp& op : ops) {
+    if (const auto* put = std::get_if<kv::PutRequest>(&op); put && under(put->key, prefix)) {
+      return true;
+    }
+    if (const auto* erase = std::get_if<kv::DeleteRangeRequest>(&op);
+        erase && under(erase->key, prefix)) {
+      return true;
+    }
+  }
+  return false;
+}
+
+// Whether `op` writes a key under `prefix` (a range delete counts by its first key).
+bool writes_under(const kv::Operation& op, std::string_view prefix) {
+  if (const auto* put = std::get_if<kv::PutRequest>(&op)) return under(put->key, prefix);
+  if (const auto* erase = std::get_if<kv::DeleteRangeRequest>(&op)) {
+    return under(erase->key, prefix);
+  }
+  if (const auto* txn = std::get_if<kv::TxnRequest>(&op)) {
+    return ops_write_under(txn->success, prefix) || ops_write_under(txn->failure, prefix);
+  }
+  return false;
+}
+
+}  // namespace
 
 MemoryStore::MemoryStore() : hub_(store_) {}
 
@@ -28,6 +61,18 @@ void MemoryStore::revoke(kv::LeaseId lease) { (void)apply(kv::LeaseRevokeRequest
 void MemoryStore::heal(NodeId machine) {
   cut_.erase(machine);
   applied();
+}
+
+void MemoryStore::release(NodeId machine) {
+  held_prefix_.erase(machine);
+  auto calls = std::move(held_[machine]);
+  held_.erase(machine);
+  for (auto& apply_and_answer : calls) apply_and_answer();
+}
+
+std::size_t MemoryStore::held(NodeId machine) const {
+  auto it = held_.find(machine);
+  return it == held_.end() ? 0 : it->second.size();
 }
 
 void MemoryStore::applied() {
@@ -61,6 +106,18 @@ void MemoryStoreClient::call(kv::Operation op, Done done, node::ReadMode) {
     });
     return;
   }
+  if (auto hold = store_.held_prefix_.find(env_.self);
+      hold != store_.held_prefix_.end() && writes_under(op, hold->second)) {
+    store_.held_[env_.self].push_back(
+        [this, alive = alive_, op = std::move(op), done = std::move(done)]() mutable {
+          if (*alive) apply_and_answer(std::move(op), std::move(done));
+        });
+    return;
+  }
+  apply_and_answer(std::move(op), std::move(done));
+}
+
+void MemoryStoreClient::apply_and_answer(kv::Operation op, Done done) {
   Result<kv::Response> result;
   if (std::holds_alternative<kv::RangeRequest>(op)) {
     result = store_.apply(std::move(op));

@@ -5,7 +5,10 @@
 //
 // Faults: cut(machine) makes the store unreachable from that machine (its calls and keep-alives
 // time out, its watches stall) until heal(machine). Leases never expire by themselves: a test
-// expires one with revoke(), as a leader's lessor would.
+// expires one with revoke(), as a leader's lessor would. hold(machine, prefix) makes that
+// machine's writes to keys under `prefix` (puts, deletes, and txns writing there) wait, neither
+// applied nor answered, until release(machine) applies and answers them in order, even on a
+// machine cut off meanwhile (they were past the cut): a write slowed on its way.
 #pragma once
 
 #include <cstdint>
@@ -13,6 +16,8 @@
 #include <map>
 #include <memory>
 #include <set>
+#include <string>
+#include <vector>
 
 #include "core/client/store_client.h"
 #include "core/env/env.h"
@@ -37,6 +42,10 @@ class MemoryStore {
   void heal(NodeId machine);
   bool reachable(NodeId machine) const { return !cut_.contains(machine); }
 
+  void hold(NodeId machine, std::string prefix) { held_prefix_[machine] = std::move(prefix); }
+  void release(NodeId machine);
+  std::size_t held(NodeId machine) const;
+
   std::uint64_t writes() const { return writes_; }
   std::uint64_t keep_alives() const { return keep_alives_; }
 
@@ -50,6 +59,8 @@ class MemoryStore {
   std::uint64_t index_ = 0;
   std::int64_t now_ms_ = 0;
   std::set<NodeId> cut_;
+  std::map<NodeId, std::string> held_prefix_;
+  std::map<NodeId, std::vector<std::function<void()>>> held_;  // each applies and answers one call
   std::set<MemoryStoreClient*> clients_;
   std::uint64_t writes_ = 0;
   std::uint64_t keep_alives_ = 0;
@@ -74,6 +85,7 @@ class MemoryStoreClient final : public client::StoreClient {
   };
   // Runs `fn` on this machine's loop later, unless the client is gone by then.
   void later(std::function<void()> fn);
+  void apply_and_answer(kv::Operation op, Done done);
   void pump();
 
   Env& env_;

@@ -62,5 +62,45 @@ TEST(MemoryStore, ACutMachineTimesOutAndCatchesUpOnItsWatchWhenHealed) {
   EXPECT_EQ(kv::to_string(events[0].kv.value), "2");
 }
 
+TEST(MemoryStore, AHeldWriteLandsAndIsAnsweredOnlyWhenReleasedInOrder) {
+  MemoryStore store;
+  World world(3);
+  NodeId a = world.add_host(
+      "a", [&store](Env& env) { return std::make_unique<ClientProgram>(env, store); });
+  MemoryStoreClient& client = program_of(world, a).client;
+  store.hold(a, "/held/");
+  std::vector<std::string> answered;
+  const auto put = [&](const std::string& key, const std::string& value) {
+    client.call(kv::PutRequest{kv::to_bytes(key), kv::to_bytes(value)},
+                [&answered, key](Result<kv::Response> r) {
+                  EXPECT_TRUE(r.has_value());
+                  answered.push_back(key);
+                });
+  };
+  put("/held/x", "1");
+  kv::TxnRequest txn;  // a txn counts by the keys it may write
+  txn.failure.push_back(kv::PutRequest{kv::to_bytes("/held/y"), kv::to_bytes("2")});
+  client.call(txn, [&](Result<kv::Response> r) {
+    EXPECT_TRUE(r.has_value());
+    answered.push_back("txn");
+  });
+  put("/free/z", "3");
+  world.run_for(std::chrono::seconds(6));
+  EXPECT_EQ(answered, std::vector<std::string>{"/free/z"});
+  EXPECT_EQ(store.held(a), 2u);
+  const auto stored = [&](const std::string& key) {
+    auto r = store.apply(kv::RangeRequest{kv::to_bytes(key), {}});
+    return !std::get<kv::RangeResponse>(r->result).kvs.empty();
+  };
+  EXPECT_FALSE(stored("/held/x"));
+  store.cut(a);  // released writes were past the cut
+  store.release(a);
+  EXPECT_TRUE(stored("/held/x"));
+  EXPECT_FALSE(stored("/held/y"));  // the txn's empty compare held: its failure branch did not run
+  world.run_for(std::chrono::milliseconds(1));
+  EXPECT_EQ(answered, (std::vector<std::string>{"/free/z", "/held/x", "txn"}));
+  EXPECT_EQ(store.held(a), 0u);
+}
+
 }  // namespace
 }  // namespace keel::sim
