@@ -1,0 +1,360 @@
+// NamespaceContainers on this machine (issue 8): isolation, exit reporting, stop, logs, cgroup
+// limits and clean-up, and failures with their reasons. Runs as root; skips otherwise.
+#include "real/containers/namespace_containers.h"
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <csignal>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <set>
+#include <sstream>
+
+#include "core/env/str.h"
+#include "real/containers/container_fixture.h"
+
+namespace keel::real::testing {
+namespace {
+
+using Kind = ContainerEvent::Kind;
+using namespace std::chrono_literals;
+
+std::string read_text(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+bool contains(const std::vector<std::string>& lines, const std::string& line) {
+  return std::find(lines.begin(), lines.end(), line) != lines.end();
+}
+
+TEST_F(ContainersTest, MainProgramRunsUnderInitAsPidOneOfItsOwnNamespace) {
+  const ContainerId id =
+      containers_->start(shell("pid", "echo pid=$$ ppid=$PPID; ls /proc | grep -c '^[0-9]'"));
+  EXPECT_TRUE(events_.empty()) << "an event from inside start()";
+  ASSERT_TRUE(wait_for(id, Kind::kStarted));
+  const auto exited = wait_for(id, Kind::kExited);
+  ASSERT_TRUE(exited);
+  EXPECT_EQ(exited->exit_code, 0);
+  const auto lines = log_of("pid");
+  // The init is PID 1; the main program, its first child, is PID 2; ls and grep are all else.
+  EXPECT_TRUE(contains(lines, "pid=2 ppid=1")) << ::testing::PrintToString(lines);
+  EXPECT_TRUE(contains(lines, "4")) << ::testing::PrintToString(lines);
+}
+
+TEST_F(ContainersTest, InitPidIsOneInsideTheNamespace) {
+  const ContainerId id = containers_->start(shell("nspid", "echo up; sleep 30"));
+  ASSERT_TRUE(wait_for(id, Kind::kStarted));
+  const auto pid = containers_->init_pid(id);
+  ASSERT_TRUE(pid);
+  // NSpid lists the pid in each namespace from the outermost: <host pid> then 1 (proc(5)).
+  const std::string status = read_text(str("/proc/", *pid, "/status"));
+  EXPECT_NE(status.find(str("NSpid:\t", *pid, "\t1\n")), std::string::npos) << status;
+  containers_->stop(id, 5s);
+  ASSERT_TRUE(wait_for(id, Kind::kExited));
+}
+
+TEST_F(ContainersTest, HostnameEnvironmentAndWorkingDirectoryComeFromTheSpec) {
+  char host_name[256] = {};
+  ::gethostname(host_name, sizeof host_name - 1);
+  ContainerSpec spec = shell("named", "hostname; echo greeting=$GREETING; pwd");
+  spec.hostname = "box-1";
+  spec.environment = {{"GREETING", "hello there"}};
+  spec.working_directory = "/tmp";
+  const ContainerId id = containers_->start(spec);
+  ASSERT_TRUE(wait_for(id, Kind::kExited));
+  const auto lines = log_of("named");
+  EXPECT_EQ(lines, (std::vector<std::string>{"box-1", "greeting=hello there", "/tmp"}));
+  char after[256] = {};
+  ::gethostname(after, sizeof after - 1);
+  EXPECT_STREQ(after, host_name) << "the container renamed the host";
+}
+
+TEST_F(ContainersTest, AMountMadeInsideIsInvisibleOutside) {
+  const ContainerId id = containers_->start(
+      shell("mounts",
+            "mount -t tmpfs none /mnt && echo mounted; grep -c ' /mnt ' /proc/mounts; "
+            "sleep 30"));
+  ASSERT_TRUE(wait_for(id, Kind::kStarted));
+  const auto lines = wait_for_line("mounts", "mounted");
+  ASSERT_TRUE(contains(lines, "mounted")) << ::testing::PrintToString(lines);
+  // Neither the tmpfs nor the root's bind mount, /proc, /dev or /tmp reached the host.
+  const std::string host_mounts = read_text("/proc/self/mountinfo");
+  EXPECT_EQ(host_mounts.find(root_->path()), std::string::npos) << host_mounts;
+  containers_->stop(id, 5s);
+  ASSERT_TRUE(wait_for(id, Kind::kExited));
+}
+
+TEST_F(ContainersTest, ExitCodesAndSignalsAreReported) {
+  const ContainerId code = containers_->start(shell("code", "exit 3"));
+  const ContainerId killed = containers_->start(shell("killed", "kill -9 $$"));
+  const auto by_code = wait_for(code, Kind::kExited);
+  const auto by_signal = wait_for(killed, Kind::kExited);
+  ASSERT_TRUE(by_code && by_signal);
+  EXPECT_EQ(by_code->exit_code, 3);
+  EXPECT_EQ(by_code->signal, 0);
+  EXPECT_EQ(by_signal->exit_code, 128 + SIGKILL);
+  EXPECT_EQ(by_signal->signal, SIGKILL);
+  EXPECT_FALSE(by_signal->oom_killed);
+}
+
+TEST_F(ContainersTest, StdoutAndStderrAreLogged) {
+  const ContainerId id = containers_->start(
+      shell("logged", "echo to-stdout; echo to-stderr >&2; echo 'no newline' | tr -d '\\n'"));
+  ASSERT_TRUE(wait_for(id, Kind::kExited));
+  EXPECT_EQ(log_of("logged"), (std::vector<std::string>{"to-stdout", "to-stderr", "no newline"}));
+  EXPECT_EQ(*tail_log(logs_.path(), "logged", 1), std::vector<std::string>{"no newline"});
+}
+
+TEST_F(ContainersTest, StopForwardsSigtermToTheMainProgram) {
+  const ContainerId id = containers_->start(shell("polite", "echo ready; exec sleep 30"));
+  ASSERT_TRUE(wait_for(id, Kind::kStarted));
+  wait_for_line("polite", "ready");
+  const auto asked = std::chrono::steady_clock::now();
+  containers_->stop(id, 10s);
+  const auto exited = wait_for(id, Kind::kExited);
+  ASSERT_TRUE(exited);
+  EXPECT_EQ(exited->signal, SIGTERM);
+  EXPECT_EQ(exited->exit_code, 128 + SIGTERM);
+  EXPECT_LT(std::chrono::steady_clock::now() - asked, 5s) << "waited for the grace";
+}
+
+TEST_F(ContainersTest, AProgramIgnoringSigtermIsKilledAfterTheGrace) {
+  const ContainerId id = containers_->start(
+      shell("stubborn", "trap '' TERM; echo ready; while true; do sleep 1; done"));
+  ASSERT_TRUE(wait_for(id, Kind::kStarted));
+  ASSERT_TRUE(contains(wait_for_line("stubborn", "ready"), "ready"));
+  const auto asked = std::chrono::steady_clock::now();
+  containers_->stop(id, 300ms);
+  const auto exited = wait_for(id, Kind::kExited);
+  ASSERT_TRUE(exited);
+  EXPECT_GE(std::chrono::steady_clock::now() - asked, 300ms);
+  EXPECT_EQ(exited->signal, SIGKILL);
+  EXPECT_EQ(exited->exit_code, 128 + SIGKILL);
+  EXPECT_NE(log_text_.str().find("containers.killed_after_grace unit=stubborn"), std::string::npos);
+}
+
+TEST_F(ContainersTest, OrphansAreReapedByTheInit) {
+  // Each inner sh leaves a background child behind and exits: the child is orphaned to PID 1,
+  // and is a zombie once it ends unless PID 1 reaps it. The script counts zombies until none is
+  // left (bounded).
+  const ContainerId id = containers_->start(shell("orphans", R"(
+    for i in $(seq 20); do sh -c 'true &'; done
+    for i in $(seq 100); do
+      zombies=$(cat /proc/[0-9]*/stat 2>/dev/null | grep -c ') Z ')
+      [ "$zombies" = 0 ] && break
+      sleep 0.05
+    done
+    echo zombies=$zombies)"));
+  ASSERT_TRUE(wait_for(id, Kind::kExited));
+  EXPECT_EQ(log_of("orphans"), std::vector<std::string>{"zombies=0"});
+}
+
+TEST_F(ContainersTest, AMemoryHogIsKilledAtItsLimitAndReportedOom) {
+  // dd's buffer is one block: 64 MiB, filled by its read, past a 16 MiB limit.
+  ContainerSpec spec = shell("hog", "exec dd if=/dev/zero of=/dev/null bs=64M count=1");
+  spec.memory_max_bytes = 16 << 20;
+  const ContainerId id = containers_->start(spec);
+  const auto exited = wait_for(id, Kind::kExited);
+  ASSERT_TRUE(exited);
+  EXPECT_TRUE(exited->oom_killed);
+  EXPECT_EQ(exited->signal, SIGKILL);
+  // Without the limit the same program runs to its end.
+  spec.name = "unlimited";
+  spec.memory_max_bytes.reset();
+  const ContainerId free = containers_->start(spec);
+  const auto fine = wait_for(free, Kind::kExited);
+  ASSERT_TRUE(fine);
+  EXPECT_FALSE(fine->oom_killed);
+  EXPECT_EQ(fine->exit_code, 0);
+}
+
+TEST_F(ContainersTest, LimitsAreWrittenToTheContainersCgroups) {
+  ContainerSpec spec = shell("limited", "sleep 30");
+  spec.memory_max_bytes = 64 << 20;
+  spec.cpu_quota_percent = 50;
+  spec.tasks_max = 16;
+  const ContainerId id = containers_->start(spec);
+  ASSERT_TRUE(wait_for(id, Kind::kStarted));
+  // The init's own cgroups, as the kernel lists them (cgroups(7)); v1 on this machine.
+  const std::string groups = read_text(str("/proc/", *containers_->init_pid(id), "/cgroup"));
+  std::map<std::string, std::string> dir_of;
+  std::istringstream lines(groups);
+  for (std::string line; std::getline(lines, line);) {
+    for (const char* controller : {"memory", "cpu", "pids"}) {
+      const std::string marker = str(":", controller, ":");
+      const std::size_t at = line.find(marker);
+      if (at != std::string::npos) {
+        dir_of[controller] = str("/sys/fs/cgroup/", controller, line.substr(at + marker.size()));
+      }
+    }
+  }
+  if (std::filesystem::exists("/sys/fs/cgroup/cgroup.controllers")) GTEST_SKIP() << "cgroup v2";
+  ASSERT_EQ(dir_of.size(), 3u) << groups;
+  for (const auto& [controller, dir] : dir_of) {
+    EXPECT_NE(dir.find(str("/keel/", ::getpid(), "-")), std::string::npos) << dir;
+  }
+  EXPECT_EQ(read_text(dir_of["memory"] + "/memory.limit_in_bytes"), "67108864\n");
+  EXPECT_EQ(read_text(dir_of["cpu"] + "/cpu.cfs_quota_us"), "50000\n");
+  EXPECT_EQ(read_text(dir_of["cpu"] + "/cpu.cfs_period_us"), "100000\n");
+  EXPECT_EQ(read_text(dir_of["pids"] + "/pids.max"), "16\n");
+  containers_->stop(id, 5s);
+  ASSERT_TRUE(wait_for(id, Kind::kExited));
+  for (const auto& [controller, dir] : dir_of) EXPECT_FALSE(std::filesystem::exists(dir)) << dir;
+}
+
+TEST_F(ContainersTest, TasksMaxRefusesForksPastTheLimit) {
+  // The init, sh and two sleeps make 4 tasks: the third sleep cannot be forked.
+  ContainerSpec spec = shell("forky", "for i in 1 2 3 4 5 6; do sleep 5 & done; echo all forked");
+  spec.tasks_max = 4;
+  const ContainerId id = containers_->start(spec);
+  ASSERT_TRUE(wait_for(id, Kind::kExited));
+  const auto lines = log_of("forky");
+  EXPECT_TRUE(std::any_of(lines.begin(), lines.end(), [](const std::string& line) {
+    return line.find("can't fork") != std::string::npos;
+  })) << ::testing::PrintToString(lines);
+  EXPECT_FALSE(contains(lines, "all forked"));
+}
+
+TEST_F(ContainersTest, APrivateNetworkHasOnlyLoopbackAndItIsUp) {
+  ContainerSpec spec = shell("netless", "grep -c : /proc/net/dev; ifconfig lo | grep -c UP");
+  spec.private_network = true;
+  const ContainerId id = containers_->start(spec);
+  const auto exited = wait_for(id, Kind::kExited);
+  ASSERT_TRUE(exited);
+  EXPECT_EQ(log_of("netless"), (std::vector<std::string>{"1", "1"}));
+}
+
+std::set<std::string> our_cgroups() {
+  std::set<std::string> found;
+  for (const char* controller : {"memory", "cpu", "pids"}) {
+    std::string own;
+    std::istringstream lines(read_text("/proc/self/cgroup"));
+    for (std::string line; std::getline(lines, line);) {
+      const std::string marker = str(":", controller, ":");
+      const std::size_t at = line.find(marker);
+      if (at != std::string::npos) own = line.substr(at + marker.size());
+    }
+    if (own == "/") own.clear();
+    const std::string parent = str("/sys/fs/cgroup/", controller, own, "/keel");
+    if (!std::filesystem::exists(parent)) continue;
+    for (const auto& entry : std::filesystem::directory_iterator(parent)) {
+      if (entry.path().filename().string().starts_with(str(::getpid(), "-"))) {
+        found.insert(entry.path().string());
+      }
+    }
+  }
+  return found;
+}
+
+std::size_t our_children() {
+  std::size_t count = 0;
+  for (const auto& entry : std::filesystem::directory_iterator("/proc")) {
+    const std::string stat = read_text(entry.path().string() + "/stat");
+    const std::size_t close = stat.rfind(')');
+    if (close == std::string::npos) continue;
+    std::istringstream fields(stat.substr(close + 2));
+    char state;
+    pid_t parent = 0;
+    fields >> state >> parent;
+    if (parent == ::getpid()) ++count;
+  }
+  return count;
+}
+
+TEST_F(ContainersTest, HundredStartStopCyclesLeaveNothingBehind) {
+  const std::string mounts_before = read_text("/proc/self/mountinfo");
+  const std::size_t children_before = our_children();
+  for (int cycle = 0; cycle < 100; ++cycle) {
+    ContainerSpec spec = shell("cycle", "sleep 30");
+    spec.memory_max_bytes = 32 << 20;
+    spec.tasks_max = 8;
+    spec.private_network = cycle % 2 == 1;
+    const ContainerId id = containers_->start(spec);
+    ASSERT_TRUE(wait_for(id, Kind::kStarted)) << "cycle " << cycle;
+    containers_->stop(id, 2s);
+    ASSERT_TRUE(wait_for(id, Kind::kExited)) << "cycle " << cycle;
+  }
+  EXPECT_EQ(containers_->active(), 0u);
+  EXPECT_EQ(read_text("/proc/self/mountinfo"), mounts_before);
+  EXPECT_EQ(our_cgroups(), std::set<std::string>{});
+  EXPECT_EQ(our_children(), children_before);
+}
+
+TEST_F(ContainersTest, FailedStartsSayWhy) {
+  struct Case {
+    std::string name;
+    ContainerSpec spec;
+    std::string reason;
+  };
+  std::vector<Case> cases;
+  ContainerSpec missing_root = shell("no-root", "true");
+  missing_root.root_directory = "/nonexistent/keel-root";
+  cases.push_back(
+      {"missing root", missing_root, "missing root filesystem: '/nonexistent/keel-root'"});
+  ContainerSpec bad_program = shell("bad-exec", "");
+  bad_program.argv = {"/bin/no-such-program"};
+  cases.push_back({"exec", bad_program, "exec /bin/no-such-program: No such file or directory"});
+  ContainerSpec not_on_path = shell("not-on-path", "");
+  not_on_path.argv = {"no-such-program"};
+  cases.push_back({"path", not_on_path, "exec no-such-program: No such file or directory"});
+  ContainerSpec not_executable = shell("not-exec", "");
+  not_executable.argv = {"/proc/cpuinfo"};
+  cases.push_back({"not executable", not_executable, "exec /proc/cpuinfo: Permission denied"});
+  ContainerSpec bad_directory = shell("bad-dir", "true");
+  bad_directory.working_directory = "/no/such/dir";
+  cases.push_back(
+      {"directory", bad_directory, "working directory /no/such/dir: No such file or directory"});
+  ContainerSpec empty = shell("empty", "");
+  empty.argv.clear();
+  cases.push_back({"empty argv", empty, "argv is empty"});
+  ContainerSpec image = shell("imaged", "true");
+  image.image = "busybox:latest";
+  cases.push_back({"image", image, "images are not supported yet"});
+  ContainerSpec bad_name = shell("../escape", "true");
+  cases.push_back({"name", bad_name, "cannot name a log file"});
+
+  for (const Case& c : cases) {
+    const ContainerId id = containers_->start(c.spec);
+    const auto failed = wait_for(id, Kind::kFailedToStart);
+    ASSERT_TRUE(failed) << c.name;
+    EXPECT_NE(failed->reason.find(c.reason), std::string::npos) << c.name << ": " << failed->reason;
+  }
+  // Give any wrong kExited or kStarted the time to show up, then check none did.
+  const ContainerId last = containers_->start(shell("after", "true"));
+  ASSERT_TRUE(wait_for(last, Kind::kExited));
+  for (const ContainerEvent& event : events_) {
+    if (event.id != last) {
+      EXPECT_EQ(event.kind, Kind::kFailedToStart) << event.id;
+    }
+  }
+  EXPECT_EQ(containers_->active(), 0u);
+}
+
+TEST_F(ContainersTest, StopOfAnUnknownOrEndedContainerDoesNothing) {
+  containers_->stop(9999, 1s);
+  const ContainerId id = containers_->start(shell("brief", "true"));
+  ASSERT_TRUE(wait_for(id, Kind::kExited));
+  containers_->stop(id, 1s);
+  run_until(
+      io_, [] { return false; }, 50ms);
+  EXPECT_EQ(std::count_if(events_.begin(), events_.end(),
+                          [&](const ContainerEvent& e) { return e.id == id; }),
+            2);
+}
+
+TEST_F(ContainersTest, DestroyingTheRuntimeKillsWhatRuns) {
+  const ContainerId id = containers_->start(shell("orphaned", "sleep 30"));
+  ASSERT_TRUE(wait_for(id, Kind::kStarted));
+  const pid_t init = *containers_->init_pid(id);
+  containers_.reset();
+  EXPECT_FALSE(std::filesystem::exists(str("/proc/", init))) << "init " << init << " survived";
+}
+
+}  // namespace
+}  // namespace keel::real::testing
