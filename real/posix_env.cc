@@ -12,12 +12,24 @@ std::uint64_t seed_from_os() {
   return (static_cast<std::uint64_t>(device()) << 32) ^ device();
 }
 
+std::string container_log_dir(const std::string& data_dir) { return data_dir + "/logs"; }
+
+namespace {
+
+NamespaceContainersOptions container_options(const std::string& data_dir) {
+  NamespaceContainersOptions options;
+  options.log_dir = container_log_dir(data_dir);
+  return options;
+}
+
+}  // namespace
+
 PosixEnv::PosixEnv(boost::asio::io_context& io, const PosixEnvConfig& config, std::ostream& log)
     : clock_(io),
       log_(log, config.log_format),
       trace_(config.name, clock_, log_),
       fs_(config.data_dir),
-      containers_(io, trace_),
+      containers_(io, trace_, container_options(config.data_dir)),
       random_(seed_from_os()) {}
 
 Result<std::unique_ptr<PosixEnv>> PosixEnv::create(boost::asio::io_context& io,
