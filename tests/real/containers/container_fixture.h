@@ -11,11 +11,13 @@
 #include <algorithm>
 #include <boost/asio/io_context.hpp>
 #include <chrono>
+#include <filesystem>
 #include <optional>
 #include <sstream>
 #include <string>
 #include <vector>
 
+#include "core/env/assert.h"
 #include "core/env/trace.h"
 #include "real/asio_clock.h"
 #include "real/containers/busybox_root.h"
@@ -28,11 +30,25 @@
 
 namespace keel::real::testing {
 
+// A busybox root filesystem (real/containers/busybox_root.h) in a TempDir, removed with it.
+class BusyboxRoot {
+ public:
+  BusyboxRoot() {
+    const auto made = make_busybox_root(dir_.path());
+    KEEL_ASSERT(made, "busybox root: ", made.error().message);
+  }
+  const std::string& path() const { return dir_.path(); }
+
+ private:
+  TempDir dir_;
+};
+
 // Why this machine cannot run the tests, or nothing when it can. The namespaces are tried in a
 // forked child, so this process keeps its own.
 inline std::optional<std::string> why_containers_cannot_run() {
   if (::geteuid() != 0) return "namespace containers need root";
-  if (!host_has_busybox()) return "no /bin/busybox: install busybox-static (scripts/setup)";
+  if (!std::filesystem::exists(kHostBusybox))
+    return "no /bin/busybox: install busybox-static (scripts/setup)";
   const pid_t child = ::fork();
   if (child == 0)
     _exit(::unshare(CLONE_NEWPID | CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC) == 0 ? 0 : 1);
