@@ -3,6 +3,7 @@
 #include "real/containers/namespace_containers.h"
 
 #include <gtest/gtest.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -174,17 +175,10 @@ TEST_F(ContainersTest, AMemoryHogIsKilledAtItsLimitAndReportedOom) {
   EXPECT_EQ(fine->exit_code, 0);
 }
 
-TEST_F(ContainersTest, LimitsAreWrittenToTheContainersCgroups) {
-  ContainerSpec spec = shell("limited", "sleep 30");
-  spec.memory_max_bytes = 64 << 20;
-  spec.cpu_quota_percent = 50;
-  spec.tasks_max = 16;
-  const ContainerId id = containers_->start(spec);
-  ASSERT_TRUE(wait_for(id, Kind::kStarted));
-  // The init's own cgroups, as the kernel lists them (cgroups(7)); v1 on this machine.
-  const std::string groups = read_text(str("/proc/", *containers_->init_pid(id), "/cgroup"));
+// The v1 cgroup directory of each of memory, cpu and pids that `pid` is in (cgroups(7)).
+std::map<std::string, std::string> v1_groups_of(pid_t pid) {
   std::map<std::string, std::string> dir_of;
-  std::istringstream lines(groups);
+  std::istringstream lines(read_text(str("/proc/", pid, "/cgroup")));
   for (std::string line; std::getline(lines, line);) {
     for (const char* controller : {"memory", "cpu", "pids"}) {
       const std::string marker = str(":", controller, ":");
@@ -194,8 +188,21 @@ TEST_F(ContainersTest, LimitsAreWrittenToTheContainersCgroups) {
       }
     }
   }
-  if (std::filesystem::exists("/sys/fs/cgroup/cgroup.controllers")) GTEST_SKIP() << "cgroup v2";
-  ASSERT_EQ(dir_of.size(), 3u) << groups;
+  return dir_of;
+}
+
+bool cgroup_v2() { return std::filesystem::exists("/sys/fs/cgroup/cgroup.controllers"); }
+
+TEST_F(ContainersTest, LimitsAreWrittenToTheContainersCgroups) {
+  if (cgroup_v2()) GTEST_SKIP() << "reads v1 files; this host has cgroup v2";
+  ContainerSpec spec = shell("limited", "sleep 30");
+  spec.memory_max_bytes = 64 << 20;
+  spec.cpu_quota_percent = 50;
+  spec.tasks_max = 16;
+  const ContainerId id = containers_->start(spec);
+  ASSERT_TRUE(wait_for(id, Kind::kStarted));
+  auto dir_of = v1_groups_of(*containers_->init_pid(id));
+  ASSERT_EQ(dir_of.size(), 3u);
   for (const auto& [controller, dir] : dir_of) {
     EXPECT_NE(dir.find(str("/keel/", ::getpid(), "-")), std::string::npos) << dir;
   }
@@ -206,6 +213,53 @@ TEST_F(ContainersTest, LimitsAreWrittenToTheContainersCgroups) {
   containers_->stop(id, 5s);
   ASSERT_TRUE(wait_for(id, Kind::kExited));
   for (const auto& [controller, dir] : dir_of) EXPECT_FALSE(std::filesystem::exists(dir)) << dir;
+}
+
+// CPU time of a process and its ended, reaped children, in clock ticks (proc(5), fields 14-17).
+long cpu_ticks(pid_t pid) {
+  const std::string stat = read_text(str("/proc/", pid, "/stat"));
+  std::istringstream fields(stat.substr(stat.rfind(')') + 2));
+  std::string skipped;
+  for (int field = 3; field < 14; ++field) fields >> skipped;
+  long user = 0, system = 0;
+  fields >> user >> system;
+  return user + system;
+}
+
+TEST_F(ContainersTest, ACpuQuotaHoldsWithinATolerance) {
+  if (cgroup_v2()) GTEST_SKIP() << "reads v1 files; this host has cgroup v2";
+  ContainerSpec spec = shell("spinner", "");
+  spec.argv = {"sh", "-c", "exec yes > /dev/null"};
+  spec.cpu_quota_percent = 10;
+  const ContainerId id = containers_->start(spec);
+  ASSERT_TRUE(wait_for(id, Kind::kStarted));
+  const std::string cpu_stat = v1_groups_of(*containers_->init_pid(id))["cpu"] + "/cpu.stat";
+  // yes is the init's only child: its pid is in the init's children list (proc(5)).
+  const pid_t init = *containers_->init_pid(id);
+  const pid_t spinner = std::stoi(read_text(str("/proc/", init, "/task/", init, "/children")));
+  const long ticks_before = cpu_ticks(spinner);
+  const auto begin = std::chrono::steady_clock::now();
+  // The kernel throttles the group once per 100 ms period it overruns: wait for ten of them.
+  const auto throttled = [&] {
+    std::istringstream fields(read_text(cpu_stat));
+    std::string name;
+    long value = 0;
+    while (fields >> name >> value) {
+      if (name == "nr_throttled") return value;
+    }
+    return 0L;
+  };
+  ASSERT_TRUE(run_until(
+      io_, [&] { return throttled() >= 10; }, 10s))
+      << read_text(cpu_stat);
+  const double wall =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - begin).count();
+  const double used = static_cast<double>(cpu_ticks(spinner) - ticks_before) /
+                      static_cast<double>(::sysconf(_SC_CLK_TCK));
+  // 10% of one CPU, with room for tick granularity and the period in progress.
+  EXPECT_LE(used / wall, 0.15) << used << " s of CPU in " << wall << " s";
+  containers_->stop(id, 0s);
+  ASSERT_TRUE(wait_for(id, Kind::kExited));
 }
 
 TEST_F(ContainersTest, TasksMaxRefusesForksPastTheLimit) {
@@ -354,6 +408,47 @@ TEST_F(ContainersTest, DestroyingTheRuntimeKillsWhatRuns) {
   const pid_t init = *containers_->init_pid(id);
   containers_.reset();
   EXPECT_FALSE(std::filesystem::exists(str("/proc/", init))) << "init " << init << " survived";
+}
+
+// A keeld killed with SIGKILL runs no destructor: its containers' inits die with it
+// (PR_SET_PDEATHSIG), so a unit moved elsewhere does not keep running here.
+TEST_F(ContainersTest, ContainersDieWithAKilledKeeld) {
+  int pipe_fds[2];
+  ASSERT_EQ(::pipe(pipe_fds), 0);
+  const pid_t keeld = ::fork();
+  if (keeld == 0) {  // a stand-in keeld: starts one container, reports its init, runs on
+    ::close(pipe_fds[0]);
+    boost::asio::io_context io;
+    AsioClock clock(io);
+    NullTraceSink sink;
+    MachineTrace trace("child", clock, sink);
+    NamespaceContainersOptions options;
+    options.log_dir = logs_.path();
+    NamespaceContainers containers(io, trace, std::move(options));
+    bool started = false;
+    containers.set_event_handler(
+        [&](const ContainerEvent& e) { started |= e.kind == Kind::kStarted; });
+    const ContainerId id = containers.start(shell("survivor", "sleep 30"));
+    run_until(io, [&] { return started; });
+    const pid_t init = started ? *containers.init_pid(id) : 0;
+    [[maybe_unused]] const auto written = ::write(pipe_fds[1], &init, sizeof init);
+    run_until(
+        io, [] { return false; }, 30s);
+    ::_exit(0);
+  }
+  ::close(pipe_fds[1]);
+  pid_t init = 0;
+  ASSERT_EQ(::read(pipe_fds[0], &init, sizeof init), static_cast<ssize_t>(sizeof init));
+  ::close(pipe_fds[0]);
+  ASSERT_GT(init, 0) << "the container did not start in the stand-in keeld";
+  ::kill(keeld, SIGKILL);
+  ::waitpid(keeld, nullptr, 0);
+  // Gone, or a zombie waiting for whoever inherited it: either way not running.
+  const auto ended = [&] {
+    const std::string stat = read_text(str("/proc/", init, "/stat"));
+    return stat.empty() || stat.find(") Z ") != std::string::npos;
+  };
+  EXPECT_TRUE(run_until(io_, ended, 5s)) << "init " << init << " outlived its keeld";
 }
 
 }  // namespace
