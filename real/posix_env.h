@@ -1,8 +1,8 @@
 // PosixEnv: the Env of a real machine, as keeld assembles it: an AsioClock and a TcpTransport on
 // the caller's io_context, a PosixFileSystem under the data directory, a Random seeded from the
 // operating system, a StreamTraceSink writing the log, and NamespaceContainers logging each unit's
-// output under <data_dir>/logs. Everything runs on the one thread that runs the io_context
-// (DESIGN.md principle 1).
+// output under <data_dir>/logs and finding images under <data_dir>/images. Everything runs on the
+// one thread that runs the io_context (DESIGN.md principle 1).
 //
 // Order of use: create(), hand env() to the program (which sets its receive handler), start()
 // to accept connections, run the io_context; stop() before leaving the loop.
@@ -70,5 +70,7 @@ std::uint64_t seed_from_os();
 
 // Where a machine's units' output logs live, given its data directory (for `keelctl journal`).
 std::string container_log_dir(const std::string& data_dir);
+// Where its ImageStore lives (for `keelctl image import`); seeded with busybox:latest.
+std::string container_image_dir(const std::string& data_dir);
 
 }  // namespace keel::real

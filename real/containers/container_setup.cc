@@ -64,6 +64,9 @@ void populate_dev(const LaunchPlan& plan, const ChildReport& report) {
 }
 
 void enter_root(const LaunchPlan& plan, const ChildReport& report) {
+  if (!plan.overlay_options.empty()) {
+    mount_or_fail("overlay", plan.root.c_str(), "overlay", 0, plan.overlay_options.c_str(), report);
+  }
   // pivot_root needs the new root to be a mount point: bind it onto itself (pivot_root(2)).
   mount_or_fail(plan.root.c_str(), plan.root.c_str(), nullptr, MS_BIND | MS_REC, nullptr, report);
   make_dir(plan.root_proc.c_str(), 0555, report);

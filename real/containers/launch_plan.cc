@@ -58,7 +58,7 @@ bool valid_unit_name(std::string_view name) {
          name.find('/') == std::string_view::npos && name.find('\0') == std::string_view::npos;
 }
 
-Result<LaunchPlan> make_launch_plan(const ContainerSpec& spec) {
+Result<LaunchPlan> make_launch_plan(const ContainerSpec& spec, const ImageMount* image) {
   if (!valid_unit_name(spec.name)) {
     return fail(Errc::kInvalidArgument,
                 str("unit name '", spec.name, "' cannot name a log file or a cgroup"));
@@ -66,21 +66,33 @@ Result<LaunchPlan> make_launch_plan(const ContainerSpec& spec) {
   if (spec.argv.empty() || spec.argv[0].empty()) {
     return fail(Errc::kInvalidArgument, "argv is empty: nothing to run");
   }
-  if (!spec.image.empty()) {
-    return fail(
-        Errc::kInvalidArgument,
-        str("image '", spec.image, "': images are not supported yet (use a root directory)"));
+  if (!spec.image.empty() && !spec.root_directory.empty()) {
+    return fail(Errc::kInvalidArgument,
+                str("both a root directory and an image ('", spec.image, "'): choose one"));
+  }
+  if (!spec.image.empty() && image == nullptr) {
+    return fail(Errc::kInvalidArgument,
+                str("image '", spec.image, "': this machine has no image store"));
   }
   if (!spec.working_directory.empty() && spec.working_directory.front() != '/') {
     return fail(Errc::kInvalidArgument,
                 str("working directory '", spec.working_directory, "' is not absolute"));
   }
   LaunchPlan plan;
-  if (!spec.root_directory.empty()) {
-    if (auto checked = check_root(spec.root_directory); !checked) {
-      return std::unexpected(checked.error());
+  const std::string& root = image != nullptr ? image->merged : spec.root_directory;
+  if (image != nullptr) {
+    // overlay's options are split at ',' and its lowerdir at ':' (overlayfs.rst).
+    for (const std::string* dir : {&image->rootfs, &image->upper, &image->work}) {
+      if (dir->find_first_of(",:") != std::string::npos) {
+        return fail(Errc::kInvalidArgument, str("image directory '", *dir, "' holds ',' or ':'"));
+      }
     }
-    plan.root = spec.root_directory;
+    plan.overlay_options =
+        str("lowerdir=", image->rootfs, ",upperdir=", image->upper, ",workdir=", image->work);
+  }
+  if (!root.empty()) {
+    if (auto checked = check_root(root); !checked) return std::unexpected(checked.error());
+    plan.root = root;
     while (plan.root.size() > 1 && plan.root.back() == '/') plan.root.pop_back();
     plan.root_proc = plan.root + "/proc";
     plan.root_dev = plan.root + "/dev";

@@ -44,16 +44,28 @@ struct LaunchPlan {
   std::string root_proc, root_dev, root_tmp;  // <root>/proc, <root>/dev, <root>/tmp
   std::vector<DeviceBind> devices;            // null, zero, random, urandom, tty
   std::vector<std::pair<std::string, std::string>> dev_links;  // target, <root>/dev/<link>
+  // With an image: the overlay mounted on `root` before anything else, its read-only lower
+  // layer the image's rootfs, so the container's writes stay in its own upper directory
+  // (Documentation/filesystems/overlayfs.rst). Empty without an image.
+  std::string overlay_options;
+};
+
+// Where a container from an image gets its root: the image's rootfs under an overlay of
+// per-container directories (made by the caller, on one file system).
+struct ImageMount {
+  std::string rootfs;  // the image's, shared and never written
+  std::string upper, work, merged;
 };
 
 // The PATH a container gets when its spec sets none (Docker's default).
 inline constexpr const char* kDefaultPath =
     "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 
-// Checks the spec and builds its plan. Errors (kInvalidArgument, kNotFound) name the field:
-// empty argv, a unit name unfit for a file name, a relative root or working directory, a root
-// directory that is missing or not a directory, an image (not supported yet).
-Result<LaunchPlan> make_launch_plan(const ContainerSpec& spec);
+// Checks the spec and builds its plan; `image` is where its image (spec.image) was found, if it
+// names one. Errors (kInvalidArgument, kNotFound) name the field: empty argv, a unit name unfit
+// for a file name, a relative root or working directory, a root directory that is missing or not
+// a directory, both a root directory and an image, an image with no ImageMount.
+Result<LaunchPlan> make_launch_plan(const ContainerSpec& spec, const ImageMount* image = nullptr);
 
 // Whether `name` can name a unit's log file and cgroup: non-empty, at most 200 characters, no
 // '/', no NUL, not "." or "..".

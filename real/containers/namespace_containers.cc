@@ -11,6 +11,7 @@
 #include <boost/asio/steady_timer.hpp>
 #include <cerrno>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <vector>
@@ -18,6 +19,7 @@
 #include "core/env/assert.h"
 #include "core/env/str.h"
 #include "real/containers/container_init.h"
+#include "real/containers/image_store.h"
 #include "real/containers/launch_plan.h"
 #include "real/containers/spawn.h"
 #include "real/containers/unique_fd.h"
@@ -66,6 +68,7 @@ struct NamespaceContainers::Container {
   Container(boost::asio::io_context& io, ContainerId id_, std::string name_, RotatingLog log_)
       : id(id_),
         name(std::move(name_)),
+        leaf(str(::getpid(), "-", id_, "-", name)),
         pidfd(io),
         report(io),
         output(io),
@@ -74,6 +77,8 @@ struct NamespaceContainers::Container {
 
   ContainerId id;
   std::string name;
+  std::string leaf;     // names its cgroups and scratch directory: <keeld pid>-<id>-<unit>
+  std::string scratch;  // with an image: the overlay's upper, work and merged directories
   pid_t pid = 0;
   stream_descriptor pidfd;   // readable once the init has ended
   stream_descriptor report;  // read end of the report pipe (child_report.h)
@@ -120,6 +125,7 @@ NamespaceContainers::~NamespaceContainers() {
             std::chrono::duration_cast<std::chrono::microseconds>(kCgroupRetryDelay).count()));
       }
     }
+    remove_scratch(*container);
     trace_.emit("containers", "discarded", {{"unit", container->name}, {"id", id}});
   }
 }
@@ -176,11 +182,43 @@ Result<std::unique_ptr<NamespaceContainers::Container>> NamespaceContainers::lau
         Errc::kUnavailable,
         str("not root: namespace containers need root (keeld runs as uid ", ::geteuid(), ")"));
   }
-  auto plan = make_launch_plan(spec);
-  if (!plan) return std::unexpected(plan.error());
   auto log = RotatingLog::open(options_.log_dir, spec.name, options_.log_rotation);
   if (!log) return std::unexpected(log.error());
   auto container = std::make_unique<Container>(io_, id, spec.name, std::move(*log));
+  if (auto spawned = spawn_into(*container, spec); !spawned) {
+    if (container->cgroups) (void)container->cgroups->remove();
+    remove_scratch(*container);
+    return std::unexpected(spawned.error());
+  }
+  return container;
+}
+
+Result<ImageMount> NamespaceContainers::image_mount(Container& c, const ContainerSpec& spec) {
+  auto rootfs = ImageStore(options_.image_dir).rootfs(spec.image);
+  if (!rootfs)
+    return fail(rootfs.error().code, str("image ", spec.image, ": ", rootfs.error().message));
+  c.scratch = str(options_.image_dir, "/run/", c.leaf);
+  ImageMount mount{.rootfs = *rootfs,
+                   .upper = c.scratch + "/upper",
+                   .work = c.scratch + "/work",
+                   .merged = c.scratch + "/merged"};
+  std::error_code error;
+  for (const std::string* dir : {&mount.upper, &mount.work, &mount.merged}) {
+    std::filesystem::create_directories(*dir, error);
+    if (error) return fail(Errc::kIo, str("create ", *dir, ": ", error.message()));
+  }
+  return mount;
+}
+
+Status NamespaceContainers::spawn_into(Container& c, const ContainerSpec& spec) {
+  std::optional<ImageMount> image;
+  if (!spec.image.empty() && !options_.image_dir.empty()) {
+    auto mount = image_mount(c, spec);
+    if (!mount) return std::unexpected(mount.error());
+    image = std::move(*mount);
+  }
+  auto plan = make_launch_plan(spec, image ? &*image : nullptr);
+  if (!plan) return std::unexpected(plan.error());
 
   const CgroupLimits limits{.memory_max_bytes = spec.memory_max_bytes,
                             .cpu_quota_percent = spec.cpu_quota_percent,
@@ -188,45 +226,47 @@ Result<std::unique_ptr<NamespaceContainers::Container>> NamespaceContainers::lau
   std::vector<UniqueFd> cgroup_fds;
   if (limits.any()) {
     if (!cgroup_host_) return std::unexpected(cgroup_host_.error());
-    auto cgroups =
-        ContainerCgroups::create(*cgroup_host_, str(::getpid(), "-", id, "-", spec.name), limits);
+    auto cgroups = ContainerCgroups::create(*cgroup_host_, c.leaf, limits);
     if (!cgroups) return std::unexpected(cgroups.error());
-    container->cgroups = std::move(*cgroups);
-    for (const std::string& file : container->cgroups->procs_files()) {
+    c.cgroups = std::move(*cgroups);
+    for (const std::string& file : c.cgroups->procs_files()) {
       cgroup_fds.emplace_back(::open(file.c_str(), O_WRONLY | O_CLOEXEC));
       if (!cgroup_fds.back().valid()) {
-        const int error = errno;
-        (void)container->cgroups->remove();
-        return fail(Errc::kIo, str("open ", file, ": ", std::strerror(error)));
+        return fail(Errc::kIo, str("open ", file, ": ", std::strerror(errno)));
       }
     }
   }
   auto report = make_pipe("report");
+  if (!report) return std::unexpected(report.error());
   auto status = make_pipe("status");
+  if (!status) return std::unexpected(status.error());
   auto output = make_pipe("output");
-  Result<SpawnedInit> spawned = std::unexpected(Error{Errc::kIo, ""});
-  if (!report || !status || !output) {
-    spawned = std::unexpected(!report ? report.error() : !status ? status.error() : output.error());
-  } else {
-    ChildFds fds{.report = report->write.get(),
-                 .status = status->write.get(),
-                 .output = output->write.get(),
-                 .cgroups = {}};
-    for (const UniqueFd& fd : cgroup_fds) fds.cgroups.push_back(fd.get());
-    spawned = spawn_container(*plan, fds);
-  }
-  if (!spawned) {
-    if (container->cgroups) (void)container->cgroups->remove();
-    return std::unexpected(spawned.error());
-  }
+  if (!output) return std::unexpected(output.error());
+  ChildFds fds{.report = report->write.get(),
+               .status = status->write.get(),
+               .output = output->write.get(),
+               .cgroups = {}};
+  for (const UniqueFd& fd : cgroup_fds) fds.cgroups.push_back(fd.get());
+  auto spawned = spawn_container(*plan, fds);
+  if (!spawned) return std::unexpected(spawned.error());
   // The write ends close here as they go out of scope: only the container holds them now.
-  container->pid = spawned->pid;
-  container->pidfd.assign(spawned->pidfd.release());
-  container->report.assign(report->read.release());
-  container->output.assign(output->read.release());
-  container->status = std::move(status->read);
-  ::fcntl(container->status.get(), F_SETFL, O_NONBLOCK);
-  return container;
+  c.pid = spawned->pid;
+  c.pidfd.assign(spawned->pidfd.release());
+  c.report.assign(report->read.release());
+  c.output.assign(output->read.release());
+  c.status = std::move(status->read);
+  ::fcntl(c.status.get(), F_SETFL, O_NONBLOCK);
+  return {};
+}
+
+void NamespaceContainers::remove_scratch(Container& c) {
+  if (c.scratch.empty()) return;
+  std::error_code error;
+  std::filesystem::remove_all(c.scratch, error);
+  if (error) {
+    trace_.emit("containers", "scratch_left", {{"unit", c.name}, {"reason", error.message()}});
+  }
+  c.scratch.clear();
 }
 
 void NamespaceContainers::read_report(ContainerId id) {
@@ -333,6 +373,7 @@ void NamespaceContainers::finish(ContainerId id) {
                   {{"unit", c.name}, {"id", id}, {"reason", removed.error().message}});
     }
   }
+  remove_scratch(c);
   const ContainerEvent event = *c.exit;
   const bool report = !c.start_failed;
   if (report) {

@@ -1,7 +1,8 @@
 // NamespaceContainers: env::Containers for a real machine (issue 8). Each container is an init
 // cloned into new PID, mount, UTS and IPC namespaces (and a network namespace with loopback only
 // when the spec asks for a private network), with the spec's root directory pivoted to "/", a
-// fresh /proc, a minimal /dev and a /tmp tmpfs, in cgroups holding its limits. Its stdout and
+// fresh /proc, a minimal /dev and a /tmp tmpfs (or the spec's image from an ImageStore, under a
+// per-container overlay), in cgroups holding its limits. Its stdout and
 // stderr go to a rotating per-unit log under the log directory (container_log.h).
 //
 // Contract (core/env/containers.h), and how it is kept:
@@ -30,12 +31,16 @@
 #include "core/env/containers.h"
 #include "real/containers/cgroups.h"
 #include "real/containers/container_log.h"
+#include "real/containers/launch_plan.h"
 #include "real/machine_trace.h"
 
 namespace keel::real {
 
 struct NamespaceContainersOptions {
   std::string log_dir;  // <log_dir>/<unit>.log, created when first needed
+  // An ImageStore's directory (image_store.h), where specs naming an image find it; containers'
+  // overlay directories go in its run/. Empty: specs naming an image fail to start.
+  std::string image_dir;
   LogRotation log_rotation;
   std::string cgroup_mount = "/sys/fs/cgroup";
   std::string self_cgroup_file = "/proc/self/cgroup";
@@ -64,6 +69,11 @@ class NamespaceContainers final : public Containers {
   struct Container;
 
   Result<std::unique_ptr<Container>> launch(ContainerId id, const ContainerSpec& spec);
+  // Makes the container's image mount, cgroups and pipes and clones its init, recording in `c`
+  // what it made (for the caller to undo on failure).
+  Status spawn_into(Container& c, const ContainerSpec& spec);
+  Result<ImageMount> image_mount(Container& c, const ContainerSpec& spec);
+  void remove_scratch(Container& c);
   void read_report(ContainerId id);
   void read_output(ContainerId id);
   void watch_exit(ContainerId id);

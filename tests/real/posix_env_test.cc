@@ -115,6 +115,16 @@ TEST_F(PosixEnvTest, ContainersRunOnTheLoopWithLogsUnderTheDataDirectory) {
   EXPECT_EQ(of_first, (std::vector{ContainerEvent::Kind::kStarted, ContainerEvent::Kind::kExited}));
   EXPECT_EQ(*tail_log(container_log_dir(root_), "web", 10), std::vector<std::string>{"hello"});
   EXPECT_NE(log_.str().find("containers.spawned unit=web"), std::string::npos);
+  // The default image runs with no registry.
+  spec.name = "demo";
+  spec.argv = {"busybox", "echo", "from the image"};
+  spec.image = "busybox";
+  const ContainerId demo = containers.start(spec);
+  ASSERT_TRUE(run_until(io_, [&] { return events.size() == 5; }));
+  EXPECT_EQ(events[3].id, demo);
+  EXPECT_EQ(events[3].kind, ContainerEvent::Kind::kStarted) << events[3].reason;
+  EXPECT_EQ(*tail_log(container_log_dir(root_), "demo", 10),
+            std::vector<std::string>{"from the image"});
 }
 
 TEST_F(PosixEnvTest, BadConfigurationIsAnError) {

@@ -65,6 +65,7 @@ class ContainersTest : public ::testing::Test {
     root_.emplace();
     NamespaceContainersOptions options;
     options.log_dir = logs_.path();
+    options.image_dir = images_.path();
     containers_.emplace(io_, trace_, std::move(options));
     containers_->set_event_handler(
         [this](const ContainerEvent& event) { events_.push_back(event); });
@@ -119,6 +120,7 @@ class ContainersTest : public ::testing::Test {
   StreamTraceSink sink_{log_text_, TraceFormat::kText};
   MachineTrace trace_{"n1", clock_, sink_};
   TempDir logs_;
+  TempDir images_;                   // an ImageStore's directory
   std::optional<BusyboxRoot> root_;  // made once the test knows it can run
   std::optional<NamespaceContainers> containers_;
   std::vector<ContainerEvent> events_;

@@ -77,7 +77,10 @@ TEST(LaunchPlanTest, BadSpecsAreRefusedNamingTheField) {
   cases.push_back({bad_name, Errc::kInvalidArgument, "unit name 'a/b'"});
   ContainerSpec image = spec_with({"/bin/sh"});
   image.image = "busybox:1";
-  cases.push_back({image, Errc::kInvalidArgument, "images are not supported yet"});
+  cases.push_back({image, Errc::kInvalidArgument, "this machine has no image store"});
+  ContainerSpec both = image;
+  both.root_directory = root.path();
+  cases.push_back({both, Errc::kInvalidArgument, "both a root directory and an image"});
   ContainerSpec relative_dir = spec_with({"/bin/sh"});
   relative_dir.working_directory = "tmp";
   cases.push_back({relative_dir, Errc::kInvalidArgument, "working directory 'tmp'"});

@@ -15,7 +15,9 @@
 #include <sstream>
 
 #include "core/env/str.h"
+#include "real/containers/busybox_root.h"
 #include "real/containers/container_fixture.h"
+#include "real/containers/image_store.h"
 
 namespace keel::real::testing {
 namespace {
@@ -368,8 +370,9 @@ TEST_F(ContainersTest, FailedStartsSayWhy) {
   empty.argv.clear();
   cases.push_back({"empty argv", empty, "argv is empty"});
   ContainerSpec image = shell("imaged", "true");
-  image.image = "busybox:latest";
-  cases.push_back({"image", image, "images are not supported yet"});
+  image.root_directory.clear();
+  image.image = "nothing:here";
+  cases.push_back({"image", image, "image nothing:here: no image tagged nothing:here"});
   ContainerSpec bad_name = shell("../escape", "true");
   cases.push_back({"name", bad_name, "cannot name a log file"});
 
@@ -388,6 +391,30 @@ TEST_F(ContainersTest, FailedStartsSayWhy) {
     }
   }
   EXPECT_EQ(containers_->active(), 0u);
+}
+
+TEST_F(ContainersTest, AContainerFromAnImageWritesOnlyToItsOwnOverlay) {
+  ImageStore store(images_.path());
+  ASSERT_TRUE(store.add("bb:1", "busybox-test",
+                        [](const std::string& rootfs) { return make_busybox_root(rootfs); }));
+  ContainerSpec spec = shell("imaged", "echo hi > /written; cat /written; ls /bin/busybox");
+  spec.root_directory.clear();
+  spec.image = "bb:1";
+  const ContainerId first = containers_->start(spec);
+  const auto started = wait_for(first, Kind::kStarted);
+  ASSERT_TRUE(started) << (events_.empty() ? "no event" : events_.back().reason);
+  const auto exited = wait_for(first, Kind::kExited);
+  ASSERT_TRUE(exited);
+  EXPECT_EQ(exited->exit_code, 0);
+  EXPECT_EQ(log_of("imaged"), (std::vector<std::string>{"hi", "/bin/busybox"}));
+  const std::string rootfs = *store.rootfs("bb:1");
+  EXPECT_FALSE(std::filesystem::exists(rootfs + "/written")) << "the container wrote the image";
+  // Its overlay directories went with it; a second container starts from the image afresh.
+  EXPECT_TRUE(std::filesystem::is_empty(images_ / "run"));
+  spec.argv = {"sh", "-c", "ls /written || echo fresh"};
+  spec.name = "imaged-again";
+  ASSERT_TRUE(wait_for(containers_->start(spec), Kind::kExited));
+  EXPECT_EQ(log_of("imaged-again").back(), "fresh");
 }
 
 TEST_F(ContainersTest, StopOfAnUnknownOrEndedContainerDoesNothing) {
