@@ -15,21 +15,50 @@
 
 #include "core/env/str.h"
 #include "real/containers/layer_unpacker.h"
+#include "real/containers/sha256.h"
 #include "real/containers/unique_fd.h"
 
 extern char** environ;
 
 namespace keel::real {
+
+// What one image of an archive needs: its id, its tags and its layer files, bottom first, each
+// with the digest its bytes must have.
+struct ImageEntry {
+  std::string id;      // the hex sha256 of the config file
+  std::string config;  // path relative to the layout
+  std::vector<std::string> references;
+  std::vector<std::string> layers;         // paths relative to the layout
+  std::vector<std::string> layer_digests;  // hex sha256 of each layer file
+};
+
 namespace {
 
 namespace fs = std::filesystem;
 
-// What one image of an archive needs: its id, its tags and its layer files, bottom first.
-struct ImageEntry {
-  std::string id;
-  std::vector<std::string> references;
-  std::vector<std::string> layers;  // paths relative to the layout
-};
+Result<std::string> file_sha256(const fs::path& path) {
+  UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+  if (!fd.valid()) return fail(Errc::kNotFound, str(path.string(), ": ", std::strerror(errno)));
+  Sha256 sha;
+  char buffer[64 * 1024];
+  ssize_t got;
+  while ((got = ::read(fd.get(), buffer, sizeof buffer)) > 0) {
+    sha.update(std::string_view(buffer, static_cast<std::size_t>(got)));
+  }
+  if (got < 0) return fail(Errc::kIo, str("read ", path.string(), ": ", std::strerror(errno)));
+  return sha.hex();
+}
+
+// Content addressing: a blob whose bytes do not hash to its digest is refused.
+Status check_digest(const fs::path& path, const std::string& hex) {
+  auto actual = file_sha256(path);
+  if (!actual) return std::unexpected(actual.error());
+  if (*actual != hex) {
+    return fail(Errc::kCorrupt, str(path.filename().string(), " has sha256 ", *actual, ", not the ",
+                                    hex, " it is named by"));
+  }
+  return {};
+}
 
 Result<YAML::Node> load_json(const fs::path& path) {
   std::ifstream in(path);
@@ -64,13 +93,30 @@ Result<std::vector<ImageEntry>> docker_images(const fs::path& layout) {
       // "<hex>.json" (docker before 25) or "blobs/sha256/<hex>" (docker 25 and later).
       auto id = digest_hex(fs::path(config).stem().string());
       if (!id) return std::unexpected(id.error());
-      ImageEntry entry{.id = *id, .references = {}, .layers = {}};
+      ImageEntry entry{
+          .id = *id, .config = config, .references = {}, .layers = {}, .layer_digests = {}};
       if (image["RepoTags"]) {
-        for (const YAML::Node& tag : image["RepoTags"])
+        for (const YAML::Node& tag : image["RepoTags"]) {
           entry.references.push_back(tag.as<std::string>());
+        }
       }
       for (const YAML::Node& layer : image["Layers"])
         entry.layers.push_back(layer.as<std::string>());
+      // docker's layers are uncompressed, so each hashes to its diff_id in the config
+      // (image-spec config.md, rootfs.diff_ids).
+      auto config_json = load_json(layout / config);
+      if (!config_json) return std::unexpected(config_json.error());
+      if ((*config_json)["rootfs"]) {
+        for (const YAML::Node& diff_id : (*config_json)["rootfs"]["diff_ids"]) {
+          auto hex = digest_hex(diff_id.as<std::string>());
+          if (!hex) return std::unexpected(hex.error());
+          entry.layer_digests.push_back(*hex);
+        }
+      }
+      if (entry.layer_digests.size() != entry.layers.size()) {
+        return fail(Errc::kCorrupt, str(config, " lists ", entry.layer_digests.size(),
+                                        " diff_ids for ", entry.layers.size(), " layers"));
+      }
       images.push_back(std::move(entry));
     }
   } catch (const YAML::Exception& error) {
@@ -97,6 +143,9 @@ Result<std::vector<ImageEntry>> oci_images(const fs::path& layout) {
       }
       auto hex = digest_hex(descriptor["digest"].as<std::string>());
       if (!hex) return std::unexpected(hex.error());
+      if (auto checked = check_digest(layout / "blobs/sha256" / *hex, *hex); !checked) {
+        return checked;
+      }
       auto blob = load_json(layout / "blobs/sha256" / *hex);
       if (!blob) return std::unexpected(blob.error());
       if ((*blob)["manifests"]) {  // a nested index: the linux/amd64 image, else the first
@@ -114,11 +163,16 @@ Result<std::vector<ImageEntry>> oci_images(const fs::path& layout) {
       }
       auto id = digest_hex((*blob)["config"]["digest"].as<std::string>());
       if (!id) return std::unexpected(id.error());
-      ImageEntry entry{.id = *id, .references = std::move(references), .layers = {}};
+      ImageEntry entry{.id = *id,
+                       .config = "blobs/sha256/" + *id,
+                       .references = std::move(references),
+                       .layers = {},
+                       .layer_digests = {}};
       for (const YAML::Node& layer : (*blob)["layers"]) {
         auto layer_hex = digest_hex(layer["digest"].as<std::string>());
         if (!layer_hex) return std::unexpected(layer_hex.error());
         entry.layers.push_back("blobs/sha256/" + *layer_hex);
+        entry.layer_digests.push_back(*layer_hex);
       }
       images.push_back(std::move(entry));
       return {};
@@ -224,7 +278,7 @@ Result<std::vector<std::string>> ImageStore::import(const std::string& path) {
   if (!images) done = std::unexpected(images.error());
   for (std::size_t i = 0; done && i < images->size(); ++i) {
     const ImageEntry& image = (*images)[i];
-    done = unpack(image.id, layout.string(), image.layers);
+    done = unpack(image, layout.string());
     for (std::size_t r = 0; done && r < image.references.size(); ++r) {
       const std::string reference = normalize_reference(image.references[r]);
       done = tag(reference, image.id);
@@ -236,16 +290,20 @@ Result<std::vector<std::string>> ImageStore::import(const std::string& path) {
   return tagged;
 }
 
-Status ImageStore::unpack(const std::string& id, const std::string& layout,
-                          const std::vector<std::string>& layers) {
-  return add_image(id, [&](const std::string& rootfs) -> Status {
-    for (const std::string& layer : layers) {
-      if (layer.find("..") != std::string::npos || layer.starts_with("/")) {
-        return fail(Errc::kCorrupt, str("layer path '", layer, "' leaves the layout"));
-      }
-      if (auto applied = apply_layer_file(fs::path(layout) / layer, rootfs); !applied) {
-        return applied;
-      }
+Status ImageStore::unpack(const ImageEntry& image, const std::string& layout) {
+  for (const std::string& path : image.layers) {
+    if (path.find("..") != std::string::npos || path.starts_with("/")) {
+      return fail(Errc::kCorrupt, str("layer path '", path, "' leaves the layout"));
+    }
+  }
+  if (auto checked = check_digest(fs::path(layout) / image.config, image.id); !checked) {
+    return checked;
+  }
+  return add_image(image.id, [&](const std::string& rootfs) -> Status {
+    for (std::size_t i = 0; i < image.layers.size(); ++i) {
+      const fs::path layer = fs::path(layout) / image.layers[i];
+      if (auto checked = check_digest(layer, image.layer_digests[i]); !checked) return checked;
+      if (auto applied = apply_layer_file(layer, rootfs); !applied) return applied;
     }
     return {};
   });

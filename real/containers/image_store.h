@@ -8,7 +8,9 @@
 //
 // Imports `docker save` archives (manifest.json: Config, RepoTags, Layers) and OCI image layouts
 // (oci-layout, index.json, blobs/sha256/), each as a tar file or as a directory. Layers are plain
-// tar or gzip (decompressed by the host's gzip). Digests are taken as named: not re-hashed.
+// tar or gzip (decompressed by the host's gzip). Every blob is checked against its digest: the
+// config against the image id, OCI blobs against their names, docker's layers against the
+// config's diff_ids.
 #pragma once
 
 #include <functional>
@@ -18,6 +20,8 @@
 #include "core/env/error.h"
 
 namespace keel::real {
+
+struct ImageEntry;  // one image of an archive (image_store.cc)
 
 class ImageStore {
  public:
@@ -40,8 +44,7 @@ class ImageStore {
   Status tag(const std::string& reference, const std::string& id);
   Status add_image(const std::string& id,
                    const std::function<Status(const std::string& rootfs)>& fill);
-  Status unpack(const std::string& id, const std::string& layout,
-                const std::vector<std::string>& layers);
+  Status unpack(const ImageEntry& image, const std::string& layout);
 
   std::string dir_;
 };

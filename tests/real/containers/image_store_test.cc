@@ -10,6 +10,7 @@
 #include <sstream>
 
 #include "core/env/str.h"
+#include "real/containers/sha256.h"
 #include "real/containers/tar_builder.h"
 #include "real/support/temp_dir.h"
 
@@ -18,9 +19,11 @@ namespace {
 
 namespace fs = std::filesystem;
 
-const std::string kConfig(64, 'c');
-const std::string kLower(64, '1');
-const std::string kUpper(64, '2');
+std::string sha256(std::string_view bytes) {
+  Sha256 sha;
+  sha.update(bytes);
+  return sha.hex();
+}
 
 std::string read_text(const fs::path& path) {
   std::ifstream in(path);
@@ -41,20 +44,27 @@ std::string upper_layer() {
   return TarBuilder().file("etc/.wh.gone", "").file("bin/app", "v2").bytes();
 }
 
-// The layout `docker save` writes (before docker 25): manifest.json, <id>.json, <layer>/layer.tar.
-std::string docker_save_archive() {
-  const std::string manifest = str(
-      R"([{"Config":")", kConfig, R"(.json","RepoTags":["app:1","docker.io/library/app:latest"],)",
-      R"("Layers":[")", kLower, R"(/layer.tar",")", kUpper, R"(/layer.tar"]}])");
-  return TarBuilder()
-      .file("manifest.json", manifest)
-      .file(kConfig + ".json", "{}")
-      .dir(kLower)
-      .file(kLower + "/layer.tar", lower_layer())
-      .dir(kUpper)
-      .file(kUpper + "/layer.tar", upper_layer())
-      .bytes();
-}
+// The layout `docker save` writes (before docker 25): manifest.json, <config id>.json and
+// <layer>/layer.tar, the config listing each layer's sha256 as a diff_id.
+struct DockerArchive {
+  std::string config =
+      str(R"({"rootfs":{"type":"layers","diff_ids":["sha256:)", sha256(lower_layer()),
+          R"(","sha256:)", sha256(upper_layer()), R"("]}})");
+  std::string id = sha256(config);
+  std::string lower = lower_layer();
+
+  std::string bytes() const {
+    const std::string manifest =
+        str(R"([{"Config":")", id, R"(.json","RepoTags":["app:1","docker.io/library/app:latest"],)",
+            R"("Layers":["lower/layer.tar","upper/layer.tar"]}])");
+    return TarBuilder()
+        .file("manifest.json", manifest)
+        .file(id + ".json", config)
+        .file("lower/layer.tar", lower)
+        .file("upper/layer.tar", upper_layer())
+        .bytes();
+  }
+};
 
 void check_app_rootfs(const std::string& rootfs) {
   EXPECT_EQ(read_text(fs::path(rootfs) / "etc/os"), "lower\n");
@@ -64,22 +74,23 @@ void check_app_rootfs(const std::string& rootfs) {
 
 TEST(ImageStoreTest, ImportsADockerSaveArchive) {
   TempDir work, store_dir;
-  write(work / "app.tar", docker_save_archive());
+  const DockerArchive archive;
+  write(work / "app.tar", archive.bytes());
   ImageStore store(store_dir.path());
   const auto tags = store.import(work / "app.tar");
   ASSERT_TRUE(tags) << tags.error().message;
   EXPECT_EQ(*tags, (std::vector<std::string>{"app:1", "app:latest"}));
   const auto rootfs = store.rootfs("app:1");
   ASSERT_TRUE(rootfs) << rootfs.error().message;
-  EXPECT_EQ(*rootfs, str(store_dir.path(), "/images/", kConfig, "/rootfs"));
+  EXPECT_EQ(*rootfs, str(store_dir.path(), "/images/", archive.id, "/rootfs"));
   check_app_rootfs(*rootfs);
   EXPECT_EQ(*store.rootfs("app"), *rootfs) << "no tag means latest";
-  EXPECT_FALSE(fs::exists(fs::path(store_dir.path()) / "images" / (kConfig + ".partial")));
+  EXPECT_FALSE(fs::exists(fs::path(store_dir.path()) / "images" / (archive.id + ".partial")));
 }
 
 TEST(ImageStoreTest, AnImageAlreadyThereIsNotUnpackedAgain) {
   TempDir work, store_dir;
-  write(work / "app.tar", docker_save_archive());
+  write(work / "app.tar", DockerArchive().bytes());
   ImageStore store(store_dir.path());
   ASSERT_TRUE(store.import(work / "app.tar"));
   const fs::path marker = fs::path(*store.rootfs("app:1")) / "marker";
@@ -90,27 +101,40 @@ TEST(ImageStoreTest, AnImageAlreadyThereIsNotUnpackedAgain) {
 
 TEST(ImageStoreTest, ImportsAnOciLayoutWithGzipLayers) {
   TempDir layout, store_dir;
+  const fs::path blobs = fs::path(layout.path()) / "blobs/sha256";
+  auto blob = [&](const std::string& bytes) {
+    const std::string hex = sha256(bytes);
+    write(blobs / hex, bytes);
+    return hex;
+  };
   write(fs::path(layout.path()) / "oci-layout", R"({"imageLayoutVersion":"1.0.0"})");
-  write(fs::path(layout.path()) / "blobs/sha256" / kLower, lower_layer());
+  const std::string lower = blob(lower_layer());
   write(fs::path(layout.path()) / "upper.tar", upper_layer());
-  const std::string gzip =
-      str("gzip -c ", layout / "upper.tar", " > ", layout / ("blobs/sha256/" + kUpper));
+  const std::string gzip = str("gzip -c ", layout / "upper.tar", " > ", layout / "upper.tar.gz");
   ASSERT_EQ(std::system(gzip.c_str()), 0);
-  const std::string manifest_digest(64, 'e');
-  write(fs::path(layout.path()) / "blobs/sha256" / manifest_digest,
-        str(R"({"schemaVersion":2,"config":{"digest":"sha256:)", kConfig, R"("},"layers":[)",
-            R"({"mediaType":"application/vnd.oci.image.layer.v1.tar","digest":"sha256:)", kLower,
-            R"("},)",
-            R"({"mediaType":"application/vnd.oci.image.layer.v1.tar+gzip","digest":"sha256:)",
-            kUpper, R"("}]})"));
+  const std::string upper = blob(read_text(fs::path(layout.path()) / "upper.tar.gz"));
+  const std::string config = blob("{}");
+  const std::string manifest =
+      blob(str(R"({"schemaVersion":2,"config":{"digest":"sha256:)", config, R"("},"layers":[)",
+               R"({"mediaType":"application/vnd.oci.image.layer.v1.tar","digest":"sha256:)", lower,
+               R"("},{"mediaType":"application/vnd.oci.image.layer.v1.tar+gzip","digest":"sha256:)",
+               upper, R"("}]})"));
   write(fs::path(layout.path()) / "index.json",
-        str(R"({"schemaVersion":2,"manifests":[{"digest":"sha256:)", manifest_digest,
+        str(R"({"schemaVersion":2,"manifests":[{"digest":"sha256:)", manifest,
             R"(","annotations":{"org.opencontainers.image.ref.name":"web:2"}}]})"));
   ImageStore store(store_dir.path());
   const auto tags = store.import(layout.path());
   ASSERT_TRUE(tags) << tags.error().message;
   EXPECT_EQ(*tags, std::vector<std::string>{"web:2"});
   check_app_rootfs(*store.rootfs("web:2"));
+  // A blob whose bytes are not what its name says is refused.
+  write(blobs / lower, lower_layer() + std::string(512, '\0'));
+  TempDir other_store;
+  const auto tampered = ImageStore(other_store.path()).import(layout.path());
+  ASSERT_FALSE(tampered);
+  EXPECT_EQ(tampered.error().code, Errc::kCorrupt);
+  EXPECT_NE(tampered.error().message.find("not the " + lower), std::string::npos)
+      << tampered.error().message;
 }
 
 TEST(ImageStoreTest, BadInputIsRefusedAndLeavesNoImage) {
@@ -123,19 +147,24 @@ TEST(ImageStoreTest, BadInputIsRefusedAndLeavesNoImage) {
   ASSERT_FALSE(bad);
   EXPECT_EQ(bad.error().code, Errc::kCorrupt);
   EXPECT_NE(bad.error().message.find("not sha256"), std::string::npos) << bad.error().message;
-  write(
-      work / "missing-layer.tar",
-      TarBuilder()
-          .file("manifest.json", str(R"([{"Config":")", kConfig,
-                                     R"(.json","RepoTags":["x:1"],"Layers":["nope/layer.tar"]}])"))
-          .bytes());
-  ASSERT_FALSE(store.import(work / "missing-layer.tar"));
-  EXPECT_FALSE(fs::exists(fs::path(store_dir.path()) / "images" / kConfig));
-  EXPECT_EQ(store.rootfs("x:1").error().code, Errc::kNotFound);
+
+  DockerArchive tampered;
+  tampered.lower += std::string(512, '\0');  // no longer the diff_id the config lists
+  write(work / "tampered.tar", tampered.bytes());
+  const auto refused = store.import(work / "tampered.tar");
+  ASSERT_FALSE(refused);
+  EXPECT_NE(refused.error().message.find("layer.tar has sha256"), std::string::npos)
+      << refused.error().message;
+  EXPECT_FALSE(fs::exists(fs::path(store_dir.path()) / "images" / tampered.id));
+  EXPECT_EQ(store.rootfs("app:1").error().code, Errc::kNotFound);
+
+  const std::string config =
+      str(R"({"rootfs":{"diff_ids":["sha256:)", sha256(lower_layer()), R"("]}})");
   write(work / "escape.tar",
         TarBuilder()
-            .file("manifest.json",
-                  str(R"([{"Config":")", kConfig, R"(.json","Layers":["../../etc/passwd"]}])"))
+            .file("manifest.json", str(R"([{"Config":")", sha256(config),
+                                       R"(.json","Layers":["../../etc/passwd"]}])"))
+            .file(sha256(config) + ".json", config)
             .bytes());
   EXPECT_NE(store.import(work / "escape.tar").error().message.find("leaves the layout"),
             std::string::npos);
