@@ -111,19 +111,19 @@ NamespaceContainers::NamespaceContainers(boost::asio::io_context& io, const Mach
 NamespaceContainers::~NamespaceContainers() {
   for (auto& [id, container] : containers_) {
     if (!container->exit) {
-      send_signal(container->pidfd.native_handle(), SIGKILL);
-      siginfo_t info{};
-      // Bounded: SIGKILL cannot be caught, and the init's death ends its namespace.
-      // Asio made the pidfd non-blocking, where waitid would not wait (pidfd_open(2)).
       const int pidfd = container->pidfd.native_handle();
+      send_signal(pidfd, SIGKILL);
+      // Asio made the pidfd non-blocking, where waitid would not wait (pidfd_open(2)). The wait
+      // is short: SIGKILL cannot be caught, and the init's death ends its namespace.
       ::fcntl(pidfd, F_SETFL, ::fcntl(pidfd, F_GETFL) & ~O_NONBLOCK);
+      siginfo_t info{};
       ::waitid(P_PIDFD, static_cast<id_t>(pidfd), &info, WEXITED);
     }
-    if (container->cgroups) {
-      for (int attempt = 0; attempt < kCgroupAttempts && !container->cgroups->remove(); ++attempt) {
-        ::usleep(static_cast<useconds_t>(
-            std::chrono::duration_cast<std::chrono::microseconds>(kCgroupRetryDelay).count()));
-      }
+    // No loop to retry on any more: a few short pauses instead.
+    for (int attempt = 0; container->cgroups && attempt < kCgroupAttempts; ++attempt) {
+      if (container->cgroups->remove()) break;
+      ::usleep(static_cast<useconds_t>(
+          std::chrono::duration_cast<std::chrono::microseconds>(kCgroupRetryDelay).count()));
     }
     remove_scratch(*container);
     trace_.emit("containers", "discarded", {{"unit", container->name}, {"id", id}});
@@ -182,6 +182,10 @@ Result<std::unique_ptr<NamespaceContainers::Container>> NamespaceContainers::lau
         Errc::kUnavailable,
         str("not root: namespace containers need root (keeld runs as uid ", ::geteuid(), ")"));
   }
+  if (containers_.size() >= options_.max_containers) {
+    return fail(Errc::kLimitExceeded, str("already ", containers_.size(),
+                                          " containers: the limit is ", options_.max_containers));
+  }
   auto log = RotatingLog::open(options_.log_dir, spec.name, options_.log_rotation);
   if (!log) return std::unexpected(log.error());
   auto container = std::make_unique<Container>(io_, id, spec.name, std::move(*log));
@@ -195,8 +199,9 @@ Result<std::unique_ptr<NamespaceContainers::Container>> NamespaceContainers::lau
 
 Result<ImageMount> NamespaceContainers::image_mount(Container& c, const ContainerSpec& spec) {
   auto rootfs = ImageStore(options_.image_dir).rootfs(spec.image);
-  if (!rootfs)
+  if (!rootfs) {
     return fail(rootfs.error().code, str("image ", spec.image, ": ", rootfs.error().message));
+  }
   c.scratch = str(options_.image_dir, "/run/", c.leaf);
   ImageMount mount{.rootfs = *rootfs,
                    .upper = c.scratch + "/upper",

@@ -42,6 +42,7 @@ struct NamespaceContainersOptions {
   // overlay directories go in its run/. Empty: specs naming an image fail to start.
   std::string image_dir;
   LogRotation log_rotation;
+  std::size_t max_containers = 256;  // active at once; past it start() fails with the reason
   std::string cgroup_mount = "/sys/fs/cgroup";
   std::string self_cgroup_file = "/proc/self/cgroup";
 };

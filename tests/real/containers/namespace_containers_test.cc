@@ -417,6 +417,25 @@ TEST_F(ContainersTest, AContainerFromAnImageWritesOnlyToItsOwnOverlay) {
   EXPECT_EQ(log_of("imaged-again").back(), "fresh");
 }
 
+TEST_F(ContainersTest, ContainersPastTheLimitFailToStart) {
+  NamespaceContainersOptions options;
+  options.log_dir = logs_.path();
+  options.max_containers = 2;
+  containers_.emplace(io_, trace_, std::move(options));
+  containers_->set_event_handler([this](const ContainerEvent& event) { events_.push_back(event); });
+  const ContainerId first = containers_->start(shell("one", "sleep 30"));
+  const ContainerId second = containers_->start(shell("two", "sleep 30"));
+  const ContainerId third = containers_->start(shell("three", "sleep 30"));
+  const auto refused = wait_for(third, Kind::kFailedToStart);
+  ASSERT_TRUE(refused);
+  EXPECT_NE(refused->reason.find("the limit is 2"), std::string::npos) << refused->reason;
+  ASSERT_TRUE(wait_for(first, Kind::kStarted) && wait_for(second, Kind::kStarted));
+  containers_->stop(first, 0s);
+  ASSERT_TRUE(wait_for(first, Kind::kExited));
+  const ContainerId fourth = containers_->start(shell("four", "true"));
+  EXPECT_TRUE(wait_for(fourth, Kind::kExited)) << "a slot freed by an exit is usable again";
+}
+
 TEST_F(ContainersTest, StopOfAnUnknownOrEndedContainerDoesNothing) {
   containers_->stop(9999, 1s);
   const ContainerId id = containers_->start(shell("brief", "true"));
