@@ -36,6 +36,7 @@ constexpr std::size_t kMaxReport = 1024;
 // with a trace event.
 constexpr auto kCgroupRetryDelay = std::chrono::milliseconds(5);
 constexpr int kCgroupAttempts = 200;
+constexpr auto kExitPollInterval = std::chrono::milliseconds(10);
 
 std::string read_text(const std::string& path) {
   std::ifstream in(path);
@@ -73,7 +74,8 @@ struct NamespaceContainers::Container {
         report(io),
         output(io),
         log(std::move(log_)),
-        timer(io) {}
+        timer(io),
+        exit_poll_timer(io) {}
 
   ContainerId id;
   std::string name;
@@ -87,6 +89,8 @@ struct NamespaceContainers::Container {
   RotatingLog log;
   std::optional<ContainerCgroups> cgroups;
   boost::asio::steady_timer timer;  // the SIGKILL after a stop's grace, then cgroup retries
+  boost::asio::steady_timer exit_poll_timer;  // only when the pidfd cannot be watched
+  bool exit_polled = false;
 
   std::string report_text;
   std::vector<char> report_buffer = std::vector<char>(256);
@@ -313,19 +317,43 @@ void NamespaceContainers::read_output(ContainerId id) {
 
 void NamespaceContainers::watch_exit(ContainerId id) {
   Container& c = *find(id);
-  c.pidfd.async_wait(stream_descriptor::wait_read,
-                     guarded(id, [this](Container& container, const boost::system::error_code&) {
-                       reap(container);
-                       advance(container.id);
-                     }));
+  c.pidfd.async_wait(
+      stream_descriptor::wait_read,
+      guarded(id, [this](Container& container, const boost::system::error_code& error) {
+        if (error == boost::asio::error::operation_aborted) return;
+        if (reap(container)) return advance(container.id);
+        if (!error) return watch_exit(container.id);  // woken early: wait again
+        // The loop cannot watch this pidfd (epoll refused it): ask it on a timer instead.
+        if (!container.exit_polled) {
+          container.exit_polled = true;
+          trace_.emit("containers", "exit_polled",
+                      {{"unit", container.name}, {"reason", error.message()}});
+        }
+        poll_exit(container.id);
+      }));
 }
 
-void NamespaceContainers::reap(Container& c) {
+void NamespaceContainers::poll_exit(ContainerId id) {
+  Container& c = *find(id);
+  c.exit_poll_timer.expires_after(kExitPollInterval);
+  c.exit_poll_timer.async_wait(
+      guarded(id, [this](Container& container, const boost::system::error_code& error) {
+        if (error) return;
+        if (reap(container)) return advance(container.id);
+        poll_exit(container.id);
+      }));
+}
+
+bool NamespaceContainers::reap(Container& c) {
   siginfo_t info{};
-  const int waited = ::waitid(P_PIDFD, static_cast<id_t>(c.pidfd.native_handle()), &info, WEXITED);
-  KEEL_ASSERT(waited == 0, "waitid on the pidfd of container ", c.id, " (init ", c.pid,
-              ") failed: ", std::strerror(errno));
+  // The pidfd is non-blocking (Asio made it so): EAGAIN means the init still runs.
+  if (::waitid(P_PIDFD, static_cast<id_t>(c.pidfd.native_handle()), &info, WEXITED) != 0) {
+    KEEL_ASSERT(errno == EAGAIN, "waitid on the pidfd of container ", c.id, " (init ", c.pid,
+                ") failed: ", std::strerror(errno));
+    return false;
+  }
   c.timer.cancel();
+  c.exit_poll_timer.cancel();
   ContainerEvent event{.kind = ContainerEvent::Kind::kExited, .id = c.id, .reason = {}};
   MainExit main{};
   if (::read(c.status.get(), &main, sizeof main) == static_cast<ssize_t>(sizeof main)) {
@@ -339,6 +367,7 @@ void NamespaceContainers::reap(Container& c) {
   }
   event.oom_killed = c.cgroups && c.cgroups->oom_killed();
   c.exit = event;
+  return true;
 }
 
 void NamespaceContainers::advance(ContainerId id) {

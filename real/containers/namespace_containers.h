@@ -10,10 +10,10 @@
 //   pipe closed unwritten), kFailedToStart with the reason in words otherwise: not root,
 //   namespaces not permitted, a missing root filesystem, a bad spec, a cgroup or exec failure.
 // - kExited follows kStarted once the init has been reaped (its pidfd watched on the loop, never a
-//   blocking wait), its output has been drained into the log and its cgroups removed: after
-//   kExited no process, mount (they lived in the container's mount namespace) or cgroup remains.
-//   exit_code is the main program's code or 128 + signal; oom_killed when the cgroup's OOM
-//   counter moved.
+//   blocking wait; polled on a timer should epoll refuse it), its output has been drained into the
+//   log and its cgroups removed: after kExited no process, mount (they lived in the container's
+//   mount namespace) or cgroup remains. exit_code is the main program's code or 128 + signal;
+//   oom_killed when the cgroup's OOM counter moved.
 // - stop(id, grace): SIGTERM to the init (which forwards it to the main program), SIGKILL after
 //   the grace; the init's death takes every process of the namespace with it.
 // Everything runs on the io_context's thread. Destroying the runtime kills and reaps what still
@@ -78,7 +78,9 @@ class NamespaceContainers final : public Containers {
   void read_report(ContainerId id);
   void read_output(ContainerId id);
   void watch_exit(ContainerId id);
-  void reap(Container& container);
+  void poll_exit(ContainerId id);
+  // Reaps the init if it has ended, recording its exit; false while it runs.
+  bool reap(Container& container);
   // Moves a container on once its report, exit and output are all in: emits what is due.
   void advance(ContainerId id);
   void finish(ContainerId id);
