@@ -1,7 +1,8 @@
 // NamespaceContainers on this machine (issue 8): start latency, from start() to kStarted (the
 // main program exec'd) and to the program running (its first output in the log), and stop
 // latency, from stop() of an exec'd `sleep` to kExited; p50 and p99 of each as counters, in
-// microseconds. BM_UnshareFloor is the floor: util-linux's
+// microseconds; BM_ContainerStart/1 starts from an image, under a per-container overlay.
+// BM_UnshareFloor is the floor: util-linux's
 // `unshare --fork --pid --mount-proc true`, spawned and waited for. Needs root and /bin/busybox.
 #include <benchmark/benchmark.h>
 #include <spawn.h>
@@ -23,6 +24,7 @@
 #include "core/env/trace.h"
 #include "real/asio_clock.h"
 #include "real/containers/busybox_root.h"
+#include "real/containers/image_store.h"
 #include "real/containers/namespace_containers.h"
 #include "real/machine_trace.h"
 
@@ -51,9 +53,10 @@ void report_percentiles(benchmark::State& state, const std::string& name,
 // One runtime with a busybox root and a log directory, removed at the end.
 class Rig {
  public:
-  Rig() : root_(make_temp_dir()), logs_(make_temp_dir()) {
+  Rig() : root_(make_temp_dir()), logs_(make_temp_dir()), images_(make_temp_dir()) {
     NamespaceContainersOptions options;
     options.log_dir = logs_;
+    options.image_dir = images_;
     containers_.emplace(io_, trace_, std::move(options));
     containers_->set_event_handler(
         [this](const ContainerEvent& event) { events_.push_back(event); });
@@ -62,20 +65,28 @@ class Rig {
     containers_.reset();
     std::filesystem::remove_all(root_);
     std::filesystem::remove_all(logs_);
+    std::filesystem::remove_all(images_);
   }
 
   // Why the benchmark cannot run here, if it cannot.
   std::optional<std::string> unusable() {
     if (::geteuid() != 0) return "needs root";
     if (auto made = make_busybox_root(root_); !made) return made.error().message;
+    const auto added = ImageStore(images_).add(
+        "busybox", "bench", [](const std::string& rootfs) { return make_busybox_root(rootfs); });
+    if (!added) return added.error().message;
     return std::nullopt;
   }
 
-  ContainerSpec spec(std::string name, std::vector<std::string> argv) const {
+  ContainerSpec spec(std::string name, std::vector<std::string> argv, bool image = false) const {
     ContainerSpec spec;
     spec.name = std::move(name);
     spec.argv = std::move(argv);
-    spec.root_directory = root_;
+    if (image) {
+      spec.image = "busybox";
+    } else {
+      spec.root_directory = root_;
+    }
     return spec;
   }
 
@@ -117,7 +128,7 @@ class Rig {
   AsioClock clock_{io_};
   NullTraceSink sink_;
   MachineTrace trace_{"bench", clock_, sink_};
-  std::string root_, logs_;
+  std::string root_, logs_, images_;
   std::optional<NamespaceContainers> containers_;
   std::vector<ContainerEvent> events_;
 };
@@ -130,7 +141,8 @@ void BM_ContainerStart(benchmark::State& state) {
   for (auto _ : state) {
     const std::string unit = "start-" + std::to_string(n++);
     const auto begin = Clock::now();
-    const ContainerId id = rig.containers().start(rig.spec(unit, {"echo", "running"}));
+    const ContainerId id =
+        rig.containers().start(rig.spec(unit, {"echo", "running"}, state.range(0) == 1));
     if (!rig.run_until(
             [&] { return rig.has(id, Kind::kStarted) || rig.has(id, Kind::kFailedToStart); }) ||
         rig.has(id, Kind::kFailedToStart)) {
@@ -151,7 +163,12 @@ void BM_ContainerStart(benchmark::State& state) {
   report_percentiles(state, "started", to_started);
   report_percentiles(state, "running", to_running);
 }
-BENCHMARK(BM_ContainerStart)->UseManualTime()->Iterations(200)->Unit(benchmark::kMicrosecond);
+BENCHMARK(BM_ContainerStart)
+    ->Arg(0)
+    ->Arg(1)
+    ->UseManualTime()
+    ->Iterations(200)
+    ->Unit(benchmark::kMicrosecond);
 
 void BM_ContainerStop(benchmark::State& state) {
   Rig rig;
