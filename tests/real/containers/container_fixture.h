@@ -47,11 +47,13 @@ class BusyboxRoot {
 // forked child, so this process keeps its own.
 inline std::optional<std::string> why_containers_cannot_run() {
   if (::geteuid() != 0) return "namespace containers need root";
-  if (!std::filesystem::exists(kHostBusybox))
+  if (!std::filesystem::exists(kHostBusybox)) {
     return "no /bin/busybox: install busybox-static (scripts/setup)";
+  }
   const pid_t child = ::fork();
-  if (child == 0)
+  if (child == 0) {
     _exit(::unshare(CLONE_NEWPID | CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC) == 0 ? 0 : 1);
+  }
   int status = 0;
   ::waitpid(child, &status, 0);
   if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) return "namespaces are not permitted here";
