@@ -1,4 +1,4 @@
-// MachineTrace: how parts of the real environment (the transport, the container stub) report
+// MachineTrace: how parts of the real environment (the transport, the containers) report
 // events before an Env exists to do it for them: the same stamping as Env::emit, with this
 // machine's name and clock.
 #pragma once

@@ -4,6 +4,8 @@
 #include <random>
 
 #include "core/env/str.h"
+#include "real/containers/busybox_root.h"
+#include "real/containers/image_store.h"
 
 namespace keel::real {
 
@@ -12,12 +14,36 @@ std::uint64_t seed_from_os() {
   return (static_cast<std::uint64_t>(device()) << 32) ^ device();
 }
 
+std::string container_log_dir(const std::string& data_dir) { return data_dir + "/logs"; }
+std::string container_image_dir(const std::string& data_dir) { return data_dir + "/images"; }
+
+namespace {
+
+NamespaceContainersOptions container_options(const std::string& data_dir) {
+  NamespaceContainersOptions options;
+  options.log_dir = container_log_dir(data_dir);
+  options.image_dir = container_image_dir(data_dir);
+  return options;
+}
+
+// busybox:latest from the host's busybox-static, so units run with no registry (issue 8). The id
+// names where it came from; a store that has it already is left alone.
+void seed_default_image(const std::string& data_dir, const MachineTrace& trace) {
+  if (!std::filesystem::exists(kHostBusybox)) return;
+  ImageStore store(container_image_dir(data_dir));
+  const auto added = store.add("busybox:latest", "host-busybox-static",
+                               [](const std::string& rootfs) { return make_busybox_root(rootfs); });
+  if (!added) trace.emit("env", "default_image_failed", {{"reason", added.error().message}});
+}
+
+}  // namespace
+
 PosixEnv::PosixEnv(boost::asio::io_context& io, const PosixEnvConfig& config, std::ostream& log)
     : clock_(io),
       log_(log, config.log_format),
       trace_(config.name, clock_, log_),
       fs_(config.data_dir),
-      containers_(io, trace_),
+      containers_(io, trace_, container_options(config.data_dir)),
       random_(seed_from_os()) {}
 
 Result<std::unique_ptr<PosixEnv>> PosixEnv::create(boost::asio::io_context& io,
@@ -28,6 +54,7 @@ Result<std::unique_ptr<PosixEnv>> PosixEnv::create(boost::asio::io_context& io,
     return fail(Errc::kIo, str("data directory '", config.data_dir, "': ", error.message()));
   }
   std::unique_ptr<PosixEnv> env(new PosixEnv(io, config, log));
+  seed_default_image(config.data_dir, env->trace_);
   const NodeId self = config.transport.self;
   auto transport = TcpTransport::create(io, env->trace_, env->random_.derive("net"),
                                         std::move(config.transport));

@@ -1,8 +1,8 @@
 // PosixEnv: the Env of a real machine, as keeld assembles it: an AsioClock and a TcpTransport on
 // the caller's io_context, a PosixFileSystem under the data directory, a Random seeded from the
-// operating system, a StreamTraceSink writing the log, and UnsupportedContainers until namespace
-// containers land. Everything runs on the one thread that runs the io_context (DESIGN.md
-// principle 1).
+// operating system, a StreamTraceSink writing the log, and NamespaceContainers logging each unit's
+// output under <data_dir>/logs and finding images under <data_dir>/images. Everything runs on the
+// one thread that runs the io_context (DESIGN.md principle 1).
 //
 // Order of use: create(), hand env() to the program (which sets its receive handler), start()
 // to accept connections, run the io_context; stop() before leaving the loop.
@@ -19,12 +19,12 @@
 #include "core/env/error.h"
 #include "core/env/random.h"
 #include "real/asio_clock.h"
+#include "real/containers/namespace_containers.h"
 #include "real/endpoint.h"
 #include "real/machine_trace.h"
 #include "real/posix_file_system.h"
 #include "real/stream_trace_sink.h"
 #include "real/tcp_transport.h"
-#include "real/unsupported_containers.h"
 
 namespace keel::real {
 
@@ -58,7 +58,7 @@ class PosixEnv {
   StreamTraceSink log_;
   MachineTrace trace_;
   PosixFileSystem fs_;
-  UnsupportedContainers containers_;
+  NamespaceContainers containers_;
   Random random_;
   std::unique_ptr<TcpTransport> transport_;
   std::optional<Env> env_;  // built once the transport exists
@@ -67,5 +67,10 @@ class PosixEnv {
 // A seed from the operating system's entropy (std::random_device: allowed in real/, never in
 // core/, DESIGN.md principle 2).
 std::uint64_t seed_from_os();
+
+// Where a machine's units' output logs live, given its data directory (for `keelctl journal`).
+std::string container_log_dir(const std::string& data_dir);
+// Where its ImageStore lives (for `keelctl image import`); seeded with busybox:latest.
+std::string container_image_dir(const std::string& data_dir);
 
 }  // namespace keel::real
