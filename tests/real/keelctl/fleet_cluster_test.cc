@@ -1,0 +1,227 @@
+// keelctl's fleet verbs against a real three-member keeld cluster on loopback (issue 7): a unit is
+// submitted and started, list-units shows it assigned to one machine with the state its agent
+// reports (keeld's containers cannot run it yet: failed, with the reason), it is stopped and
+// destroyed, and list-machines shows the three machines with their metadata. Refusals print the
+// cluster's reason with exit code 1. Every wait is on keelctl's output, with a bound.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <fstream>
+#include <memory>
+#include <regex>
+
+#include "core/env/str.h"
+#include "real/keelctl/exit_code.h"
+#include "real/support/keelctl_run.h"
+#include "real/support/keeld_process.h"
+#include "real/support/temp_dir.h"
+#include "real/unsupported_containers.h"
+
+namespace keel::real::keelctl {
+namespace {
+
+using keel::real::keelctl::testing::keelctl;
+using keel::real::keelctl::testing::KeelctlRun;
+using keel::real::testing::free_port;
+using keel::real::testing::KeeldProcess;
+using keel::real::testing::read_text;
+using keel::real::testing::TempDir;
+using keel::real::testing::wait_for;
+
+constexpr Duration kClusterBound = std::chrono::seconds(30);  // election, leases, engine passes
+constexpr std::string_view kHello = "[Service]\nExecStart=/bin/sleep 600\n";
+
+// Members n1..n3 and `workers` workers n4.. with free peer and client ports and metadata
+// rack=r<k>. keelctl talks to the members' client ports, or with run_on() to one machine's.
+class FleetCluster {
+ public:
+  explicit FleetCluster(int workers = 0) {
+    const int machines = 3 + workers;
+    std::vector<std::uint16_t> ports;  // peer ports, then client ports
+    while (ports.size() < 2u * machines) {
+      const std::uint16_t port = free_port();
+      if (std::ranges::count(ports, port) == 0) ports.push_back(port);
+    }
+    std::string initial;
+    std::string worker_list;
+    for (int k = 1; k <= machines; ++k) {
+      std::string& list = k <= 3 ? initial : worker_list;
+      list += str(list.empty() ? "" : ",", "n", k, "=127.0.0.1:", ports[k - 1]);
+      client_urls_.push_back(str("http://127.0.0.1:", ports[machines + k - 1]));
+      if (k <= 3) endpoints_ += str(k > 1 ? "," : "", client_urls_.back());
+    }
+    for (int k = 1; k <= machines; ++k) {
+      std::vector<std::string> args = {"--name",
+                                       str("n", k),
+                                       "--cluster-id",
+                                       "7",
+                                       "--initial-cluster",
+                                       initial,
+                                       "--listen-peer",
+                                       str("127.0.0.1:", ports[k - 1]),
+                                       "--listen-client",
+                                       str("127.0.0.1:", ports[machines + k - 1]),
+                                       "--data-dir",
+                                       dir_ / str("n", k, ".keeld"),
+                                       "--metadata",
+                                       str("rack=r", k),
+                                       "--log-format",
+                                       "json"};
+      if (workers > 0) args.insert(args.end(), {"--workers", worker_list});
+      if (k > 3) args.insert(args.end(), {"--role", "worker"});
+      machines_.push_back(std::make_unique<KeeldProcess>(args, dir_ / str("n", k, ".log")));
+    }
+  }
+
+  KeelctlRun run(std::vector<std::string> args) const { return run_on(endpoints_, args); }
+  // keelctl against machine k's client port alone.
+  KeelctlRun run_on_machine(int k, std::vector<std::string> args) const {
+    return run_on(client_urls_.at(k - 1), std::move(args));
+  }
+  // Runs `args` until its output matches `pattern`; the last run either way.
+  KeelctlRun run_until(const std::vector<std::string>& args, const std::string& pattern) const {
+    return run_until_on(endpoints_, args, pattern);
+  }
+  KeelctlRun run_until_on_machine(int k, const std::vector<std::string>& args,
+                                  const std::string& pattern) const {
+    return run_until_on(client_urls_.at(k - 1), args, pattern);
+  }
+  std::string write_unit(std::string_view subdir, std::string_view name, std::string_view text) {
+    std::filesystem::create_directories(dir_ / std::string(subdir));
+    const std::string path = dir_ / str(subdir, "/", name);
+    std::ofstream(path) << text;
+    return path;
+  }
+  std::string logs() const {
+    std::string text;
+    for (std::size_t k = 1; k <= machines_.size(); ++k) {
+      text += read_text(dir_ / str("n", k, ".log"));
+    }
+    return text;
+  }
+
+ private:
+  static KeelctlRun run_on(const std::string& endpoints, std::vector<std::string> args) {
+    args.insert(args.begin(), {"--endpoint", endpoints, "--timeout", "5"});
+    return keelctl(args);
+  }
+  static KeelctlRun run_until_on(const std::string& endpoints, const std::vector<std::string>& args,
+                                 const std::string& pattern) {
+    KeelctlRun last;
+    const std::regex wanted(pattern);
+    wait_for(
+        [&] {
+          last = run_on(endpoints, args);
+          return last.code == kExitOk && std::regex_search(last.out, wanted);
+        },
+        kClusterBound);
+    return last;
+  }
+
+  TempDir dir_;
+  std::vector<std::string> client_urls_;  // by machine, n1 first
+  std::string endpoints_;                 // the members'
+  std::vector<std::unique_ptr<KeeldProcess>> machines_;
+};
+void expect_ok(const KeelctlRun& run, std::string_view out) {
+  EXPECT_EQ(run.code, kExitOk) << run.err;
+  EXPECT_EQ(run.out, out);
+  EXPECT_EQ(run.err, "");
+}
+
+TEST(FleetClusterTest, AUnitIsSubmittedStartedReportedStoppedAndDestroyed) {
+  FleetCluster cluster;
+  const KeelctlRun machines = cluster.run_until({"list-machines"},
+                                                "n1\\s+127\\.0\\.0\\.1\\s+rack=r1\\n"
+                                                "n2\\s+127\\.0\\.0\\.1\\s+rack=r2\\n"
+                                                "n3\\s+127\\.0\\.0\\.1\\s+rack=r3\\n$");
+  ASSERT_EQ(std::ranges::count(machines.out, '\n'), 4) << machines.out << cluster.logs();
+  EXPECT_TRUE(machines.out.starts_with("MACHINE")) << machines.out;
+
+  const std::string hello = cluster.write_unit("a", "hello.service", kHello);
+  expect_ok(cluster.run({"submit", hello}), "Unit hello.service submitted\n");
+  expect_ok(cluster.run({"submit", hello}), "Unit hello.service submitted\n");  // same text
+  expect_ok(cluster.run({"start", "hello.service"}), "Unit hello.service launched\n");
+
+  // Placed on one machine, whose agent reports that keeld cannot run containers yet.
+  const KeelctlRun failed = cluster.run_until(
+      {"list-units"}, "hello\\.service\\s+launched\\s+n[123]\\s+launched\\s+failed[^\\n]*" +
+                          std::string(UnsupportedContainers::kReason).substr(0, 30));
+  EXPECT_NE(failed.out.find(UnsupportedContainers::kReason), std::string::npos)
+      << failed.out << failed.err << cluster.logs();
+  EXPECT_EQ(std::ranges::count(failed.out, '\n'), 2) << failed.out;
+
+  expect_ok(cluster.run({"stop", "hello.service"}), "Unit hello.service loaded\n");
+  const KeelctlRun stopped =
+      cluster.run_until({"list-units"}, "hello\\.service\\s+loaded\\s+n[123]\\s+loaded\\s");
+  EXPECT_TRUE(std::regex_search(stopped.out, std::regex("hello\\.service\\s+loaded\\s+n[123]")))
+      << stopped.out;
+
+  expect_ok(cluster.run({"destroy", "hello.service"}), "Unit hello.service destroyed\n");
+  const KeelctlRun gone = cluster.run_until({"list-units"}, "^UNIT[^\\n]*\\n$");
+  EXPECT_EQ(gone.out.find("hello.service"), std::string::npos) << gone.out;
+}
+
+TEST(FleetClusterTest, RefusalsPrintTheClustersReason) {
+  FleetCluster cluster;
+  cluster.run_until({"list-machines"}, "n3");
+
+  const KeelctlRun ghost = cluster.run({"start", "ghost.service"});
+  EXPECT_EQ(ghost.code, kExitFailure);
+  EXPECT_EQ(ghost.err, "Error: unit ghost.service was never submitted (or is destroyed)\n");
+
+  expect_ok(cluster.run({"submit", cluster.write_unit("a", "web.service", kHello)}),
+            "Unit web.service submitted\n");
+  const KeelctlRun other =
+      cluster.run({"submit", cluster.write_unit("b", "web.service", "[Service]\nExecStart=/x\n")});
+  EXPECT_EQ(other.code, kExitFailure);
+  EXPECT_EQ(other.err,
+            "Error: unit web.service is already submitted with different content; destroy it "
+            "first\n");
+
+  const KeelctlRun bad = cluster.run({"submit", cluster.write_unit("c", "bad.service", "[Oops\n")});
+  EXPECT_EQ(bad.code, kExitFailure);
+  EXPECT_TRUE(bad.err.starts_with("Error: unit bad.service: ")) << bad.err;
+
+  const KeelctlRun missing = cluster.run({"submit", "/nonexistent/x.service"});
+  EXPECT_EQ(missing.code, kExitUsage);
+  EXPECT_NE(missing.err.find("/nonexistent/x.service"), std::string::npos) << missing.err;
+
+  // Nothing announces "web": an empty table, from the catalog or from the store.
+  expect_ok(cluster.run({"service", "web"}), "UNIT\tMACHINE\tADDRESS\n");
+  expect_ok(cluster.run({"service", "web", "--consistent"}), "UNIT\tMACHINE\tADDRESS\n");
+  const KeelctlRun bad_service = cluster.run({"service", "no/such", "--consistent"});
+  EXPECT_EQ(bad_service.code, kExitFailure);
+  EXPECT_NE(bad_service.err.find("no/such"), std::string::npos) << bad_service.err;
+}
+
+TEST(FleetClusterTest, AWorkerReachesTheMembersRunsItsUnitsAndServesTheFleetApi) {
+  FleetCluster cluster(/*workers=*/1);
+  // The worker's own API answers over its RemoteStoreClient: all four machines are present.
+  const KeelctlRun machines = cluster.run_until_on_machine(
+      4, {"list-machines"},
+      "n3\\s+127\\.0\\.0\\.1\\s+rack=r3\\nn4\\s+127\\.0\\.0\\.1\\s+rack=r4\\n$");
+  ASSERT_EQ(std::ranges::count(machines.out, '\n'), 5)
+      << machines.out << machines.err << cluster.logs();
+
+  const std::string pinned = cluster.write_unit(
+      "w", "pinned.service", "[Service]\nExecStart=/bin/sleep 600\n[X-Fleet]\nMachineID=n4\n");
+  expect_ok(cluster.run_on_machine(4, {"submit", pinned}), "Unit pinned.service submitted\n");
+  expect_ok(cluster.run_on_machine(4, {"start", "pinned.service"}),
+            "Unit pinned.service launched\n");
+  // The worker's agent ran it (and reported that it cannot run containers yet).
+  const KeelctlRun units =
+      cluster.run_until({"list-units"}, "pinned\\.service\\s+launched\\s+n4\\s+launched\\s+failed");
+  EXPECT_NE(units.out.find(UnsupportedContainers::kReason), std::string::npos)
+      << units.out << units.err << cluster.logs();
+}
+
+TEST(FleetClusterTest, NoReachableEndpointIsExitCodeThree) {
+  const KeelctlRun run = keelctl(
+      {"--endpoint", str("http://127.0.0.1:", free_port()), "--timeout", "1", "list-units"});
+  EXPECT_EQ(run.code, kExitUnreachable);
+  EXPECT_TRUE(run.err.starts_with("Error: ")) << run.err;
+}
+
+}  // namespace
+}  // namespace keel::real::keelctl
