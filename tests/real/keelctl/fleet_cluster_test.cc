@@ -12,6 +12,7 @@
 
 #include "core/env/str.h"
 #include "real/keelctl/exit_code.h"
+#include "real/keelctl/http_client.h"
 #include "real/support/keelctl_run.h"
 #include "real/support/keeld_process.h"
 #include "real/support/temp_dir.h"
@@ -74,6 +75,15 @@ class FleetCluster {
   }
 
   KeelctlRun run(std::vector<std::string> args) const { return run_on(endpoints_, args); }
+  // One raw HTTP exchange with machine k's client port.
+  HttpAnswer http(int k, HttpRequest request) const {
+    auto url = parse_http_url(client_urls_.at(k - 1));
+    EXPECT_TRUE(url.has_value());
+    auto answer = http_exchange(
+        *url, request, {.connect = std::chrono::seconds(5), .answer = std::chrono::seconds(5)});
+    EXPECT_TRUE(answer.has_value()) << answer.error().message;
+    return answer.value_or(HttpAnswer{});
+  }
   // keelctl against machine k's client port alone.
   KeelctlRun run_on_machine(int k, std::vector<std::string> args) const {
     return run_on(client_urls_.at(k - 1), std::move(args));
@@ -193,6 +203,34 @@ TEST(FleetClusterTest, RefusalsPrintTheClustersReason) {
   const KeelctlRun bad_service = cluster.run({"service", "no/such", "--consistent"});
   EXPECT_EQ(bad_service.code, kExitFailure);
   EXPECT_NE(bad_service.err.find("no/such"), std::string::npos) << bad_service.err;
+}
+
+TEST(FleetClusterTest, TheApiAnswersMistakesWithAJsonErrorAndItsStatus) {
+  FleetCluster cluster;
+  cluster.run_until({"list-machines"}, "n3");
+  const auto expect_error = [&](HttpRequest request, unsigned status, std::string_view message) {
+    const HttpAnswer answer = cluster.http(1, request);
+    EXPECT_EQ(answer.status, status) << request.method << " " << request.target;
+    EXPECT_TRUE(
+        answer.body.starts_with(str("{\"error\":{\"code\":", status, ",\"message\":\"", message)))
+        << answer.body;
+  };
+  expect_error({.method = "PUT", .target = "/fleet/v1/units/a.service", .body = "nope"}, 400,
+               "the body is not JSON");
+  expect_error({.method = "PUT", .target = "/fleet/v1/units/a.service", .body = "{}"}, 400,
+               "the body needs");
+  expect_error({.method = "DELETE", .target = "/fleet/v1/units/ghost.service", .body = ""}, 404,
+               "unit ghost.service was never submitted");
+  expect_error({.method = "GET", .target = "/fleet/v1/units/a.service", .body = ""}, 405,
+               "method not allowed here; allowed: PUT, DELETE");
+  expect_error({.method = "POST", .target = "/fleet/v1/machines", .body = ""}, 405,
+               "method not allowed here; allowed: GET, HEAD");
+  expect_error({.method = "GET", .target = "/fleet/v1/units/a/b", .body = ""}, 404,
+               "no such resource: /fleet/v1/units/a/b");
+  expect_error({.method = "GET", .target = "/v1/services/a%2Fb?consistent=true", .body = ""}, 400,
+               "");
+  expect_error({.method = "GET", .target = "/v1/services/web?consistent=maybe", .body = ""}, 400,
+               "consistent: expected true or false, got 'maybe'");
 }
 
 TEST(FleetClusterTest, AWorkerReachesTheMembersRunsItsUnitsAndServesTheFleetApi) {
