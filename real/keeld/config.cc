@@ -267,8 +267,11 @@ Status apply(KeeldConfig& config, std::string_view key, const Setting& setting) 
     config.advertise_ip = text;
   } else if (key == "lease-ttl") {
     const auto seconds = parse_u64(text);
-    if (!seconds || text.starts_with("0x") || *seconds == 0 || *seconds > kMaxLeaseTtlSeconds) {
-      return bad(origin, str("whole seconds from 1 to ", kMaxLeaseTtlSeconds), text);
+    if (!seconds || text.starts_with("0x") || *seconds < kMinLeaseTtlSeconds ||
+        *seconds > kMaxLeaseTtlSeconds) {
+      return bad(origin,
+                 str("whole seconds from ", kMinLeaseTtlSeconds, " to ", kMaxLeaseTtlSeconds),
+                 text);
     }
     config.lease_ttl = std::chrono::seconds(*seconds);
   } else if (key == "log-format") {

@@ -57,6 +57,10 @@ struct Capacity {
 inline constexpr std::size_t kMaxMembers = 64;
 inline constexpr std::size_t kMaxMetadata = 64;
 inline constexpr std::size_t kMaxMetadataBytes = 256;  // per key and per value
+// The agent renews its lease every TTL/4 and fences itself 1.5 s before the lease may expire
+// (fleet/presence.h's defaults): a renewal must come before the fence, TTL/4 < TTL - 1.5 s, which
+// whole seconds satisfy from 3 on.
+inline constexpr std::uint64_t kMinLeaseTtlSeconds = 3;
 inline constexpr std::uint64_t kMaxLeaseTtlSeconds = 3600;
 
 struct KeeldConfig {

@@ -4,6 +4,7 @@
 // destroyed, and list-machines shows the three machines with their metadata. Refusals print the
 // cluster's reason with exit code 1. Every wait is on keelctl's output, with a bound.
 #include <gtest/gtest.h>
+#include <signal.h>
 
 #include <algorithm>
 #include <fstream>
@@ -70,6 +71,8 @@ class FleetCluster {
                                        "json"};
       if (workers > 0) args.insert(args.end(), {"--workers", worker_list});
       if (k > 3) args.insert(args.end(), {"--role", "worker"});
+      // A short presence lease, so that a machine that leaves is gone within the tests' bounds.
+      args.insert(args.end(), {"--lease-ttl", "3"});
       machines_.push_back(std::make_unique<KeeldProcess>(args, dir_ / str("n", k, ".log")));
     }
   }
@@ -96,6 +99,7 @@ class FleetCluster {
                                   const std::string& pattern) const {
     return run_until_on(client_urls_.at(k - 1), args, pattern);
   }
+  KeeldProcess& machine(int k) { return *machines_.at(k - 1); }
   std::string write_unit(std::string_view subdir, std::string_view name, std::string_view text) {
     std::filesystem::create_directories(dir_ / std::string(subdir));
     const std::string path = dir_ / str(subdir, "/", name);
@@ -252,6 +256,17 @@ TEST(FleetClusterTest, AWorkerReachesTheMembersRunsItsUnitsAndServesTheFleetApi)
       cluster.run_until({"list-units"}, "pinned\\.service\\s+launched\\s+n4\\s+launched\\s+failed");
   EXPECT_NE(units.out.find(UnsupportedContainers::kReason), std::string::npos)
       << units.out << units.err << cluster.logs();
+
+  // The worker stops cleanly on SIGTERM; its lease expires, so it leaves the machine list and its
+  // pinned unit has nowhere to go.
+  cluster.machine(4).signal(SIGTERM);
+  EXPECT_EQ(cluster.machine(4).wait_exit(std::chrono::seconds(10)), 0);
+  const KeelctlRun left = cluster.run_until({"list-machines"}, "n3[^\\n]*\\n$");
+  EXPECT_EQ(left.out.find("n4"), std::string::npos) << left.out;
+  const KeelctlRun unplaced =
+      cluster.run_until({"list-units"}, "pinned\\.service[^\\n]*unplaced: MachineID n4");
+  EXPECT_NE(unplaced.out.find("unplaced: MachineID n4 names no machine"), std::string::npos)
+      << unplaced.out;
 }
 
 TEST(FleetClusterTest, NoReachableEndpointIsExitCodeThree) {

@@ -210,12 +210,12 @@ TEST(KeeldConfigTest, BadFleetIdentityFlagsAreRefused) {
   };
   EXPECT_EQ(with("--advertise-ip", "host.example"),
             "--advertise-ip: expected an IPv4 or IPv6 literal, got 'host.example'");
-  EXPECT_EQ(with("--lease-ttl", "0"),
-            "--lease-ttl: expected whole seconds from 1 to 3600, got '0'");
+  EXPECT_EQ(with("--lease-ttl", "2"),
+            "--lease-ttl: expected whole seconds from 3 to 3600, got '2'");
   EXPECT_EQ(with("--lease-ttl", "1.5"),
-            "--lease-ttl: expected whole seconds from 1 to 3600, got '1.5'");
+            "--lease-ttl: expected whole seconds from 3 to 3600, got '1.5'");
   EXPECT_EQ(with("--lease-ttl", "3601"),
-            "--lease-ttl: expected whole seconds from 1 to 3600, got '3601'");
+            "--lease-ttl: expected whole seconds from 3 to 3600, got '3601'");
 }
 
 TEST(KeeldConfigTest, WorkersAreListedForEveryMachineAndAWorkerMustBeAmongThem) {
