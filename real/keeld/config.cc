@@ -426,6 +426,7 @@ std::string_view usage() {
   --listen-peer ADDR     default 0.0.0.0:2380
   --listen-client ADDR   default 0.0.0.0:2379
   --role member|worker   default member; a worker runs units but does not vote
+  --worker               the same as --role worker
   --workers L            the workers and their peer addresses, given to every machine (the
                          members answer a worker there): n4=127.0.0.1:2390,...
   --metadata k=v,...     machine metadata
@@ -445,6 +446,13 @@ Result<CommandLine> parse_command_line(std::span<const std::string_view> args) {
   for (std::size_t i = 0; i < args.size(); ++i) {
     std::string_view arg = args[i];
     if (arg == "--help" || arg == "-h") return CommandLine{.help = true, .config = {}};
+    if (arg == "--worker") {  // the switch spelling of --role worker
+      if (flags.contains("role")) {
+        return fail(Errc::kInvalidArgument, "--worker and --role are given together");
+      }
+      flags["role"] = Setting{"worker", "--worker"};
+      continue;
+    }
     if (!arg.starts_with("--")) {
       return fail(Errc::kInvalidArgument,
                   str("unexpected argument '", arg, "' (flags start with --)"));

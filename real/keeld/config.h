@@ -8,6 +8,7 @@
 //   --listen-peer ADDR             default 0.0.0.0:2380 (etcd's peer port); ":PORT" is 0.0.0.0
 //   --listen-client ADDR           default 0.0.0.0:2379 (etcd's client port)
 //   --role member|worker           default member (a worker runs units but does not vote)
+//   --worker                       the same as --role worker
 //   --workers n4=IP:PORT,...       the workers and their peer addresses, the same on every
 //                                  machine: the members answer a worker's requests there
 //   --metadata k=v,...             machine metadata for unit placement (fleet's --metadata)

@@ -70,7 +70,7 @@ class FleetCluster {
                                        "--log-format",
                                        "json"};
       if (workers > 0) args.insert(args.end(), {"--workers", worker_list});
-      if (k > 3) args.insert(args.end(), {"--role", "worker"});
+      if (k > 3) args.push_back("--worker");
       // A short presence lease, so that a machine that leaves is gone within the tests' bounds.
       args.insert(args.end(), {"--lease-ttl", "3"});
       machines_.push_back(std::make_unique<KeeldProcess>(args, dir_ / str("n", k, ".log")));
