@@ -33,19 +33,25 @@ Result<std::string> read_unit_file(const std::string& path) {
   return text.str();
 }
 
+// Reports an answer other than the one expected: the API's error message, or the status when the
+// body is not the API's error. Returns kExitFailure (the cluster answered).
+int report_answer(const VerbCall& call, std::string_view request, const HttpAnswer& answer) {
+  auto message = parse_fleet_error(answer.body);
+  call.err << "Error: " << (message ? *message : str(request, " answered HTTP ", answer.status))
+           << "\n";
+  return kExitFailure;
+}
+
 // Sends `method` with `body` to the unit's resource; reports a failure and returns its exit code,
 // or nothing when the answer is 204 No Content.
 std::optional<int> send_unit(const VerbCall& call, std::string method, std::string_view unit,
                              std::string body) {
   const std::string target = unit_target(unit);
-  auto answer = call.endpoints.exchange(
-      {.method = std::move(method), .target = target, .body = std::move(body)});
+  auto answer =
+      call.endpoints.exchange({.method = method, .target = target, .body = std::move(body)});
   if (!answer) return report(call.err, answer.error());
   if (answer->status == 204) return std::nullopt;
-  auto message = parse_fleet_error(answer->body);
-  call.err << "Error: " << (message ? *message : str(target, " answered HTTP ", answer->status))
-           << "\n";
-  return kExitFailure;
+  return report_answer(call, str(method, " ", target), *answer);
 }
 
 int run_submit(const VerbCall& call) {
@@ -97,11 +103,7 @@ auto get_listing(const VerbCall& call, const std::string& target, Parse parse)
   auto answer = call.endpoints.exchange({.method = "GET", .target = target, .body = ""});
   if (!answer) return std::unexpected(report(call.err, answer.error()));
   if (answer->status != 200) {
-    auto message = parse_fleet_error(answer->body);
-    call.err << "Error: "
-             << (message ? *message : str("GET ", target, " answered HTTP ", answer->status))
-             << "\n";
-    return std::unexpected(kExitFailure);
+    return std::unexpected(report_answer(call, str("GET ", target), *answer));
   }
   auto parsed = parse(answer->body);
   if (!parsed) return std::unexpected(report(call.err, parsed.error()));
