@@ -180,8 +180,13 @@ std::string describe(const UnitState& state) {
   return text;
 }
 
-std::string note(const UnitListing& row) {
+// What a line of list-units notes: the row's problems and, on a machine's line, why the unit
+// failed there (the agent's reason, e.g. the container backend's refusal).
+std::string note(const UnitListing& row, const UnitOnMachine* on = nullptr) {
   std::vector<std::string> parts;
+  if (on != nullptr && on->reported && !on->reported->reason.empty()) {
+    parts.push_back(on->reported->reason);
+  }
   if (!row.submitted) parts.push_back("not submitted");
   if (!row.unplaced.empty()) parts.push_back(str("unplaced: ", row.unplaced));
   parts.insert(parts.end(), row.problems.begin(), row.problems.end());
@@ -212,7 +217,7 @@ std::string format_unit_list(const std::vector<UnitListing>& rows) {
     for (const UnitOnMachine& m : row.machines) {
       lines.push_back({row.unit, desired, m.machine,
                        m.assigned ? std::string(to_string(*m.assigned)) : "-",
-                       m.reported ? describe(*m.reported) : "-", note(row)});
+                       m.reported ? describe(*m.reported) : "-", note(row, &m)});
     }
   }
   std::array<std::size_t, 6> width{};

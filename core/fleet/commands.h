@@ -64,7 +64,8 @@ struct UnitListing {
 std::vector<UnitListing> list_units(const std::vector<kv::KeyValue>& fleet);
 
 // The rows as a table for people: one line per unit and machine (fleetctl's list-units shape),
-// columns UNIT DESIRED MACHINE ASSIGNED STATE NOTE; "-" where there is nothing.
+// columns UNIT DESIRED MACHINE ASSIGNED STATE NOTE; "-" where there is nothing. A machine's line
+// notes the reason its agent reported (why the unit failed there).
 std::string format_unit_list(const std::vector<UnitListing>& rows);
 
 }  // namespace keel::fleet

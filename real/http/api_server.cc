@@ -73,6 +73,7 @@ void ApiServer::add_routes() {
         make_response(healthy ? beast_http::status::ok : beast_http::status::service_unavailable,
                       healthy ? "{\"health\":\"true\"}" : "{\"health\":\"false\"}"));
   });
+  if (options_.fleet != nullptr) options_.fleet->add_routes(router);
   if (!options_.metrics) return;
   router.exact("/metrics", [this](const std::shared_ptr<Exchange>& exchange) {
     if (!is_get(exchange->request())) return exchange->respond(method_not_allowed());

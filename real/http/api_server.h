@@ -5,6 +5,7 @@
 //   /version      {"etcdserver":"3.4.0-keel","etcdcluster":"3.4.0"}
 //   /health       {"health":"true"} with 200 while the member knows a leader, else "false" / 503
 //   /metrics      the text of the metrics callback (Prometheus text format), if one is given
+//   /fleet/v1/..., /v1/services/...   the fleet API (fleet_api.h), if one is given
 // Everything runs on the member's io_context thread, the one its KvService runs on.
 #pragma once
 
@@ -17,6 +18,7 @@
 
 #include "core/env/error.h"
 #include "real/endpoint.h"
+#include "real/http/fleet_api.h"
 #include "real/http/http_server.h"
 #include "real/http/kv_backend.h"
 #include "real/http/v2_keys_api.h"
@@ -36,6 +38,7 @@ struct ApiServerOptions {
   std::uint64_t cluster_id = 0;
   std::vector<ApiMember> members;
   std::function<std::string()> metrics;  // may be empty: /metrics is then 404
+  FleetApi* fleet = nullptr;             // may be null: the fleet routes are then 404
 };
 
 class ApiServer {

@@ -8,6 +8,7 @@
 #include "core/env/str.h"
 #include "real/keelctl/cluster_verbs.h"
 #include "real/keelctl/exit_code.h"
+#include "real/keelctl/fleet_verbs.h"
 #include "real/keelctl/kv_verbs.h"
 #include "real/keelctl/local_cluster_verbs.h"
 #include "real/keelctl/verb.h"
@@ -30,6 +31,7 @@ const std::vector<FlagSpec>& global_flags() {
 std::vector<Verb> all_verbs() {
   std::vector<Verb> verbs = kv_verbs();
   std::ranges::move(cluster_verbs(), std::back_inserter(verbs));
+  std::ranges::move(fleet_verbs(), std::back_inserter(verbs));
   std::ranges::move(local_cluster_verbs(), std::back_inserter(verbs));
   return verbs;
 }

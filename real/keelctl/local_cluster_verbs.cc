@@ -94,7 +94,15 @@ std::string keeld_next_to_keelctl() {
   return (fs::read_symlink("/proc/self/exe", error).parent_path() / "keeld").string();
 }
 
+// keeld's arguments, with --workers when there are workers (every machine is told where they are).
+std::vector<std::string> with_workers(std::vector<std::string> args,
+                                      const std::string& worker_list) {
+  if (!worker_list.empty()) args.insert(args.end(), {"--workers", worker_list});
+  return args;
+}
+
 // Starts keeld detached: its own session, stdin and stdout on /dev/null, stderr to `log`.
+
 Result<pid_t> spawn(const std::string& binary, const std::vector<std::string>& args,
                     const fs::path& log) {
   std::vector<char*> argv;
@@ -213,6 +221,7 @@ int run_up(const VerbCall& call) {
   std::set<std::uint16_t> taken;
   std::vector<LocalMachine> machines;
   std::string initial_cluster;
+  std::string worker_list;
   for (std::uint64_t k = 1; k <= *members + *workers; ++k) {
     std::uint16_t ports[2] = {};
     for (std::uint16_t& port : ports) {
@@ -227,7 +236,8 @@ int run_up(const VerbCall& call) {
                                     .pid = 0,
                                     .peer = str("127.0.0.1:", ports[0]),
                                     .client_url = str("http://127.0.0.1:", ports[1])});
-    if (k <= *members) initial_cluster += str(k > 1 ? "," : "", "n", k, "=", machines.back().peer);
+    std::string& list = k <= *members ? initial_cluster : worker_list;
+    list += str(list.empty() ? "" : ",", "n", k, "=", machines.back().peer);
   }
   const std::uint64_t cluster_id = std::random_device{}() | 1;
 
@@ -235,10 +245,12 @@ int run_up(const VerbCall& call) {
   for (LocalMachine& m : machines) {
     auto pid =
         spawn(keeld,
-              {"--name", m.name, "--cluster-id", str(cluster_id), "--initial-cluster",
-               initial_cluster, "--listen-peer", m.peer, "--listen-client",
-               m.client_url.substr(std::string_view("http://").size()), "--data-dir",
-               (dir / (m.name + ".keeld")).string(), "--role", m.role, "--log-format", "json"},
+              with_workers(
+                  {"--name", m.name, "--cluster-id", str(cluster_id), "--initial-cluster",
+                   initial_cluster, "--listen-peer", m.peer, "--listen-client",
+                   m.client_url.substr(std::string_view("http://").size()), "--data-dir",
+                   (dir / (m.name + ".keeld")).string(), "--role", m.role, "--log-format", "json"},
+                  worker_list),
               dir / (m.name + ".log"));
     if (!pid) return fail_up(call, dir, started, pid.error().message);
     m.pid = *pid;

@@ -1,6 +1,6 @@
 // Verb: one keelctl command ("get", "cluster members"), the unit that keelctl.cc dispatches to.
 // A group of verbs lives in its own file and hands its table to keelctl.cc (kv_verbs.h,
-// cluster_verbs.h, local_cluster_verbs.h; fleet's verbs will come the same way).
+// cluster_verbs.h, local_cluster_verbs.h, fleet_verbs.h).
 //
 // Contract for a verb's run(): the words, the operand count and the flags' names were checked
 // against the Verb before it runs; it checks the flags' values itself (usage_error() when bad),

@@ -3,6 +3,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
+#include <boost/asio/ip/address.hpp>
 #include <charconv>
 #include <optional>
 #include <set>
@@ -21,10 +22,10 @@ struct Setting {
 using Settings = std::map<std::string, Setting, std::less<>>;
 
 constexpr std::string_view kKeys[] = {
-    "name",          "data-dir", "cluster-id", "initial-cluster", "listen-peer",
-    "listen-client", "role",     "metadata",   "capacity",        "log-format"};
+    "name",    "data-dir", "cluster-id", "initial-cluster", "listen-peer", "listen-client", "role",
+    "workers", "metadata", "capacity",   "advertise-ip",    "lease-ttl",   "log-format"};
 // Keys that the file may give as a YAML map.
-constexpr std::string_view kMapKeys[] = {"initial-cluster", "metadata", "capacity"};
+constexpr std::string_view kMapKeys[] = {"initial-cluster", "workers", "metadata", "capacity"};
 
 bool is_key(std::string_view key) { return std::ranges::find(kKeys, key) != std::end(kKeys); }
 bool is_map_key(std::string_view key) {
@@ -240,6 +241,10 @@ Status apply(KeeldConfig& config, std::string_view key, const Setting& setting) 
     auto members = parse_members(text, origin);
     if (!members) return std::unexpected(members.error());
     config.initial_cluster = std::move(*members);
+  } else if (key == "workers") {
+    auto workers = parse_members(text, origin);
+    if (!workers) return std::unexpected(workers.error());
+    config.workers = std::move(*workers);
   } else if (key == "listen-peer" || key == "listen-client") {
     auto endpoint = parse_listen(text, origin);
     if (!endpoint) return std::unexpected(endpoint.error());
@@ -255,6 +260,20 @@ Status apply(KeeldConfig& config, std::string_view key, const Setting& setting) 
     auto capacity = parse_capacity(text, origin);
     if (!capacity) return std::unexpected(capacity.error());
     config.capacity = *capacity;
+  } else if (key == "advertise-ip") {
+    boost::system::error_code error;
+    boost::asio::ip::make_address(setting.text, error);
+    if (error) return bad(origin, "an IPv4 or IPv6 literal", text);
+    config.advertise_ip = text;
+  } else if (key == "lease-ttl") {
+    const auto seconds = parse_u64(text);
+    if (!seconds || text.starts_with("0x") || *seconds < kMinLeaseTtlSeconds ||
+        *seconds > kMaxLeaseTtlSeconds) {
+      return bad(origin,
+                 str("whole seconds from ", kMinLeaseTtlSeconds, " to ", kMaxLeaseTtlSeconds),
+                 text);
+    }
+    config.lease_ttl = std::chrono::seconds(*seconds);
   } else if (key == "log-format") {
     if (text != "text" && text != "json") return bad(origin, "text or json", text);
     config.log_format = text == "json" ? TraceFormat::kJson : TraceFormat::kText;
@@ -339,6 +358,7 @@ Status check_whole(KeeldConfig& config) {
                 "--initial-cluster is required (n1=IP:PORT,n2=IP:PORT,...: the founding members)");
   }
   if (config.data_dir.empty()) config.data_dir = str(config.name, ".keeld");
+  if (config.advertise_ip.empty()) config.advertise_ip = default_advertise_ip(config.listen_client);
   const bool listed = std::ranges::any_of(config.initial_cluster,
                                           [&](const Member& m) { return m.id == config.id; });
   std::string names;
@@ -356,10 +376,34 @@ Status check_whole(KeeldConfig& config) {
                 str("--name ", config.name, " is listed in --initial-cluster (", names,
                     ") but --role is worker: workers do not vote"));
   }
+  for (const Member& worker : config.workers) {
+    for (const Member& member : config.initial_cluster) {
+      if (worker.id == member.id || worker.peer == member.peer) {
+        return fail(Errc::kInvalidArgument,
+                    str("--workers: worker ", worker.name, " shares its ",
+                        worker.id == member.id ? "name" : "address", " with member ", member.name));
+      }
+    }
+  }
+  const bool listed_worker =
+      std::ranges::any_of(config.workers, [&](const Member& m) { return m.id == config.id; });
+  if (config.role == Role::kWorker && !listed_worker) {
+    return fail(Errc::kInvalidArgument,
+                str("--name ", config.name,
+                    " is not in --workers: the members answer a worker at the peer address "
+                    "listed there"));
+  }
   return {};
 }
 
 }  // namespace
+
+std::string default_advertise_ip(const Endpoint& listen_client) {
+  boost::system::error_code error;
+  const auto address = boost::asio::ip::make_address(listen_client.address, error);
+  if (error || address.is_unspecified()) return "127.0.0.1";
+  return listen_client.address;
+}
 
 Result<NodeId> node_id_from_name(std::string_view name, std::string_view origin) {
   const std::string_view digits = name.substr(std::min<std::size_t>(1, name.size()));
@@ -381,9 +425,16 @@ std::string_view usage() {
   --initial-cluster L    the founding members: n1=127.0.0.1:2380,n2=...
   --listen-peer ADDR     default 0.0.0.0:2380
   --listen-client ADDR   default 0.0.0.0:2379
-  --role member|worker   default member
+  --role member|worker   default member; a worker runs units but does not vote
+  --worker               the same as --role worker
+  --workers L            the workers and their peer addresses, given to every machine (the
+                         members answer a worker there): n4=127.0.0.1:2390,...
   --metadata k=v,...     machine metadata
   --capacity cpus=N,memory=BYTES   e.g. cpus=1.5,memory=4Gi
+  --advertise-ip IP      the IP this machine's services are announced at; default the
+                         --listen-client address (127.0.0.1 when that is a wildcard)
+  --lease-ttl SECONDS    the machine's presence lease (default 5): units move this long after
+                         the machine goes silent
   --log-format text|json default text (stderr)
   --help                 this text
 )";
@@ -395,6 +446,13 @@ Result<CommandLine> parse_command_line(std::span<const std::string_view> args) {
   for (std::size_t i = 0; i < args.size(); ++i) {
     std::string_view arg = args[i];
     if (arg == "--help" || arg == "-h") return CommandLine{.help = true, .config = {}};
+    if (arg == "--worker") {  // the switch spelling of --role worker
+      if (flags.contains("role")) {
+        return fail(Errc::kInvalidArgument, "--worker and --role are given together");
+      }
+      flags["role"] = Setting{"worker", "--worker"};
+      continue;
+    }
     if (!arg.starts_with("--")) {
       return fail(Errc::kInvalidArgument,
                   str("unexpected argument '", arg, "' (flags start with --)"));

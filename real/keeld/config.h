@@ -8,9 +8,15 @@
 //   --listen-peer ADDR             default 0.0.0.0:2380 (etcd's peer port); ":PORT" is 0.0.0.0
 //   --listen-client ADDR           default 0.0.0.0:2379 (etcd's client port)
 //   --role member|worker           default member (a worker runs units but does not vote)
+//   --worker                       the same as --role worker
+//   --workers n4=IP:PORT,...       the workers and their peer addresses, the same on every
+//                                  machine: the members answer a worker's requests there
 //   --metadata k=v,...             machine metadata for unit placement (fleet's --metadata)
 //   --capacity cpus=2,memory=4Gi   what units may use here: cpus up to 3 decimals, memory in
 //                                  bytes with an optional K/M/G/T (1000) or Ki/Mi/Gi/Ti (1024)
+//   --advertise-ip IP              the IP announced for this machine's services; default the
+//                                  --listen-client address, 127.0.0.1 when that is a wildcard
+//   --lease-ttl SECONDS            the machine's presence lease (fleet's agent TTL), default 5
 //   --log-format text|json         default text; the log goes to stderr
 // Flags are spelled "--flag value" or "--flag=value". The file holds the same keys without the
 // dashes; initial-cluster, metadata and capacity may also be YAML maps there.
@@ -52,6 +58,11 @@ struct Capacity {
 inline constexpr std::size_t kMaxMembers = 64;
 inline constexpr std::size_t kMaxMetadata = 64;
 inline constexpr std::size_t kMaxMetadataBytes = 256;  // per key and per value
+// The agent renews its lease every TTL/4 and fences itself 1.5 s before the lease may expire
+// (fleet/presence.h's defaults): a renewal must come before the fence, TTL/4 < TTL - 1.5 s, which
+// whole seconds satisfy from 3 on.
+inline constexpr std::uint64_t kMinLeaseTtlSeconds = 3;
+inline constexpr std::uint64_t kMaxLeaseTtlSeconds = 3600;
 
 struct KeeldConfig {
   std::string name;
@@ -59,11 +70,14 @@ struct KeeldConfig {
   std::string data_dir;
   std::uint64_t cluster_id = 0;
   std::vector<Member> initial_cluster;  // by id
+  std::vector<Member> workers;          // by id; a worker must be listed
   Endpoint listen_peer{"0.0.0.0", 2380};
   Endpoint listen_client{"0.0.0.0", 2379};
   Role role = Role::kMember;
   std::map<std::string, std::string> metadata;
   Capacity capacity;
+  std::string advertise_ip;  // set by parse_command_line (see default_advertise_ip)
+  Duration lease_ttl = std::chrono::seconds(5);
   TraceFormat log_format = TraceFormat::kText;
 };
 
@@ -77,6 +91,10 @@ Result<CommandLine> parse_command_line(std::span<const std::string_view> args);
 
 // The flags and their meaning, for --help.
 std::string_view usage();
+
+// The IP a machine announces when --advertise-ip is not given: the client listener's address,
+// or 127.0.0.1 when that is a wildcard (0.0.0.0, ::).
+std::string default_advertise_ip(const Endpoint& listen_client);
 
 // "n7" -> 7. kInvalidArgument (naming `origin`) for anything but 'n' and a positive decimal
 // without leading zeros.

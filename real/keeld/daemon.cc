@@ -5,7 +5,9 @@
 #include "core/env/assert.h"
 #include "core/env/str.h"
 #include "real/keeld/data_dir.h"
+#include "real/keeld/machine_identity.h"
 #include "real/keeld/metrics.h"
+#include "real/keeld/worker.h"
 
 namespace keel::real::keeld {
 namespace {
@@ -24,6 +26,9 @@ Daemon::Daemon(boost::asio::io_context& io, KeeldConfig config)
 
 Daemon::~Daemon() {
   if (posix_ != nullptr) posix_->clock().cancel(watch_timer_);
+  api_.reset();
+  fleet_api_.reset();
+  fleet_.reset();
   service_.reset();
   if (posix_ != nullptr) posix_->stop();
 }
@@ -32,8 +37,7 @@ Result<std::unique_ptr<Daemon>> Daemon::start(boost::asio::io_context& io, Keeld
                                               std::ostream& log) {
   if (config.role == Role::kWorker) {
     return fail(Errc::kInvalidArgument,
-                "--role worker: a worker needs the agent that runs units, which keeld does not "
-                "have yet; start this machine as a member");
+                "--role worker: a worker runs as keeld's Worker (worker.h), not as a member");
   }
   std::unique_ptr<Daemon> daemon(new Daemon(io, std::move(config)));
   if (Status started = daemon->start_node(log); !started) return std::unexpected(started.error());
@@ -53,6 +57,7 @@ Status Daemon::start_node(std::ostream& log) {
   for (const Member& member : config_.initial_cluster) {
     env_config.peers.emplace(member.id, member.peer);
   }
+  for (const Member& worker : config_.workers) env_config.peers.emplace(worker.id, worker.peer);
   auto posix = PosixEnv::create(io_, std::move(env_config), log);
   if (!posix) return std::unexpected(posix.error());
   posix_ = std::move(*posix);
@@ -87,6 +92,7 @@ Status Daemon::start_node(std::ostream& log) {
                 str("data directory ", config_.data_dir, ": ", service.error().message));
   }
   service_ = std::move(*service);
+  start_fleet();
   posix_->start();
   if (Status listening = start_client_listener(); !listening) return listening;
   env_->emit("keeld", "started",
@@ -110,6 +116,8 @@ Status Daemon::start_client_listener() {
       api.client_urls.push_back(str("http://", to_string(config_.listen_client)));
   }
   options.metrics = [this] { return metrics_text(); };
+  fleet_api_ = std::make_unique<http::FleetApi>(fleet_->store(), fleet_->catalog());
+  options.fleet = fleet_api_.get();
   backend_ = std::make_unique<http::KvServiceBackend>(*service_);
   api_ = std::make_unique<http::ApiServer>(io_, *backend_, std::move(options));
   if (Status started = api_->start(); !started) {
@@ -119,6 +127,19 @@ Status Daemon::start_client_listener() {
   env_->emit("keeld", "client_listener",
              {{"address", config_.listen_client.address}, {"port", std::uint64_t{api_->port()}}});
   return {};
+}
+
+void Daemon::start_fleet() {
+  node::FleetServicesOptions options;
+  options.agent = machine_agent_options(config_);
+  options.store.client_id = node::draw_session_id(*env_);
+  prober_ =
+      std::make_unique<AsioHealthProber>(io_, MachineTrace(config_.name, env_->clock, env_->trace));
+  fleet_ = std::make_unique<node::MemberFleetServices>(*env_, *service_, *prober_, options);
+  env_->emit("keeld", "fleet_started",
+             {{"machine", config_.name},
+              {"ip", config_.advertise_ip},
+              {"session", options.store.client_id}});
 }
 
 void Daemon::wait_for_signal() {
@@ -148,7 +169,9 @@ void Daemon::shut_down(std::string_view reason, int code) {
   env_->clock.cancel(watch_timer_);
   if (api_) api_->stop();
   api_.reset();
+  fleet_api_.reset();
   backend_.reset();
+  fleet_.reset();
   service_.reset();
   posix_->stop();
   boost::system::error_code ignored;
@@ -169,13 +192,18 @@ int run_keeld(std::span<const std::string_view> args, std::ostream& log, std::os
     return 0;
   }
   boost::asio::io_context io;
-  auto daemon = Daemon::start(io, std::move(line->config), log);
-  if (!daemon) {
-    log << "keeld: cannot start: " << daemon.error().message << std::endl;
-    return daemon.error().code == Errc::kInvalidArgument ? kExitUsage : kExitFailure;
+  const auto run = [&](auto started) {
+    if (!started) {
+      log << "keeld: cannot start: " << started.error().message << std::endl;
+      return started.error().code == Errc::kInvalidArgument ? kExitUsage : kExitFailure;
+    }
+    io.run();
+    return (*started)->exit_code();
+  };
+  if (line->config.role == Role::kWorker) {
+    return run(Worker::start(io, std::move(line->config), log));
   }
-  io.run();
-  return (*daemon)->exit_code();
+  return run(Daemon::start(io, std::move(line->config), log));
 }
 
 }  // namespace keel::real::keeld

@@ -1,9 +1,13 @@
 // Daemon: one keeld process's life, on one io_context thread (DESIGN.md principle 1).
 //
 // start(): builds the PosixEnv (binds the peer address), claims the data directory (data_dir.h),
-// starts the KvService (its Node recovers the WAL and snapshots the directory holds), lets peers
-// connect, starts the client listener, and handles SIGTERM and SIGINT. Every trace event is one
-// log line (real/stream_trace_sink.h), text or JSON.
+// starts the KvService (its Node recovers the WAL and snapshots the directory holds) and, beside
+// it, the member's fleet services (core/node/fleet_services.h: engine, agent, catalog; the machine
+// record from --name, --advertise-ip, --metadata, --capacity, --lease-ttl), lets peers connect,
+// starts the client listener (with the fleet API), and handles SIGTERM and SIGINT. Every trace
+// event is one log line (real/stream_trace_sink.h), text or JSON.
+//
+// A worker (--role worker) runs as keeld's Worker instead (worker.h); run_keeld picks.
 //
 // Stopping: on SIGTERM or SIGINT the node is destroyed (every Ready it produced is already
 // synced: Node persists before it sends), the transport closed and the loop stopped; the exit code
@@ -18,8 +22,11 @@
 #include <span>
 #include <string>
 
+#include "core/node/fleet_services.h"
 #include "core/node/kv_service.h"
+#include "real/asio_health_prober.h"
 #include "real/http/api_server.h"
+#include "real/http/fleet_api.h"
 #include "real/http/kv_backend.h"
 #include "real/keeld/config.h"
 #include "real/keeld/latency_histogram.h"
@@ -54,6 +61,7 @@ class Daemon {
   // The client API (real/http/: etcd's v2 keys API, /v2/members, /version, /health, /metrics) on
   // the same io_context, over service_.
   Status start_client_listener();
+  void start_fleet();
   void wait_for_signal();
   void watch_node();
   // Destroys the node, closes the transport and stops the loop with `code`.
@@ -66,8 +74,11 @@ class Daemon {
   std::optional<TimedFileSystem> fs_;
   std::optional<Env> env_;  // posix_'s, with fs_ in place of its file system
   std::unique_ptr<node::KvService> service_;
+  std::unique_ptr<AsioHealthProber> prober_;
+  std::unique_ptr<node::MemberFleetServices> fleet_;  // over service_, with prober_
   std::unique_ptr<http::KvServiceBackend> backend_;
-  std::unique_ptr<http::ApiServer> api_;  // after backend_ and service_: it serves them
+  std::unique_ptr<http::FleetApi> fleet_api_;
+  std::unique_ptr<http::ApiServer> api_;  // after the backends and services: it serves them
   boost::asio::signal_set signals_;
   TimerId watch_timer_ = 0;
   std::optional<int> exit_code_;

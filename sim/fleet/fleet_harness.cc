@@ -31,7 +31,7 @@ class FleetHarness::Submitter final : public Program {
             std::vector<UnitSpec> units)
       : env_(env),
         store_(env, std::move(members), cluster,
-               client::StoreClientOptions{.client_id = draw_session_id(env)}),
+               client::StoreClientOptions{.client_id = node::draw_session_id(env)}),
         units_(std::move(units)) {
     env.transport.set_receive_handler([this, cluster](NodeId from, ByteView frame) {
       auto decoded = codec::decode_node_frame(frame);

@@ -1,13 +1,14 @@
 // keelctl cluster up / cluster down with real keeld processes on loopback: the state file they
-// share, a three-member cluster that elects a leader and is gone after down, a failed start that
-// leaves nothing running. The keelds are found through /proc by their data dirs under the test's
-// temporary directory, and killed when a test ends, whatever happened.
+// share, a three-member cluster that elects a leader and is gone after down, a worker that joins,
+// a failed start that leaves nothing running. The keelds are found through /proc by their data dirs
+// under the test's temporary directory, and killed when a test ends, whatever happened.
 #include <dirent.h>
 #include <gtest/gtest.h>
 #include <signal.h>
 
 #include <algorithm>
 #include <filesystem>
+#include <fstream>
 #include <regex>
 
 #include "core/env/str.h"
@@ -131,16 +132,40 @@ TEST_F(KeelctlLocalClusterTest, UpElectsALeaderAndDownStopsEveryKeeld) {
   EXPECT_TRUE(twice.err.starts_with("Error: no cluster is up in ")) << twice.err;
 }
 
-// keeld refuses --role worker until it has an agent: cluster up must say so and leave nothing.
+// A worker whose data dir cannot be made (a file is in the way) exits: cluster up must say so and
+// leave nothing running.
 TEST_F(KeelctlLocalClusterTest, AFailedStartNamesTheMachineAndLeavesNothingRunning) {
+  std::filesystem::create_directories(cluster_dir());
+  std::ofstream(cluster_dir() + "/n2.keeld") << "not a directory";
   const Run up =
       keelctl({"cluster", "up", "--members", "1", "--workers", "1", "--dir", cluster_dir()});
   EXPECT_EQ(up.code, kExitFailure);
-  EXPECT_TRUE(up.err.starts_with("Error: n2 exited: keeld: cannot start: --role worker")) << up.err;
+  EXPECT_TRUE(up.err.starts_with("Error: n2 exited: keeld: cannot start: ")) << up.err;
   EXPECT_EQ(std::ranges::count(up.err, '\n'), 1) << up.err;
   EXPECT_TRUE(
       wait_for([&] { return processes_in(cluster_dir()).empty(); }, std::chrono::seconds(10)));
   EXPECT_FALSE(std::filesystem::exists(cluster_dir() + "/cluster.state"));
+}
+
+// Every machine is told where the workers are, so a worker's requests reach the members and are
+// answered: the worker's own fleet API lists both machines.
+TEST_F(KeelctlLocalClusterTest, AWorkerJoinsTheClusterItStartsWith) {
+  const Run up =
+      keelctl({"cluster", "up", "--members", "1", "--workers", "1", "--dir", cluster_dir()});
+  ASSERT_EQ(up.code, kExitOk) << up.err << read_text(cluster_dir() + "/n2.log");
+  std::smatch worker;
+  ASSERT_TRUE(std::regex_search(up.out, worker, std::regex("n2\tworker\t.*\t(http://\\S+)\n")))
+      << up.out;
+  Run machines;
+  EXPECT_TRUE(wait_for(
+      [&] {
+        machines = keelctl({"--endpoint", worker[1], "list-machines"});
+        return machines.code == kExitOk && machines.out.find("\nn2\t") != std::string::npos &&
+               machines.out.find("\nn1\t") != std::string::npos;
+      },
+      std::chrono::seconds(20)))
+      << machines.out << machines.err << read_text(cluster_dir() + "/n2.log");
+  EXPECT_EQ(keelctl({"cluster", "down", "--dir", cluster_dir()}).code, kExitOk);
 }
 
 TEST_F(KeelctlLocalClusterTest, BadUsageExitsTwo) {

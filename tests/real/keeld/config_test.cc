@@ -184,5 +184,63 @@ TEST(KeeldConfigTest, BadFilesNameFileLineAndColumn) {
             "--config: cannot read the file '" + (dir / "missing.yaml") + "'");
 }
 
+TEST(KeeldConfigTest, FleetIdentityFlags) {
+  auto line = parse({"--name", "n2", "--cluster-id", "7", "--initial-cluster", kCluster,
+                     "--advertise-ip", "10.1.2.3", "--lease-ttl", "9"});
+  ASSERT_TRUE(line) << line.error().message;
+  EXPECT_EQ(line->config.advertise_ip, "10.1.2.3");
+  EXPECT_EQ(line->config.lease_ttl, std::chrono::seconds(9));
+}
+
+TEST(KeeldConfigTest, TheAdvertisedIpDefaultsToTheClientAddressUnlessItIsAWildcard) {
+  auto specific = parse({"--name", "n2", "--cluster-id", "7", "--initial-cluster", kCluster,
+                         "--listen-client", "10.0.0.2:2379"});
+  ASSERT_TRUE(specific) << specific.error().message;
+  EXPECT_EQ(specific->config.advertise_ip, "10.0.0.2");
+  EXPECT_EQ(specific->config.lease_ttl, std::chrono::seconds(5));
+  auto wildcard = parse({"--name", "n2", "--cluster-id", "7", "--initial-cluster", kCluster});
+  ASSERT_TRUE(wildcard) << wildcard.error().message;
+  EXPECT_EQ(wildcard->config.advertise_ip, "127.0.0.1");
+}
+
+TEST(KeeldConfigTest, BadFleetIdentityFlagsAreRefused) {
+  const auto with = [](std::string_view flag, std::string_view value) {
+    return error_of(
+        {"--name", "n2", "--cluster-id", "7", "--initial-cluster", kCluster, flag, value});
+  };
+  EXPECT_EQ(with("--advertise-ip", "host.example"),
+            "--advertise-ip: expected an IPv4 or IPv6 literal, got 'host.example'");
+  EXPECT_EQ(with("--lease-ttl", "2"),
+            "--lease-ttl: expected whole seconds from 3 to 3600, got '2'");
+  EXPECT_EQ(with("--lease-ttl", "1.5"),
+            "--lease-ttl: expected whole seconds from 3 to 3600, got '1.5'");
+  EXPECT_EQ(with("--lease-ttl", "3601"),
+            "--lease-ttl: expected whole seconds from 3 to 3600, got '3601'");
+}
+
+TEST(KeeldConfigTest, WorkersAreListedForEveryMachineAndAWorkerMustBeAmongThem) {
+  auto member = parse({"--name", "n1", "--cluster-id", "7", "--initial-cluster", kCluster,
+                       "--workers", "n5=10.0.0.5:2390,n4=10.0.0.4:2390"});
+  ASSERT_TRUE(member) << member.error().message;
+  ASSERT_EQ(member->config.workers.size(), 2u);
+  EXPECT_EQ(member->config.workers[0].name, "n4");
+  EXPECT_EQ(member->config.workers[0].peer, (Endpoint{"10.0.0.4", 2390}));
+  auto worker = parse({"--name", "n4", "--role", "worker", "--cluster-id", "7", "--initial-cluster",
+                       kCluster, "--workers", "n4=10.0.0.4:2390"});
+  ASSERT_TRUE(worker) << worker.error().message;
+  EXPECT_EQ(worker->config.role, Role::kWorker);
+
+  EXPECT_EQ(error_of({"--name", "n4", "--role", "worker", "--cluster-id", "7", "--initial-cluster",
+                      kCluster}),
+            "--name n4 is not in --workers: the members answer a worker at the peer address "
+            "listed there");
+  EXPECT_EQ(error_of({"--name", "n1", "--cluster-id", "7", "--initial-cluster", kCluster,
+                      "--workers", "n2=10.0.0.9:2390"}),
+            "--workers: worker n2 shares its name with member n2");
+  EXPECT_EQ(error_of({"--name", "n1", "--cluster-id", "7", "--initial-cluster", kCluster,
+                      "--workers", "n4=127.0.0.1:2381"}),
+            "--workers: worker n4 shares its address with member n2");
+}
+
 }  // namespace
 }  // namespace keel::real::keeld

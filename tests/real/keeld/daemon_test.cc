@@ -49,7 +49,7 @@ TEST(DaemonTest, ALoneMemberLeadsAndItsMetricsSaySo) {
       << log.str();
 }
 
-TEST(DaemonTest, AWorkerIsRefusedUntilTheAgentExists) {
+TEST(DaemonTest, AWorkerConfigurationIsLeftToTheWorker) {
   TempDir dir;
   KeeldConfig config;
   config.name = "n2";

@@ -156,6 +156,7 @@ TEST_F(Commands, ListUnitsJoinsDesiredAssignmentsStatesAndReasons) {
   const std::string table = format_unit_list(rows);
   EXPECT_NE(table.find("UNIT"), std::string::npos);
   EXPECT_NE(table.find("failed (exit 3) restarts=1"), std::string::npos);
+  EXPECT_NE(table.find("crashed; not submitted"), std::string::npos);  // the machine's reason
   EXPECT_NE(table.find("not submitted"), std::string::npos);
   EXPECT_NE(table.find("unplaced: no machine fits"), std::string::npos);
   EXPECT_EQ(std::count(table.begin(), table.end(), '\n'), 4);  // header + one line per row
