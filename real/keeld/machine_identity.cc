@@ -1,6 +1,27 @@
 #include "real/keeld/machine_identity.h"
 
+#include <unistd.h>
+
+#include <thread>
+
 namespace keel::real::keeld {
+
+Capacity host_capacity() {
+  const long pages = sysconf(_SC_PHYS_PAGES);
+  const long page_size = sysconf(_SC_PAGE_SIZE);
+  Capacity capacity;
+  capacity.millicpus = std::max(1u, std::thread::hardware_concurrency()) * 1000ull;
+  if (pages > 0 && page_size > 0) {
+    capacity.memory_bytes =
+        static_cast<std::uint64_t>(pages) * static_cast<std::uint64_t>(page_size);
+  }
+  return capacity;
+}
+
+Capacity effective_capacity(const Capacity& declared, const Capacity& host) {
+  return Capacity{declared.millicpus != 0 ? declared.millicpus : host.millicpus,
+                  declared.memory_bytes != 0 ? declared.memory_bytes : host.memory_bytes};
+}
 
 fleet::AgentOptions machine_agent_options(const KeeldConfig& config) {
   fleet::AgentOptions options;
@@ -9,8 +30,9 @@ fleet::AgentOptions machine_agent_options(const KeeldConfig& config) {
   machine.ip = config.advertise_ip;
   machine.metadata = config.metadata;
   // Placement counts CPU in percent of one CPU (placement.h); --capacity gives thousandths.
-  machine.capacity = fleet::Resources{.memory_bytes = config.capacity.memory_bytes,
-                                      .cpu_percent = config.capacity.millicpus / 10};
+  const Capacity capacity = effective_capacity(config.capacity, host_capacity());
+  machine.capacity = fleet::Resources{.memory_bytes = capacity.memory_bytes,
+                                      .cpu_percent = capacity.millicpus / 10};
   options.presence.lease_ttl = config.lease_ttl;
   return options;
 }

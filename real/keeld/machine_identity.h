@@ -8,6 +8,13 @@
 
 namespace keel::real::keeld {
 
+// A resource --capacity does not declare is the host's: its CPUs and physical memory (as fleet's
+// agent and Nomad's client fingerprint the machine), so units with MemoryMax= or CPUQuota= fit.
 fleet::AgentOptions machine_agent_options(const KeeldConfig& config);
+
+// This host's CPUs (in thousandths) and physical memory.
+Capacity host_capacity();
+// `declared`, with each resource it leaves at 0 taken from `host`.
+Capacity effective_capacity(const Capacity& declared, const Capacity& host);
 
 }  // namespace keel::real::keeld
