@@ -1,6 +1,7 @@
 #include "real/http/api_server.h"
 
 #include "core/env/str.h"
+#include "core/node/member_attributes.h"
 #include "real/http/json_writer.h"
 
 namespace keel::real::http {
@@ -57,7 +58,15 @@ void ApiServer::add_routes() {
                 [this](const std::shared_ptr<Exchange>& exchange) { keys_.handle(exchange); });
   router.exact("/v2/members", [this](const std::shared_ptr<Exchange>& exchange) {
     if (!is_get(exchange->request())) return exchange->respond(method_not_allowed());
-    Response response = make_response(beast_http::status::ok, members_json(options_.members));
+    // Other members' client URLs come from what they published in the store (member_attributes.h).
+    std::vector<ApiMember> members = options_.members;
+    for (ApiMember& member : members) {
+      if (!member.client_urls.empty()) continue;
+      if (auto url = node::published_client_url(backend_.store(), member.name)) {
+        member.client_urls.push_back(*url);
+      }
+    }
+    Response response = make_response(beast_http::status::ok, members_json(members));
     response.set("X-Etcd-Cluster-Id", str(std::hex, options_.cluster_id));
     exchange->respond(std::move(response));
   });

@@ -28,6 +28,7 @@ Daemon::~Daemon() {
   if (posix_ != nullptr) posix_->clock().cancel(watch_timer_);
   api_.reset();
   fleet_api_.reset();
+  publisher_.reset();
   fleet_.reset();
   service_.reset();
   if (posix_ != nullptr) posix_->stop();
@@ -126,6 +127,9 @@ Status Daemon::start_client_listener() {
   }
   env_->emit("keeld", "client_listener",
              {{"address", config_.listen_client.address}, {"port", std::uint64_t{api_->port()}}});
+  publisher_ = std::make_unique<node::MemberAttributesPublisher>(
+      *env_, fleet_->store(), config_.name,
+      str("http://", config_.advertise_ip, ":", api_->port()));
   return {};
 }
 
@@ -171,6 +175,7 @@ void Daemon::shut_down(std::string_view reason, int code) {
   api_.reset();
   fleet_api_.reset();
   backend_.reset();
+  publisher_.reset();
   fleet_.reset();
   service_.reset();
   posix_->stop();

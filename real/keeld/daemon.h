@@ -24,6 +24,7 @@
 
 #include "core/node/fleet_services.h"
 #include "core/node/kv_service.h"
+#include "core/node/member_attributes.h"
 #include "real/asio_health_prober.h"
 #include "real/http/api_server.h"
 #include "real/http/fleet_api.h"
@@ -78,6 +79,7 @@ class Daemon {
   std::unique_ptr<node::MemberFleetServices> fleet_;  // over service_, with prober_
   std::unique_ptr<http::KvServiceBackend> backend_;
   std::unique_ptr<http::FleetApi> fleet_api_;
+  std::unique_ptr<node::MemberAttributesPublisher> publisher_;  // over fleet_'s store client
   std::unique_ptr<http::ApiServer> api_;  // after the backends and services: it serves them
   boost::asio::signal_set signals_;
   TimerId watch_timer_ = 0;

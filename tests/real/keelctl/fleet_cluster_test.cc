@@ -102,6 +102,7 @@ class FleetCluster {
     return run_until_on(client_urls_.at(k - 1), args, pattern);
   }
   KeeldProcess& machine(int k) { return *machines_.at(k - 1); }
+  const std::string& client_url(int k) const { return client_urls_.at(k - 1); }
   std::string write_unit(std::string_view subdir, std::string_view name, std::string_view text) {
     std::filesystem::create_directories(dir_ / std::string(subdir));
     const std::string path = dir_ / str(subdir, "/", name);
@@ -183,6 +184,22 @@ TEST(FleetClusterTest, AUnitIsSubmittedStartedReportedStoppedAndDestroyed) {
   expect_ok(cluster.run({"destroy", "hello.service"}), "Unit hello.service destroyed\n");
   const KeelctlRun gone = cluster.run_until({"list-units"}, "^UNIT[^\\n]*\\n$");
   EXPECT_EQ(gone.out.find("hello.service"), std::string::npos) << gone.out;
+}
+
+// Each member publishes its client URL in the store, so one endpoint is enough to reach them all.
+TEST(FleetClusterTest, OneEndpointListsEveryMembersClientUrl) {
+  FleetCluster cluster;
+  const KeelctlRun members = cluster.run_until_on_machine(
+      1, {"cluster", "members"},
+      "n1[^\\n]*http://127\\.0\\.0\\.1:[0-9]+\\n[^\\n]*n2[^\\n]*http://127\\.0\\.0\\.1:[0-9]+"
+      "\\n[^\\n]*n3[^\\n]*http://127\\.0\\.0\\.1:[0-9]+");
+  EXPECT_EQ(members.code, kExitOk) << members.err;
+  for (int k = 1; k <= 3; ++k) {
+    EXPECT_NE(members.out.find(cluster.client_url(k)), std::string::npos)
+        << members.out << cluster.logs();
+  }
+  const KeelctlRun leader = cluster.run_until_on_machine(1, {"cluster", "leader"}, "n[123]");
+  EXPECT_EQ(leader.code, kExitOk) << leader.out << leader.err;
 }
 
 TEST(FleetClusterTest, RefusalsPrintTheClustersReason) {
