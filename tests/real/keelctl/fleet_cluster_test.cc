@@ -5,6 +5,7 @@
 // cluster's reason with exit code 1. Every wait is on keelctl's output, with a bound.
 #include <gtest/gtest.h>
 #include <signal.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <fstream>
@@ -200,6 +201,44 @@ TEST(FleetClusterTest, OneEndpointListsEveryMembersClientUrl) {
   }
   const KeelctlRun leader = cluster.run_until_on_machine(1, {"cluster", "leader"}, "n[123]");
   EXPECT_EQ(leader.code, kExitOk) << leader.out << leader.err;
+}
+
+// Issue 8's end to end: a unit running busybox httpd in the busybox image is announced in every
+// member's catalog; SIGKILL of the keeld on its machine moves it to another machine, where it
+// serves again. Needs root (namespaces, cgroups).
+TEST(FleetClusterTest, AServiceInAContainerMovesWhenItsMachineIsKilled) {
+  if (geteuid() != 0) GTEST_SKIP() << "containers need root";
+  FleetCluster cluster;
+  cluster.run_until({"list-machines"}, "n3");
+  const std::uint16_t port = free_port();
+  const std::string unit = cluster.write_unit(
+      "a", "web.service",
+      str("[Service]\nExecStart=/bin/sh -c \"mkdir -p /www && echo hi > /www/index.html && exec "
+          "httpd -f -p ",
+          port, " -h /www\"\n[X-Container]\nImage=busybox:latest\n[X-Service]\nName=web\nPort=",
+          port, "\nCheck=http:/\nInterval=1s\n"));
+  expect_ok(cluster.run({"submit", unit}), "Unit web.service submitted\n");
+  expect_ok(cluster.run({"start", "web.service"}), "Unit web.service launched\n");
+  const std::string announced = str("web\\.service\\s+(n[123])\\s+127\\.0\\.0\\.1:", port);
+  std::smatch where;
+  for (int k = 1; k <= 3; ++k) {  // every member's own catalog
+    const KeelctlRun seen = cluster.run_until_on_machine(k, {"service", "web"}, announced);
+    ASSERT_TRUE(std::regex_search(seen.out, where, std::regex(announced)))
+        << "n" << k << ": " << seen.out << seen.err << cluster.logs();
+  }
+  const int first = where[1].str()[1] - '0';
+  cluster.machine(first).signal(SIGKILL);
+  const std::string moved = str("web\\.service\\s+(n[123])\\s+127\\.0\\.0\\.1:", port);
+  const int other = first == 1 ? 2 : 1;
+  const KeelctlRun after = cluster.run_until_on_machine(other, {"service", "web"},
+                                                        str("web\\.service\\s+n[^", first, "]\\s"));
+  ASSERT_TRUE(std::regex_search(after.out, where, std::regex(moved)))
+      << after.out << cluster.logs();
+  EXPECT_NE(where[1].str(), str("n", first)) << after.out;
+  const KeelctlRun units = cluster.run_until_on_machine(
+      other, {"list-units"},
+      str("web\\.service\\s+launched\\s+", where[1].str(), "\\s+launched\\s+active"));
+  EXPECT_NE(units.out.find("active"), std::string::npos) << units.out << cluster.logs();
 }
 
 TEST(FleetClusterTest, RefusalsPrintTheClustersReason) {
