@@ -25,6 +25,7 @@ class Subprocess {
   void signal(int number);
   // The exit code (or 128 + the signal that ended it) once it ended within `bound`, else nullopt.
   std::optional<int> wait_exit(Duration bound);
+  bool running() const { return !status_; }  // as of the last look (wait_exit)
   pid_t pid() const { return pid_; }
 
  private:
