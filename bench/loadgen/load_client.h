@@ -4,11 +4,15 @@
 // both serve: PUT /v2/keys/bench/k<N> (value=...) or GET /v2/keys/bench/k<N>?quorum=true (a
 // linearizable read: etcd's v2 quorum GET goes through Raft, Keel's through the leader).
 // Latencies of answers that come after `measure_from` are recorded; a non-2xx answer or a broken
-// connection counts as an error (the connection is then opened again).
+// connection counts as an error (the connection is then opened again), and the first one is kept
+// to be shown. A request that failed is sent again when every key must be written once (a
+// preload), after a short pause (a refusal under backpressure is not hammered); otherwise the
+// client moves on to its next key.
 #pragma once
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http/message.hpp>
@@ -44,16 +48,20 @@ class LoadClient : public std::enable_shared_from_this<LoadClient> {
 
   const LatencyHistogram& histogram() const { return histogram_; }
   std::uint64_t errors() const { return errors_; }
+  // The first error: "HTTP 503: <the body's start>" or the connection's error; "" if none.
+  const std::string& first_error() const { return first_error_; }
 
  private:
   void connect(int failures = 0);
   void send();
   void on_answer(boost::beast::error_code error);
-  void fail();
+  void fail(const std::string& error);
+  void count_error(const std::string& error);
   // The key of request number `sequence_`: clients interleave so that they cover every key.
   int key() const { return (id_ + sequence_ * plan_.clients) % plan_.keys; }
 
   boost::beast::tcp_stream stream_;
+  boost::asio::steady_timer retry_timer_;
   boost::asio::ip::tcp::endpoint server_;
   const LoadPlan& plan_;
   int id_;
@@ -64,6 +72,7 @@ class LoadClient : public std::enable_shared_from_this<LoadClient> {
   SteadyTime sent_at_;
   LatencyHistogram histogram_;
   std::uint64_t errors_ = 0;
+  std::string first_error_;
 };
 
 }  // namespace keel::bench
