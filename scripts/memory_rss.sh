@@ -38,7 +38,8 @@ etcd_idle="$(max_rss_mib "${etcd_pids[@]}")"
 for system in keel etcd; do
   endpoints="$keel_endpoints"
   [ "$system" = etcd ] && endpoints="$etcd_endpoints"
-  echo "$system $("$loadgen" --endpoints "$endpoints" --op fill --clients 64 --keys "$keys")" >&2
+  line="$("$loadgen" --endpoints "$endpoints" --op fill --clients 64 --keys "$keys")"
+  echo "$system $line" >&2
 done
 keel_full="$(max_rss_mib "${keel_pids[@]}")"
 etcd_full="$(max_rss_mib "${etcd_pids[@]}")"
