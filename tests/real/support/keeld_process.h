@@ -13,7 +13,6 @@
 #include <vector>
 
 #include "core/env/types.h"
-#include "real/support/child_process.h"  // free_port()
 #include "real/support/subprocess.h"
 
 namespace keel::real::testing {
