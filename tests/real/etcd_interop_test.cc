@@ -10,18 +10,18 @@
 #include <filesystem>
 #include <regex>
 
-#include "real/support/child_process.h"
 #include "real/support/http_client.h"
 #include "real/support/json_shape.h"
+#include "real/support/keeld_process.h"
 #include "real/support/kv_member.h"
 #include "real/support/run_loop.h"
 
 namespace keel::real {
 namespace {
 
-using testing::ChildProcess;
 using testing::HttpReply;
 using testing::HttpTestClient;
+using testing::Subprocess;
 namespace beast_http = boost::beast::http;
 
 struct Step {
@@ -106,7 +106,7 @@ std::string ctl_shape(const std::string& output) {
 class EtcdInteropTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    if (!testing::on_path("etcd") || !testing::on_path("etcdctl")) {
+    if (!testing::find_in_path("etcd") || !testing::find_in_path("etcdctl")) {
       GTEST_SKIP() << "etcd or etcdctl is not installed (scripts/setup installs etcd-server and "
                       "etcd-client): the etcd interop test cannot run here";
     }
@@ -116,17 +116,17 @@ class EtcdInteropTest : public ::testing::Test {
     const std::string client = "http://127.0.0.1:" + std::to_string(testing::free_port());
     const std::string peer = "http://127.0.0.1:" + std::to_string(testing::free_port());
     etcd_url_ = client;
-    etcd_ = std::make_unique<ChildProcess>(
+    etcd_ = std::make_unique<Subprocess>(
+        "etcd",
         std::vector<std::string>{
-            "etcd", "--name", "interop", "--data-dir", dir_ + "/etcd", "--enable-v2=true",
+            "--name", "interop", "--data-dir", dir_ + "/etcd", "--enable-v2=true",
             "--listen-client-urls", client, "--advertise-client-urls", client, "--listen-peer-urls",
             peer, "--initial-advertise-peer-urls", peer, "--initial-cluster", "interop=" + peer},
-        dir_ + "/etcd.log");
-    ASSERT_TRUE(etcd_->started());
+        dir_ + "/etcd.log", dir_ + "/etcd.log");
     etcd_client_ = std::make_unique<HttpTestClient>(io_, port_of(client));
     if (!wait_for_etcd()) {
       GTEST_SKIP() << "etcd did not come up within 20 s; its log:\n"
-                   << testing::read_file(dir_ + "/etcd.log");
+                   << testing::read_text(dir_ + "/etcd.log");
     }
     const std::uint16_t keel_port = testing::free_port();
     keel_url_ = "http://127.0.0.1:" + std::to_string(keel_port);
@@ -151,7 +151,7 @@ class EtcdInteropTest : public ::testing::Test {
   // Polls etcd's /health every 50 ms (a timer on the loop), up to 20 s.
   bool wait_for_etcd() {
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
-    while (std::chrono::steady_clock::now() < deadline && !etcd_->exit_code()) {
+    while (std::chrono::steady_clock::now() < deadline && !etcd_->wait_exit(Duration(0))) {
       const HttpReply health =
           etcd_client_->send(beast_http::verb::get, "/health", "", std::chrono::milliseconds(500));
       if (health.status == 200) return true;
@@ -165,22 +165,22 @@ class EtcdInteropTest : public ::testing::Test {
 
   // Runs `etcdctl --endpoints url args...` with ETCDCTL_API=2 while the loop keeps serving Keel.
   std::pair<int, std::string> etcdctl(const std::string& url, std::vector<std::string> args) {
-    std::vector<std::string> argv{"etcdctl", "--endpoints", url};
-    argv.insert(argv.end(), args.begin(), args.end());
+    args.insert(args.begin(), {"--endpoints", url});
     const std::string log = dir_ + "/etcdctl.log";
-    ChildProcess ctl(argv, log, {"ETCDCTL_API=2"});
+    Subprocess ctl("etcdctl", args, log, log, {"ETCDCTL_API=2"});
     if (!testing::run_until(
-            io_, [&] { return ctl.exit_code().has_value(); }, std::chrono::seconds(15))) {
+            io_, [&] { return ctl.wait_exit(Duration(0)).has_value(); },
+            std::chrono::seconds(15))) {
       return {-1, "etcdctl did not finish within 15 s"};
     }
-    return {*ctl.exit_code(), testing::read_file(log)};
+    return {*ctl.wait_exit(Duration(0)), testing::read_text(log)};
   }
 
   boost::asio::io_context io_;
   std::string dir_;
   std::string etcd_url_;
   std::string keel_url_;
-  std::unique_ptr<ChildProcess> etcd_;
+  std::unique_ptr<Subprocess> etcd_;
   std::unique_ptr<testing::KvMember> keel_;
   std::unique_ptr<HttpTestClient> etcd_client_;
   std::unique_ptr<HttpTestClient> keel_client_;

@@ -6,9 +6,9 @@
 
 #include <set>
 
-#include "real/support/child_process.h"
 #include "real/support/http_client.h"
 #include "real/support/json_shape.h"
+#include "real/support/keeld_process.h"
 #include "real/support/kv_member.h"
 #include "real/support/raw_client.h"
 #include "real/support/run_loop.h"
@@ -304,16 +304,16 @@ TEST_F(V2KeysApiTest, TtlKeysShowTheirTtlAndExpire) {
 }
 
 TEST_F(V2KeysApiTest, CurlScriptsWork) {
-  if (!testing::on_path("curl")) GTEST_SKIP() << "curl is not installed";
+  if (!testing::find_in_path("curl")) GTEST_SKIP() << "curl is not installed";
   const std::string url = "http://127.0.0.1:" + std::to_string(member_.port()) + "/v2/keys/big";
   const std::string log = member_.dir + "/curl.log";
   // A 2 KiB value: curl sends "Expect: 100-continue" and waits for the server's go-ahead.
-  testing::ChildProcess curl({"curl", "-sS", "-XPUT", url, "-d", "value=" + std::string(2048, 'v')},
-                             log);
-  ASSERT_TRUE(testing::run_until(io_, [&] { return curl.exit_code().has_value(); }));
-  EXPECT_EQ(*curl.exit_code(), 0);
-  EXPECT_TRUE(testing::read_file(log).starts_with("{\"action\":\"set\",\"node\":{\"key\":\"/big\""))
-      << testing::read_file(log);
+  testing::Subprocess curl("curl", {"-sS", "-XPUT", url, "-d", "value=" + std::string(2048, 'v')},
+                           log, log);
+  ASSERT_TRUE(testing::run_until(io_, [&] { return curl.wait_exit(Duration(0)).has_value(); }));
+  EXPECT_EQ(curl.wait_exit(Duration(0)), 0);
+  EXPECT_TRUE(testing::read_text(log).starts_with("{\"action\":\"set\",\"node\":{\"key\":\"/big\""))
+      << testing::read_text(log);
   EXPECT_NE(client_.get("/v2/keys/big").body.find(std::string(2048, 'v')), std::string::npos);
 }
 

@@ -1,20 +1,11 @@
 #include "real/support/keeld_process.h"
 
-#include <fcntl.h>
-#include <netinet/in.h>
-#include <signal.h>
-#include <sys/prctl.h>
-#include <sys/socket.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
 #include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <thread>
 
-#include "core/env/assert.h"
 
 namespace keel::real::testing {
 namespace {
@@ -85,48 +76,7 @@ std::string keeld_binary() {
 }
 
 KeeldProcess::KeeldProcess(const std::vector<std::string>& args, std::string log_path)
-    : log_path_(std::move(log_path)) {
-  const std::string binary = keeld_binary();
-  std::vector<char*> argv;
-  argv.push_back(const_cast<char*>(binary.c_str()));
-  for (const std::string& arg : args) argv.push_back(const_cast<char*>(arg.c_str()));
-  argv.push_back(nullptr);
-  pid_ = ::fork();
-  KEEL_ASSERT(pid_ >= 0, "fork() failed");
-  if (pid_ == 0) {
-    // The child dies with the test process, even one that crashed before it could kill it.
-    ::prctl(PR_SET_PDEATHSIG, SIGKILL);
-    const int log = ::open(log_path_.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    const int null = ::open("/dev/null", O_WRONLY);
-    if (log < 0 || null < 0 || ::dup2(log, 2) < 0 || ::dup2(null, 1) < 0) ::_exit(127);
-    ::execv(binary.c_str(), argv.data());
-    ::_exit(127);
-  }
-}
-
-KeeldProcess::~KeeldProcess() {
-  if (running()) {
-    signal(SIGKILL);
-    wait_exit(std::chrono::seconds(10));
-  }
-}
-
-void KeeldProcess::signal(int number) {
-  if (running()) ::kill(pid_, number);
-}
-
-std::optional<int> KeeldProcess::wait_exit(Duration bound) {
-  wait_for(
-      [&] {
-        if (status_) return true;
-        int raw = 0;
-        if (::waitpid(pid_, &raw, WNOHANG) != pid_) return false;
-        status_ = WIFEXITED(raw) ? WEXITSTATUS(raw) : 128 + WTERMSIG(raw);
-        return true;
-      },
-      bound);
-  return status_;
-}
+    : log_path_(std::move(log_path)), process_(keeld_binary(), args, "/dev/null", log_path_) {}
 
 std::vector<LogEvent> read_log(const std::string& path) {
   std::vector<LogEvent> events;

@@ -1,7 +1,7 @@
 // Test helpers for keeld as a real process: start it with arguments and its stderr (the log) in a
-// file, signal it, wait for its exit with a bound, and read its JSON log lines back. Every
-// KeeldProcess still running when it goes away (a test that failed half-way included) is killed
-// with SIGKILL and reaped.
+// file, signal it, wait for its exit with a bound, and read its JSON log lines back. A
+// KeeldProcess is a Subprocess (subprocess.h): one still running when it goes away (a test that
+// failed half-way included) is killed with SIGKILL and reaped.
 #pragma once
 
 #include <sys/types.h>
@@ -13,7 +13,8 @@
 #include <vector>
 
 #include "core/env/types.h"
-#include "real/support/child_process.h"  // free_port()
+#include "real/support/subprocess.h"
+
 namespace keel::real::testing {
 
 // The keeld binary next to the running test binary (CMake puts both in build/bin).
@@ -24,21 +25,18 @@ class KeeldProcess {
   // Starts keeld with `args`; its stderr goes to `log_path` (created or truncated), stdout is
   // discarded.
   KeeldProcess(const std::vector<std::string>& args, std::string log_path);
-  ~KeeldProcess();
-  KeeldProcess(const KeeldProcess&) = delete;
-  KeeldProcess& operator=(const KeeldProcess&) = delete;
 
-  void signal(int number);
+  void signal(int number) { process_.signal(number); }
   // The exit status once the process has ended within `bound`: its exit code, or 128 + the signal
   // that killed it (as a shell reports it); nullopt if it still runs after `bound`.
-  std::optional<int> wait_exit(Duration bound);
-  bool running() const { return !status_; }
+  std::optional<int> wait_exit(Duration bound) { return process_.wait_exit(bound); }
+  bool running() const { return process_.running(); }
+  pid_t pid() const { return process_.pid(); }
   const std::string& log_path() const { return log_path_; }
 
  private:
-  pid_t pid_ = -1;
   std::string log_path_;
-  std::optional<int> status_;
+  Subprocess process_;
 };
 
 // One JSON log line of keeld (real/stream_trace_sink.h), with its fields as text.

@@ -6,6 +6,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
 #include <chrono>
 #include <cstdlib>
 #include <ranges>
@@ -16,7 +18,8 @@
 namespace keel::real::testing {
 
 Subprocess::Subprocess(const std::string& binary, const std::vector<std::string>& args,
-                       const std::string& stdout_path, const std::string& stderr_path) {
+                       const std::string& stdout_path, const std::string& stderr_path,
+                       const std::vector<std::string>& env) {
   std::vector<char*> argv;
   argv.push_back(const_cast<char*>(binary.c_str()));
   for (const std::string& arg : args) argv.push_back(const_cast<char*>(arg.c_str()));
@@ -26,8 +29,11 @@ Subprocess::Subprocess(const std::string& binary, const std::vector<std::string>
   if (pid_ == 0) {
     ::prctl(PR_SET_PDEATHSIG, SIGKILL);
     const int out = ::open(stdout_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    const int err = ::open(stderr_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    const int err = stderr_path == stdout_path
+                        ? out
+                        : ::open(stderr_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
     if (out < 0 || err < 0 || ::dup2(out, 1) < 0 || ::dup2(err, 2) < 0) ::_exit(127);
+    for (const std::string& entry : env) ::putenv(const_cast<char*>(entry.c_str()));
     ::execvp(binary.c_str(), argv.data());
     ::_exit(127);
   }
@@ -65,6 +71,13 @@ std::optional<std::string> find_in_path(const std::string& name) {
     if (::access(candidate.c_str(), X_OK) == 0) return candidate;
   }
   return std::nullopt;
+}
+
+std::uint16_t free_port() {
+  boost::asio::io_context io;
+  boost::asio::ip::tcp::acceptor acceptor(
+      io, boost::asio::ip::tcp::endpoint(boost::asio::ip::make_address("127.0.0.1"), 0));
+  return acceptor.local_endpoint().port();
 }
 
 }  // namespace keel::real::testing

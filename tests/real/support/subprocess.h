@@ -1,10 +1,12 @@
-// Subprocess: any program run by a test (etcd, the keelctl binary), its stdout and stderr in
-// files. A Subprocess still running when it goes away (a failed test included) is killed with
-// SIGKILL and reaped; it also dies with the test process (PR_SET_PDEATHSIG).
+// Subprocess: any program run by a test (etcd, etcdctl, curl, the keelctl and keeld binaries),
+// its stdout and stderr in files (one file for both when the two paths are the same). A
+// Subprocess still running when it goes away (a failed test included) is killed with SIGKILL and
+// reaped; it also dies with the test process (PR_SET_PDEATHSIG). Also: free loopback ports.
 #pragma once
 
 #include <sys/types.h>
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
@@ -15,9 +17,11 @@ namespace keel::real::testing {
 
 class Subprocess {
  public:
-  // Runs `binary` (a path, or a name looked up in PATH) with `args`.
+  // Runs `binary` (a path, or a name looked up in PATH) with `args`, and `env` ("NAME=value")
+  // added to its environment.
   Subprocess(const std::string& binary, const std::vector<std::string>& args,
-             const std::string& stdout_path, const std::string& stderr_path);
+             const std::string& stdout_path, const std::string& stderr_path,
+             const std::vector<std::string>& env = {});
   ~Subprocess();
   Subprocess(const Subprocess&) = delete;
   Subprocess& operator=(const Subprocess&) = delete;
@@ -25,6 +29,7 @@ class Subprocess {
   void signal(int number);
   // The exit code (or 128 + the signal that ended it) once it ended within `bound`, else nullopt.
   std::optional<int> wait_exit(Duration bound);
+  bool running() const { return !status_; }  // as of the last look (wait_exit)
   pid_t pid() const { return pid_; }
 
  private:
@@ -34,5 +39,8 @@ class Subprocess {
 
 // The path of `name` in PATH, if it is there and executable.
 std::optional<std::string> find_in_path(const std::string& name);
+
+// A TCP port on 127.0.0.1 that was free a moment ago (bound to 0 and released).
+std::uint16_t free_port();
 
 }  // namespace keel::real::testing
