@@ -2,6 +2,7 @@
 
 #include "core/env/str.h"
 #include "core/node/member_attributes.h"
+#include "real/http/journal_api.h"
 #include "real/http/json_writer.h"
 
 namespace keel::real::http {
@@ -83,6 +84,7 @@ void ApiServer::add_routes() {
                       healthy ? "{\"health\":\"true\"}" : "{\"health\":\"false\"}"));
   });
   if (options_.fleet != nullptr) options_.fleet->add_routes(router);
+  if (!options_.journal_log_dir.empty()) add_journal_route(router, options_.journal_log_dir);
   if (!options_.metrics) return;
   router.exact("/metrics", [this](const std::shared_ptr<Exchange>& exchange) {
     if (!is_get(exchange->request())) return exchange->respond(method_not_allowed());

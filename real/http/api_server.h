@@ -6,6 +6,8 @@
 //   /health       {"health":"true"} with 200 while the member knows a leader, else "false" / 503
 //   /metrics      the text of the metrics callback (Prometheus text format), if one is given
 //   /fleet/v1/..., /v1/services/...   the fleet API (fleet_api.h), if one is given
+//   /fleet/v1/journal/<unit>           this machine's unit logs (journal_api.h), if a directory is
+//                                      given
 // Everything runs on the member's io_context thread, the one its KvService runs on.
 #pragma once
 
@@ -39,6 +41,7 @@ struct ApiServerOptions {
   std::vector<ApiMember> members;
   std::function<std::string()> metrics;  // may be empty: /metrics is then 404
   FleetApi* fleet = nullptr;             // may be null: the fleet routes are then 404
+  std::string journal_log_dir;           // may be empty: /fleet/v1/journal/ is then 404
 };
 
 class ApiServer {

@@ -9,6 +9,8 @@
 #include "real/keelctl/cluster_verbs.h"
 #include "real/keelctl/exit_code.h"
 #include "real/keelctl/fleet_verbs.h"
+#include "real/keelctl/image_verb.h"
+#include "real/keelctl/journal_verb.h"
 #include "real/keelctl/kv_verbs.h"
 #include "real/keelctl/local_cluster_verbs.h"
 #include "real/keelctl/verb.h"
@@ -32,6 +34,8 @@ std::vector<Verb> all_verbs() {
   std::vector<Verb> verbs = kv_verbs();
   std::ranges::move(cluster_verbs(), std::back_inserter(verbs));
   std::ranges::move(fleet_verbs(), std::back_inserter(verbs));
+  std::ranges::move(journal_verbs(), std::back_inserter(verbs));
+  std::ranges::move(image_verbs(), std::back_inserter(verbs));
   std::ranges::move(local_cluster_verbs(), std::back_inserter(verbs));
   return verbs;
 }

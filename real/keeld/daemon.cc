@@ -119,6 +119,7 @@ Status Daemon::start_client_listener() {
   options.metrics = [this] { return metrics_text(); };
   fleet_api_ = std::make_unique<http::FleetApi>(fleet_->store(), fleet_->catalog());
   options.fleet = fleet_api_.get();
+  options.journal_log_dir = container_log_dir(config_.data_dir);
   backend_ = std::make_unique<http::KvServiceBackend>(*service_);
   api_ = std::make_unique<http::ApiServer>(io_, *backend_, std::move(options));
   if (Status started = api_->start(); !started) {

@@ -4,6 +4,7 @@
 
 #include "core/codec/frame.h"
 #include "core/env/str.h"
+#include "real/http/journal_api.h"
 #include "real/keeld/daemon.h"
 #include "real/keeld/machine_identity.h"
 
@@ -77,6 +78,7 @@ Status Worker::start_services(std::ostream& log) {
   fleet_api_ = std::make_unique<http::FleetApi>(fleet_->store(), fleet_->catalog());
   http_ = std::make_unique<http::HttpServer>(io_, config_.listen_client);
   fleet_api_->add_routes(http_->router());
+  http::add_journal_route(http_->router(), container_log_dir(config_.data_dir));
   if (Status listening = http_->start(); !listening) {
     return fail(listening.error().code, str("--listen-client ", to_string(config_.listen_client),
                                             ": ", listening.error().message));

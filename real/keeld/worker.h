@@ -6,8 +6,8 @@
 // node frames over the TCP transport, exactly as the simulator's workers do, and runs the worker's
 // fleet services over it (core/node/fleet_services.h: agent and catalog; the machine record from
 // --name, --advertise-ip, --metadata, --capacity, --lease-ttl). Its client port serves the fleet
-// API (real/http/fleet_api.h) over the same store client and catalog. The members answer it at the
-// peer address that --workers gives for it.
+// API (real/http/fleet_api.h) over the same store client and catalog, and its own units' logs
+// (real/http/journal_api.h). The members answer it at the peer address that --workers gives for it.
 //
 // Stopping: on SIGTERM or SIGINT the services are destroyed (nothing more is written; units are
 // left to the agent's fencing and the lease), the transport closed and the loop stopped.

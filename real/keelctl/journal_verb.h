@@ -1,0 +1,19 @@
+// The journal verb (fleetctl journal): a unit's last log lines, read from the machine that runs
+// it, since each machine keeps its own units' logs (real/containers/container_log.h).
+//   journal UNIT [--lines N]   finds the unit's machine in list-units (GET /fleet/v1/units), that
+//                              machine's client URL in /v2/members (members publish theirs), and
+//                              prints what GET <url>/fleet/v1/journal/<unit>?lines=N answers
+//                              (real/http/journal_api.h); N from 1 to kMaxJournalLines, default 10
+// A unit on a worker, or on a member with no known client URL, cannot be reached this way: the
+// verb says so and names the machine (exit 1). Errors print "Error: <reason>".
+#pragma once
+
+#include <vector>
+
+#include "real/keelctl/verb.h"
+
+namespace keel::real::keelctl {
+
+std::vector<Verb> journal_verbs();
+
+}  // namespace keel::real::keelctl
