@@ -23,9 +23,13 @@ int run_image_import(const VerbCall& call) {
   }
   ImageStore store(container_image_dir(*data_dir));
   auto references = store.import(file);
-  if (!references)
+  if (!references) {
+    // Some of the store's reasons name the archive, others only the entry inside it.
+    const std::string& why = references.error().message;
     return report(call.err,
-                  Error{references.error().code, str(file, ": ", references.error().message)});
+                  Error{references.error().code,
+                        why.find(file) == std::string::npos ? str(file, ": ", why) : why});
+  }
   for (const std::string& reference : *references)
     call.out << "Image " << reference << " imported\n";
   return kExitOk;

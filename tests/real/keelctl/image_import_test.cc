@@ -99,12 +99,20 @@ TEST(ImageImportTest, RefusesBadArguments) {
   EXPECT_EQ(operands.code, kExitUsage);
 }
 
+TEST(ImageImportTest, RefusesAnArchiveThatIsNotOne) {
+  TempDir dir;
+  const std::string junk = write(dir / "junk.tar", "junk");
+  const KeelctlRun run = keelctl({"image", "import", junk, "--data-dir", dir.path()});
+  EXPECT_EQ(run.code, kExitFailure);
+  EXPECT_TRUE(run.err.starts_with(str("Error: image archive ", junk, ": "))) << run.err;
+}
+
 TEST(ImageImportTest, RefusesAnArchiveWhoseLayerDoesNotMatchItsDigest) {
   TempDir dir;
   const std::string archive = write(dir / "spoiled.tar", docker_archive(/*spoil=*/true));
   const KeelctlRun run = keelctl({"image", "import", archive, "--data-dir", dir.path()});
   EXPECT_EQ(run.code, kExitFailure);
-  EXPECT_TRUE(run.err.starts_with(str("Error: ", archive, ": "))) << run.err;
+  EXPECT_TRUE(run.err.starts_with(str("Error: ", archive, ": layer.tar has sha256 "))) << run.err;
   EXPECT_EQ(run.out, "");
   EXPECT_FALSE(ImageStore(container_image_dir(dir.path())).rootfs("hello:1").has_value());
 }
