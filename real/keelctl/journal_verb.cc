@@ -17,7 +17,8 @@ Result<std::string> machine_of(const VerbCall& call, const std::string& unit) {
   if (!answer) return std::unexpected(answer.error());
   if (answer->status != 200) {
     auto message = parse_fleet_error(answer->body);
-    return fail(Errc::kUnavailable,
+    // An endpoint answered, so not kUnavailable (exit 1, not 3: verb.h's report()).
+    return fail(Errc::kIo,
                 message ? *message : str("GET /fleet/v1/units answered HTTP ", answer->status));
   }
   auto units = parse_fleet_units(answer->body);

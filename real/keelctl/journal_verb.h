@@ -5,7 +5,8 @@
 //                              prints what GET <url>/fleet/v1/journal/<unit>?lines=N answers
 //                              (real/http/journal_api.h); N from 1 to kMaxJournalLines, default 10
 // A unit on a worker, or on a member with no known client URL, cannot be reached this way: the
-// verb says so and names the machine (exit 1). Errors print "Error: <reason>".
+// verb says so and names the machine (exit 3, as when no endpoint answers). Errors print
+// "Error: <reason>"; a unit list-units does not show, or shows on no machine, is exit 1.
 #pragma once
 
 #include <vector>

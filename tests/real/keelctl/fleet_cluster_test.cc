@@ -318,6 +318,18 @@ TEST(FleetClusterTest, AWorkerReachesTheMembersRunsItsUnitsAndServesTheFleetApi)
             "Unit pinned.service launched\n");
   // The worker's agent ran it and reported its state.
   expect_reported(cluster, "pinned\\.service", "n4");
+  // Workers publish no client URL, so keelctl journal cannot find the worker's; its own keeld
+  // serves the journal route (real/http/journal_api.h) all the same.
+  const KeelctlRun journal = cluster.run({"journal", "pinned.service"});
+  EXPECT_EQ(journal.code, kExitUnreachable);
+  EXPECT_EQ(journal.err,
+            "Error: cannot reach machine n4 to read its journal: it is a worker, and workers "
+            "publish no client URL\n");
+  const HttpAnswer no_log =
+      cluster.http(4, {.method = "GET", .target = "/fleet/v1/journal/ghost.service", .body = ""});
+  EXPECT_EQ(no_log.status, 404u);
+  EXPECT_NE(no_log.body.find("unit ghost.service has no log on this machine"), std::string::npos)
+      << no_log.body;
 
   // The worker stops cleanly on SIGTERM; its lease expires, so it leaves the machine list and its
   // pinned unit has nowhere to go.
