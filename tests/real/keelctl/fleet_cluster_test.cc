@@ -190,10 +190,12 @@ TEST(FleetClusterTest, AUnitIsSubmittedStartedReportedStoppedAndDestroyed) {
 // Each member publishes its client URL in the store, so one endpoint is enough to reach them all.
 TEST(FleetClusterTest, OneEndpointListsEveryMembersClientUrl) {
   FleetCluster cluster;
-  const KeelctlRun members = cluster.run_until_on_machine(
-      1, {"cluster", "members"},
-      "n1[^\\n]*http://127\\.0\\.0\\.1:[0-9]+\\n[^\\n]*n2[^\\n]*http://127\\.0\\.0\\.1:[0-9]+"
-      "\\n[^\\n]*n3[^\\n]*http://127\\.0\\.0\\.1:[0-9]+");
+  // Each member's line ends in a client URL after its peer URL (the peer URL alone would match).
+  const std::string url = "http://127\\.0\\.0\\.1:[0-9]+";
+  const KeelctlRun members =
+      cluster.run_until_on_machine(1, {"cluster", "members"},
+                                   str("n1\\s+", url, "\\s+", url, "\\n[^\\n]*n2\\s+", url, "\\s+",
+                                       url, "\\n[^\\n]*n3\\s+", url, "\\s+", url, "\\n"));
   EXPECT_EQ(members.code, kExitOk) << members.err;
   for (int k = 1; k <= 3; ++k) {
     EXPECT_NE(members.out.find(cluster.client_url(k)), std::string::npos)
