@@ -51,8 +51,8 @@ ScenarioOutcome run_scenario(const Scenario& scenario, const RaftRunOptions& opt
   ScenarioOutcome outcome;
   const bool store_workload = scenario.kv || scenario.watch || FleetHarness::wanted(scenario);
   outcome.run = store_workload ? run_kv_scenario(scenario, options, seed, details)
-                                              : run_raft(seed, options, scenario.faults,
-                                                         details ? &details->records : nullptr);
+                               : run_raft(seed, options, scenario.faults,
+                                          details ? &details->records : nullptr);
   const ExpectSpec& expect = scenario.expect;
   if (expect.leader_within && outcome.run.leader_after_heal > *expect.leader_within) {
     outcome.expectations_met = false;

@@ -10,8 +10,8 @@
 
 #include "core/env/str.h"
 #include "core/fleet/placement.h"
-#include "sim/checkers/placement_checker.h"
 #include "core/fleet/placement_test_util.h"
+#include "sim/checkers/placement_checker.h"
 
 namespace keel::fleet::test {
 using sim::placement_violations;

@@ -3,8 +3,8 @@
 
 #include <gtest/gtest.h>
 
-#include "sim/checkers/placement_checker.h"
 #include "core/fleet/placement_test_util.h"
+#include "sim/checkers/placement_checker.h"
 
 namespace keel::fleet::test {
 using sim::placement_violations;

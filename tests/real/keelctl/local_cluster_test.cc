@@ -14,15 +14,15 @@
 #include "core/env/str.h"
 #include "real/keelctl/exit_code.h"
 #include "real/keelctl/local_cluster_state.h"
-#include "real/support/subprocess.h"
 #include "real/support/keeld_process.h"
+#include "real/support/subprocess.h"
 #include "real/support/temp_dir.h"
 
 namespace keel::real::keelctl {
 namespace {
 
-using keel::real::testing::Subprocess;
 using keel::real::testing::read_text;
+using keel::real::testing::Subprocess;
 using keel::real::testing::TempDir;
 using keel::real::testing::wait_for;
 

@@ -6,7 +6,6 @@
 #include <sstream>
 #include <thread>
 
-
 namespace keel::real::testing {
 namespace {
 

@@ -58,8 +58,7 @@ TEST(FleetScenario, AUnitThatDiedUnderRestartNoFailsTheExpectation) {
   const ScenarioOutcome outcome = run_scenario(s, *run_options(s), 1);
   EXPECT_TRUE(outcome.run.safe) << outcome.run.violation;
   EXPECT_FALSE(outcome.run.live);
-  EXPECT_NE(outcome.run.violation.find("web.service runs on 0 machine(s)"),
-            std::string::npos)
+  EXPECT_NE(outcome.run.violation.find("web.service runs on 0 machine(s)"), std::string::npos)
       << outcome.run.violation;
 }
 
