@@ -307,8 +307,10 @@ TEST(FleetClusterTest, TheApiAnswersMistakesWithAJsonErrorAndItsStatus) {
 TEST(FleetClusterTest, AWorkerReachesTheMembersRunsItsUnitsAndServesTheFleetApi) {
   FleetCluster cluster(/*workers=*/1);
   // The worker's own API answers over its RemoteStoreClient: all four machines are present.
+  // (Every line is waited for: a machine's record may appear after a later machine's.)
   const KeelctlRun machines = cluster.run_until_on_machine(
       4, {"list-machines"},
+      "n1\\s+127\\.0\\.0\\.1\\s+rack=r1\\nn2\\s+127\\.0\\.0\\.1\\s+rack=r2\\n"
       "n3\\s+127\\.0\\.0\\.1\\s+rack=r3\\nn4\\s+127\\.0\\.0\\.1\\s+rack=r4\\n$");
   ASSERT_EQ(std::ranges::count(machines.out, '\n'), 5)
       << machines.out << machines.err << cluster.logs();
