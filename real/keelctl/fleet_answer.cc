@@ -1,30 +1,15 @@
 #include "real/keelctl/fleet_answer.h"
 
-// Boost.PropertyTree's JSON reader, as in v2_answer.cc: scalars are text, array elements are
-// children with empty names.
-#include <boost/property_tree/json_parser.hpp>
 #include <boost/property_tree/ptree.hpp>
 #include <limits>
-#include <sstream>
 
 #include "core/env/str.h"
+#include "real/keelctl/json_answer.h"
 
 namespace keel::real::keelctl {
 namespace {
 
 using boost::property_tree::ptree;
-
-Result<ptree> parse_json(std::string_view body) {
-  std::istringstream in{std::string(body)};
-  ptree tree;
-  try {
-    boost::property_tree::read_json(in, tree);
-  } catch (const boost::property_tree::json_parser_error& e) {
-    return fail(Errc::kCorrupt,
-                str("the answer is not JSON: ", e.message(), " at line ", e.line()));
-  }
-  return tree;
-}
 
 Result<const ptree*> array(const ptree& tree, std::string_view field) {
   const auto child = tree.get_child_optional(std::string(field));

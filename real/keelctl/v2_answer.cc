@@ -1,29 +1,14 @@
 #include "real/keelctl/v2_answer.h"
 
-// Boost.PropertyTree's JSON reader keeps every scalar as text and an array's elements as
-// children with empty names; that is all keelctl needs from these small documents.
-#include <boost/property_tree/json_parser.hpp>
 #include <boost/property_tree/ptree.hpp>
-#include <sstream>
 
 #include "core/env/str.h"
+#include "real/keelctl/json_answer.h"
 
 namespace keel::real::keelctl {
 namespace {
 
 using boost::property_tree::ptree;
-
-Result<ptree> parse_json(std::string_view body) {
-  std::istringstream in{std::string(body)};
-  ptree tree;
-  try {
-    boost::property_tree::read_json(in, tree);
-  } catch (const boost::property_tree::json_parser_error& e) {
-    return fail(Errc::kCorrupt,
-                str("the answer is not JSON: ", e.message(), " at line ", e.line()));
-  }
-  return tree;
-}
 
 Result<std::uint64_t> number(const ptree& tree, std::string_view field) {
   const auto value = tree.get_optional<std::uint64_t>(std::string(field));

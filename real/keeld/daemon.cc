@@ -48,16 +48,7 @@ Result<std::unique_ptr<Daemon>> Daemon::start(boost::asio::io_context& io, Keeld
 }
 
 Status Daemon::start_node(std::ostream& log) {
-  PosixEnvConfig env_config{.name = config_.name,
-                            .transport = TcpTransportOptions{.self = config_.id,
-                                                             .cluster = config_.cluster_id,
-                                                             .listen = config_.listen_peer},
-                            .peers = {},
-                            .data_dir = config_.data_dir,
-                            .log_format = config_.log_format};
-  for (const Member& member : config_.initial_cluster) {
-    env_config.peers.emplace(member.id, member.peer);
-  }
+  PosixEnvConfig env_config = posix_env_config(config_);
   for (const Member& worker : config_.workers) env_config.peers.emplace(worker.id, worker.peer);
   auto posix = PosixEnv::create(io_, std::move(env_config), log);
   if (!posix) return std::unexpected(posix.error());

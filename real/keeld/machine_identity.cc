@@ -6,6 +6,20 @@
 
 namespace keel::real::keeld {
 
+PosixEnvConfig posix_env_config(const KeeldConfig& config) {
+  PosixEnvConfig env_config{.name = config.name,
+                            .transport = TcpTransportOptions{.self = config.id,
+                                                             .cluster = config.cluster_id,
+                                                             .listen = config.listen_peer},
+                            .peers = {},
+                            .data_dir = config.data_dir,
+                            .log_format = config.log_format};
+  for (const Member& member : config.initial_cluster) {
+    env_config.peers.emplace(member.id, member.peer);
+  }
+  return env_config;
+}
+
 Capacity host_capacity() {
   const long pages = sysconf(_SC_PHYS_PAGES);
   const long page_size = sysconf(_SC_PAGE_SIZE);

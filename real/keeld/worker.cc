@@ -43,18 +43,9 @@ Result<std::unique_ptr<Worker>> Worker::start(boost::asio::io_context& io, Keeld
 }
 
 Status Worker::start_services(std::ostream& log) {
-  PosixEnvConfig env_config{.name = config_.name,
-                            .transport = TcpTransportOptions{.self = config_.id,
-                                                             .cluster = config_.cluster_id,
-                                                             .listen = config_.listen_peer},
-                            .peers = {},
-                            .data_dir = config_.data_dir,
-                            .log_format = config_.log_format};
+  PosixEnvConfig env_config = posix_env_config(config_);
   std::vector<NodeId> members;
-  for (const Member& member : config_.initial_cluster) {
-    env_config.peers.emplace(member.id, member.peer);
-    members.push_back(member.id);
-  }
+  for (const Member& member : config_.initial_cluster) members.push_back(member.id);
   auto posix = PosixEnv::create(io_, std::move(env_config), log);
   if (!posix) return std::unexpected(posix.error());
   posix_ = std::move(*posix);
