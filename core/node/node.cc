@@ -206,6 +206,13 @@ void Node::process_ready() {
   while (!stopped_ && raft_->has_ready()) {
     raft::Ready ready = raft_->ready();
     ++stats_.readies;
+    // Thesis §10.2.1: a leader may write its log in parallel with replicating it, so a leader whose
+    // term is already durable (it did not just win it: that Ready persisted the term first) sends
+    // before it syncs and its followers' disks work while its own does. Safe because the leader
+    // counts only acknowledgements stepped after this sync returns, and its messages carry nothing
+    // else that must be durable first. Everyone else's messages (votes, acknowledgements) wait.
+    const bool send_first = raft_->role() == raft::Role::kLeader && !ready.soft_state;
+    if (send_first) send(ready.messages);
     if (Status persisted = persist(ready); !persisted) return stop(persisted.error());
     if (ready.soft_state) {
       env_.emit("raft", "role",
@@ -218,13 +225,17 @@ void Node::process_ready() {
       if (listener_) listener_->on_role_changed(*ready.soft_state, raft_->term());
     }
     // Only now, with everything they depend on durable, may messages leave (thesis §3.8).
-    for (const raft::Message& message : ready.messages) {
-      env_.transport.send(message.to, codec::encode_frame(config_.cluster, message));
-    }
+    if (!send_first) send(ready.messages);
     apply(ready);
     raft_->advance(ready);
     if (Status snapshotted = maybe_snapshot(); !snapshotted) return stop(snapshotted.error());
     if (listener_) listener_->on_ready_done(ready.read_states);
+  }
+}
+
+void Node::send(const std::vector<raft::Message>& messages) {
+  for (const raft::Message& message : messages) {
+    env_.transport.send(message.to, codec::encode_frame(config_.cluster, message));
   }
 }
 

@@ -94,6 +94,7 @@ class Node {
   // Runs Raft's Ready loop until nothing is left to do.
   void process_ready();
   Status persist(const raft::Ready& ready);
+  void send(const std::vector<raft::Message>& messages);
   void apply(const raft::Ready& ready);
   Status maybe_snapshot();
   void stop(Error error);

@@ -8,7 +8,8 @@
 //     Ready rd = raft.ready();
 //     persist rd.snapshot, then rd.entries (overwriting from the first one's index), then
 //       rd.hard_state; sync if rd.must_sync;
-//     send rd.messages;                     // only after the writes above are durable (§3.8)
+//     send rd.messages;                     // only after the writes above are durable (§3.8),
+//                                           // except a settled leader's (§10.2.1: see Node)
 //     apply rd.snapshot, then rd.committed, in order; serve rd.read_states once applied;
 //     raft.advance(rd);
 //   }
@@ -98,8 +99,10 @@ struct Ready {
   // Received from the leader: it replaces the whole log up to its index (the node drops its WAL
   // entries up to there), is persisted, then restores the state machine.
   std::optional<Snapshot> snapshot;
-  std::vector<Entry> entries;     // append to stable storage, replacing any suffix from entries[0]
-  std::vector<Message> messages;  // send after persisting everything above
+  std::vector<Entry> entries;  // append to stable storage, replacing any suffix from entries[0]
+  // Send after persisting everything above. Exception (§10.2.1): a leader that did not just win
+  // its term may send them before its own write, if it steps no reply before that write is durable.
+  std::vector<Message> messages;
   // Apply in order (after the snapshot, if any). kConfChange entries are among them: Raft already
   // switched configuration when it appended them (§4.1); the node may decode them with
   // codec::decode<raft::ConfChange> to report membership, and applies nothing for them.
