@@ -118,9 +118,8 @@ class ExecProbe : public std::enable_shared_from_this<ExecProbe> {
     if (done_ == nullptr) return;  // already answered at the timeout
     const bool passed = exit_code_ == 0;
     if (!passed) {
-      trace_.emit(
-          "prober", "check_failed",
-          {{"why", str("exec check exited with code ", exit_code_)}, {"detail", read_report()}});
+      emit("check_failed",
+           {{"why", str("exec check exited with code ", exit_code_)}, {"detail", read_report()}});
     }
     answer(passed);
   }

@@ -1,6 +1,7 @@
 // HealthProber: how an agent checks that a unit's service answers, for [X-Service] Check=
-// (unit_file.h's AnnounceSettings). The simulator fakes it; the real backend will connect (tcp),
-// GET a path (http) or run a command in the container (exec).
+// (unit_file.h's AnnounceSettings). The simulator fakes it; the real backend
+// (real/asio_health_prober.h) connects (tcp), GETs a path (http) or runs a command in the unit's
+// container (exec).
 //
 // Contract: probe() returns at once; `done` runs exactly once, on the machine's loop, never from
 // inside probe(), with true when the check passed. A prober bounds each probe's time itself (a

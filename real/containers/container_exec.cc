@@ -36,15 +36,23 @@ struct ChildArgs {
   pid_t keeld;
 };
 
-// Makes the pipe whose write end the calling process keeps and its child closes: the child
-// reading a hang-up knows its parent has died.
-void make_liveness_pipe(int fds[2], const ChildReport& report) {
-  if (::pipe2(fds, O_CLOEXEC) != 0) report.fail({"make the liveness pipe"}, errno);
+// Forks a child that runs `body(parent_alive)`, which never returns; `parent_alive` is the read
+// end of a pipe whose write end only the parent holds, so the child reading a hang-up knows its
+// parent has died. The fork is a raw clone, as container_init.cc's: glibc's fork wrapper takes
+// locks another keeld thread may have held.
+template <class Body>
+pid_t fork_child(const ChildReport& report, const char* what, Body body) {
+  int alive[2];
+  if (::pipe2(alive, O_CLOEXEC) != 0) report.fail({"make the liveness pipe"}, errno);
+  const auto child = static_cast<pid_t>(::syscall(SYS_clone, SIGCHLD, 0, 0, 0, 0));
+  if (child < 0) report.fail({"fork ", what}, errno);
+  if (child == 0) {
+    ::close(alive[1]);
+    body(alive[0]);
+  }
+  ::close(alive[0]);
+  return child;
 }
-
-// A raw clone, as container_init.cc's fork: glibc's fork wrapper takes locks another keeld
-// thread may have held.
-pid_t raw_fork() { return static_cast<pid_t>(::syscall(SYS_clone, SIGCHLD, 0, 0, 0, 0)); }
 
 // Dies with the parent (PR_SET_PDEATHSIG). A hang-up on `parent_alive` means the parent died
 // before the signal was set, when nothing would ever stop this process: it ends at once.
@@ -96,15 +104,8 @@ void die_with_parent(int parent_alive, const ChildReport& report) {
   const ChildReport report(args.report);
   die_with_parent(parent_alive, report);
   if (::unshare(CLONE_NEWPID) != 0) report.fail({"make the check's PID namespace"}, errno);
-  int alive[2];
-  make_liveness_pipe(alive, report);
-  const pid_t command = raw_fork();
-  if (command < 0) report.fail({"fork the command in the container"}, errno);
-  if (command == 0) {
-    ::close(alive[1]);
-    exec_command(args, alive[0]);
-  }
-  ::close(alive[0]);
+  const pid_t command = fork_child(report, "the command in the container",
+                                   [&](int alive) { exec_command(args, alive); });
   relay(command, SIGKILL, waited);
 }
 
@@ -134,15 +135,9 @@ void die_with_parent(int parent_alive, const ChildReport& report) {
   if (::fchdir(args.entry.root.get()) != 0 || ::chroot(".") != 0) {
     report.fail({"take the container's root"}, errno);
   }
-  int alive[2];
-  make_liveness_pipe(alive, report);
-  const pid_t holder = raw_fork();
-  if (holder < 0) report.fail({"fork in the container"}, errno);
-  if (holder == 0) {
-    ::close(alive[1]);
-    hold_namespace(args, waited, alive[0]);
-  }
-  ::close(alive[0]);
+  const pid_t holder = fork_child(report, "in the container", [&](int parent_alive) {
+    hold_namespace(args, waited, parent_alive);
+  });
   relay(holder, SIGTERM, waited);
 }
 

@@ -7,15 +7,14 @@
 
 #include <chrono>
 #include <filesystem>
-#include <fstream>
 #include <optional>
-#include <sstream>
 #include <string>
 
 #include "core/env/str.h"
 #include "real/asio_health_prober.h"
 #include "real/containers/container_exec.h"
 #include "real/containers/container_fixture.h"
+#include "real/support/processes.h"
 
 namespace keel::real::testing {
 namespace {
@@ -23,18 +22,12 @@ namespace {
 using Kind = ContainerEvent::Kind;
 using namespace std::chrono_literals;
 
-// Processes whose command line holds `marker` anywhere, found in /proc.
-int processes_mentioning(const std::string& marker) {
-  int found = 0;
-  for (const auto& entry : std::filesystem::directory_iterator("/proc")) {
-    const std::string name = entry.path().filename();
-    if (name.find_first_not_of("0123456789") != std::string::npos) continue;
-    std::ifstream in(entry.path() / "cmdline");
-    std::stringstream text;
-    text << in.rdbuf();
-    if (text.str().find(marker) != std::string::npos) ++found;
-  }
-  return found;
+// Processes whose command line holds `marker` anywhere.
+std::size_t processes_mentioning(const std::string& marker) {
+  return processes_where([&](std::string_view cmdline) {
+           return cmdline.find(marker) != std::string_view::npos;
+         })
+      .size();
 }
 
 class ExecProbeTest : public ContainersTest {
@@ -91,7 +84,7 @@ TEST_F(ExecProbeTest, ACommandThatHangsIsKilledAtItsTimeoutWithEveryProcessItSta
   const auto took = std::chrono::steady_clock::now() - start;
   EXPECT_GE(took, 300ms);
   EXPECT_LT(took, 3s);
-  EXPECT_EQ(processes_mentioning("98765"), 0) << "a process of the check outlived it";
+  EXPECT_EQ(processes_mentioning("98765"), 0u) << "a process of the check outlived it";
   EXPECT_NE(log_text_.str().find("exec check still running after 300 ms: killed"),
             std::string::npos)
       << log_text_.str();

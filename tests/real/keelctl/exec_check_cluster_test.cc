@@ -10,12 +10,12 @@
 #include <fstream>
 #include <optional>
 #include <regex>
-#include <sstream>
 
 #include "core/env/str.h"
 #include "real/keelctl/exit_code.h"
 #include "real/support/keelctl_run.h"
 #include "real/support/keeld_process.h"
+#include "real/support/processes.h"
 #include "real/support/temp_dir.h"
 
 namespace keel::real::keelctl {
@@ -32,17 +32,12 @@ using keel::real::testing::wait_for;
 constexpr Duration kBound = std::chrono::seconds(30);  // election, lease, placement, probes
 constexpr std::string_view kMarker = "600613";         // the main program's sleep argument
 
-// The pid of the one process whose command line holds kMarker, if any.
+// The pid of the process whose command line is "sleep <kMarker>", if any.
 std::optional<pid_t> main_program() {
-  for (const auto& entry : std::filesystem::directory_iterator("/proc")) {
-    const std::string name = entry.path().filename();
-    if (name.find_first_not_of("0123456789") != std::string::npos) continue;
-    std::ifstream in(entry.path() / "cmdline");
-    std::stringstream text;
-    text << in.rdbuf();
-    if (text.str() == str("sleep", '\0', kMarker, '\0')) return std::stoi(name);
-  }
-  return std::nullopt;
+  const auto found = keel::real::testing::processes_where(
+      [](std::string_view cmdline) { return cmdline == str("sleep", '\0', kMarker, '\0'); });
+  if (found.empty()) return std::nullopt;
+  return found.front();
 }
 
 TEST(ExecCheckClusterTest, AUnitIsAnnouncedOnlyWhileItsExecCheckPasses) {
