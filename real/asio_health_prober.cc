@@ -11,6 +11,7 @@
 #include <memory>
 
 #include "core/env/str.h"
+#include "real/exec_probe.h"
 
 namespace keel::real {
 namespace {
@@ -94,16 +95,33 @@ int http_status_code(std::string_view line) {
   return code;
 }
 
-void AsioHealthProber::probe(const fleet::ServiceRecord& target, fleet::CheckKind kind,
-                             std::string_view argument, Done done) {
-  auto fail_later = [this, &done](std::string_view why, std::string_view detail) {
-    trace_.emit("prober", "check_failed", {{"why", why}, {"detail", detail}});
-    boost::asio::post(io_, [done = std::move(done)] { done(false); });
-  };
-  if (kind == fleet::CheckKind::kExec) return fail_later(kExecUnsupported, argument);
+void AsioHealthProber::fail_later(std::string_view why, std::string_view detail, Done done) {
+  trace_.emit("prober", "check_failed", {{"why", why}, {"detail", detail}});
+  boost::asio::post(io_, [done = std::move(done)] { done(false); });
+}
+
+void AsioHealthProber::probe_exec(ContainerId container, std::string_view command, Done done) {
+  if (containers_ == nullptr) return fail_later(kNoContainers, command, std::move(done));
+  if (*exec_running_ >= max_exec_running_) {
+    return fail_later(
+        str("already ", *exec_running_, " exec checks running: the limit is ", max_exec_running_),
+        command, std::move(done));
+  }
+  auto plan = make_exec_plan(command);
+  if (!plan) return fail_later(plan.error().message, command, std::move(done));
+  auto entry = containers_->entry(container);
+  if (!entry) return fail_later(entry.error().message, command, std::move(done));
+  auto spawned = spawn_exec(*entry, *plan);
+  if (!spawned) return fail_later(spawned.error().message, command, std::move(done));
+  run_exec_probe(io_, trace_, std::move(*spawned), timeout_, exec_running_, std::move(done));
+}
+
+void AsioHealthProber::probe(const fleet::ServiceRecord& target, ContainerId container,
+                             fleet::CheckKind kind, std::string_view argument, Done done) {
+  if (kind == fleet::CheckKind::kExec) return probe_exec(container, argument, std::move(done));
   boost::system::error_code error;
   const auto address = boost::asio::ip::make_address(target.ip, error);
-  if (error) return fail_later("not an IP address", target.ip);
+  if (error) return fail_later("not an IP address", target.ip, std::move(done));
   std::string request;
   if (kind == fleet::CheckKind::kHttp) {
     const std::string_view path = argument.empty() ? "/" : argument;

@@ -46,6 +46,7 @@ class PosixEnv {
   Env& env() { return *env_; }
   AsioClock& clock() { return clock_; }
   TcpTransport& transport() { return *transport_; }
+  const NamespaceContainers& containers() const { return containers_; }
   std::uint64_t seed() const { return random_.seed(); }
 
   void start() { transport_->start(); }

@@ -3,12 +3,13 @@
 namespace keel::discovery {
 
 Announcer::Announcer(Env& env, HealthProber& prober, fleet::LeasedKeys& keys,
-                     fleet::ServiceRecord record, fleet::AnnounceSettings settings,
-                     AnnounceStats& stats)
+                     fleet::ServiceRecord record, ContainerId container,
+                     fleet::AnnounceSettings settings, AnnounceStats& stats)
     : env_(env),
       prober_(prober),
       keys_(keys),
       record_(std::move(record)),
+      container_(container),
       settings_(std::move(settings)),
       stats_(stats),
       key_(fleet::service_key(record_.name, record_.unit)) {
@@ -32,7 +33,7 @@ void Announcer::tick() {
   ++stats_.probes;
   const std::uint64_t probe = ++probes_sent_;
   probe_ = probe;
-  prober_.probe(record_, settings_.check, settings_.check_argument,
+  prober_.probe(record_, container_, settings_.check, settings_.check_argument,
                 [this, alive = alive_, probe](bool passed) {
                   if (!*alive || probe != probe_) return;
                   probe_ = 0;

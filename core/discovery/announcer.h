@@ -34,9 +34,10 @@ struct AnnounceStats {
 
 class Announcer {
  public:
-  // `stats` is shared by a machine's announcers and must outlive them.
+  // `stats` is shared by a machine's announcers and must outlive them. `container` runs the unit
+  // and is handed to every probe (health_prober.h).
   Announcer(Env& env, HealthProber& prober, fleet::LeasedKeys& keys, fleet::ServiceRecord record,
-            fleet::AnnounceSettings settings, AnnounceStats& stats);
+            ContainerId container, fleet::AnnounceSettings settings, AnnounceStats& stats);
   ~Announcer();
   Announcer(const Announcer&) = delete;
   Announcer& operator=(const Announcer&) = delete;
@@ -52,6 +53,7 @@ class Announcer {
   HealthProber& prober_;
   fleet::LeasedKeys& keys_;
   fleet::ServiceRecord record_;
+  ContainerId container_;
   fleet::AnnounceSettings settings_;
   AnnounceStats& stats_;
   std::string key_;

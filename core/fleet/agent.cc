@@ -342,8 +342,8 @@ void Agent::on_container_event(const ContainerEvent& event) {
       const AnnounceSettings& announce = *unit.file->announce;
       ServiceRecord record{announce.name, unit.name, options_.presence.machine.id,
                            options_.presence.machine.ip, announce.port};
-      unit.announcer = std::make_unique<discovery::Announcer>(env_, prober_, keys_, record,
-                                                              announce, announce_stats_);
+      unit.announcer = std::make_unique<discovery::Announcer>(
+          env_, prober_, keys_, record, unit.container, announce, announce_stats_);
     }
     return;
   }

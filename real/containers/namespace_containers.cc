@@ -140,6 +140,29 @@ std::optional<pid_t> NamespaceContainers::init_pid(ContainerId id) const {
   return found->second->pid;
 }
 
+Result<ContainerEntry> NamespaceContainers::entry(ContainerId id) const {
+  const auto found = containers_.find(id);
+  if (found == containers_.end() || found->second->exit) {
+    return fail(Errc::kNotFound, str("container ", id, " is not running"));
+  }
+  Container& c = *found->second;
+  ContainerEntry entry;
+  entry.init_pidfd.reset(::fcntl(c.pidfd.native_handle(), F_DUPFD_CLOEXEC, 0));
+  if (!entry.init_pidfd.valid()) {
+    return fail(Errc::kIo,
+                str("duplicate the pidfd of container ", id, ": ", std::strerror(errno)));
+  }
+  // The init is keeld's child and only this thread reaps it (reap()), so until then its pid
+  // cannot name another process: this is its root, not a stranger's.
+  const std::string root = str("/proc/", c.pid, "/root");
+  entry.root.reset(::open(root.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
+  if (!entry.root.valid()) {
+    return fail(Errc::kNotFound,
+                str("container ", id, " has ended: open ", root, ": ", std::strerror(errno)));
+  }
+  return entry;
+}
+
 NamespaceContainers::Container* NamespaceContainers::find(ContainerId id) {
   const auto found = containers_.find(id);
   return found == containers_.end() ? nullptr : found->second.get();

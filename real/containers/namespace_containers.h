@@ -30,6 +30,7 @@
 
 #include "core/env/containers.h"
 #include "real/containers/cgroups.h"
+#include "real/containers/container_exec.h"
 #include "real/containers/container_log.h"
 #include "real/containers/launch_plan.h"
 #include "real/machine_trace.h"
@@ -64,6 +65,10 @@ class NamespaceContainers final : public Containers {
   std::size_t active() const { return containers_.size(); }
   // The init's pid in keeld's PID namespace, while the container is active.
   std::optional<pid_t> init_pid(ContainerId id) const;
+  // Handles for running a command inside a running container (container_exec.h): a pidfd of its
+  // init and its root directory as the init sees it. kNotFound once its init has ended (even if
+  // not yet reaped), or for an id it does not know.
+  Result<ContainerEntry> entry(ContainerId id) const;
   const std::string& log_dir() const { return options_.log_dir; }
 
  private:

@@ -14,23 +14,12 @@
 
 #include "core/env/str.h"
 #include "real/containers/child_report.h"
+#include "real/containers/close_fds.h"
 #include "real/containers/container_init.h"
 #include "real/containers/container_setup.h"
 
 namespace keel::real {
 namespace {
-
-// Closes every descriptor but the sorted `keep` ones: the init must not hold keeld's sockets and
-// files (they are not all close-on-exec, and the init never execs).
-void close_all_but(const int* keep, std::size_t count) {
-  unsigned int from = 0;
-  for (std::size_t i = 0; i < count; ++i) {
-    const auto fd = static_cast<unsigned int>(keep[i]);
-    if (fd > from) ::close_range(from, fd - 1, 0);
-    from = fd + 1;
-  }
-  ::close_range(from, ~0U, 0);
-}
 
 [[noreturn]] void run_child(const LaunchPlan& plan, const ChildFds& fds, const int* keep,
                             std::size_t keep_count) {

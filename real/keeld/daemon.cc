@@ -129,8 +129,8 @@ void Daemon::start_fleet() {
   node::FleetServicesOptions options;
   options.agent = machine_agent_options(config_);
   options.store.client_id = node::draw_session_id(*env_);
-  prober_ =
-      std::make_unique<AsioHealthProber>(io_, MachineTrace(config_.name, env_->clock, env_->trace));
+  prober_ = std::make_unique<AsioHealthProber>(
+      io_, MachineTrace(config_.name, env_->clock, env_->trace), &posix_->containers());
   fleet_ = std::make_unique<node::MemberFleetServices>(*env_, *service_, *prober_, options);
   env_->emit("keeld", "fleet_started",
              {{"machine", config_.name},

@@ -60,8 +60,8 @@ Status Worker::start_services(std::ostream& log) {
     if (!decoded || decoded->cluster != cluster) return;
     store_->on_frame(from, decoded->payload);
   });
-  prober_ =
-      std::make_unique<AsioHealthProber>(io_, MachineTrace(config_.name, env.clock, env.trace));
+  prober_ = std::make_unique<AsioHealthProber>(
+      io_, MachineTrace(config_.name, env.clock, env.trace), &posix_->containers());
   fleet_ = std::make_unique<node::WorkerFleetServices>(env, *store_, *prober_,
                                                        machine_agent_options(config_));
   posix_->start();

@@ -2,8 +2,8 @@
 
 namespace keel::sim {
 
-void SimProber::probe(const fleet::ServiceRecord& target, fleet::CheckKind, std::string_view,
-                      Done done) {
+void SimProber::probe(const fleet::ServiceRecord& target, ContainerId, fleet::CheckKind,
+                      std::string_view, Done done) {
   env_.clock.after(std::chrono::milliseconds(1),
                    [this, unit = target.unit, done = std::move(done)] {
                      for (const auto& [id, running] : containers_.running()) {

@@ -12,8 +12,8 @@ namespace keel::sim {
 class SimProber final : public discovery::HealthProber {
  public:
   SimProber(Env& env, const SimContainers& containers) : env_(env), containers_(containers) {}
-  void probe(const fleet::ServiceRecord& target, fleet::CheckKind kind, std::string_view argument,
-             Done done) override;
+  void probe(const fleet::ServiceRecord& target, ContainerId container, fleet::CheckKind kind,
+             std::string_view argument, Done done) override;
 
  private:
   Env& env_;

@@ -1,6 +1,7 @@
 // AsioHealthProber on loopback: a tcp check passes against a listener and fails against a closed
 // port; an http check passes on 2xx only, and fails within its timeout against a server that
-// never answers; exec fails saying it is unsupported; `done` never runs inside probe().
+// never answers; exec fails without a container runtime (exec_probe_test.cc runs it in one);
+// `done` never runs inside probe().
 #include "real/asio_health_prober.h"
 
 #include <gtest/gtest.h>
@@ -72,9 +73,9 @@ class AsioHealthProberTest : public ::testing::Test {
   // Probes 127.0.0.1:port; returns whether it passed, or nullopt without an answer in 5 s.
   std::optional<bool> probe(std::uint16_t port, fleet::CheckKind kind, std::string_view argument,
                             Duration timeout = std::chrono::seconds(2)) {
-    AsioHealthProber prober(io_, MachineTrace("n1", clock_, trace_), timeout);
+    AsioHealthProber prober(io_, MachineTrace("n1", clock_, trace_), nullptr, timeout);
     std::optional<bool> passed;
-    prober.probe(fleet::ServiceRecord{"web", "web.service", "n1", "127.0.0.1", port}, kind,
+    prober.probe(fleet::ServiceRecord{"web", "web.service", "n1", "127.0.0.1", port}, 1, kind,
                  argument, [&](bool ok) { passed = ok; });
     EXPECT_FALSE(passed.has_value()) << "done ran inside probe()";
     testing::run_until(io_, [&] { return passed.has_value(); });
@@ -117,9 +118,9 @@ TEST_F(AsioHealthProberTest, AServiceThatNeverAnswersFailsWithinTheTimeout) {
   EXPECT_LT(took, std::chrono::seconds(2));
 }
 
-TEST_F(AsioHealthProberTest, ExecFailsSayingItIsUnsupported) {
+TEST_F(AsioHealthProberTest, ExecFailsWithoutAContainerRuntime) {
   EXPECT_EQ(probe(1, fleet::CheckKind::kExec, "/bin/true"), false);
-  EXPECT_EQ(trace_.matching({"check_failed", "exec checks are not supported yet"}).size(), 1u);
+  EXPECT_EQ(trace_.matching({"check_failed", AsioHealthProber::kNoContainers}).size(), 1u);
 }
 
 TEST(HttpStatusCodeTest, ReadsTheCodeOfAStatusLineOnly) {

@@ -24,7 +24,7 @@ class ScriptedProber final : public discovery::HealthProber {
   void set(const std::string& service, Answer answer) { answers_[service] = answer; }
   std::uint64_t probes() const { return probes_; }
 
-  void probe(const fleet::ServiceRecord& target, fleet::CheckKind, std::string_view,
+  void probe(const fleet::ServiceRecord& target, ContainerId, fleet::CheckKind, std::string_view,
              Done done) override {
     ++probes_;
     auto it = answers_.find(target.name);
