@@ -61,6 +61,7 @@ Result<fleet::UnitListing> parse_unit(const ptree& tree) {
   }
   unit.desired = *desired;
   unit.unplaced = tree.get<std::string>("unplaced", "");
+  unit.file = tree.get<std::string>("file", "");
   if (const auto machines = tree.get_child_optional("machines")) {
     for (const auto& [ignored, child] : *machines) {
       auto on = parse_on_machine(child);

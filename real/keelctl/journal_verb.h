@@ -4,6 +4,10 @@
 //                              machine's client URL in /v2/members (members publish theirs), and
 //                              prints what GET <url>/fleet/v1/journal/<unit>?lines=N answers
 //                              (real/http/journal_api.h); N from 1 to kMaxJournalLines, default 10
+//   journal UNIT --follow | -f [--lines N]
+//                              prints those lines, then follows the log as `tail -f` does
+//                              (journal_follow.h: a poll every 250 ms) until SIGINT or SIGTERM,
+//                              then exits 0; a failed poll ends it with the error
 // A unit on a worker, or on a member with no known client URL, cannot be reached this way: the
 // verb says so and names the machine (exit 3, as when no endpoint answers). Errors print
 // "Error: <reason>"; a unit list-units does not show, or shows on no machine, is exit 1.

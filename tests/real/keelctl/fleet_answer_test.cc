@@ -21,8 +21,9 @@ TEST(FleetAnswerTest, UnitsReadBackAsWritten) {
         {"n2", std::nullopt, fleet::UnitState{ActiveState::kDeactivating, 0, 0, ""}},
         {"n3", DesiredState::kLoaded, std::nullopt}},
        "",
-       {"/fleet/state/n9/a.service: bad"}},
-      {"b.service", false, DesiredState::kInactive, {}, "no machine fits", {}}};
+       {"/fleet/state/n9/a.service: bad"},
+       "[Service]\nExecStart=/bin/a\n"},
+      {"b.service", false, DesiredState::kInactive, {}, "no machine fits", {}, ""}};
   auto parsed = parse_fleet_units(http::units_json(units));
   ASSERT_TRUE(parsed) << parsed.error().message;
   EXPECT_EQ(*parsed, units);
