@@ -94,6 +94,7 @@ std::string machines_json(const std::vector<fleet::MachineRecord>& machines) {
     json.end_object();
     json.key("memoryBytes").value(static_cast<std::int64_t>(machine.capacity.memory_bytes));
     json.key("cpuPercent").value(static_cast<std::int64_t>(machine.capacity.cpu_percent));
+    json.key("clientURL").value(machine.client_url);
     json.end_object();
   }
   json.end_array().end_object();

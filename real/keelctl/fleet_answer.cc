@@ -107,6 +107,7 @@ Result<std::vector<fleet::MachineRecord>> parse_fleet_machines(std::string_view 
     }
     machine.capacity.memory_bytes = child.get<std::uint64_t>("memoryBytes", 0);
     machine.capacity.cpu_percent = child.get<std::uint64_t>("cpuPercent", 0);
+    machine.client_url = child.get<std::string>("clientURL", "");
   }
   return out;
 }

@@ -15,6 +15,32 @@ std::optional<std::string> journal_machine(const fleet::UnitListing& unit) {
   return std::nullopt;
 }
 
+namespace {
+
+// The client URL in `machine`'s record at GET /fleet/v1/machines (workers publish theirs there).
+Result<std::string> published_machine_url(const VerbCall& call, const std::string& machine) {
+  auto answer =
+      call.endpoints.exchange({.method = "GET", .target = "/fleet/v1/machines", .body = ""});
+  if (!answer) return std::unexpected(answer.error());
+  if (answer->status != 200) {
+    return fail(Errc::kCorrupt, str("GET /fleet/v1/machines answered HTTP ", answer->status));
+  }
+  auto machines = parse_fleet_machines(answer->body);
+  if (!machines) return std::unexpected(machines.error());
+  const auto record = std::ranges::find(*machines, machine, &fleet::MachineRecord::id);
+  if (record == machines->end()) {
+    return fail(Errc::kUnavailable, str("cannot reach machine ", machine,
+                                        " to read its journal: it is not in the cluster"));
+  }
+  if (record->client_url.empty()) {
+    return fail(Errc::kUnavailable, str("cannot reach machine ", machine,
+                                        " to read its journal: it publishes no client URL"));
+  }
+  return record->client_url;
+}
+
+}  // namespace
+
 Result<HttpUrl> machine_client_url(const VerbCall& call, const std::string& machine) {
   auto answer = call.endpoints.exchange({.method = "GET", .target = "/v2/members", .body = ""});
   if (!answer) return std::unexpected(answer.error());
@@ -24,11 +50,15 @@ Result<HttpUrl> machine_client_url(const VerbCall& call, const std::string& mach
   auto members = parse_v2_members(answer->body);
   if (!members) return std::unexpected(members.error());
   const auto member = std::ranges::find(*members, machine, &V2Member::name);
-  if (member == members->end() || member->client_urls.empty()) {
-    return fail(Errc::kUnavailable,
-                str("cannot reach machine ", machine, " to read its journal: ",
-                    member == members->end() ? "it is a worker, and workers publish no client URL"
-                                             : "it has not published a client URL yet"));
+  if (member == members->end()) {
+    auto url = published_machine_url(call, machine);
+    if (!url) return std::unexpected(url.error());
+    return parse_http_url(*url);
+  }
+  if (member->client_urls.empty()) {
+    return fail(Errc::kUnavailable, str("cannot reach machine ", machine,
+                                        " to read its journal: it has not published a client "
+                                        "URL yet"));
   }
   return parse_http_url(member->client_urls.front());
 }

@@ -1,9 +1,10 @@
-// Reaching a unit's journal on the machine that runs it: the machine's client URL (from
-// /v2/members, which lists the client URLs members publish) and a GET of its
-// /fleet/v1/journal/<unit> (real/http/journal_api.h). Used by `journal` and `status`.
+// Reaching a unit's journal on the machine that runs it: the machine's client URL (a member's
+// from /v2/members, which lists the client URLs members publish; a worker's from its machine
+// record at /fleet/v1/machines, core/fleet/schema.h) and a GET of its /fleet/v1/journal/<unit>
+// (real/http/journal_api.h). Used by `journal` and `status`.
 //
 // Contract: machine_client_url fails with kUnavailable naming the machine when it publishes no
-// client URL (workers do not); get_journal returns a 200 answer, or the API's error message as
+// client URL or is gone; get_journal returns a 200 answer, or the API's error message as
 // kIo (an endpoint answered: exit 1, not 3) and kUnavailable when the machine cannot be reached.
 #pragma once
 

@@ -3,9 +3,9 @@
 // what the engine assigned there and what the agent reports (systemd's active and sub state, the
 // last exit code, the restarts, the reason it failed), why it is unplaced if it is, then its last
 // 10 journal lines from its machine (journal_client.h). Units are separated by a blank line.
-// A journal that cannot be read (a worker's, a machine gone) is one line "  journal: <why>"; the
-// status is still shown and the exit is 0. A unit that is not submitted stops the verb with
-// "Error: unit NAME not found", exit 1.
+// A journal that cannot be read (a machine gone, a log not written yet) is one line "  journal:
+// <why>"; the status is still shown and the exit is 0. A unit that is not submitted stops the verb
+// with "Error: unit NAME not found", exit 1.
 #pragma once
 
 #include <string>

@@ -52,7 +52,7 @@ TEST(FleetJsonTest, UnitsMachinesAndServicesInFleetsShape) {
             "\n");
   EXPECT_EQ(machines_json({fleet::MachineRecord{"n1", "10.0.0.1", {{"disk", "ssd"}}, {2048, 150}}}),
             R"({"machines":[{"id":"n1","primaryIP":"10.0.0.1","metadata":{"disk":"ssd"},)"
-            R"("memoryBytes":2048,"cpuPercent":150}]})"
+            R"("memoryBytes":2048,"cpuPercent":150,"clientURL":""}]})"
             "\n");
   EXPECT_EQ(service_json("web", {fleet::ServiceRecord{"web", "web.service", "n2", "10.0.0.2", 80}}),
             R"({"service":"web","records":[{"unit":"web.service","machine":"n2",)"

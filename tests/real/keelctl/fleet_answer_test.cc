@@ -31,7 +31,8 @@ TEST(FleetAnswerTest, UnitsReadBackAsWritten) {
 
 TEST(FleetAnswerTest, MachinesAndServicesReadBackAsWritten) {
   const std::vector<fleet::MachineRecord> machines = {
-      {"n1", "10.0.0.1", {{"disk", "ssd"}, {"zone", "a"}}, {1 << 20, 200}}, {"n2", "::1", {}, {}}};
+      {"n1", "10.0.0.1", {{"disk", "ssd"}, {"zone", "a"}}, {1 << 20, 200}},
+      {"n2", "::1", {}, {}, "http://[::1]:2379"}};
   auto parsed = parse_fleet_machines(http::machines_json(machines));
   ASSERT_TRUE(parsed) << parsed.error().message;
   EXPECT_EQ(*parsed, machines);
