@@ -153,7 +153,9 @@ void add_record(Rows& rows, const kv::KeyValue& kv) {
   const std::string key = kv::to_string(kv.key);
   const std::string value = kv::to_string(kv.value);
   if (auto unit = key_suffix(key, kUnitsPrefix)) {
-    rows.row(*unit).submitted = true;
+    UnitListing& row = rows.row(*unit);
+    row.submitted = true;
+    row.file = value;
   } else if (auto desired_unit = key_suffix(key, kDesiredPrefix)) {
     auto desired = parse_desired_state(value);
     if (!desired) return rows.problem(*desired_unit, key, desired.error());

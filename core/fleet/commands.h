@@ -56,6 +56,7 @@ struct UnitListing {
   std::vector<UnitOnMachine> machines;  // by machine id
   std::string unplaced;                 // the engine's reason it has no machine, or empty
   std::vector<std::string> problems;    // records under /fleet/ that could not be read
+  std::string file;                     // the unit file as submitted; empty when not submitted
   bool operator==(const UnitListing&) const = default;
 };
 

@@ -140,6 +140,7 @@ std::string encode(const MachineRecord& machine) {
                 {"ip", machine.ip},
                 {"memory", std::to_string(machine.capacity.memory_bytes)},
                 {"cpu", std::to_string(machine.capacity.cpu_percent)}};
+  if (!machine.client_url.empty()) record.emplace_back("client_url", machine.client_url);
   for (const auto& [key, value] : machine.metadata) {
     record.emplace_back(str(kMetadataField, key), value);
   }
@@ -163,6 +164,7 @@ Result<MachineRecord> decode_machine(std::string_view text) {
   auto cpu = number<std::uint64_t>(*record, "cpu", kWhat);
   if (!cpu) return std::unexpected(cpu.error());
   machine.capacity = {*memory, *cpu};
+  if (const std::string* url = find_field(*record, "client_url")) machine.client_url = *url;
   for (const auto& [field, value] : *record) {
     if (field.starts_with(kMetadataField)) {
       if (machine.metadata.size() == kMaxMachineMetadata) {

@@ -79,6 +79,10 @@ struct MachineRecord {
   std::string ip;
   std::map<std::string, std::string> metadata;
   Resources capacity;
+  // Where the machine's HTTP API answers ("http://IP:PORT"), for clients that need this machine
+  // (keelctl journal); empty: not published. Workers publish theirs here; members publish
+  // theirs as member attributes (core/node/member_attributes.h) and leave it empty.
+  std::string client_url = {};
   bool operator==(const MachineRecord&) const = default;
 };
 std::string encode(const MachineRecord& machine);

@@ -10,6 +10,7 @@
 #include <deque>
 #include <filesystem>
 
+#include "core/env/assert.h"
 #include "core/env/str.h"
 #include "real/containers/launch_plan.h"
 
@@ -125,6 +126,64 @@ Result<std::vector<std::string>> tail_log(const std::string& dir, const std::str
   if (!partial.empty()) take_line(std::move(partial));
   if (lines == 0) return std::vector<std::string>{};
   return std::vector<std::string>(last.begin(), last.end());
+}
+
+namespace {
+
+// <unit>.log opened for reading, with its size; kNotFound when there is no log.
+Result<std::pair<UniqueFd, std::uint64_t>> open_current_log(const std::string& dir,
+                                                            const std::string& unit) {
+  if (!valid_unit_name(unit)) {
+    return fail(Errc::kInvalidArgument, str("unit name '", unit, "' cannot name a log file"));
+  }
+  const std::string path = log_path(dir, unit);
+  UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+  if (!fd.valid()) {
+    return fail(errno == ENOENT ? Errc::kNotFound : Errc::kIo,
+                str("open log ", path, ": ", std::strerror(errno)));
+  }
+  struct stat info {};
+  if (::fstat(fd.get(), &info) != 0) {
+    return fail(Errc::kIo, str("stat log ", path, ": ", std::strerror(errno)));
+  }
+  return std::pair{std::move(fd), static_cast<std::uint64_t>(info.st_size)};
+}
+
+}  // namespace
+
+Result<LogPiece> read_log_from(const std::string& dir, const std::string& unit,
+                               std::uint64_t offset, std::size_t max_bytes) {
+  KEEL_ASSERT(max_bytes > 0, "a log piece of 0 bytes");
+  auto log = open_current_log(dir, unit);
+  if (!log) return std::unexpected(log.error());
+  auto& [fd, size] = *log;
+  const std::uint64_t start = offset > size ? 0 : offset;
+  std::string bytes(static_cast<std::size_t>(std::min<std::uint64_t>(size - start, max_bytes)),
+                    '\0');
+  std::size_t got = 0;
+  while (got < bytes.size()) {
+    const ssize_t n =
+        ::pread(fd.get(), bytes.data() + got, bytes.size() - got, static_cast<off_t>(start + got));
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) return fail(Errc::kIo, str("read log of ", unit, ": ", std::strerror(errno)));
+    if (n == 0) break;
+    got += static_cast<std::size_t>(n);
+  }
+  bytes.resize(got);
+  const std::size_t last_newline = bytes.rfind('\n');
+  if (last_newline != std::string::npos) {
+    bytes.resize(last_newline + 1);
+  } else if (bytes.size() < max_bytes) {
+    bytes.clear();  // the start of a line still being written: wait for its end
+  }
+  const std::uint64_t next = start + bytes.size();
+  return LogPiece{.bytes = std::move(bytes), .next = next};
+}
+
+Result<std::uint64_t> log_end(const std::string& dir, const std::string& unit) {
+  auto log = open_current_log(dir, unit);
+  if (!log) return std::unexpected(log.error());
+  return log->second;
 }
 
 }  // namespace keel::real

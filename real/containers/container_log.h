@@ -48,4 +48,22 @@ class RotatingLog {
 Result<std::vector<std::string>> tail_log(const std::string& dir, const std::string& unit,
                                           std::size_t lines);
 
+// A piece of the current file <unit>.log, for a follower (`keelctl journal -f`).
+struct LogPiece {
+  std::string bytes;
+  std::uint64_t next = 0;  // the offset the next piece starts at
+};
+
+// The bytes of <unit>.log from `offset`, at most `max_bytes` (> 0), cut after the last '\n' in
+// them so that a follower prints whole lines (a line longer than max_bytes comes in pieces).
+// An offset past the file's end means the file was rotated since (or removed and created again):
+// the piece then starts at 0, and what was appended to the old file after `offset` is not shown
+// (a bounded loss, like `tail -F` across a rotation). No log: kNotFound.
+Result<LogPiece> read_log_from(const std::string& dir, const std::string& unit,
+                               std::uint64_t offset, std::size_t max_bytes);
+
+// The size of <unit>.log: where a follower starts after printing tail_log's lines (the loop that
+// writes the log also serves both reads, so nothing comes between them). No log: kNotFound.
+Result<std::uint64_t> log_end(const std::string& dir, const std::string& unit);
+
 }  // namespace keel::real

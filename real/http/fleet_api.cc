@@ -3,6 +3,7 @@
 #include "core/env/str.h"
 #include "core/fleet/commands.h"
 #include "real/http/fleet_json.h"
+#include "real/http/fleet_state.h"
 #include "real/http/form.h"
 
 namespace keel::real::http {
@@ -13,6 +14,7 @@ namespace beast_http = boost::beast::http;
 constexpr std::string_view kUnitsPath = "/fleet/v1/units";
 constexpr std::string_view kUnitPrefix = "/fleet/v1/units/";
 constexpr std::string_view kMachinesPath = "/fleet/v1/machines";
+constexpr std::string_view kStatePath = "/fleet/v1/state";
 constexpr std::string_view kServicePrefix = "/v1/services/";
 
 Response json_response(unsigned status, std::string body) {
@@ -85,6 +87,10 @@ void FleetApi::add_routes(Router& router) {
     if (!is_get(exchange->request())) return method_not_allowed(exchange, "GET, HEAD");
     list_machines(exchange);
   });
+  router.exact(std::string(kStatePath), [this](const std::shared_ptr<Exchange>& exchange) {
+    if (!is_get(exchange->request())) return method_not_allowed(exchange, "GET, HEAD");
+    list_states(exchange);
+  });
   router.prefix(std::string(kServicePrefix), [this](const std::shared_ptr<Exchange>& exchange) {
     if (!is_get(exchange->request())) return method_not_allowed(exchange, "GET, HEAD");
     auto name = last_component(exchange->request(), kServicePrefix);
@@ -98,6 +104,19 @@ void FleetApi::list_units(const std::shared_ptr<Exchange>& exchange) {
     if (!kvs) return respond_fleet_error(exchange, kvs.error());
     exchange->respond(json_response(200, units_json(fleet::list_units(*kvs))));
   });
+}
+
+void FleetApi::list_states(const std::shared_ptr<Exchange>& exchange) {
+  auto form = Form::parse(exchange->request());
+  if (!form) return respond_fleet_error(exchange, form.error());
+  auto filter = parse_state_filter(*form);
+  if (!filter) return respond_fleet_error(exchange, filter.error());
+  read_prefix(store_, fleet::kFleetPrefix,
+              [exchange, filter = *filter](Result<std::vector<kv::KeyValue>> kvs) {
+                if (!kvs) return respond_fleet_error(exchange, kvs.error());
+                const auto states = unit_states(fleet::list_units(*kvs), filter);
+                exchange->respond(json_response(200, states_json(states)));
+              });
 }
 
 void FleetApi::list_machines(const std::shared_ptr<Exchange>& exchange) {

@@ -5,6 +5,8 @@
 //                                     desired state (load/start/stop/unload); 204 when done
 //   DELETE /fleet/v1/units/<unit>     destroy; 204
 //   GET    /fleet/v1/machines         the machines present (/fleet/machines/), linearizable
+//   GET    /fleet/v1/state            the units' reported states, ?machineID= ?unitName=
+//                                     (fleet_state.h), linearizable
 //   GET    /v1/services/<service>     the local catalog's records (possibly stale, etcd's
 //                                     serializable read); ?consistent=true asks the store
 // Errors are {"error":{"code":..,"message":..}} with the status of fleet_http_status(). Other
@@ -34,6 +36,7 @@ class FleetApi {
  private:
   void list_units(const std::shared_ptr<Exchange>& exchange);
   void list_machines(const std::shared_ptr<Exchange>& exchange);
+  void list_states(const std::shared_ptr<Exchange>& exchange);
   void unit(const std::shared_ptr<Exchange>& exchange, std::string_view name);
   void put_unit(const std::shared_ptr<Exchange>& exchange, std::string_view name);
   void service(const std::shared_ptr<Exchange>& exchange, std::string_view name);

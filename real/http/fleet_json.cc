@@ -8,6 +8,7 @@
 
 #include "core/env/str.h"
 #include "real/http/json_writer.h"
+#include "real/http/unit_hash.h"
 
 namespace keel::real::http {
 namespace {
@@ -75,7 +76,9 @@ std::string units_json(const std::vector<fleet::UnitListing>& units) {
     for (const fleet::UnitOnMachine& on : unit.machines) write_unit_on_machine(json, on);
     json.end_array().key("unplaced").value(unit.unplaced).key("problems").begin_array();
     for (const std::string& problem : unit.problems) json.value(problem);
-    json.end_array().end_object();
+    json.end_array().key("file").value(unit.file);
+    json.key("hash").value(unit.submitted ? unit_file_hash(unit.file) : "");
+    json.end_object();
   }
   json.end_array().end_object();
   return json.text() + "\n";
@@ -91,6 +94,7 @@ std::string machines_json(const std::vector<fleet::MachineRecord>& machines) {
     json.end_object();
     json.key("memoryBytes").value(static_cast<std::int64_t>(machine.capacity.memory_bytes));
     json.key("cpuPercent").value(static_cast<std::int64_t>(machine.capacity.cpu_percent));
+    json.key("clientURL").value(machine.client_url);
     json.end_object();
   }
   json.end_array().end_object();

@@ -5,9 +5,11 @@
 //   units:    {"units":[{"name":"web.service","submitted":true,"desiredState":"launched",
 //              "machines":[{"machineID":"n2","assigned":"launched","currentState":"failed",
 //                           "exitCode":0,"restarts":0,"reason":"..."}],
-//              "unplaced":"","problems":[]}]}
+//              "unplaced":"","problems":[],"file":"[Service]\n...","hash":"<sha-256 hex>"}]}
+//             (file and hash are empty for a unit that is not submitted; unit_hash.h)
 //   machines: {"machines":[{"id":"n1","primaryIP":"10.0.0.1","metadata":{"k":"v"},
-//              "memoryBytes":0,"cpuPercent":0}]}
+//              "memoryBytes":0,"cpuPercent":0,"clientURL":"http://10.0.0.1:2379"}]}
+//             (clientURL is empty for a machine that publishes none there: schema.h)
 //   service:  {"service":"web","records":[{"unit":"web.service","machine":"n2","ip":"..",
 //              "port":80}]}
 //   PUT body: {"desiredState":"launched","file":"[Service]\nExecStart=..."}, both optional

@@ -74,4 +74,10 @@ std::optional<std::string> Form::get(std::string_view name) const {
   return it->second;
 }
 
+std::vector<std::string_view> Form::names() const {
+  std::vector<std::string_view> names;
+  for (const auto& [name, value] : fields_) names.push_back(name);
+  return names;
+}
+
 }  // namespace keel::real::http

@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "core/env/error.h"
 #include "real/http/exchange.h"
@@ -21,6 +22,8 @@ class Form {
   // The first value of `name`, or nothing if it is absent.
   std::optional<std::string> get(std::string_view name) const;
   bool has(std::string_view name) const { return get(name).has_value(); }
+  // Every parameter's name, once per time it was given, in name order.
+  std::vector<std::string_view> names() const;
 
  private:
   Status add(std::string_view encoded);

@@ -1,6 +1,8 @@
 #include "real/http/journal_api.h"
 
 #include <charconv>
+#include <limits>
+#include <optional>
 
 #include "core/env/str.h"
 #include "real/containers/container_log.h"
@@ -26,19 +28,66 @@ Result<std::string> unit_of(const Request& request) {
   return percent_decode(rest, false);  // tail_log refuses names that are not a file's
 }
 
-Result<std::size_t> lines_of(const Request& request) {
-  auto form = Form::parse(request);
-  if (!form) return std::unexpected(form.error());
-  const auto text = form->get("lines");
-  if (!text) return kDefaultJournalLines;
-  std::size_t lines = 0;
-  const auto [end, error] = std::from_chars(text->data(), text->data() + text->size(), lines);
-  if (error != std::errc() || end != text->data() + text->size() || lines < 1 ||
-      lines > kMaxJournalLines) {
-    return fail(Errc::kInvalidArgument, str("lines: expected a whole number from 1 to ",
-                                            kMaxJournalLines, ", got '", *text, "'"));
+// The parameter `name` as a whole number in [min, max], if it is given; `expected` describes
+// the range in the error.
+Result<std::optional<std::uint64_t>> number_of(const Form& form, std::string_view name,
+                                               std::uint64_t min, std::uint64_t max,
+                                               std::string_view expected) {
+  const auto text = form.get(name);
+  if (!text) return std::nullopt;
+  std::uint64_t value = 0;
+  const auto [end, error] = std::from_chars(text->data(), text->data() + text->size(), value);
+  if (error != std::errc() || end != text->data() + text->size() || value < min || value > max) {
+    return fail(Errc::kInvalidArgument, str(name, ": expected ", expected, ", got '", *text, "'"));
   }
-  return lines;
+  return value;
+}
+
+Response text_response(std::string body, std::uint64_t next_offset) {
+  Response response =
+      make_response(beast_http::status::ok, std::move(body), "text/plain; charset=utf-8");
+  const std::string offset = std::to_string(next_offset);
+  response.set(boost::beast::string_view(kLogOffsetHeader.data(), kLogOffsetHeader.size()),
+               boost::beast::string_view(offset.data(), offset.size()));
+  return response;
+}
+
+// The answer to ?lines=N: the last lines, and the end of the current file to follow from.
+Result<Response> tail_answer(const std::string& log_dir, const std::string& unit,
+                             std::size_t lines) {
+  auto tail = tail_log(log_dir, unit, lines);
+  if (!tail) return std::unexpected(tail.error());
+  auto end = log_end(log_dir, unit);
+  if (!end) return std::unexpected(end.error());
+  std::string body;
+  for (const std::string& line : *tail) body += str(line, "\n");
+  return text_response(std::move(body), *end);
+}
+
+// The answer to ?offset=K: the next piece of the current file.
+Result<Response> piece_answer(const std::string& log_dir, const std::string& unit,
+                              std::uint64_t offset) {
+  auto piece = read_log_from(log_dir, unit, offset, kMaxJournalPieceBytes);
+  if (!piece) return std::unexpected(piece.error());
+  return text_response(std::move(piece->bytes), piece->next);
+}
+
+// The answer to a GET of `unit`'s journal with `form`'s parameters.
+Result<Response> journal_answer(const std::string& log_dir, const std::string& unit,
+                                const Form& form) {
+  auto lines = number_of(form, "lines", 1, kMaxJournalLines,
+                         str("a whole number from 1 to ", kMaxJournalLines));
+  if (!lines) return std::unexpected(lines.error());
+  auto offset = number_of(form, "offset", 0, std::numeric_limits<std::uint64_t>::max(),
+                          "a whole number of bytes");
+  if (!offset) return std::unexpected(offset.error());
+  if (*lines && *offset) return fail(Errc::kInvalidArgument, "give lines or offset, not both");
+  auto answer = *offset ? piece_answer(log_dir, unit, **offset)
+                        : tail_answer(log_dir, unit, lines->value_or(kDefaultJournalLines));
+  if (!answer && answer.error().code == Errc::kNotFound) {
+    return fail(Errc::kNotFound, str("unit ", unit, " has no log on this machine"));
+  }
+  return answer;
 }
 
 }  // namespace
@@ -56,18 +105,11 @@ void add_journal_route(Router& router, std::string log_dir) {
     }
     auto unit = unit_of(request);
     if (!unit) return respond_fleet_error(exchange, unit.error());
-    auto lines = lines_of(request);
-    if (!lines) return respond_fleet_error(exchange, lines.error());
-    auto tail = tail_log(log_dir, *unit, *lines);
-    if (!tail && tail.error().code == Errc::kNotFound) {
-      return respond_fleet_error(
-          exchange, Error{Errc::kNotFound, str("unit ", *unit, " has no log on this machine")});
-    }
-    if (!tail) return respond_fleet_error(exchange, tail.error());
-    std::string body;
-    for (const std::string& line : *tail) body += str(line, "\n");
-    exchange->respond(
-        make_response(beast_http::status::ok, std::move(body), "text/plain; charset=utf-8"));
+    auto form = Form::parse(request);
+    if (!form) return respond_fleet_error(exchange, form.error());
+    auto answer = journal_answer(log_dir, *unit, *form);
+    if (!answer) return respond_fleet_error(exchange, answer.error());
+    exchange->respond(std::move(*answer));
   });
 }
 

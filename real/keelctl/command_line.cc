@@ -13,6 +13,13 @@ const FlagSpec* find_flag(std::span<const FlagSpec> known, std::string_view name
   return found == known.end() ? nullptr : &*found;
 }
 
+// The flag whose short name `arg` ("-f") is, or nullptr.
+const FlagSpec* find_short_flag(std::span<const FlagSpec> known, std::string_view arg) {
+  if (arg.size() != 2 || arg[0] != '-' || arg[1] == '-' || arg[1] == '\0') return nullptr;
+  const auto found = std::ranges::find(known, arg[1], &FlagSpec::short_name);
+  return found == known.end() ? nullptr : &*found;
+}
+
 }  // namespace
 
 std::optional<std::string> CommandLine::last(std::string_view flag) const {
@@ -27,6 +34,14 @@ Result<CommandLine> parse_command_line(std::span<const std::string_view> args,
   bool flags_ended = false;
   for (std::size_t i = 0; i < args.size(); ++i) {
     const std::string_view arg = args[i];
+    if (const FlagSpec* spec = flags_ended ? nullptr : find_short_flag(known, arg)) {
+      if (spec->takes_value && i + 1 == args.size()) {
+        return fail(Errc::kInvalidArgument, str(arg, " needs a value"));
+      }
+      line.flags[std::string(spec->name)].push_back(spec->takes_value ? std::string(args[++i])
+                                                                      : std::string());
+      continue;
+    }
     if (flags_ended || !arg.starts_with("--")) {
       line.words.emplace_back(arg);
       continue;

@@ -1,6 +1,8 @@
 // The words and flags of a keelctl command line, before any verb gives them meaning.
 //
 // A flag is "--name value", "--name=value" (a flag that takes a value) or "--name" (a switch).
+// A flag with a short name is also "-n" (a switch) or "-n value"; a word "-x" that is no flag's
+// short name stays a word.
 // Flags may stand anywhere among the words; "--" ends the flags, so a word may begin with "--"
 // after it. A flag that takes a value may be given several times: every value is kept, in order.
 //
@@ -24,7 +26,8 @@ namespace keel::real::keelctl {
 struct FlagSpec {
   std::string_view name;  // without the dashes: "ttl"
   bool takes_value = false;
-  std::string_view help;  // "--ttl S  the key expires after S seconds"
+  std::string_view help;   // "--ttl S  the key expires after S seconds"
+  char short_name = '\0';  // 'f' for "-f"; '\0': none
 };
 
 struct CommandLine {

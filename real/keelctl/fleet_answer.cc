@@ -61,6 +61,7 @@ Result<fleet::UnitListing> parse_unit(const ptree& tree) {
   }
   unit.desired = *desired;
   unit.unplaced = tree.get<std::string>("unplaced", "");
+  unit.file = tree.get<std::string>("file", "");
   if (const auto machines = tree.get_child_optional("machines")) {
     for (const auto& [ignored, child] : *machines) {
       auto on = parse_on_machine(child);
@@ -106,6 +107,7 @@ Result<std::vector<fleet::MachineRecord>> parse_fleet_machines(std::string_view 
     }
     machine.capacity.memory_bytes = child.get<std::uint64_t>("memoryBytes", 0);
     machine.capacity.cpu_percent = child.get<std::uint64_t>("cpuPercent", 0);
+    machine.client_url = child.get<std::string>("clientURL", "");
   }
   return out;
 }

@@ -9,6 +9,8 @@
 #include "real/http/json_writer.h"
 #include "real/keelctl/exit_code.h"
 #include "real/keelctl/fleet_answer.h"
+#include "real/keelctl/fleet_get.h"
+#include "real/keelctl/local_unit_file.h"
 #include "real/keelctl/table.h"
 
 namespace keel::real::keelctl {
@@ -16,30 +18,6 @@ namespace {
 
 std::string unit_target(std::string_view unit) {
   return str("/fleet/v1/units/", url_encode_value(unit));
-}
-
-Result<std::string> read_unit_file(const std::string& path) {
-  std::error_code error;
-  const auto size = std::filesystem::file_size(path, error);
-  if (error) return fail(Errc::kIo, str(path, ": ", error.message()));
-  if (size > fleet::kMaxUnitFileBytes) {
-    return fail(Errc::kLimitExceeded, str(path, ": ", size, " bytes, a unit file holds at most ",
-                                          fleet::kMaxUnitFileBytes));
-  }
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream text;
-  text << in.rdbuf();
-  if (!in) return fail(Errc::kIo, str(path, ": cannot be read"));
-  return text.str();
-}
-
-// Reports an answer other than the one expected: the API's error message, or the status when the
-// body is not the API's error. Returns kExitFailure (the cluster answered).
-int report_answer(const VerbCall& call, std::string_view request, const HttpAnswer& answer) {
-  auto message = parse_fleet_error(answer.body);
-  call.err << "Error: " << (message ? *message : str(request, " answered HTTP ", answer.status))
-           << "\n";
-  return kExitFailure;
 }
 
 // Sends `method` with `body` to the unit's resource; reports a failure and returns its exit code,
@@ -95,23 +73,8 @@ int run_destroy(const VerbCall& call) {
   return kExitOk;
 }
 
-// GET `target` and parse its answer with `parse`; a failure is reported and its exit code is the
-// error.
-template <class Parse>
-auto get_listing(const VerbCall& call, const std::string& target, Parse parse)
-    -> std::expected<typename decltype(parse(std::string_view()))::value_type, int> {
-  auto answer = call.endpoints.exchange({.method = "GET", .target = target, .body = ""});
-  if (!answer) return std::unexpected(report(call.err, answer.error()));
-  if (answer->status != 200) {
-    return std::unexpected(report_answer(call, str("GET ", target), *answer));
-  }
-  auto parsed = parse(answer->body);
-  if (!parsed) return std::unexpected(report(call.err, parsed.error()));
-  return std::move(*parsed);
-}
-
 int run_list_units(const VerbCall& call) {
-  auto units = get_listing(call, "/fleet/v1/units", parse_fleet_units);
+  auto units = get_units(call);
   if (!units) return units.error();
   call.out << fleet::format_unit_list(*units);
   return kExitOk;

@@ -9,6 +9,7 @@
 #include <charconv>
 
 #include "core/env/str.h"
+#include "real/http/journal_api.h"
 
 namespace keel::real::keelctl {
 namespace {
@@ -17,6 +18,18 @@ namespace asio = boost::asio;
 namespace beast = boost::beast;
 namespace http = beast::http;
 using tcp = asio::ip::tcp;
+
+// The header `name` of `response` as a whole number, if it is there and one.
+std::optional<std::uint64_t> number_header(const http::response<http::string_body>& response,
+                                           std::string_view name) {
+  const auto field = response.find(beast::string_view(name.data(), name.size()));
+  if (field == response.end()) return std::nullopt;
+  const std::string_view text(field->value().data(), field->value().size());
+  std::uint64_t value = 0;
+  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (error != std::errc() || end != text.data() + text.size()) return std::nullopt;
+  return value;
+}
 
 // The exchange's steps as a chain of completion handlers on one io_context, so that each step
 // can carry its own deadline (Beast's tcp_stream deadlines apply to asynchronous operations).
@@ -79,15 +92,11 @@ class Exchange {
   void on_read(const boost::system::error_code& error) {
     if (error) return broken("reading the answer", error);
     const auto& response = parser_.get();
-    HttpAnswer answer{.status = response.result_int(), .body = response.body(), .etcd_index = {}};
-    if (const auto index = response.find("X-Etcd-Index"); index != response.end()) {
-      const std::string_view text(index->value().data(), index->value().size());
-      std::uint64_t value = 0;
-      const auto [end, parse_error] =
-          std::from_chars(text.data(), text.data() + text.size(), value);
-      if (parse_error == std::errc() && end == text.data() + text.size()) answer.etcd_index = value;
-    }
-    result_ = std::move(answer);
+    result_ =
+        HttpAnswer{.status = response.result_int(),
+                   .body = response.body(),
+                   .etcd_index = number_header(response, "X-Etcd-Index"),
+                   .log_offset = number_header(response, ::keel::real::http::kLogOffsetHeader)};
     boost::system::error_code ignored;
     stream_.socket().shutdown(tcp::socket::shutdown_both, ignored);
   }

@@ -32,6 +32,7 @@ struct HttpAnswer {
   unsigned status = 0;
   std::string body;
   std::optional<std::uint64_t> etcd_index;  // the X-Etcd-Index header, when present and a number
+  std::optional<std::uint64_t> log_offset;  // X-Keel-Log-Offset (journal_api.h), likewise
 };
 
 struct HttpTimeouts {

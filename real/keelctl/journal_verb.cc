@@ -1,17 +1,21 @@
 #include "real/keelctl/journal_verb.h"
 
 #include <algorithm>
+#include <csignal>
 
 #include "core/env/str.h"
 #include "real/http/journal_api.h"
 #include "real/keelctl/exit_code.h"
 #include "real/keelctl/fleet_answer.h"
+#include "real/keelctl/journal_client.h"
+#include "real/keelctl/journal_follow.h"
 
 namespace keel::real::keelctl {
 namespace {
 
-// The machine list-units names for `unit`: the one the engine assigned it to, else the one that
-// reports it (a unit being moved may show both; the assignment is where it runs next).
+constexpr Duration kFollowInterval = std::chrono::milliseconds(250);
+
+// The machine list-units names for `unit` (journal_client.h's journal_machine).
 Result<std::string> machine_of(const VerbCall& call, const std::string& unit) {
   auto answer = call.endpoints.exchange({.method = "GET", .target = "/fleet/v1/units", .body = ""});
   if (!answer) return std::unexpected(answer.error());
@@ -25,31 +29,33 @@ Result<std::string> machine_of(const VerbCall& call, const std::string& unit) {
   if (!units) return std::unexpected(units.error());
   const auto row = std::ranges::find(*units, unit, &fleet::UnitListing::unit);
   if (row == units->end()) return fail(Errc::kNotFound, str("unit ", unit, " not found"));
-  const auto& machines = row->machines;
-  auto assigned = std::ranges::find_if(
-      machines, [](const fleet::UnitOnMachine& m) { return m.assigned.has_value(); });
-  if (assigned != machines.end()) return assigned->machine;
-  if (!machines.empty()) return machines.front().machine;
-  return fail(Errc::kNotFound, str("unit ", unit, " is not on any machine"));
+  auto machine = journal_machine(*row);
+  if (!machine) return fail(Errc::kNotFound, str("unit ", unit, " is not on any machine"));
+  return *machine;
 }
 
-// The first client URL of the member named `machine`, from /v2/members.
-Result<HttpUrl> client_url_of(const VerbCall& call, const std::string& machine) {
-  auto answer = call.endpoints.exchange({.method = "GET", .target = "/v2/members", .body = ""});
-  if (!answer) return std::unexpected(answer.error());
-  if (answer->status != 200) {
-    return fail(Errc::kCorrupt, str("GET /v2/members answered HTTP ", answer->status));
-  }
-  auto members = parse_v2_members(answer->body);
-  if (!members) return std::unexpected(members.error());
-  const auto member = std::ranges::find(*members, machine, &V2Member::name);
-  if (member == members->end() || member->client_urls.empty()) {
-    return fail(Errc::kUnavailable,
-                str("cannot reach machine ", machine, " to read its journal: ",
-                    member == members->end() ? "it is a worker, and workers publish no client URL"
-                                             : "it has not published a client URL yet"));
-  }
-  return parse_http_url(member->client_urls.front());
+// Set by SIGINT and SIGTERM while a journal is followed.
+volatile std::sig_atomic_t interrupted = 0;
+
+void on_interrupt(int) { interrupted = 1; }
+
+// Follows the journal until SIGINT or SIGTERM, with their handlers installed meanwhile (and the
+// previous ones restored after).
+Status follow_until_interrupted(const VerbCall& call, const HttpUrl& url, const std::string& unit,
+                                std::uint64_t offset) {
+  struct sigaction action {};
+  action.sa_handler = on_interrupt;
+  sigemptyset(&action.sa_mask);
+  struct sigaction previous_int {};
+  struct sigaction previous_term {};
+  interrupted = 0;
+  ::sigaction(SIGINT, &action, &previous_int);
+  ::sigaction(SIGTERM, &action, &previous_term);
+  Status followed =
+      follow_journal(call, url, unit, offset, kFollowInterval, [] { return interrupted != 0; });
+  ::sigaction(SIGINT, &previous_int, nullptr);
+  ::sigaction(SIGTERM, &previous_term, nullptr);
+  return followed;
 }
 
 int run_journal(const VerbCall& call) {
@@ -62,22 +68,20 @@ int run_journal(const VerbCall& call) {
   }
   auto machine = machine_of(call, unit);
   if (!machine) return report(call.err, machine.error());
-  auto url = client_url_of(call, *machine);
+  auto url = machine_client_url(call, *machine);
   if (!url) return report(call.err, url.error());
-  const std::string target = str("/fleet/v1/journal/", url_encode_value(unit), "?lines=", lines);
-  auto answer =
-      http_exchange(*url, {.method = "GET", .target = target, .body = ""},
-                    {.connect = call.endpoints.timeout(), .answer = call.endpoints.timeout()});
-  if (!answer) return report(call.err, answer.error());
-  if (answer->status != 200) {
-    auto message = parse_fleet_error(answer->body);
-    call.err << "Error: "
-             << (message ? *message
-                         : str("GET ", url->text, target, " answered HTTP ", answer->status))
-             << "\n";
-    return kExitFailure;
+  auto tail = get_journal(call, *url, unit, str("lines=", lines));
+  if (!tail) return report(call.err, tail.error());
+  call.out << tail->body << std::flush;
+  if (!call.line.has("follow")) return kExitOk;
+  if (!tail->log_offset) {
+    return report(call.err,
+                  Error{Errc::kCorrupt, str("the journal of ", unit, " answered without its ",
+                                            http::kLogOffsetHeader, " header")});
   }
-  call.out << answer->body;
+  if (Status followed = follow_until_interrupted(call, *url, unit, *tail->log_offset); !followed) {
+    return report(call.err, followed.error());
+  }
   return kExitOk;
 }
 
@@ -85,11 +89,15 @@ int run_journal(const VerbCall& call) {
 
 std::vector<Verb> journal_verbs() {
   return {{.name = "journal",
-           .operands = "UNIT [--lines N]",
+           .operands = "UNIT [--lines N] [--follow|-f]",
            .summary = "print a unit's last log lines, from the machine that runs it",
            .min_operands = 1,
            .max_operands = 1,
-           .flags = {{.name = "lines", .takes_value = true, .help = "how many lines (default 10)"}},
+           .flags = {{.name = "lines", .takes_value = true, .help = "how many lines (default 10)"},
+                     {.name = "follow",
+                      .takes_value = false,
+                      .help = "then print new lines as they come, until interrupted",
+                      .short_name = 'f'}},
            .run = run_journal}};
 }
 

@@ -13,7 +13,10 @@
 #include "real/keelctl/journal_verb.h"
 #include "real/keelctl/kv_verbs.h"
 #include "real/keelctl/local_cluster_verbs.h"
+#include "real/keelctl/status_verb.h"
+#include "real/keelctl/unit_file_verbs.h"
 #include "real/keelctl/verb.h"
+#include "real/keelctl/verify_verb.h"
 
 namespace keel::real::keelctl {
 namespace {
@@ -34,6 +37,9 @@ std::vector<Verb> all_verbs() {
   std::vector<Verb> verbs = kv_verbs();
   std::ranges::move(cluster_verbs(), std::back_inserter(verbs));
   std::ranges::move(fleet_verbs(), std::back_inserter(verbs));
+  std::ranges::move(unit_file_verbs(), std::back_inserter(verbs));
+  std::ranges::move(status_verbs(), std::back_inserter(verbs));
+  std::ranges::move(verify_verbs(), std::back_inserter(verbs));
   std::ranges::move(journal_verbs(), std::back_inserter(verbs));
   std::ranges::move(image_verbs(), std::back_inserter(verbs));
   std::ranges::move(local_cluster_verbs(), std::back_inserter(verbs));

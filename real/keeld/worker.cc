@@ -62,18 +62,21 @@ Status Worker::start_services(std::ostream& log) {
   });
   prober_ = std::make_unique<AsioHealthProber>(
       io_, MachineTrace(config_.name, env.clock, env.trace), &posix_->containers());
-  fleet_ = std::make_unique<node::WorkerFleetServices>(env, *store_, *prober_,
-                                                       machine_agent_options(config_));
-  posix_->start();
-
-  fleet_api_ = std::make_unique<http::FleetApi>(fleet_->store(), fleet_->catalog());
+  // The client port is bound first, so that the machine record carries its URL (the routes are
+  // added before the loop serves a request).
   http_ = std::make_unique<http::HttpServer>(io_, config_.listen_client);
-  fleet_api_->add_routes(http_->router());
-  http::add_journal_route(http_->router(), container_log_dir(config_.data_dir));
   if (Status listening = http_->start(); !listening) {
     return fail(listening.error().code, str("--listen-client ", to_string(config_.listen_client),
                                             ": ", listening.error().message));
   }
+  fleet::AgentOptions agent = machine_agent_options(config_);
+  agent.presence.machine.client_url = str("http://", config_.advertise_ip, ":", http_->port());
+  fleet_ = std::make_unique<node::WorkerFleetServices>(env, *store_, *prober_, std::move(agent));
+  posix_->start();
+
+  fleet_api_ = std::make_unique<http::FleetApi>(fleet_->store(), fleet_->catalog());
+  fleet_api_->add_routes(http_->router());
+  http::add_journal_route(http_->router(), container_log_dir(config_.data_dir));
   env.emit("keeld", "worker_started",
            {{"node", config_.id},
             {"cluster", cluster},

@@ -7,7 +7,9 @@
 // fleet services over it (core/node/fleet_services.h: agent and catalog; the machine record from
 // --name, --advertise-ip, --metadata, --capacity, --lease-ttl). Its client port serves the fleet
 // API (real/http/fleet_api.h) over the same store client and catalog, and its own units' logs
-// (real/http/journal_api.h). The members answer it at the peer address that --workers gives for it.
+// (real/http/journal_api.h); its machine record publishes that port's URL (schema.h's
+// MachineRecord::client_url), so keelctl reaches its units' journals. The members answer it at the
+// peer address that --workers gives for it.
 //
 // Stopping: on SIGTERM or SIGINT the services are destroyed (nothing more is written; units are
 // left to the agent's fencing and the lease), the transport closed and the loop stopped.

@@ -41,16 +41,18 @@ TEST(FleetJsonTest, UnitsMachinesAndServicesInFleetsShape) {
       {{"n2", fleet::DesiredState::kLaunched,
         fleet::UnitState{fleet::ActiveState::kFailed, 1, 2, "no \"containers\""}}},
       "",
-      {}};
+      {},
+      "[Service]\nExecStart=/bin/web\n"};
   EXPECT_EQ(units_json({unit}),
             R"({"units":[{"name":"web.service","submitted":true,"desiredState":"launched",)"
             R"("machines":[{"machineID":"n2","assigned":"launched","currentState":"failed",)"
             R"("exitCode":1,"restarts":2,"reason":"no \"containers\""}],"unplaced":"",)"
-            R"("problems":[]}]})"
+            R"("problems":[],"file":"[Service]\nExecStart=/bin/web\n",)"
+            R"("hash":"3ede931a6c8dd4d1d5640679ffeedef5e79549f9b33a66f2bd61d5d8c776b6db"}]})"
             "\n");
   EXPECT_EQ(machines_json({fleet::MachineRecord{"n1", "10.0.0.1", {{"disk", "ssd"}}, {2048, 150}}}),
             R"({"machines":[{"id":"n1","primaryIP":"10.0.0.1","metadata":{"disk":"ssd"},)"
-            R"("memoryBytes":2048,"cpuPercent":150}]})"
+            R"("memoryBytes":2048,"cpuPercent":150,"clientURL":""}]})"
             "\n");
   EXPECT_EQ(service_json("web", {fleet::ServiceRecord{"web", "web.service", "n2", "10.0.0.2", 80}}),
             R"({"service":"web","records":[{"unit":"web.service","machine":"n2",)"

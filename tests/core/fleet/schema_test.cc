@@ -49,6 +49,9 @@ TEST(Schema, MachineIdsAreChecked) {
 TEST(Schema, RecordsRoundTrip) {
   MachineRecord machine{"n1", "10.0.0.1", {{"region", "east"}, {"disk", "ssd"}}, {4u << 30, 200}};
   EXPECT_EQ(decode_machine(encode(machine)), machine);
+  EXPECT_EQ(encode(machine).find("client_url"), std::string::npos);  // a member's: as before
+  MachineRecord worker{"w1", "10.0.0.9", {}, {}, "http://10.0.0.9:2379"};
+  EXPECT_EQ(decode_machine(encode(worker)), worker);
   Assignment assignment{DesiredState::kLoaded, "[Service]\nExecStart=/bin/x\n"};
   EXPECT_EQ(decode_assignment(encode(assignment)), assignment);
   UnitState state{ActiveState::kFailed, 137, 3, "killed"};

@@ -1,5 +1,5 @@
-// RotatingLog and tail_log: size-based rotation keeping N files, and reading the last lines back
-// across them.
+// RotatingLog, tail_log and read_log_from: size-based rotation keeping N files, reading the last
+// lines back across them, and following the current file piece by piece.
 #include "real/containers/container_log.h"
 
 #include <gtest/gtest.h>
@@ -91,6 +91,60 @@ TEST(TailLogTest, ALastLineWithoutNewlineCountsAndNoLogIsNotFound) {
   ASSERT_TRUE(log->append("first\nsecond\npartial"));
   EXPECT_EQ(*tail_log(dir.path(), "u", 2), (std::vector<std::string>{"second", "partial"}));
   EXPECT_EQ(tail_log(dir.path(), "nothing", 5).error().code, Errc::kNotFound);
+}
+
+TEST(ReadLogFromTest, GivesWholeLinesFromAnOffsetAndWhereToGoOn) {
+  TempDir dir;
+  auto log = RotatingLog::open(dir.path(), "u", {});
+  ASSERT_TRUE(log);
+  ASSERT_TRUE(log->append("one\ntwo\nthr"));
+  auto end = log_end(dir.path(), "u");
+  ASSERT_TRUE(end);
+  EXPECT_EQ(*end, 11u);
+
+  auto first = read_log_from(dir.path(), "u", 0, 1024);
+  ASSERT_TRUE(first) << first.error().message;
+  EXPECT_EQ(first->bytes, "one\ntwo\n");  // "thr" is a line still being written
+  EXPECT_EQ(first->next, 8u);
+  auto waiting = read_log_from(dir.path(), "u", first->next, 1024);
+  ASSERT_TRUE(waiting);
+  EXPECT_EQ(waiting->bytes, "");
+  EXPECT_EQ(waiting->next, 8u);
+  ASSERT_TRUE(log->append("ee\n"));
+  auto rest = read_log_from(dir.path(), "u", waiting->next, 1024);
+  ASSERT_TRUE(rest);
+  EXPECT_EQ(rest->bytes, "three\n");
+  EXPECT_EQ(rest->next, 14u);
+}
+
+TEST(ReadLogFromTest, BoundsAPieceAndCutsALongLineOnlyWhenItMust) {
+  TempDir dir;
+  auto log = RotatingLog::open(dir.path(), "u", {});
+  ASSERT_TRUE(log);
+  ASSERT_TRUE(log->append("ab\ncdefgh\n"));
+  auto cut_at_line = read_log_from(dir.path(), "u", 0, 5);
+  ASSERT_TRUE(cut_at_line);
+  EXPECT_EQ(cut_at_line->bytes, "ab\n");
+  auto long_line = read_log_from(dir.path(), "u", 3, 4);
+  ASSERT_TRUE(long_line);
+  EXPECT_EQ(long_line->bytes, "cdef");  // no newline within the bound: a piece of the line
+  EXPECT_EQ(long_line->next, 7u);
+}
+
+TEST(ReadLogFromTest, AnOffsetPastTheEndStartsTheNewFileAndNoLogIsNotFound) {
+  TempDir dir;
+  auto log = RotatingLog::open(dir.path(), "u", LogRotation{.max_bytes = 8, .keep = 1});
+  ASSERT_TRUE(log);
+  ASSERT_TRUE(log->append("1234567\n"));
+  ASSERT_TRUE(log->append("new\n"));  // rotated: the current file holds only this
+  auto after = read_log_from(dir.path(), "u", 8, 1024);
+  ASSERT_TRUE(after);
+  EXPECT_EQ(after->bytes, "new\n");
+  EXPECT_EQ(after->next, 4u);
+
+  EXPECT_EQ(read_log_from(dir.path(), "none", 0, 1024).error().code, Errc::kNotFound);
+  EXPECT_EQ(log_end(dir.path(), "none").error().code, Errc::kNotFound);
+  EXPECT_EQ(read_log_from(dir.path(), "../u", 0, 1024).error().code, Errc::kInvalidArgument);
 }
 
 }  // namespace

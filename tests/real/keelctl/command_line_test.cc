@@ -13,9 +13,11 @@ namespace {
 using testing::keelctl;
 using testing::KeelctlRun;
 
-const std::vector<FlagSpec> kFlags = {{.name = "ttl", .takes_value = true, .help = ""},
-                                      {.name = "prefix", .takes_value = false, .help = ""},
-                                      {.name = "endpoint", .takes_value = true, .help = ""}};
+const std::vector<FlagSpec> kFlags = {
+    {.name = "ttl", .takes_value = true, .help = "", .short_name = 't'},
+    {.name = "prefix", .takes_value = false, .help = ""},
+    {.name = "endpoint", .takes_value = true, .help = ""},
+    {.name = "follow", .takes_value = false, .help = "", .short_name = 'f'}};
 
 Result<CommandLine> parse(std::vector<std::string_view> args) {
   return parse_command_line(args, kFlags);
@@ -55,6 +57,21 @@ TEST(KeelctlCommandLine, BadFlagsAreRefusedByName) {
   auto valued_switch = parse({"del", "k", "--prefix=yes"});
   ASSERT_FALSE(valued_switch);
   EXPECT_EQ(valued_switch.error().message, "--prefix takes no value");
+}
+
+TEST(KeelctlCommandLine, ShortNamesStandForTheirFlagsAndOtherDashWordsStayWords) {
+  auto line = parse({"journal", "-f", "u", "-t", "5", "-x", "-1"});
+  ASSERT_TRUE(line) << line.error().message;
+  EXPECT_EQ(line->words, (std::vector<std::string>{"journal", "u", "-x", "-1"}));
+  EXPECT_TRUE(line->has("follow"));
+  EXPECT_EQ(line->last("ttl"), "5");
+  auto after_double_dash = parse({"get", "--", "-f"});
+  ASSERT_TRUE(after_double_dash);
+  EXPECT_EQ(after_double_dash->words, (std::vector<std::string>{"get", "-f"}));
+  EXPECT_FALSE(after_double_dash->has("follow"));
+  auto missing = parse({"put", "-t"});
+  ASSERT_FALSE(missing);
+  EXPECT_EQ(missing.error().message, "-t needs a value");
 }
 
 TEST(KeelctlCommandLine, CountsWithinTheirRange) {

@@ -21,8 +21,9 @@ TEST(FleetAnswerTest, UnitsReadBackAsWritten) {
         {"n2", std::nullopt, fleet::UnitState{ActiveState::kDeactivating, 0, 0, ""}},
         {"n3", DesiredState::kLoaded, std::nullopt}},
        "",
-       {"/fleet/state/n9/a.service: bad"}},
-      {"b.service", false, DesiredState::kInactive, {}, "no machine fits", {}}};
+       {"/fleet/state/n9/a.service: bad"},
+       "[Service]\nExecStart=/bin/a\n"},
+      {"b.service", false, DesiredState::kInactive, {}, "no machine fits", {}, ""}};
   auto parsed = parse_fleet_units(http::units_json(units));
   ASSERT_TRUE(parsed) << parsed.error().message;
   EXPECT_EQ(*parsed, units);
@@ -30,7 +31,8 @@ TEST(FleetAnswerTest, UnitsReadBackAsWritten) {
 
 TEST(FleetAnswerTest, MachinesAndServicesReadBackAsWritten) {
   const std::vector<fleet::MachineRecord> machines = {
-      {"n1", "10.0.0.1", {{"disk", "ssd"}, {"zone", "a"}}, {1 << 20, 200}}, {"n2", "::1", {}, {}}};
+      {"n1", "10.0.0.1", {{"disk", "ssd"}, {"zone", "a"}}, {1 << 20, 200}},
+      {"n2", "::1", {}, {}, "http://[::1]:2379"}};
   auto parsed = parse_fleet_machines(http::machines_json(machines));
   ASSERT_TRUE(parsed) << parsed.error().message;
   EXPECT_EQ(*parsed, machines);

@@ -150,7 +150,8 @@ TEST_F(Commands, ListUnitsJoinsDesiredAssignmentsStatesAndReasons) {
       DesiredState::kLaunched,
       {{"m1", DesiredState::kLaunched, UnitState{ActiveState::kActive, 0, 0, ""}}},
       "",
-      {}};
+      {},
+      std::string(kWeb)};
   EXPECT_EQ(rows[2], web);
 
   const std::string table = format_unit_list(rows);
