@@ -109,6 +109,30 @@ TEST(FaultProxyTest, DelayHoldsBytesInBothDirections) {
   EXPECT_LT(std::chrono::steady_clock::now() - again, milliseconds(200));
 }
 
+TEST(FaultProxyTest, BlackholeForwardsNothingClosesNothingAndRestoreDeliversInOrder) {
+  asio::io_context io;
+  EchoServer echo(io);
+  FaultProxy proxy(io, echo.port());
+  RawClient before(io, proxy.port());
+  before.write(bytes_of("a"));
+  ASSERT_TRUE(run_until(io, [&] { return echoed(before, "a"); }));
+
+  proxy.blackhole();
+  before.write(bytes_of("b"));
+  RawClient during(io, proxy.port());
+  during.write(bytes_of("c"));
+  // A bounded wait for something that must not happen: no echo, no close.
+  EXPECT_FALSE(run_until(
+      io, [&] { return before.received().size() > 1 || !during.received().empty(); },
+      milliseconds(300)));
+  EXPECT_FALSE(before.closed());
+  EXPECT_FALSE(during.closed());
+  EXPECT_EQ(proxy.open_connections(), 2u);
+
+  proxy.restore();
+  ASSERT_TRUE(run_until(io, [&] { return echoed(before, "ab") && echoed(during, "c"); }));
+}
+
 // The use the proxy is for: a link between two real transports is cut, and heals.
 TEST(FaultProxyTest, TransportsReconnectAcrossACutLink) {
   asio::io_context io;
