@@ -2,7 +2,9 @@
 
 #include <boost/asio/read.hpp>
 #include <boost/asio/write.hpp>
+#include <chrono>
 
+#include "core/env/assert.h"
 #include "core/env/str.h"
 
 namespace keel::real {
@@ -15,15 +17,16 @@ InboundConnection::InboundConnection(NetContext& context, InboundOwner& owner, s
       owner_(owner),
       serial_(serial),
       socket_(std::move(socket)),
-      deadline_(context.io) {
+      timer_(context.io),
+      liveness_(context.options.peer_silence_timeout) {
   error_code error;
   const auto remote = socket_.remote_endpoint(error);
   remote_ = error ? "unknown" : str(remote.address().to_string(), ":", remote.port());
 }
 
 void InboundConnection::start() {
-  deadline_.expires_after(context_.options.handshake_timeout);
-  deadline_.async_wait([self = shared_from_this()](const error_code&) {
+  timer_.expires_after(context_.options.handshake_timeout);
+  timer_.async_wait([self = shared_from_this()](const error_code&) {
     if (self->closed_ || self->peer_ != kNoNode) return;
     ++self->context_.stats.handshakes_timed_out;
     self->context_.trace.emit("net", "handshake_timeout", {{"remote", self->remote_}});
@@ -43,18 +46,51 @@ void InboundConnection::on_hello(const error_code& error) {
                                       owner_.is_peer(hello->from));
   if (!accepted) return refuse(accepted.error().message, *hello);
 
-  deadline_.cancel();
   peer_ = hello->from;
   ++context_.stats.connects_in;
   context_.trace.emit("net", "connected",
                       {{"peer", peer_}, {"direction", "in"}, {"remote", remote_}});
   owner_.on_inbound_ready(serial_, peer_);
   hello_out_ = encode_hello(Hello{context_.options.cluster, context_.options.self, peer_});
-  asio::async_write(socket_, asio::buffer(hello_out_),
-                    [self = shared_from_this()](const error_code& e, std::size_t) {
-                      if (e && !self->closed_) self->end(e.message());
-                    });
+  write(asio::buffer(hello_out_));
+  liveness_.reset(std::chrono::steady_clock::now());
+  arm_liveness_tick();  // replaces the handshake deadline
   read_frames();
+}
+
+void InboundConnection::write(asio::const_buffer bytes) {
+  KEEL_ASSERT(!writing_, "two writes at once to node ", peer_);
+  writing_ = true;
+  asio::async_write(socket_, bytes, [self = shared_from_this()](const error_code& e, std::size_t) {
+    self->writing_ = false;
+    if (e && !self->closed_) self->end(e.message());
+  });
+}
+
+void InboundConnection::arm_liveness_tick() {
+  timer_.expires_after(context_.options.keepalive_interval);
+  timer_.async_wait([self = shared_from_this()](const error_code&) { self->on_liveness_tick(); });
+}
+
+void InboundConnection::on_liveness_tick() {
+  if (closed_) return;
+  switch (liveness_.tick(std::chrono::steady_clock::now(), writing_)) {
+    case LivenessCheck::Verdict::kDead: {
+      ++context_.stats.dead_peer_closes;
+      const auto silence =
+          std::chrono::duration_cast<std::chrono::milliseconds>(liveness_.silence_timeout());
+      return end(str("nothing received for ", silence.count(), " ms"));
+    }
+    case LivenessCheck::Verdict::kSendKeepalive: {
+      static constexpr std::array<std::uint8_t, kLengthPrefixBytes> kKeepalive{};
+      ++context_.stats.keepalives_sent;
+      write(asio::buffer(kKeepalive));
+      break;
+    }
+    case LivenessCheck::Verdict::kAlive:
+      break;
+  }
+  arm_liveness_tick();
 }
 
 void InboundConnection::refuse(std::string_view reason, const Hello& theirs) {
@@ -79,7 +115,11 @@ void InboundConnection::read_frames() {
 
 void InboundConnection::on_read(const error_code& error, std::size_t n) {
   if (closed_) return;
-  if (error) return end(error == asio::error::eof ? "closed by the peer" : error.message());
+  if (error) {
+    if (error == asio::error::timed_out) ++context_.stats.dead_peer_closes;  // TCP_USER_TIMEOUT
+    return end(error == asio::error::eof ? "closed by the peer" : error.message());
+  }
+  liveness_.heard(std::chrono::steady_clock::now());
   decoder_.commit(n);
   while (true) {
     const auto frame = decoder_.next();
@@ -89,6 +129,7 @@ void InboundConnection::on_read(const error_code& error, std::size_t n) {
       return end("bad frame");
     }
     if (!frame->has_value()) break;
+    if ((*frame)->empty()) continue;  // a keep-alive (real/wire.h)
     owner_.deliver(peer_, **frame);
     if (closed_) return;  // the receive handler stopped the transport
   }
@@ -105,7 +146,7 @@ void InboundConnection::close(std::string_view reason) {
   }
   error_code ignored;
   socket_.close(ignored);
-  deadline_.cancel();
+  timer_.cancel();
 }
 
 void InboundConnection::end(std::string_view reason) {

@@ -7,6 +7,11 @@
 // and traced as net.refused naming both sides' ids. A slow or silent dialer is cut off at the
 // deadline; a frame over the size limit closes the connection (counted as a bad frame).
 //
+// Once the handshake is done it ticks a LivenessCheck (real/liveness_check.h) every
+// keepalive_interval: it writes a keep-alive each tick (it has nothing else to say) and closes a
+// connection on which nothing arrived for peer_silence_timeout. Keep-alives that arrive are not
+// delivered.
+//
 // After close() (by the owner) the connection never calls its owner or touches its NetContext.
 #pragma once
 
@@ -20,6 +25,7 @@
 
 #include "core/env/types.h"
 #include "real/frame_stream_decoder.h"
+#include "real/liveness_check.h"
 #include "real/net_context.h"
 #include "real/wire.h"
 
@@ -58,6 +64,10 @@ class InboundConnection : public std::enable_shared_from_this<InboundConnection>
   void refuse(std::string_view reason, const Hello& theirs);
   void read_frames();
   void on_read(const boost::system::error_code& error, std::size_t n);
+  void arm_liveness_tick();
+  void on_liveness_tick();
+  // Writes `bytes` (which must outlive the write); one write at a time.
+  void write(boost::asio::const_buffer bytes);
   // close(), then tells the owner.
   void end(std::string_view reason);
 
@@ -65,7 +75,9 @@ class InboundConnection : public std::enable_shared_from_this<InboundConnection>
   InboundOwner& owner_;
   const std::uint64_t serial_;
   boost::asio::ip::tcp::socket socket_;
-  boost::asio::steady_timer deadline_;
+  boost::asio::steady_timer timer_;  // the handshake deadline, then the liveness tick
+  LivenessCheck liveness_;
+  bool writing_ = false;
   std::string remote_;  // "address:port" of the dialer, for traces
   NodeId peer_ = kNoNode;
   bool closed_ = false;

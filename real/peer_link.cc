@@ -1,10 +1,14 @@
 #include "real/peer_link.h"
 
+#include <algorithm>
 #include <boost/asio/read.hpp>
 #include <boost/asio/write.hpp>
+#include <span>
 #include <vector>
 
 #include "core/env/assert.h"
+#include "core/env/str.h"
+#include "real/peer_socket_options.h"
 
 namespace keel::real {
 namespace asio = boost::asio;
@@ -35,6 +39,7 @@ PeerLink::PeerLink(NetContext& context, NodeId peer, Endpoint endpoint, Random r
       backoff_(context.options.backoff_min, context.options.backoff_max, std::move(random)),
       socket_(context.io),
       timer_(context.io),
+      liveness_(context.options.peer_silence_timeout),
       hello_out_(encode_hello(Hello{context.options.cluster, context.options.self, peer})) {}
 
 void PeerLink::send(Bytes frame) {
@@ -92,8 +97,7 @@ void PeerLink::on_dial_deadline(std::uint64_t attempt) {
 void PeerLink::on_connected(std::uint64_t attempt, const error_code& error) {
   if (!current(attempt, State::kDialing)) return;
   if (error) return fail(error.message());
-  error_code ignored;
-  socket_.set_option(asio::ip::tcp::no_delay(true), ignored);
+  set_peer_socket_options(socket_, context_.options.peer_silence_timeout);
   // The hello is 33 bytes on a fresh socket: the write completes at once or the read fails too.
   asio::async_write(socket_, asio::buffer(hello_out_),
                     [self = shared_from_this(), attempt](const error_code& e, std::size_t) {
@@ -129,14 +133,15 @@ void PeerLink::on_hello(std::uint64_t attempt, const error_code& error) {
                          {"reason", accepted.error().message}});
     return fail("refused the peer's hello");
   }
-  timer_.cancel();
   state_ = State::kConnected;
   backoff_.reset();
+  liveness_.reset(std::chrono::steady_clock::now());
   ++context_.stats.connects_out;
   const std::string address = to_string(endpoint_);
   context_.trace.emit("net", "connected",
                       {{"peer", peer_}, {"direction", "out"}, {"address", address}});
-  watch_for_close();
+  arm_liveness_tick();  // replaces the dial deadline
+  read_keepalives();
   write_batch();
 }
 
@@ -156,6 +161,11 @@ void PeerLink::write_batch() {
     batch->buffers.push_back(asio::buffer(frame));
     batch->bytes += frame.size();
   }
+  liveness_.wrote();
+  start_write(std::move(batch));
+}
+
+void PeerLink::start_write(std::shared_ptr<WriteBatch> batch) {
   writing_ = batch;
   asio::async_write(socket_, batch->buffers,
                     [self = shared_from_this(), attempt = attempt_, batch](
@@ -164,7 +174,11 @@ void PeerLink::write_batch() {
 
 void PeerLink::on_written(std::uint64_t attempt, const error_code& error) {
   if (!current(attempt, State::kConnected)) return;
-  if (error) return fail(error.message());
+  if (error) {
+    // TCP_USER_TIMEOUT (real/peer_socket_options.h): what we wrote went unacknowledged too long.
+    if (error == asio::error::timed_out) ++context_.stats.dead_peer_closes;
+    return fail(error.message());
+  }
   context_.stats.frames_sent += writing_->frames.size();
   context_.stats.bytes_sent += writing_->bytes;
   pending_bytes_ -= writing_->bytes;
@@ -172,12 +186,55 @@ void PeerLink::on_written(std::uint64_t attempt, const error_code& error) {
   write_batch();
 }
 
-void PeerLink::watch_for_close() {
-  socket_.async_read_some(asio::buffer(probe_), [self = shared_from_this(), attempt = attempt_](
-                                                    const error_code& e, std::size_t) {
-    if (!self->current(attempt, State::kConnected)) return;
-    self->fail(e ? e.message() : "the peer sent bytes on a send-only connection");
+void PeerLink::read_keepalives() {
+  socket_.async_read_some(
+      asio::buffer(keepalives_in_),
+      [self = shared_from_this(), attempt = attempt_](const error_code& e, std::size_t n) {
+        if (!self->current(attempt, State::kConnected)) return;
+        if (e) {
+          if (e == asio::error::timed_out) ++self->context_.stats.dead_peer_closes;
+          return self->fail(e == asio::error::eof ? "closed by the peer" : e.message());
+        }
+        const auto bytes = std::span(self->keepalives_in_).first(n);
+        if (std::ranges::any_of(bytes, [](std::uint8_t b) { return b != 0; })) {
+          return self->fail("the peer sent bytes other than keep-alives on a send-only connection");
+        }
+        self->liveness_.heard(std::chrono::steady_clock::now());
+        self->read_keepalives();
+      });
+}
+
+void PeerLink::arm_liveness_tick() {
+  timer_.expires_after(context_.options.keepalive_interval);
+  timer_.async_wait([self = shared_from_this(), attempt = attempt_](const error_code&) {
+    self->on_liveness_tick(attempt);
   });
+}
+
+void PeerLink::on_liveness_tick(std::uint64_t attempt) {
+  if (!current(attempt, State::kConnected)) return;
+  switch (liveness_.tick(std::chrono::steady_clock::now(), writing_ != nullptr)) {
+    case LivenessCheck::Verdict::kDead:
+      ++context_.stats.dead_peer_closes;
+      return fail(str("nothing received for ", millis(liveness_.silence_timeout()), " ms"));
+    case LivenessCheck::Verdict::kSendKeepalive:
+      write_keepalive();
+      break;
+    case LivenessCheck::Verdict::kAlive:
+      break;
+  }
+  arm_liveness_tick();
+}
+
+// A keep-alive is a write batch of no frame: one zero length prefix (real/wire.h).
+void PeerLink::write_keepalive() {
+  KEEL_ASSERT(!writing_, "a keep-alive while a write is in flight to node ", peer_);
+  auto batch = std::make_shared<WriteBatch>();
+  batch->prefixes.resize(1);
+  encode_length_prefix(0, batch->prefixes[0].data());
+  batch->buffers.push_back(asio::buffer(batch->prefixes[0]));
+  ++context_.stats.keepalives_sent;
+  start_write(std::move(batch));
 }
 
 void PeerLink::fail(std::string_view reason) {

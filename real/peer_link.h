@@ -9,6 +9,10 @@
 //   idle --send--> dialing --hello ok--> connected --error/EOF--> backing off --delay--> dialing
 //                     \--fail/deadline-------------------------------^        (or idle if empty)
 //
+// While connected, the link reads the acceptor's keep-alives and ticks a LivenessCheck
+// (real/liveness_check.h) every keepalive_interval: a connection silent for peer_silence_timeout
+// is closed like a broken one (then backoff, redial), and a keep-alive goes out when no frame did.
+//
 // The queue survives reconnects. Frames being written when a connection breaks are lost and
 // counted; a frame sent past the queue limits is dropped and counted (Transport is best-effort).
 // Every completion handler checks that it belongs to the current attempt and state, so one from
@@ -27,6 +31,7 @@
 #include "core/env/types.h"
 #include "real/backoff.h"
 #include "real/endpoint.h"
+#include "real/liveness_check.h"
 #include "real/net_context.h"
 #include "real/wire.h"
 
@@ -55,8 +60,13 @@ class PeerLink : public std::enable_shared_from_this<PeerLink> {
   void on_hello(std::uint64_t attempt, const boost::system::error_code& error);
   void on_dial_deadline(std::uint64_t attempt);
   void write_batch();
+  void start_write(std::shared_ptr<WriteBatch> batch);
   void on_written(std::uint64_t attempt, const boost::system::error_code& error);
-  void watch_for_close();
+  // Reads the acceptor's keep-alives; anything else (or an error, or EOF) ends the connection.
+  void read_keepalives();
+  void arm_liveness_tick();
+  void on_liveness_tick(std::uint64_t attempt);
+  void write_keepalive();
   // Ends the current attempt or connection, then waits out a backoff delay.
   void fail(std::string_view reason);
   void on_backoff_done(std::uint64_t attempt);
@@ -72,10 +82,12 @@ class PeerLink : public std::enable_shared_from_this<PeerLink> {
   State state_ = State::kIdle;
   std::uint64_t attempt_ = 0;
   boost::asio::ip::tcp::socket socket_;
-  boost::asio::steady_timer timer_;  // the dial deadline, then the backoff delay
+  // The dial deadline; while connected, the liveness tick; after a failure, the backoff delay.
+  boost::asio::steady_timer timer_;
+  LivenessCheck liveness_;
   const Bytes hello_out_;
   std::array<std::uint8_t, kHelloBytes> hello_in_{};
-  std::array<std::uint8_t, 1> probe_{};  // the read that notices the peer closing
+  std::array<std::uint8_t, 64> keepalives_in_{};
 
   std::deque<Bytes> queue_;
   std::shared_ptr<WriteBatch> writing_;  // frames in the write in flight, if any

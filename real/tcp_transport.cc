@@ -4,6 +4,7 @@
 
 #include "core/env/assert.h"
 #include "core/env/str.h"
+#include "real/peer_socket_options.h"
 
 namespace keel::real {
 namespace asio = boost::asio;
@@ -29,6 +30,12 @@ Status check_options(const TcpTransportOptions& options) {
   }
   if (options.backoff_min.count() <= 0 || options.backoff_min > options.backoff_max) {
     return bad("transport options: backoff must satisfy 0 < backoff_min <= backoff_max");
+  }
+  if (options.keepalive_interval.count() <= 0 ||
+      options.peer_silence_timeout < 3 * options.keepalive_interval) {
+    return bad(
+        "transport options: keep-alives must satisfy 0 < 3 * keepalive_interval <= "
+        "peer_silence_timeout");
   }
   return {};
 }
@@ -141,8 +148,7 @@ void TcpTransport::on_accept(const error_code& error, tcp::socket socket) {
     error_code ignored;
     socket.close(ignored);
   } else {
-    error_code ignored;
-    socket.set_option(tcp::no_delay(true), ignored);
+    set_peer_socket_options(socket, options_.peer_silence_timeout);
     const std::uint64_t serial = next_serial_++;
     InboundOwner& owner = *this;
     auto connection =
@@ -154,7 +160,7 @@ void TcpTransport::on_accept(const error_code& error, tcp::socket socket) {
 }
 
 void TcpTransport::send(NodeId to, Bytes frame) {
-  if (stopped_ || frame.size() > kMaxStreamFrameBytes) {
+  if (stopped_ || frame.empty() || frame.size() > kMaxStreamFrameBytes) {
     ++stats_.frames_dropped_unsendable;
     return;
   }

@@ -7,6 +7,9 @@
 // - Accepted sockets become InboundConnections (real/inbound_connection.h): a hello under a
 //   deadline, then frames handed to the receive handler with the sender's NodeId. One inbound
 //   connection per peer: a newer one (the peer restarted) replaces the older.
+// - Dead peers: both ends of every connection close it after peer_silence_timeout without a
+//   byte from the other, and write keep-alives when idle (real/liveness_check.h); sockets carry
+//   TCP_USER_TIMEOUT (real/peer_socket_options.h). Counted in TransportStats::dead_peer_closes.
 // - Sending to ourselves posts the frame to the loop, bounded by the same queue limits.
 // - Nothing received is trusted: hellos are checked, lengths are bounded before allocation, and
 //   the frames themselves still carry a CRC and cluster id that the core checks (codec/frame.h).

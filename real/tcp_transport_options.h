@@ -30,6 +30,17 @@ struct TcpTransportOptions {
   // Redial delays after a failure (real/backoff.h).
   Duration backoff_min = std::chrono::milliseconds(50);
   Duration backoff_max = std::chrono::seconds(5);
+
+  // Dead peers (real/liveness_check.h). A connection on which nothing arrived for
+  // peer_silence_timeout is closed, and an outbound one redialed with the backoff above; the same
+  // value is each socket's TCP_USER_TIMEOUT (tcp(7)), so data left unacknowledged that long ends
+  // the connection too. Raft's heartbeats keep members' links busy, but a worker's links may idle:
+  // each end writes a keep-alive after keepalive_interval without writing a frame. The default,
+  // 5 s, is five of keeld's longest election timeouts (node::Config: 50 ms ticks, 10 to 20 ticks).
+  // peer_silence_timeout must be at least 3 keepalive_intervals: a keep-alive may follow a frame
+  // by almost two intervals, and one late keep-alive must not kill a healthy link.
+  Duration peer_silence_timeout = std::chrono::seconds(5);
+  Duration keepalive_interval = std::chrono::seconds(1);
 };
 
 }  // namespace keel::real

@@ -15,8 +15,8 @@ struct TransportStats {
 
   // send() past a peer's queue limit (frames or bytes): the frame is dropped.
   std::uint64_t frames_dropped_queue_full = 0;
-  // send() of a frame that can never go: to a node that is not a peer, over the frame size
-  // limit, or after stop().
+  // send() of a frame that can never go: to a node that is not a peer, empty (the wire's
+  // keep-alive), over the frame size limit, or after stop().
   std::uint64_t frames_dropped_unsendable = 0;
   // Frames being written when their connection broke: they may or may not have arrived.
   std::uint64_t frames_lost_on_disconnect = 0;
@@ -36,6 +36,11 @@ struct TransportStats {
   std::uint64_t disconnects = 0;
   // Outbound attempts that failed before the handshake completed (refused, reset, timed out).
   std::uint64_t dial_failures = 0;
+  // Connections closed because the peer seemed dead: nothing arrived for peer_silence_timeout, or
+  // written data stayed unacknowledged that long (TCP_USER_TIMEOUT). Both directions.
+  std::uint64_t dead_peer_closes = 0;
+  // Keep-alives written on links that had no frame to carry (real/liveness_check.h).
+  std::uint64_t keepalives_sent = 0;
 };
 
 }  // namespace keel::real

@@ -4,7 +4,13 @@
 //
 //   dialer   -> acceptor: hello (the dialer's)
 //   acceptor -> dialer:   hello (the acceptor's), only if it accepted the dialer's
-//   dialer   -> acceptor: { length u32 | frame }*   (the acceptor never sends anything else)
+//   dialer   -> acceptor: { length u32 | frame }*
+//   acceptor -> dialer:   { 0 u32 }*                (keep-alives; the acceptor sends nothing else)
+//
+// A length of 0 is a keep-alive, never a frame: it tells the other end that this one is alive
+// (real/liveness_check.h). The dialer sends one only when it has had no frame to send for a
+// keep-alive interval; the acceptor, which has nothing else to say, sends one every interval.
+// Version 2 added keep-alives: a version 1 peer would take them for a broken stream.
 //
 // Hello, 33 bytes, little-endian:
 //   magic u32 "KEHI" | version u8 | cluster u64 | from u64 | to u64 | crc32c u32
@@ -27,7 +33,7 @@
 namespace keel::real {
 
 inline constexpr std::uint32_t kHelloMagic = 0x4948454B;  // "KEHI" in wire order
-inline constexpr std::uint8_t kWireVersion = 1;
+inline constexpr std::uint8_t kWireVersion = 2;
 inline constexpr std::size_t kHelloBytes = 4 + 1 + 8 + 8 + 8 + 4;
 inline constexpr std::size_t kLengthPrefixBytes = 4;
 inline constexpr std::size_t kMaxStreamFrameBytes =

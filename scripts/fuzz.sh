@@ -21,6 +21,9 @@ command -v clang++-16 >/dev/null || { echo "fuzz.sh: clang++-16 is missing (scri
 
 launcher=()
 command -v ccache >/dev/null && launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
+# Relative paths in ccache's keys: tests/fuzz/mutations/run_fuzz_mutations.sh's scratch build
+# then hits the objects of this one.
+export CCACHE_BASEDIR=${CCACHE_BASEDIR:-$source_dir}
 cmake -S "$source_dir" -B "$build" -DCMAKE_CXX_COMPILER=clang++-16 -DKEEL_FUZZ=ON \
   "${launcher[@]}" >/dev/null
 cmake --build "$build" -j2 --target fuzz_frame_decoder fuzz_http_request

@@ -85,6 +85,7 @@ MetricsSample sample_metrics(std::string machine, node::KvService& service,
   sample.handshakes_refused = transport.handshakes_refused;
   sample.frames_sent = transport.frames_sent;
   sample.frames_received = transport.frames_received;
+  sample.dead_peer_closes = transport.dead_peer_closes;
   sample.wal_fsync = wal_fsync;
   return sample;
 }
@@ -121,6 +122,10 @@ std::string compose_metrics(const MetricsSample& s) {
             s.handshakes_refused);
   w.counter("keel_peer_frames_sent_total", "Frames written to peers.", s.frames_sent);
   w.counter("keel_peer_frames_received_total", "Frames received from peers.", s.frames_received);
+  w.counter("keel_peer_dead_closes_total",
+            "Peer connections closed because nothing arrived from the peer within the silence "
+            "timeout, or sent data went unacknowledged that long.",
+            s.dead_peer_closes);
   w.histogram("keel_wal_fsync_duration_seconds", "Latency of write-ahead log segment syncs.",
               s.wal_fsync);
   return w.text();

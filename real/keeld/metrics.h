@@ -39,6 +39,7 @@ struct MetricsSample {
   std::uint64_t handshakes_refused = 0;
   std::uint64_t frames_sent = 0;
   std::uint64_t frames_received = 0;
+  std::uint64_t dead_peer_closes = 0;  // connections closed as dead (TransportStats)
   LatencyHistogram wal_fsync;
 };
 

@@ -21,16 +21,9 @@ members=${KEEL_MUTATION_MEMBERS:-5}
 tree=$work/tree
 build=$work/build
 
-# Bring the scratch tree up to date: only files whose content differs are copied (with a new
-# mtime), so an existing build stays incremental and never trusts an object built from other text.
-mkdir -p "$tree" "$build"
-(cd "$src" && git ls-files -z --cached) |
-  while IFS= read -r -d '' f; do
-    if ! cmp -s "$src/$f" "$tree/$f"; then
-      mkdir -p "$(dirname "$tree/$f")"
-      cp "$src/$f" "$tree/$f"
-    fi
-  done
+source "$src/scripts/lib/scratch_tree.sh"
+sync_scratch_tree "$src" "$tree"
+mkdir -p "$build"
 cmake -S "$tree" -B "$build" -DCMAKE_BUILD_TYPE=Release >/dev/null
 cmake --build "$build" --target keelsim -j "$(nproc)" >/dev/null
 
@@ -38,7 +31,6 @@ survived=0
 report=()
 for patch in "${patches[@]}"; do
   name=$(basename "$patch" .patch)
-  files=$(grep -E '^\+\+\+ ' "$patch" | sed -E 's#^\+\+\+ [ab]/##; s#\t.*##')
   if ! patch -s -p1 -d "$tree" <"$patch"; then
     echo "mutation $name: the patch does not apply to this tree" >&2
     exit 1
@@ -50,11 +42,7 @@ for patch in "${patches[@]}"; do
     "$build/bin/keelsim" raft --members "$members" --seeds "1..$seeds" --swarm --stop-at-first-failure \
       >"$work/$name.log" 2>&1 || status=$?
   fi
-  # Put the pristine files back, with a new mtime so that the next build recompiles them.
-  for f in $files; do
-    cp "$src/$f" "$tree/$f"
-    touch "$tree/$f"
-  done
+  unpatch_scratch_tree "$src" "$tree" "$patch"
   if [ $build_ok -eq 0 ]; then
     echo "mutation $name: does not build (see $work/$name.build.log)" >&2
     exit 1

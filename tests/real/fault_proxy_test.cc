@@ -56,61 +56,81 @@ bool echoed(const RawClient& client, std::string_view text) {
   return client.received() == Bytes(text.begin(), text.end());
 }
 
-TEST(FaultProxyTest, ForwardsBothWays) {
-  asio::io_context io;
-  EchoServer echo(io);
-  FaultProxy proxy(io, echo.port());
-  RawClient client(io, proxy.port());
+// A proxy in front of an echo server.
+class FaultProxyTest : public ::testing::Test {
+ protected:
+  asio::io_context io_;
+  EchoServer echo_{io_};
+  FaultProxy proxy_{io_, echo_.port()};
+};
+
+TEST_F(FaultProxyTest, ForwardsBothWays) {
+  RawClient client(io_, proxy_.port());
   client.write(bytes_of("hello through the proxy"));
-  ASSERT_TRUE(run_until(io, [&] { return echoed(client, "hello through the proxy"); }));
-  EXPECT_EQ(proxy.open_connections(), 1u);
+  ASSERT_TRUE(run_until(io_, [&] { return echoed(client, "hello through the proxy"); }));
+  EXPECT_EQ(proxy_.open_connections(), 1u);
 }
 
-TEST(FaultProxyTest, CutResetsConnectionsAndRefusesNewOnesUntilRestored) {
-  asio::io_context io;
-  EchoServer echo(io);
-  FaultProxy proxy(io, echo.port());
-  RawClient before(io, proxy.port());
+TEST_F(FaultProxyTest, CutResetsConnectionsAndRefusesNewOnesUntilRestored) {
+  RawClient before(io_, proxy_.port());
   before.write(bytes_of("a"));
-  ASSERT_TRUE(run_until(io, [&] { return echoed(before, "a"); }));
+  ASSERT_TRUE(run_until(io_, [&] { return echoed(before, "a"); }));
 
-  proxy.cut();
-  ASSERT_TRUE(run_until(io, [&] { return before.closed(); }));
-  RawClient during(io, proxy.port());
+  proxy_.cut();
+  ASSERT_TRUE(run_until(io_, [&] { return before.closed(); }));
+  RawClient during(io_, proxy_.port());
   during.write(bytes_of("b"));
-  ASSERT_TRUE(run_until(io, [&] { return during.closed(); }));
+  ASSERT_TRUE(run_until(io_, [&] { return during.closed(); }));
   EXPECT_TRUE(during.received().empty());
-  EXPECT_EQ(proxy.open_connections(), 0u);
+  EXPECT_EQ(proxy_.open_connections(), 0u);
 
-  proxy.restore();
-  RawClient after(io, proxy.port());
+  proxy_.restore();
+  RawClient after(io_, proxy_.port());
   after.write(bytes_of("c"));
-  ASSERT_TRUE(run_until(io, [&] { return echoed(after, "c"); }));
-  EXPECT_EQ(proxy.accepted(), 3u);
+  ASSERT_TRUE(run_until(io_, [&] { return echoed(after, "c"); }));
+  EXPECT_EQ(proxy_.accepted(), 3u);
 }
 
-TEST(FaultProxyTest, DelayHoldsBytesInBothDirections) {
-  asio::io_context io;
-  EchoServer echo(io);
-  FaultProxy proxy(io, echo.port());
-  proxy.set_delay(milliseconds(100));
-  RawClient client(io, proxy.port());
+TEST_F(FaultProxyTest, DelayHoldsBytesInBothDirections) {
+  proxy_.set_delay(milliseconds(100));
+  RawClient client(io_, proxy_.port());
   const auto start = std::chrono::steady_clock::now();
   client.write(bytes_of("slow"));
-  ASSERT_TRUE(run_until(io, [&] { return echoed(client, "slow"); }));
+  ASSERT_TRUE(run_until(io_, [&] { return echoed(client, "slow"); }));
   // Through the proxy twice: to the echo server and back.
   EXPECT_GE(std::chrono::steady_clock::now() - start, milliseconds(200));
 
-  proxy.set_delay(Duration::zero());
+  proxy_.set_delay(Duration::zero());
   client.write(bytes_of("fast"));
   const auto again = std::chrono::steady_clock::now();
-  ASSERT_TRUE(run_until(io, [&] { return echoed(client, "slowfast"); }));
+  ASSERT_TRUE(run_until(io_, [&] { return echoed(client, "slowfast"); }));
   // Not held back: well under the 200 ms the delayed round trip took.
   EXPECT_LT(std::chrono::steady_clock::now() - again, milliseconds(200));
 }
 
+TEST_F(FaultProxyTest, BlackholeForwardsNothingClosesNothingAndRestoreDeliversInOrder) {
+  RawClient before(io_, proxy_.port());
+  before.write(bytes_of("a"));
+  ASSERT_TRUE(run_until(io_, [&] { return echoed(before, "a"); }));
+
+  proxy_.blackhole();
+  before.write(bytes_of("b"));
+  RawClient during(io_, proxy_.port());
+  during.write(bytes_of("c"));
+  // A bounded wait for something that must not happen: no echo, no close.
+  EXPECT_FALSE(run_until(
+      io_, [&] { return before.received().size() > 1 || !during.received().empty(); },
+      milliseconds(300)));
+  EXPECT_FALSE(before.closed());
+  EXPECT_FALSE(during.closed());
+  EXPECT_EQ(proxy_.open_connections(), 2u);
+
+  proxy_.restore();
+  ASSERT_TRUE(run_until(io_, [&] { return echoed(before, "ab") && echoed(during, "c"); }));
+}
+
 // The use the proxy is for: a link between two real transports is cut, and heals.
-TEST(FaultProxyTest, TransportsReconnectAcrossACutLink) {
+TEST(FaultProxyTransportTest, TransportsReconnectAcrossACutLink) {
   asio::io_context io;
   TransportNode a(io, test_options(1, 7));
   TransportNode b(io, test_options(2, 7));

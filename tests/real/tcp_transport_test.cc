@@ -213,6 +213,14 @@ TEST(TcpTransportTest, BadOptionsAndAnAddressInUseAreErrors) {
   TcpTransportOptions bad_backoff = test_options(1, kCluster);
   bad_backoff.backoff_min = bad_backoff.backoff_max * 2;
   EXPECT_EQ(create(bad_backoff).error().code, Errc::kInvalidArgument);
+  TcpTransportOptions no_keepalive = test_options(1, kCluster);
+  no_keepalive.keepalive_interval = Duration::zero();
+  EXPECT_EQ(create(no_keepalive).error().code, Errc::kInvalidArgument);
+  TcpTransportOptions keepalive_too_slow = test_options(1, kCluster);
+  keepalive_too_slow.keepalive_interval = keepalive_too_slow.peer_silence_timeout / 2;
+  const auto too_slow = create(keepalive_too_slow);
+  ASSERT_FALSE(too_slow);
+  EXPECT_NE(too_slow.error().message.find("3 * keepalive_interval"), std::string::npos);
   TcpTransportOptions bad_address = test_options(1, kCluster);
   bad_address.listen.address = "not-an-ip";
   EXPECT_EQ(create(bad_address).error().code, Errc::kInvalidArgument);

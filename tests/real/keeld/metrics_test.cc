@@ -38,6 +38,7 @@ TEST(MetricsTest, ComposesPrometheusText) {
   s.watchers = 2;
   s.leases = 1;
   s.peer_connections = 4;
+  s.dead_peer_closes = 3;
   s.wal_fsync.observe(milliseconds(3));
   const std::string text = compose_metrics(s);
   EXPECT_TRUE(has_line(text, "# HELP keel_raft_term The current Raft term.")) << text;
@@ -52,6 +53,8 @@ TEST(MetricsTest, ComposesPrometheusText) {
   EXPECT_TRUE(has_line(text, "keel_watchers{machine=\"n2\"} 2"));
   EXPECT_TRUE(has_line(text, "keel_leases{machine=\"n2\"} 1"));
   EXPECT_TRUE(has_line(text, "keel_peer_connections{machine=\"n2\"} 4"));
+  EXPECT_TRUE(has_line(text, "# TYPE keel_peer_dead_closes_total counter"));
+  EXPECT_TRUE(has_line(text, "keel_peer_dead_closes_total{machine=\"n2\"} 3"));
   EXPECT_TRUE(has_line(text, "# TYPE keel_wal_fsync_duration_seconds histogram"));
   EXPECT_TRUE(
       has_line(text, "keel_wal_fsync_duration_seconds_bucket{machine=\"n2\",le=\"0.002\"} 0"));

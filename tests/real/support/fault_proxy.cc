@@ -59,6 +59,16 @@ class FaultProxy::Session : public std::enable_shared_from_this<Session> {
 
   bool open() const { return !closed_; }
 
+  // Forwards what a blackhole held, or passes on the close it hid.
+  void resume() {
+    if (closed_) return;
+    if (up_.ended || down_.ended) return close();
+    for (Pump* pump : {&up_, &down_}) {
+      if (!pump->reading && pump->held_bytes < kMaxHeldBytes) read(*pump);
+      write(*pump);
+    }
+  }
+
  private:
   struct Chunk {
     std::chrono::steady_clock::time_point due;
@@ -74,6 +84,7 @@ class FaultProxy::Session : public std::enable_shared_from_this<Session> {
     std::size_t held_bytes = 0;
     bool reading = false;
     bool writing = false;
+    bool ended = false;  // the source closed or failed during a blackhole
     std::array<std::uint8_t, 16 * 1024> buffer{};
   };
 
@@ -83,7 +94,11 @@ class FaultProxy::Session : public std::enable_shared_from_this<Session> {
                                                              const error_code& e, std::size_t n) {
       pump.reading = false;
       if (self->closed_) return;
-      if (e) return self->close();
+      if (e) {
+        if (!self->settings_->blackholed) return self->close();
+        pump.ended = true;  // the other end must not hear of it through the blackhole
+        return;
+      }
       pump.held.push_back(Chunk{std::chrono::steady_clock::now() + self->settings_->delay,
                                 Bytes(pump.buffer.begin(), pump.buffer.begin() + n)});
       pump.held_bytes += n;
@@ -93,11 +108,15 @@ class FaultProxy::Session : public std::enable_shared_from_this<Session> {
   }
 
   void write(Pump& pump) {
-    if (pump.writing || pump.held.empty()) return;
+    if (pump.writing || pump.held.empty() || settings_->blackholed) return;
     pump.writing = true;
     pump.timer.expires_at(pump.held.front().due);
     pump.timer.async_wait([self = shared_from_this(), &pump](const error_code&) {
       if (self->closed_) return;
+      if (self->settings_->blackholed) {
+        pump.writing = false;
+        return;
+      }
       asio::async_write(pump.to, asio::buffer(pump.held.front().data),
                         [self, &pump](const error_code& e, std::size_t n) {
                           pump.writing = false;
@@ -128,9 +147,7 @@ FaultProxy::FaultProxy(asio::io_context& io, std::uint16_t target_port)
 FaultProxy::~FaultProxy() {
   error_code ignored;
   acceptor_.close(ignored);
-  for (const auto& weak : sessions_) {
-    if (const auto session = weak.lock()) session->close();
-  }
+  for (const auto& session : sessions_) session->close();
 }
 
 void FaultProxy::accept() {
@@ -144,7 +161,7 @@ void FaultProxy::accept() {
       } else {
         auto session = std::make_shared<Session>(io_, std::move(socket), settings_);
         session->start(target_port_);
-        std::erase_if(sessions_, [](const std::weak_ptr<Session>& s) { return s.expired(); });
+        std::erase_if(sessions_, [](const std::shared_ptr<Session>& s) { return !s->open(); });
         sessions_.push_back(session);
       }
     }
@@ -154,12 +171,16 @@ void FaultProxy::accept() {
 
 void FaultProxy::cut() {
   settings_->cut = true;
-  for (const auto& weak : sessions_) {
-    if (const auto session = weak.lock()) session->close();
-  }
+  for (const auto& session : sessions_) session->close();
 }
 
-void FaultProxy::restore() { settings_->cut = false; }
+void FaultProxy::blackhole() { settings_->blackholed = true; }
+
+void FaultProxy::restore() {
+  settings_->cut = false;
+  settings_->blackholed = false;
+  for (const auto& session : sessions_) session->resume();
+}
 
 void FaultProxy::set_delay(Duration delay) {
   KEEL_ASSERT(delay >= Duration::zero(), "a negative delay");
@@ -168,8 +189,8 @@ void FaultProxy::set_delay(Duration delay) {
 
 std::size_t FaultProxy::open_connections() const {
   std::size_t open = 0;
-  for (const auto& weak : sessions_) {
-    if (const auto session = weak.lock(); session && session->open()) ++open;
+  for (const auto& session : sessions_) {
+    if (session->open()) ++open;
   }
   return open;
 }

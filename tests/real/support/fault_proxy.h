@@ -4,10 +4,15 @@
 // link:
 // - cut(): resets every forwarded connection and refuses new ones (accepted, then reset), as
 //   if the target's machine went away; restore() lets connections through again.
+// - blackhole(): forwards nothing more, either way, on open connections and new ones, yet keeps
+//   every socket open and closes none (a path that drops packets: neither end hears of it).
+//   Bytes read meanwhile are held (bounded, as below); restore() forwards them and everything
+//   after, in order, as TCP retransmissions would once the path heals.
 // - set_delay(d): each chunk of bytes read from now on is held for `d` before it is forwarded,
 //   in both directions, keeping its order (a slow link; throughput is not limited).
-// A close on either side closes both at once; bytes still held are dropped. Held bytes are
-// bounded per direction: past the bound the proxy stops reading, and TCP pushes back.
+// A close on either side closes both at once (during a blackhole, only at restore()); bytes still
+// held are dropped. Held bytes are bounded per direction: past the bound the proxy stops reading,
+// and TCP pushes back.
 // Runs on the caller's io_context thread, like everything else in a test.
 #pragma once
 
@@ -32,6 +37,7 @@ class FaultProxy {
   std::uint16_t port() const { return port_; }
 
   void cut();
+  void blackhole();
   void restore();
   void set_delay(Duration delay);
 
@@ -44,6 +50,7 @@ class FaultProxy {
   class Session;
   struct Settings {
     bool cut = false;
+    bool blackholed = false;
     Duration delay{};
   };
 
@@ -54,7 +61,8 @@ class FaultProxy {
   std::uint16_t port_ = 0;
   std::uint16_t target_port_;
   std::shared_ptr<Settings> settings_ = std::make_shared<Settings>();
-  std::vector<std::weak_ptr<Session>> sessions_;
+  // Owned here: a blackholed session has no operation in flight to keep it alive.
+  std::vector<std::shared_ptr<Session>> sessions_;
   std::uint64_t accepted_ = 0;
   std::shared_ptr<const bool> lifetime_ = std::make_shared<const bool>(true);
 };
