@@ -177,8 +177,10 @@ void RaftChecker::check_electable_without(const raft::Entry& entry) {
     auto it = logs_.find(node);
     return it == logs_.end() ? kEmpty : it->second;
   };
-  // The voters' logs are looked up once: each candidate is compared with all of them.
-  std::vector<std::pair<NodeId, const NodeLog*>> candidates;
+  // The voters' logs are looked up once: each candidate is compared with all of them. The list
+  // is a member, so that a commit allocates nothing once it has grown.
+  std::vector<std::pair<NodeId, const NodeLog*>>& candidates = candidates_;
+  candidates.clear();
   for (NodeId voter : voters) candidates.emplace_back(voter, &log_of(voter));
   const std::size_t voter_count = candidates.size();
   for (const auto& [node, log] : logs_) {

@@ -109,6 +109,7 @@ class RaftChecker final : public node::NodeObserver {
   std::vector<Applied> committed_;  // committed_[index - 1], as the first node applied it
   raft::Index committed_index_ = 0;
   std::vector<Violation> violations_;
+  std::vector<std::pair<NodeId, const NodeLog*>> candidates_;  // check_electable_without's list
   std::uint64_t snapshots_installed_ = 0;
 };
 
