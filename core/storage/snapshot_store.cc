@@ -49,6 +49,11 @@ Status SnapshotStore::save(const raft::Snapshot& snapshot) {
               snapshot.meta.index, " has ", snapshot.data.size(),
               " bytes of data, over kMaxSnapshotDataBytes");
   Bytes content;
+  // Reserved at once: grown by doubling, a snapshot's data was copied about twice more.
+  const raft::ConfState& conf = snapshot.meta.conf;
+  content.reserve(kSnapHeaderBytes +
+                  (4 + conf.voters.size() + conf.learners.size()) * codec::kMaxVarintBytes +
+                  codec::kMaxVarintBytes + snapshot.data.size());
   codec::Writer out(content);
   out.u32(kSnapMagic);
   out.u8(kSnapVersion);
