@@ -6,6 +6,8 @@
 
 #include <gtest/gtest.h>
 
+#include <optional>
+
 #include "sim/nemesis/nemesis.h"
 
 namespace keel::sim {
@@ -13,20 +15,18 @@ namespace {
 
 using namespace std::chrono_literals;
 
-Fault figure8(Duration at, Duration lasts) {
+Fault partition(PartitionFault::Kind kind, Duration at, Duration lasts) {
   Fault fault;
   fault.at = at;
   fault.lasts = lasts;
-  fault.action = PartitionFault{PartitionFault::Kind::kFigure8, {}, {}, {}, {}};
+  fault.action = PartitionFault{kind, {}, {}, {}, {}};
   return fault;
 }
-
+Fault figure8(Duration at, Duration lasts) {
+  return partition(PartitionFault::Kind::kFigure8, at, lasts);
+}
 Fault halves(Duration at, Duration lasts) {
-  Fault fault;
-  fault.at = at;
-  fault.lasts = lasts;
-  fault.action = PartitionFault{PartitionFault::Kind::kHalves, {}, {}, {}, {}};
-  return fault;
+  return partition(PartitionFault::Kind::kHalves, at, lasts);
 }
 
 ClusterOptions five_members() {
@@ -47,15 +47,31 @@ bool partitioned(World& world) {
   return false;
 }
 
+// Schedules the nemesis's faults over `window`, starts the clients and runs for `run`.
+void run_under_faults(Cluster& cluster, Nemesis& nemesis, Duration window, Duration run) {
+  const Time start = cluster.world().now();
+  nemesis.schedule(start, start + window);
+  cluster.start_clients(ClientOptions{});
+  cluster.world().run_for(run);
+}
+
+// Runs for `span` in steps of 100 ms; the time of the first step after which partitioned() is not
+// `expected`, or nothing.
+std::optional<Duration> first_change(World& world, Duration span, bool expected) {
+  for (Duration ran{0}; ran < span;) {
+    world.run_for(100ms);
+    ran += 100ms;
+    if (partitioned(world) != expected) return ran;
+  }
+  return std::nullopt;
+}
+
 TEST(Figure8Rounds, RoundsStageFigure8AndCorrectRaftSurvivesThem) {
   std::uint64_t setups = 0;
   for (std::uint64_t seed = 1; seed <= 3; ++seed) {
     Cluster cluster(seed, five_members());
     Nemesis nemesis(cluster, {figure8(500ms, 9s)});
-    const Time start = cluster.world().now();
-    nemesis.schedule(start, start + 10s);
-    cluster.start_clients(ClientOptions{});
-    cluster.world().run_for(10s);
+    run_under_faults(cluster, nemesis, 10s, 10s);
     cluster.stop_clients();
     nemesis.heal_all();
     const Figure8Stats& stats = nemesis.figure8();
@@ -73,10 +89,7 @@ TEST(Figure8Rounds, RoundsStageFigure8AndCorrectRaftSurvivesThem) {
 TEST(Figure8Rounds, NoRoundWithoutTheFault) {
   Cluster cluster(1, five_members());
   Nemesis nemesis(cluster, {halves(1s, 2s)});
-  const Time start = cluster.world().now();
-  nemesis.schedule(start, start + 5s);
-  cluster.start_clients(ClientOptions{});
-  cluster.world().run_for(5s);
+  run_under_faults(cluster, nemesis, 5s, 5s);
   EXPECT_EQ(nemesis.figure8().rounds, 0u);
   EXPECT_EQ(nemesis.figure8().setups, 0u);
 }
@@ -85,17 +98,12 @@ TEST(Figure8Rounds, ALaterPartitionEndsTheRoundAndKeepsTheNetwork) {
   Cluster cluster(2, five_members());
   // The round starts at 2 s (a leader exists by then); halves replace its partition at 2.1 s.
   Nemesis nemesis(cluster, {figure8(2s, 100ms), halves(2100ms, 5s)});
-  const Time start = cluster.world().now();
-  nemesis.schedule(start, start + 10s);
-  cluster.start_clients(ClientOptions{});
-  cluster.world().run_for(2050ms);
+  run_under_faults(cluster, nemesis, 10s, 2050ms);
   ASSERT_EQ(nemesis.figure8().rounds, 1u);
   EXPECT_TRUE(partitioned(cluster.world()));
   // The halves stay in force for their whole 5 s, whatever the round's timers do meanwhile.
-  for (int i = 0; i < 48; ++i) {
-    cluster.world().run_for(100ms);
-    ASSERT_TRUE(partitioned(cluster.world())) << "healed after " << (i + 1) * 100 << " ms";
-  }
+  const std::optional<Duration> healed = first_change(cluster.world(), 4800ms, true);
+  EXPECT_FALSE(healed) << "healed " << healed->count() << " ns after 2.05 s";
   cluster.world().run_for(300ms);
   EXPECT_FALSE(partitioned(cluster.world()));
 }
@@ -103,17 +111,12 @@ TEST(Figure8Rounds, ALaterPartitionEndsTheRoundAndKeepsTheNetwork) {
 TEST(Figure8Rounds, HealingEndsEveryRound) {
   Cluster cluster(3, five_members());
   Nemesis nemesis(cluster, {figure8(500ms, 20s)});
-  const Time start = cluster.world().now();
-  nemesis.schedule(start, start + 20s);
-  cluster.start_clients(ClientOptions{});
-  cluster.world().run_for(3s);
+  run_under_faults(cluster, nemesis, 20s, 3s);
   ASSERT_GE(nemesis.figure8().rounds, 1u);
   nemesis.heal_all();
   const std::uint64_t rounds = nemesis.figure8().rounds;
-  for (int i = 0; i < 50; ++i) {
-    cluster.world().run_for(100ms);
-    ASSERT_FALSE(partitioned(cluster.world())) << "partitioned " << (i + 1) * 100 << " ms later";
-  }
+  const std::optional<Duration> partitioned_again = first_change(cluster.world(), 5s, false);
+  EXPECT_FALSE(partitioned_again) << "partitioned " << partitioned_again->count() << " ns later";
   EXPECT_EQ(nemesis.figure8().rounds, rounds);
 }
 
