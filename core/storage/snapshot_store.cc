@@ -48,14 +48,19 @@ Status SnapshotStore::save(const raft::Snapshot& snapshot) {
   KEEL_ASSERT(snapshot.data.size() <= kMaxSnapshotDataBytes, "snapshot at index ",
               snapshot.meta.index, " has ", snapshot.data.size(),
               " bytes of data, over kMaxSnapshotDataBytes");
-  Bytes content;
-  codec::Writer out(content);
+  // The file is the head (magic, version, crc, meta, the data's length) then the data itself,
+  // written as two appends so that the data, which grows with the state machine, is not copied
+  // into one more buffer first. The crc covers everything after the crc field.
+  Bytes head;
+  codec::Writer out(head);
   out.u32(kSnapMagic);
   out.u8(kSnapVersion);
   out.u32(0);  // crc, filled in below
   encode(out, snapshot.meta);
-  out.bytes(snapshot.data);
-  out.patch_u32(5, codec::crc32c(ByteView(content).subspan(kSnapHeaderBytes)));
+  out.varint(snapshot.data.size());
+  const ByteView data(snapshot.data);
+  out.patch_u32(
+      5, codec::crc32c_extend(codec::crc32c(ByteView(head).subspan(kSnapHeaderBytes)), data));
 
   const std::string name = snapshot_name(snapshot.meta.term, snapshot.meta.index);
   const std::string path = join_path(dir_, name);
@@ -65,7 +70,8 @@ Status SnapshotStore::save(const raft::Snapshot& snapshot) {
   }
   auto file = fs_->open(temp, OpenMode::kCreateNew);
   if (!file) return std::unexpected(file.error());
-  if (Status written = (*file)->append(content); !written) return written;
+  if (Status written = (*file)->append(head); !written) return written;
+  if (Status written = (*file)->append(data); !written) return written;
   if (Status synced = (*file)->sync(); !synced) return synced;
   if (Status renamed = fs_->rename(temp, path); !renamed) return renamed;
   return fs_->sync_dir(dir_);

@@ -3,6 +3,7 @@
 #include <string_view>
 
 #include "core/codec/raft_codec.h"
+#include "core/env/assert.h"
 #include "core/env/random.h"
 #include "core/env/str.h"
 #include "core/raft/conf_change.h"
@@ -20,10 +21,10 @@ void RaftChecker::violation(std::string check, std::string detail) {
 
 std::uint64_t RaftChecker::chain_at_snapshot(raft::Index index, raft::Term term) const {
   if (index == 0) return 0;
-  auto it = chains_.find({index, term});
+  const std::uint64_t* known = chains_.find(index, term);
   // A snapshot covers committed entries, which some node persisted, so the chain is known; if not
   // (a log the checker never saw), start a fresh chain from the snapshot's identity.
-  return it != chains_.end() ? it->second : mix64(index * 0x9e3779b97f4a7c15ULL ^ term);
+  return known != nullptr ? *known : mix64(index * 0x9e3779b97f4a7c15ULL ^ term);
 }
 
 void RaftChecker::append(NodeId node, NodeLog& log, std::span<const raft::Entry> entries) {
@@ -48,8 +49,7 @@ void RaftChecker::append(NodeId node, NodeLog& log, std::span<const raft::Entry>
     const std::uint64_t previous = log.links.empty() ? log.base_chain : log.links.back().chain;
     const std::uint64_t chain = mix64(previous ^ mix64(entry.term ^ mix64(entry_digest(entry))));
     log.links.push_back(Link{entry.term, chain});
-    auto [it, fresh] = chains_.try_emplace({entry.index, entry.term}, chain);
-    if (!fresh && it->second != chain) {
+    if (chains_.remember(entry.index, entry.term, chain) != chain) {
       violation("log matching",
                 str("n", node, " holds an entry at index ", entry.index, " term ", entry.term,
                     " whose log differs from another node's entry with that index and term"));
@@ -137,15 +137,16 @@ void RaftChecker::on_became_leader(NodeId node, raft::Term term) {
     violation("election safety",
               str("n", node, " and n", it->second, " were both leaders in term ", term));
   }
-  if (committed_.empty()) return;
+  if (committed_index_ == 0) return;
   // Leader completeness: the latest committed entry, and by log matching everything before it.
-  const auto& [index, applied] = *committed_.rbegin();
+  const raft::Index index = committed_index_;
+  const Applied& applied = committed_[index - 1];
   const NodeLog& log = logs_[node];
   if (index <= log.base) return;  // covered by the node's snapshot, which holds only committed data
   const Link* link = log.at(index);
-  auto known = chains_.find({index, applied.term});
+  const std::uint64_t* known = chains_.find(index, applied.term);
   if (link == nullptr || link->term != applied.term ||
-      (known != chains_.end() && known->second != link->chain)) {
+      (known != nullptr && *known != link->chain)) {
     violation("leader completeness", str("n", node, " became leader in term ", term,
                                          " without the entry committed at index ", index, " (term ",
                                          applied.term, "); its log ends at ", log.last()));
@@ -169,23 +170,30 @@ bool RaftChecker::holds(const NodeLog& log, raft::Index index, std::uint64_t cha
 void RaftChecker::check_electable_without(const raft::Entry& entry) {
   const std::vector<NodeId>& voters = conf_.voters;
   if (voters.empty()) return;
-  auto known = chains_.find({entry.index, entry.term});
-  if (known == chains_.end()) return;
-  std::vector<NodeId> candidates = voters;
-  for (const auto& [node, log] : logs_) {
-    if (!raft::is_voter(conf_, node)) candidates.push_back(node);
-  }
-  const NodeLog empty;
+  const std::uint64_t* known = chains_.find(entry.index, entry.term);
+  if (known == nullptr) return;
+  static const NodeLog kEmpty;
   auto log_of = [&](NodeId node) -> const NodeLog& {
     auto it = logs_.find(node);
-    return it == logs_.end() ? empty : it->second;
+    return it == logs_.end() ? kEmpty : it->second;
   };
+  // The voters' logs are looked up once: each candidate is compared with all of them. The list
+  // is a member, so that a commit allocates nothing once it has grown.
+  std::vector<std::pair<NodeId, const NodeLog*>>& candidates = candidates_;
+  candidates.clear();
+  for (NodeId voter : voters) candidates.emplace_back(voter, &log_of(voter));
+  const std::size_t voter_count = candidates.size();
+  for (const auto& [node, log] : logs_) {
+    if (!raft::is_voter(conf_, node)) candidates.emplace_back(node, &log);
+  }
   const std::size_t majority = voters.size() / 2 + 1;
-  for (NodeId candidate : candidates) {
-    const NodeLog& log = log_of(candidate);
-    if (holds(log, entry.index, known->second)) continue;
+  for (const auto& [candidate, candidate_log] : candidates) {
+    const NodeLog& log = *candidate_log;
+    if (holds(log, entry.index, *known)) continue;
     std::size_t votes = 0;
-    for (NodeId voter : voters) votes += log.at_least_as_up_to_date_as(log_of(voter));
+    for (std::size_t v = 0; v < voter_count; ++v) {
+      votes += log.at_least_as_up_to_date_as(*candidates[v].second);
+    }
     if (votes >= majority) {
       violation(
           "leader completeness",
@@ -217,17 +225,23 @@ void RaftChecker::follow_conf_change(NodeId node, const raft::Entry& entry) {
 }
 
 void RaftChecker::on_applied(NodeId node, const raft::Entry& entry) {
+  KEEL_ASSERT(entry.index >= 1 && entry.term >= 1, "n", node, " applied index ", entry.index,
+              " term ", entry.term);
   const Applied applied{entry.term, entry_digest(entry)};
-  auto [it, fresh] = committed_.try_emplace(entry.index, applied);
-  if (fresh) {
+  if (entry.index > committed_.size()) committed_.resize(entry.index);
+  Applied& first = committed_[entry.index - 1];
+  if (first.term == 0) {
+    first = applied;
+    committed_index_ = std::max(committed_index_, entry.index);
     check_electable_without(entry);
     if (entry.type == raft::EntryType::kConfChange) follow_conf_change(node, entry);
+    return;
   }
-  if (!fresh && (it->second.term != applied.term || it->second.digest != applied.digest)) {
-    violation("state machine safety",
-              str("n", node, " applied at index ", entry.index, " an entry of term ", entry.term,
-                  " that differs from the entry of term ", it->second.term,
-                  " another node applied there"));
+  if (first.term != applied.term || first.digest != applied.digest) {
+    violation(
+        "state machine safety",
+        str("n", node, " applied at index ", entry.index, " an entry of term ", entry.term,
+            " that differs from the entry of term ", first.term, " another node applied there"));
   }
 }
 

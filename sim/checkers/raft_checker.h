@@ -25,6 +25,7 @@
 
 #include "core/node/observer.h"
 #include "core/raft/types.h"
+#include "sim/checkers/entry_chains.h"
 
 namespace keel::sim {
 
@@ -54,9 +55,7 @@ class RaftChecker final : public node::NodeObserver {
   const std::vector<Violation>& violations() const { return violations_; }
   bool ok() const { return violations_.empty(); }
   // Highest index known committed, and how many leaders were elected.
-  raft::Index committed_index() const {
-    return committed_.empty() ? 0 : committed_.rbegin()->first;
-  }
+  raft::Index committed_index() const { return committed_index_; }
   std::uint64_t elections() const { return leaders_.size(); }
   std::uint64_t snapshots_installed() const { return snapshots_installed_; }
 
@@ -90,8 +89,8 @@ class RaftChecker final : public node::NodeObserver {
     }
   };
   struct Applied {
-    raft::Term term;
-    std::uint64_t digest;
+    raft::Term term = 0;  // 0: not known committed yet
+    std::uint64_t digest = 0;
   };
 
   void violation(std::string check, std::string detail);
@@ -106,9 +105,11 @@ class RaftChecker final : public node::NodeObserver {
   raft::ConfState conf_;
   std::map<NodeId, NodeLog> logs_;
   std::map<raft::Term, NodeId> leaders_;
-  std::map<std::pair<raft::Index, raft::Term>, std::uint64_t> chains_;  // every log's chains
-  std::map<raft::Index, Applied> committed_;
+  EntryChains chains_;              // every log's chains
+  std::vector<Applied> committed_;  // committed_[index - 1], as the first node applied it
+  raft::Index committed_index_ = 0;
   std::vector<Violation> violations_;
+  std::vector<std::pair<NodeId, const NodeLog*>> candidates_;  // check_electable_without's list
   std::uint64_t snapshots_installed_ = 0;
 };
 

@@ -55,6 +55,8 @@ std::string partition(const PartitionFault& p) {
       return "isolate-leader";
     case PartitionFault::Kind::kIsolateNewLeader:
       return "isolate-new-leader";
+    case PartitionFault::Kind::kFigure8:
+      return "figure-8";
     case PartitionFault::Kind::kIsolate:
       return "{isolate: " + list(p.nodes) + "}";
     case PartitionFault::Kind::kHalves:

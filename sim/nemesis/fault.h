@@ -25,6 +25,10 @@ struct PartitionFault {
     kIsolateNewLeader,  // during `for`, a member that wins an election is, with probability 9/10,
                         // cut off at once, before its first message as leader leaves, for a
                         // time between one heartbeat and one election timeout (leader churn)
+    kFigure8,           // during `for`, rounds that stage the thesis's Figure 3.7: the leader
+                        // and a minority cut off, the rest's new leader cut off alone at once,
+                        // then the old minority's entries replicated by a later leader
+                        // (figure8_rounds.h)
     kIsolate,           // `nodes` vs everyone else
     kHalves,            // a random split into two halves
     kMajorityMinority,  // a random split into a majority and a minority

@@ -25,6 +25,7 @@ Nemesis::Nemesis(Cluster& cluster, std::vector<Fault> faults)
       random_(Random(world_.seed()).derive("nemesis")) {
   cluster_.on_leader_elected([this](NodeId leader, raft::Term) {
     if (world_.now() < trap_new_leaders_until_ && random_.chance(0.9)) isolate_new_leader(leader);
+    figure8_.on_leader_elected(leader);
   });
 }
 
@@ -162,6 +163,9 @@ void Nemesis::apply_partition(const PartitionFault& p, std::optional<Duration> l
     case PartitionFault::Kind::kIsolateNewLeader:
       // Armed for the fault's window (or to the end of the run); isolate_new_leader() strikes.
       trap_new_leaders_until_ = lasts ? world_.now() + *lasts : Time::max();
+      return;
+    case PartitionFault::Kind::kFigure8:
+      figure8_.arm(lasts ? world_.now() + *lasts : Time::max());  // rounds partition on their own
       return;
     case PartitionFault::Kind::kIsolate: {
       const auto isolated = names_to_ids(p.nodes);
@@ -326,6 +330,7 @@ void Nemesis::heal_all() {
   member_changes_.stop_all();
   ++partition_generation_;
   trap_new_leaders_until_ = Time{};
+  figure8_.disarm();
   heal_partition();
   if (!network_stack_.empty()) {
     world_.set_link_defaults(network_stack_.front());

@@ -10,6 +10,7 @@
 #include "core/env/random.h"
 #include "sim/cluster.h"
 #include "sim/nemesis/fault.h"
+#include "sim/nemesis/figure8_rounds.h"
 #include "sim/nemesis/member_changes.h"
 
 namespace keel::sim {
@@ -33,6 +34,7 @@ class Nemesis {
   void heal_all();
   const NemesisStats& stats() const { return stats_; }
   const MemberChanges& member_changes() const { return member_changes_; }
+  const Figure8Stats& figure8() const { return figure8_.stats(); }
 
  private:
   void fire(const Fault& fault);
@@ -54,6 +56,7 @@ class Nemesis {
   std::vector<LinkConfig> network_stack_;  // link defaults to restore, innermost last
   MemberChanges member_changes_{cluster_};
   NemesisStats stats_;
+  Figure8Rounds figure8_{cluster_, random_, partition_generation_, [this] { heal_partition(); }};
 };
 
 }  // namespace keel::sim

@@ -197,6 +197,7 @@ PartitionFault Loader::partition(const YAML::Node& node, std::string_view path) 
     static const std::vector<std::pair<std::string, Kind>> kKinds = {
         {"isolate-leader", Kind::kIsolateLeader},
         {"isolate-new-leader", Kind::kIsolateNewLeader},
+        {"figure-8", Kind::kFigure8},
         {"halves", Kind::kHalves},
         {"majority-minority", Kind::kMajorityMinority},
         {"bridge", Kind::kBridge},

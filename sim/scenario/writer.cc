@@ -86,6 +86,9 @@ void emit_partition(YAML::Emitter& out, const PartitionFault& p) {
     case Kind::kIsolateNewLeader:
       out << "isolate-new-leader";
       return;
+    case Kind::kFigure8:
+      out << "figure-8";
+      return;
     case Kind::kHalves:
       out << "halves";
       return;

@@ -55,9 +55,9 @@ Target any_target(const std::vector<std::string>& names) {
 
 PartitionFault any_partition(const std::vector<std::string>& names) {
   using Kind = PartitionFault::Kind;
-  auto kind = *rc::gen::element(Kind::kIsolateLeader, Kind::kIsolateNewLeader, Kind::kIsolate,
-                                Kind::kHalves, Kind::kMajorityMinority, Kind::kBridge, Kind::kRing,
-                                Kind::kGroups, Kind::kOneWay);
+  auto kind = *rc::gen::element(Kind::kIsolateLeader, Kind::kIsolateNewLeader, Kind::kFigure8,
+                                Kind::kIsolate, Kind::kHalves, Kind::kMajorityMinority,
+                                Kind::kBridge, Kind::kRing, Kind::kGroups, Kind::kOneWay);
   if (kind == Kind::kGroups && names.size() < 2) kind = Kind::kIsolate;  // groups need two
   PartitionFault p{kind, {}, {}, {}, {}};
   if (kind == Kind::kIsolate) p.nodes = some_of(names);
