@@ -1,0 +1,111 @@
+// Requests that reach a member while no leader is known wait for one, a bounded time (issue 7:
+// during a leader change, v2 writes were refused with "not the leader" instead of forwarded).
+// The default timing: 50 ms ticks, an election timeout of 10 to 20 ticks, a bound of 20 ticks.
+#include <gtest/gtest.h>
+
+#include <functional>
+#include <optional>
+
+#include "sim/kv_cluster.h"
+
+namespace keel::sim {
+namespace {
+
+using namespace std::chrono_literals;
+
+kv::Request put(std::string_view key, std::string_view value, std::uint64_t client) {
+  kv::Request request;
+  request.client = client;
+  request.seq = client == 0 ? 0 : 1;
+  auto& p = request.op.emplace<kv::PutRequest>();
+  p.key = kv::to_bytes(key);
+  p.value = kv::to_bytes(value);
+  return request;
+}
+
+kv::Request get(std::string_view key) {
+  kv::Request request;
+  request.op.emplace<kv::RangeRequest>().key = kv::to_bytes(key);
+  return request;
+}
+
+// Runs the world in 10 ms steps until `done` holds or `bound` passed; whether it holds.
+bool run_until(World& world, Duration bound, const std::function<bool()>& done) {
+  for (Duration waited{}; waited < bound && !done(); waited += 10ms) world.run_for(10ms);
+  return done();
+}
+
+// The member that holds no leader any more once `old` is gone, after its election timeout.
+NodeId wait_for_no_leader(KvCluster& cluster, NodeId member) {
+  const bool lost = run_until(cluster.world(), 3s, [&] {
+    return cluster.service(member)->node().raft().leader() == kNoNode;
+  });
+  EXPECT_TRUE(lost) << "n" << member << " still follows n"
+                    << cluster.service(member)->node().raft().leader();
+  return member;
+}
+
+// The old leader crashes; a follower that knows no leader yet parks a write and a linearizable
+// read, and once the new leader is known forwards the write and has the read confirmed. A write
+// without a session is refused at once all the same (it is never forwarded).
+TEST(KvLeaderWait, RequestsDuringAnElectionWaitForTheNewLeader) {
+  KvCluster cluster(5, KvClusterOptions{});
+  ASSERT_TRUE(cluster.call(put("a", "1", 0), 5s));
+  const NodeId old = cluster.leader();
+  cluster.world().crash(old);
+  const NodeId follower = wait_for_no_leader(cluster, old % 3 + 1);
+
+  std::optional<Result<kv::Response>> write, read, sessionless;
+  cluster.world().host(follower).post(Duration(0), [&] {
+    node::KvService* s = cluster.service(follower);
+    s->submit(put("a", "2", 7), [&](Result<kv::Response> r) { write = std::move(r); });
+    s->submit(get("a"), [&](Result<kv::Response> r) { read = std::move(r); });
+    s->submit(put("a", "3", 0), [&](Result<kv::Response> r) { sessionless = std::move(r); });
+  });
+  cluster.world().run_for(1ms);
+  ASSERT_TRUE(sessionless.has_value());
+  ASSERT_FALSE(*sessionless);
+  EXPECT_EQ(sessionless->error().code, Errc::kNotLeader);
+  EXPECT_FALSE(write.has_value());
+  EXPECT_FALSE(read.has_value());
+
+  ASSERT_TRUE(run_until(cluster.world(), 3s, [&] { return write && read; }));
+  ASSERT_TRUE(*write) << write->error().message;
+  ASSERT_TRUE(*read) << read->error().message;
+  const auto& range = std::get<kv::RangeResponse>((*read)->result);
+  ASSERT_EQ(range.kvs.size(), 1u);
+  EXPECT_NE(cluster.leader(), old);
+  const node::KvServiceStats& stats = cluster.service(follower)->stats();
+  EXPECT_GE(stats.parked_for_leader, 2u);
+  EXPECT_EQ(stats.refused_not_leader, 1u);  // the sessionless write alone
+  EXPECT_EQ(stats.forwarded, cluster.leader() == follower ? 0u : 1u);
+}
+
+// With two of three members gone no leader can be elected: a write waits two election timeouts
+// (20 ticks from the tick it came in) and is then refused with etcd's "not the leader".
+TEST(KvLeaderWait, AWriteIsRefusedOnceTheWaitIsOver) {
+  KvCluster cluster(6, KvClusterOptions{});
+  ASSERT_TRUE(cluster.call(put("a", "1", 0), 5s));
+  const NodeId old = cluster.leader();
+  const NodeId survivor = old % 3 + 1;
+  cluster.world().crash(old);
+  cluster.world().crash(survivor % 3 + 1);
+  wait_for_no_leader(cluster, survivor);
+
+  std::optional<Result<kv::Response>> write;
+  cluster.world().host(survivor).post(Duration(0), [&] {
+    cluster.service(survivor)->submit(put("a", "2", 7),
+                                      [&](Result<kv::Response> r) { write = std::move(r); });
+  });
+  cluster.world().run_for(900ms);  // 18 ticks at least
+  EXPECT_FALSE(write.has_value()) << "refused before the bound";
+  cluster.world().run_for(200ms);  // 21 ticks at least
+  ASSERT_TRUE(write.has_value()) << "still waiting after the bound";
+  ASSERT_FALSE(*write);
+  EXPECT_EQ(write->error().code, Errc::kNotLeader) << write->error().message;
+  EXPECT_EQ(cluster.service(survivor)->stats().refused_not_leader, 1u);
+  EXPECT_EQ(cluster.service(survivor)->pending(), 0u);
+}
+
+}  // namespace
+}  // namespace keel::sim
