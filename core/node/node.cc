@@ -290,18 +290,18 @@ void Node::apply(const raft::Ready& ready) {
 }
 
 // Every snapshot_every applied entries the state machine's image is encoded here, on the loop
-// (it must be the state at the applied index), and Raft drops its log below it. The file is then
-// written by step_snapshot across later turns, snapshot_step_bytes at a time, so that a large
-// snapshot does not stall the loop past an election timeout (issue 7); entries keep being
-// persisted and applied meanwhile, and the WAL keeps everything after its older marker.
+// (it must be the state at the applied index), and Raft keeps it and drops its log below it. The
+// file is then written from Raft's copy by step_snapshot across later turns, snapshot_step_bytes
+// at a time, so that a large snapshot does not stall the loop past an election timeout (issue 7);
+// entries keep being persisted and applied meanwhile, and the WAL keeps everything after its
+// older marker until the new one is durable.
 Status Node::maybe_snapshot() {
   if (snapshot_writer_) return {};  // one at a time
   const raft::Index applied = raft_->applied();
   if (applied < snapshot_index_ + config_.snapshot_every) return {};
-  Bytes data = machine_->snapshot();
-  auto meta = raft_->compact(applied, data);
+  auto meta = raft_->compact(applied, machine_->snapshot());
   if (!meta) return std::unexpected(meta.error());
-  snapshot_writer_.emplace(snapshots_.begin_save(raft::Snapshot{*meta, std::move(data)}));
+  snapshot_writer_.emplace(snapshots_.begin_save(*meta, raft_->snapshot()->data.size()));
   schedule_snapshot_step();
   return {};
 }
@@ -315,8 +315,13 @@ void Node::schedule_snapshot_step() {
 
 Status Node::step_snapshot() {
   KEEL_ASSERT(snapshot_writer_.has_value(), "a snapshot step with no snapshot being written");
+  // The data written is the copy Raft keeps. A snapshot from the leader may have replaced it
+  // since the last step (persist() abandons the write once it saves that one; this step may come
+  // first): then the write stops here.
+  const std::optional<raft::Snapshot>& kept = raft_->snapshot();
+  if (!kept || kept->meta != snapshot_writer_->meta()) return abandon_snapshot();
   ++stats_.snapshot_steps;
-  auto saved = snapshot_writer_->step(config_.snapshot_step_bytes);
+  auto saved = snapshot_writer_->step(kept->data, config_.snapshot_step_bytes);
   if (!saved) return std::unexpected(saved.error());
   if (!*saved) {
     schedule_snapshot_step();

@@ -30,14 +30,14 @@ Result<SnapshotStore> SnapshotStore::open(FileSystem& fs, std::string dir) {
   return SnapshotStore(fs, std::move(dir));
 }
 
-SnapshotWriter SnapshotStore::begin_save(raft::Snapshot snapshot) {
-  return SnapshotWriter(*fs_, dir_, std::move(snapshot));
+SnapshotWriter SnapshotStore::begin_save(const raft::SnapshotMeta& meta, std::size_t data_bytes) {
+  return SnapshotWriter(*fs_, dir_, meta, data_bytes);
 }
 
 Status SnapshotStore::save(const raft::Snapshot& snapshot) {
-  SnapshotWriter writer = begin_save(snapshot);
+  SnapshotWriter writer = begin_save(snapshot.meta, snapshot.data.size());
   for (;;) {
-    auto done = writer.step(kMaxSnapshotDataBytes);
+    auto done = writer.step(snapshot.data, kMaxSnapshotDataBytes);
     if (!done) return std::unexpected(done.error());
     if (*done) return {};
   }

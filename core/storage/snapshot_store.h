@@ -38,9 +38,9 @@ class SnapshotStore {
 
   // Durably stores a snapshot (see above), replacing a file of the same term and index.
   Status save(const raft::Snapshot& snapshot);
-  // The same save, done step by step by the returned writer; this store's files must not be
-  // released or removed above the snapshot's index while it runs.
-  SnapshotWriter begin_save(raft::Snapshot snapshot);
+  // The same save, done step by step by the returned writer (fed the snapshot's data at each
+  // step); this store's files must not be released or removed above `meta`'s index meanwhile.
+  SnapshotWriter begin_save(const raft::SnapshotMeta& meta, std::size_t data_bytes);
   // The snapshot of that term and index: Errc::kNotFound if there is no such file, kCorrupt (with
   // the file and the reason) if it fails its checks.
   Result<raft::Snapshot> load(raft::Term term, raft::Index index) const;

@@ -12,28 +12,30 @@
 
 namespace keel::storage {
 
-SnapshotWriter::SnapshotWriter(FileSystem& fs, std::string dir, raft::Snapshot snapshot)
+SnapshotWriter::SnapshotWriter(FileSystem& fs, std::string dir, raft::SnapshotMeta meta,
+                               std::size_t data_bytes)
     : fs_(fs),
       dir_(std::move(dir)),
-      path_(join_path(dir_, snapshot_file_name(snapshot.meta.term, snapshot.meta.index))),
-      snapshot_(std::move(snapshot)) {
-  KEEL_ASSERT(snapshot_.data.size() <= kMaxSnapshotDataBytes, "snapshot at index ",
-              snapshot_.meta.index, " has ", snapshot_.data.size(),
-              " bytes of data, over kMaxSnapshotDataBytes");
+      path_(join_path(dir_, snapshot_file_name(meta.term, meta.index))),
+      meta_(std::move(meta)),
+      data_bytes_(data_bytes) {
+  KEEL_ASSERT(data_bytes_ <= kMaxSnapshotDataBytes, "snapshot at index ", meta_.index, " has ",
+              data_bytes_, " bytes of data, over kMaxSnapshotDataBytes");
   codec::Writer out(head_);
   out.u32(kSnapshotMagic);
   out.u8(kSnapshotVersion);
   out.u32(0);  // the crc, patched in once the data is checksummed
-  encode(out, snapshot_.meta);
-  out.varint(snapshot_.data.size());  // the data follows as codec bytes: length, then raw
+  encode(out, meta_);
+  out.varint(data_bytes_);  // the data follows as codec bytes: length, then raw
   crc_ = codec::crc32c(ByteView(head_).subspan(kSnapshotHeaderBytes));
 }
 
-Result<bool> SnapshotWriter::step(std::size_t budget) {
+Result<bool> SnapshotWriter::step(ByteView data, std::size_t budget) {
   KEEL_ASSERT(budget > 0, "a snapshot step needs a budget");
+  KEEL_ASSERT(data.size() == data_bytes_, "snapshot at index ", meta_.index, ": a step with ",
+              data.size(), " bytes of data, not ", data_bytes_);
   KEEL_ASSERT(phase_ == Phase::kChecksum || phase_ == Phase::kWrite,
-              "step() on a snapshot write that is over (index ", snapshot_.meta.index, ")");
-  const ByteView data(snapshot_.data);
+              "step() on a snapshot write that is over (index ", meta_.index, ")");
   const std::size_t length = std::min(budget, data.size() - position_);
   if (phase_ == Phase::kChecksum) {
     crc_ = codec::crc32c_extend(crc_, data.subspan(position_, length));
@@ -81,8 +83,8 @@ Status SnapshotWriter::finish() {
 }
 
 Status SnapshotWriter::abandon() {
-  KEEL_ASSERT(phase_ != Phase::kDone, "abandon() after the snapshot at index ",
-              snapshot_.meta.index, " was saved");
+  KEEL_ASSERT(phase_ != Phase::kDone, "abandon() after the snapshot at index ", meta_.index,
+              " was saved");
   phase_ = Phase::kFailed;
   file_.reset();
   const std::string temp = path_ + ".tmp";

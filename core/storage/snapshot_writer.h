@@ -8,6 +8,9 @@
 // directory. Until step() reports done, a crash leaves at most the temporary file, which
 // SnapshotStore::open removes; abandon() removes it at once. Only after done may the caller write
 // the WAL marker that points at the snapshot (etcd's order).
+//
+// The writer does not hold the data: the caller passes the same bytes to every step (a node's are
+// the copy Raft keeps to send to followers, so a 122 MB image is not copied once more).
 #pragma once
 
 #include <cstddef>
@@ -22,17 +25,19 @@ namespace keel::storage {
 
 class SnapshotWriter {
  public:
-  // Takes the snapshot to write into `dir` (which must exist) of `fs`, which must outlive it.
-  SnapshotWriter(FileSystem& fs, std::string dir, raft::Snapshot snapshot);
+  // Will write the snapshot `meta` with `data_bytes` of data into `dir` (which must exist) of
+  // `fs`, which must outlive the writer.
+  SnapshotWriter(FileSystem& fs, std::string dir, raft::SnapshotMeta meta, std::size_t data_bytes);
 
-  // Does at most about `budget` (> 0) bytes of checksumming or of writing and syncing. Returns
-  // true once the snapshot is durable under its final name; must not be called after that or
-  // after a failure (the caller abandons the write then).
-  Result<bool> step(std::size_t budget);
+  // Does at most about `budget` (> 0) bytes of checksumming or of writing and syncing of `data`,
+  // which must be the same bytes at every step. Returns true once the snapshot is durable under
+  // its final name; must not be called after that or after a failure (the caller abandons the
+  // write then).
+  Result<bool> step(ByteView data, std::size_t budget);
   // Stops an unfinished write and removes its temporary file.
   Status abandon();
 
-  const raft::SnapshotMeta& meta() const { return snapshot_.meta; }
+  const raft::SnapshotMeta& meta() const { return meta_; }
   bool done() const { return phase_ == Phase::kDone; }
 
  private:
@@ -43,7 +48,8 @@ class SnapshotWriter {
   FileSystem& fs_;
   std::string dir_;
   std::string path_;  // the final name; the temporary one adds ".tmp"
-  raft::Snapshot snapshot_;
+  raft::SnapshotMeta meta_;
+  std::size_t data_bytes_;
   Bytes head_;                // the header (with the checksum once known), meta and data length
   std::uint32_t crc_ = 0;     // of the body: head_ after the header, then the data
   std::size_t position_ = 0;  // in the data, of the phase under way
