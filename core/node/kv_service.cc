@@ -139,7 +139,7 @@ void KvService::forward_or_refuse(Waiting waiting, bool may_forward) {
 }
 
 void KvService::park(Waiting waiting) {
-  if (waiting.submitted + give_up_ticks() <= ticks_) return refuse_not_leader(waiting);
+  if (waited_too_long(waiting.submitted)) return refuse_not_leader(waiting);
   ++stats_.parked_for_leader;
   parked_.push_back(std::move(waiting));
 }
@@ -151,7 +151,7 @@ void KvService::unpark() {
   for (Waiting& waiting : parked) {
     if (node_->stopped()) {
       answer(waiting.reply, std::unexpected(*node_->stopped()));
-    } else if (waiting.submitted + give_up_ticks() <= ticks_) {
+    } else if (waited_too_long(waiting.submitted)) {
       refuse_not_leader(waiting);
     } else if (leader == kNoNode) {
       parked_.push_back(std::move(waiting));
@@ -169,6 +169,11 @@ void KvService::refuse_not_leader(Waiting& waiting) {
 
 std::uint64_t KvService::give_up_ticks() const {
   return 2 * static_cast<std::uint64_t>(config_.node.raft.election_ticks);
+}
+
+bool KvService::waited_too_long(std::uint64_t submitted) const {
+  const auto election_ticks = static_cast<std::uint64_t>(config_.node.raft.election_ticks);
+  return submitted + config_.leader_wait_elections * election_ticks <= ticks_;
 }
 
 void KvService::forward(Waiting waiting, NodeId leader) {
@@ -387,8 +392,15 @@ void KvService::on_role_changed(const raft::SoftState& state, raft::Term term) {
     lessor.demote();
     env_.emit("kv", "lessor-demoted", {{"term", term}});
   }
+  if (state.leader == kNoNode) return;
+  // ReadIndex rounds asked of a former leader will never be confirmed (Raft drops them on a term
+  // change): their reads join a new round, as reads may be retried at no risk.
+  for (auto& [context, round] : unconfirmed_reads_) {
+    for (Waiting& read : round.reads) reads_.push_back(std::move(read));
+  }
+  unconfirmed_reads_.clear();
   // Requests waiting for a leader go on their way once this instant's work is done.
-  if (state.leader != kNoNode && !parked_.empty()) flush_soon();
+  if (!parked_.empty() || !reads_.empty()) flush_soon();
 }
 
 void KvService::on_ready_done(std::span<const raft::ReadState> read_states) {
@@ -428,13 +440,20 @@ void KvService::on_tick() {
   ++ticks_;
   gateway_.expire();
   // A ReadIndex round that was not confirmed within two election timeouts never will be (the
-  // leader lost its quorum or the request was lost): the reads fail and the clients retry.
+  // leader lost its quorum or the request was lost): its reads join a new round while they may
+  // still wait for a leader, and fail after that (the clients retry).
   const std::uint64_t give_up = give_up_ticks();
   while (!unconfirmed_reads_.empty() &&
          unconfirmed_reads_.begin()->second.sent + give_up <= ticks_) {
     std::vector<Waiting> reads = std::move(unconfirmed_reads_.begin()->second.reads);
     unconfirmed_reads_.erase(unconfirmed_reads_.begin());
     for (Waiting& read : reads) {
+      // A read may be asked again at no risk, while it may still wait for a leader.
+      if (!waited_too_long(read.submitted)) {
+        reads_.push_back(std::move(read));
+        flush_soon();
+        continue;
+      }
       answer(read.reply, fail(Errc::kUnavailable, "the read index was not confirmed in time"));
     }
   }
@@ -442,6 +461,12 @@ void KvService::on_tick() {
     Forwarded lost = std::move(forwarded_.begin()->second);
     forwarded_.erase(forwarded_.begin());
     ++stats_.forward_timeouts;
+    // A forwarded request has a session, so sending it again (to the leader known next) cannot
+    // apply it twice (sessions.h): it waits for a leader while it may.
+    if (lost.waiting.reply && !waited_too_long(lost.waiting.submitted)) {
+      park(std::move(lost.waiting));
+      continue;
+    }
     finish(lost, Error{Errc::kUnavailable,
                        str("no answer from the leader n", lost.to, "; the outcome is unknown")});
   }

@@ -11,14 +11,18 @@
 //   the answer; if forwarding is off, or the request came forwarded, or it has no session
 //   (client 0: a frame duplicated by the network could apply it twice), it refuses with
 //   kNotLeader naming the leader. A forwarded request unanswered after two election timeouts
+//   (a frozen or lost leader) waits for a leader again, below; once that wait is over too, it
 //   fails with kUnavailable (outcome unknown: the client retries with the same seq).
 // - Waiting for a leader (issue 7): a request this member would forward but for which it knows
 //   no leader (an election is under way, or this member was the leader and lost it), one that
 //   the member it was forwarded to refused with kNotLeader (it was not proposed, so sending it
 //   again is safe), and a linearizable read whose ReadIndex found no leader, wait for a leader
 //   instead of failing at once: they are routed again when one becomes known, and refused with
-//   kNotLeader only once two election timeouts passed since they were submitted. etcd's v2 API
-//   behaves alike: a request during an election blocks until a leader answers or it times out.
+//   kNotLeader only once leader_wait_elections election timeouts passed since they were
+//   submitted (noticing a frozen leader alone takes one to two). Reads whose ReadIndex round was
+//   asked of a former leader, or timed out, join a new round within the same bound.
+//   etcd's v2 API behaves alike: a request during an election blocks until a leader answers or it
+//   times out.
 // - Reads (range, lease time-to-live, lease list) are linearizable by default: the reads of one
 //   instant share one ReadIndex round (thesis §6.4) and are served once the applied index reaches
 //   the read index. A serializable read is served at once from the local store, on any member,
@@ -62,6 +66,9 @@ struct KvServiceConfig {
   raft::Index max_apply_lag = 5000;          // commit - applied past which writes are refused
   std::size_t max_expired_per_tick = 64;     // lease revokes proposed per tick
   bool forward_to_leader = true;             // followers forward writes to the leader
+  // Election timeouts a request may wait for a leader (see above); etcd's v2 requests wait up to
+  // 5 s plus two election timeouts.
+  std::uint64_t leader_wait_elections = 4;
 };
 
 struct KvServiceStats {
@@ -151,9 +158,10 @@ class KvService final : public NodeListener {
   // Routes the parked requests again if a leader is known; refuses those past the bound.
   void unpark();
   void refuse_not_leader(Waiting& waiting);
-  // Two election timeouts, in ticks: how long a forward, a ReadIndex round or a wait for a leader
-  // may take.
+  // Two election timeouts, in ticks: how long a forward or a ReadIndex round may take.
   std::uint64_t give_up_ticks() const;
+  // Whether a request submitted at tick `submitted` waited for a leader as long as it may.
+  bool waited_too_long(std::uint64_t submitted) const;
   void forward(Waiting waiting, NodeId leader);
   void finish(Forwarded& forwarded, const Error& error);
   bool is_read(const kv::Request& request) const;
