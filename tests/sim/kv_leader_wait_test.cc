@@ -107,48 +107,54 @@ TEST(KvLeaderWait, AWriteIsRefusedOnceTheWaitIsOver) {
   EXPECT_EQ(cluster.service(survivor)->pending(), 0u);
 }
 
+struct CutOff {
+  NodeId old_leader = kNoNode;
+  NodeId follower = kNoNode;
+};
+
+// Cuts the leader off and at once submits `request` to a follower, which still believes in that
+// leader; runs until `answer` is set (4 s at most).
+CutOff submit_as_the_leader_is_cut_off(KvCluster& cluster, const kv::Request& request,
+                                       std::optional<Result<kv::Response>>& answer) {
+  EXPECT_TRUE(cluster.call(put("a", "1", 0), 5s));
+  const CutOff cut{cluster.leader(), cluster.leader() % 3 + 1};
+  cluster.world().run_for(200ms);
+  cluster.world().isolate(cut.old_leader);
+  cluster.world().host(cut.follower).post(Duration(0), [&cluster, &answer, &request, cut] {
+    cluster.service(cut.follower)->submit(request, [&answer](Result<kv::Response> r) {
+      answer = std::move(r);
+    });
+  });
+  EXPECT_TRUE(run_until(cluster.world(), 4s, [&] { return answer.has_value(); }));
+  return cut;
+}
+
 // A follower asks the leader to confirm a read index, and the leader is cut off before it answers.
 // Once a new leader is known the read joins a new round and is served, instead of failing when
 // the first round times out (Raft dropped it on the term change).
 TEST(KvLeaderWait, AReadAskedOfAFormerLeaderIsAskedAgain) {
   KvCluster cluster(7, KvClusterOptions{});
-  ASSERT_TRUE(cluster.call(put("a", "1", 0), 5s));
-  const NodeId old = cluster.leader();
-  const NodeId follower = old % 3 + 1;
-  cluster.world().run_for(200ms);
-  cluster.world().isolate(old);
   std::optional<Result<kv::Response>> read;
-  cluster.world().host(follower).post(Duration(0), [&] {
-    cluster.service(follower)->submit(get("a"),
-                                      [&](Result<kv::Response> r) { read = std::move(r); });
-  });
-  ASSERT_TRUE(run_until(cluster.world(), 4s, [&] { return read.has_value(); }));
+  const CutOff cut = submit_as_the_leader_is_cut_off(cluster, get("a"), read);
+  ASSERT_TRUE(read.has_value());
   ASSERT_TRUE(*read) << read->error().message;
   EXPECT_EQ(std::get<kv::RangeResponse>((*read)->result).kvs.size(), 1u);
-  EXPECT_NE(cluster.service(follower)->node().raft().leader(), old);
-  EXPECT_GE(cluster.service(follower)->stats().read_rounds, 2u);
+  const node::KvService& follower = *cluster.service(cut.follower);
+  EXPECT_NE(follower.node().raft().leader(), cut.old_leader);
+  EXPECT_GE(follower.stats().read_rounds, 2u);
 }
 
 // A write forwarded to a leader that was cut off gets no answer; once the forward times out it
 // waits for the next leader and is forwarded there (its session makes the resend harmless).
 TEST(KvLeaderWait, AWriteForwardedToALostLeaderGoesToTheNextOne) {
   KvCluster cluster(8, KvClusterOptions{});
-  ASSERT_TRUE(cluster.call(put("a", "1", 0), 5s));
-  const NodeId old = cluster.leader();
-  const NodeId follower = old % 3 + 1;
-  cluster.world().run_for(200ms);
-  cluster.world().isolate(old);
   std::optional<Result<kv::Response>> write;
-  cluster.world().host(follower).post(Duration(0), [&] {
-    cluster.service(follower)->submit(put("a", "2", 9),
-                                      [&](Result<kv::Response> r) { write = std::move(r); });
-  });
-  ASSERT_TRUE(run_until(cluster.world(), 4s, [&] { return write.has_value(); }));
+  const CutOff cut = submit_as_the_leader_is_cut_off(cluster, put("a", "2", 9), write);
+  ASSERT_TRUE(write.has_value());
   ASSERT_TRUE(*write) << write->error().message;
-  const node::KvServiceStats& stats = cluster.service(follower)->stats();
-  EXPECT_EQ(stats.forward_timeouts, 1u);
-  EXPECT_EQ(stats.forwarded,
-            cluster.service(follower)->node().raft().leader() == follower ? 1u : 2u);
+  const node::KvService& follower = *cluster.service(cut.follower);
+  EXPECT_EQ(follower.stats().forward_timeouts, 1u);
+  EXPECT_EQ(follower.stats().forwarded, follower.node().raft().leader() == cut.follower ? 1u : 2u);
 }
 
 }  // namespace
