@@ -99,7 +99,10 @@ void KvService::submit_here(kv::Request request, Reply reply, ReadMode mode, boo
   }
   if (node_->stopped()) return reply(std::unexpected(*node_->stopped()));
   ++pending_;
-  Waiting waiting{std::move(request), std::move(reply)};
+  route(Waiting{std::move(request), std::move(reply), ticks_}, mode, may_forward);
+}
+
+void KvService::route(Waiting waiting, ReadMode mode, bool may_forward) {
   const bool leader = node_->raft().role() == raft::Role::kLeader;
   // The time a lease has left is the leader's Lessor's to tell (etcd forwards LeaseTimeToLive).
   if (!leader && std::holds_alternative<kv::LeaseTimeToLiveRequest>(waiting.request.op)) {
@@ -127,11 +130,50 @@ void KvService::forward_or_refuse(Waiting waiting, bool may_forward) {
   // Only requests with a session are forwarded: the network may duplicate a frame, and the
   // store's sessions make a duplicate harmless (sessions.h); a request without one could apply
   // twice.
-  if (may_forward && waiting.request.client != 0 && leader != kNoNode && leader != env_.self) {
+  const bool forwardable = may_forward && waiting.request.client != 0;
+  if (forwardable && leader != kNoNode && leader != env_.self) {
     return forward(std::move(waiting), leader);
   }
+  if (forwardable && leader == kNoNode) return park(std::move(waiting));
+  refuse_not_leader(waiting);
+}
+
+void KvService::park(Waiting waiting) {
+  if (waited_too_long(waiting.submitted)) return refuse_not_leader(waiting);
+  ++stats_.parked_for_leader;
+  parked_.push_back(std::move(waiting));
+}
+
+void KvService::unpark() {
+  if (parked_.empty()) return;
+  const NodeId leader = node_->raft().leader();
+  std::vector<Waiting> parked = std::exchange(parked_, {});
+  for (Waiting& waiting : parked) {
+    if (node_->stopped()) {
+      answer(waiting.reply, std::unexpected(*node_->stopped()));
+    } else if (waited_too_long(waiting.submitted)) {
+      refuse_not_leader(waiting);
+    } else if (leader == kNoNode) {
+      parked_.push_back(std::move(waiting));
+    } else {
+      // Parked writes and reads were all linearizable and allowed to be forwarded.
+      route(std::move(waiting), ReadMode::kLinearizable, /*may_forward=*/true);
+    }
+  }
+}
+
+void KvService::refuse_not_leader(Waiting& waiting) {
   ++stats_.refused_not_leader;
   answer(waiting.reply, std::unexpected(not_leader()));
+}
+
+std::uint64_t KvService::give_up_ticks() const {
+  return 2 * static_cast<std::uint64_t>(config_.node.raft.election_ticks);
+}
+
+bool KvService::waited_too_long(std::uint64_t submitted) const {
+  const auto election_ticks = static_cast<std::uint64_t>(config_.node.raft.election_ticks);
+  return submitted + config_.leader_wait_elections * election_ticks <= ticks_;
 }
 
 void KvService::forward(Waiting waiting, NodeId leader) {
@@ -143,7 +185,7 @@ void KvService::forward(Waiting waiting, NodeId leader) {
                                                  " bytes is too large to forward to the leader")));
   }
   ++stats_.forwarded;
-  forwarded_.emplace(id, Forwarded{leader, ticks_, std::move(waiting.reply), nullptr});
+  forwarded_.emplace(id, Forwarded{leader, ticks_, std::move(waiting), nullptr});
   node_->send_node_frame(leader, payload);
 }
 
@@ -157,10 +199,15 @@ void KvService::on_node_frame(NodeId from, ByteView payload) {
   }
   if (auto* response = std::get_if<ForwardedResponse>(&*message)) {
     auto it = forwarded_.find(response->id);
-    if (it == forwarded_.end() || it->second.to != from || !it->second.reply) return;
-    Reply reply = std::move(it->second.reply);
+    if (it == forwarded_.end() || it->second.to != from || !it->second.waiting.reply) return;
+    Waiting waiting = std::move(it->second.waiting);
     forwarded_.erase(it);
-    return answer(reply, std::move(response->result));
+    // Refused by a member that is no longer (or not yet) the leader: not proposed, so it waits
+    // for the leader to be known again (see kv_service.h).
+    if (!response->result && response->result.error().code == Errc::kNotLeader) {
+      return park(std::move(waiting));
+    }
+    return answer(waiting.reply, std::move(response->result));
   }
   if (auto* answered = std::get_if<ForwardedKeepAliveResponse>(&*message)) {
     auto it = forwarded_.find(answered->id);
@@ -206,13 +253,13 @@ void KvService::keep_alive(kv::LeaseId id, KeepAliveDone done) {
   const std::uint64_t forward_id = next_forward_id_++;
   ++pending_;
   ++stats_.forwarded;
-  forwarded_.emplace(forward_id, Forwarded{leader, ticks_, nullptr, std::move(done)});
+  forwarded_.emplace(forward_id, Forwarded{leader, ticks_, {}, std::move(done)});
   node_->send_node_frame(leader, encode_forward(ForwardedKeepAlive{forward_id, id}));
 }
 
 // Answers a forwarded request or keep-alive that will get no answer from the leader.
 void KvService::finish(Forwarded& forwarded, const Error& error) {
-  if (forwarded.reply) return answer(forwarded.reply, std::unexpected(error));
+  if (forwarded.waiting.reply) return answer(forwarded.waiting.reply, std::unexpected(error));
   KEEL_ASSERT(pending_ > 0, "a keep-alive answer with nothing pending");
   --pending_;
   KeepAliveDone done = std::move(forwarded.keep_alive);
@@ -263,6 +310,7 @@ void KvService::flush_soon() {
 }
 
 void KvService::flush() {
+  unpark();
   std::vector<Waiting> writes = std::exchange(writes_, {});
   std::vector<Waiting> batch;
   std::size_t batch_bytes = 0;
@@ -282,7 +330,13 @@ void KvService::flush() {
   std::vector<Waiting> reads = std::exchange(reads_, {});
   const std::uint64_t context = next_context_++;
   if (Status asked = node_->read_index(context); !asked) {
-    for (Waiting& read : reads) answer(read.reply, std::unexpected(asked.error()));
+    for (Waiting& read : reads) {
+      if (asked.error().code == Errc::kNotLeader) {
+        park(std::move(read));  // no leader to confirm the index yet
+      } else {
+        answer(read.reply, std::unexpected(asked.error()));
+      }
+    }
     return;
   }
   ++stats_.read_rounds;
@@ -338,6 +392,15 @@ void KvService::on_role_changed(const raft::SoftState& state, raft::Term term) {
     lessor.demote();
     env_.emit("kv", "lessor-demoted", {{"term", term}});
   }
+  if (state.leader == kNoNode) return;
+  // ReadIndex rounds asked of a former leader will never be confirmed (Raft drops them on a term
+  // change): their reads join a new round, as reads may be retried at no risk.
+  for (auto& [context, round] : unconfirmed_reads_) {
+    for (Waiting& read : round.reads) reads_.push_back(std::move(read));
+  }
+  unconfirmed_reads_.clear();
+  // Requests waiting for a leader go on their way once this instant's work is done.
+  if (!parked_.empty() || !reads_.empty()) flush_soon();
 }
 
 void KvService::on_ready_done(std::span<const raft::ReadState> read_states) {
@@ -377,13 +440,20 @@ void KvService::on_tick() {
   ++ticks_;
   gateway_.expire();
   // A ReadIndex round that was not confirmed within two election timeouts never will be (the
-  // leader lost its quorum or the request was lost): the reads fail and the clients retry.
-  const std::uint64_t give_up = 2 * static_cast<std::uint64_t>(config_.node.raft.election_ticks);
+  // leader lost its quorum or the request was lost): its reads join a new round while they may
+  // still wait for a leader, and fail after that (the clients retry).
+  const std::uint64_t give_up = give_up_ticks();
   while (!unconfirmed_reads_.empty() &&
          unconfirmed_reads_.begin()->second.sent + give_up <= ticks_) {
     std::vector<Waiting> reads = std::move(unconfirmed_reads_.begin()->second.reads);
     unconfirmed_reads_.erase(unconfirmed_reads_.begin());
     for (Waiting& read : reads) {
+      // A read may be asked again at no risk, while it may still wait for a leader.
+      if (!waited_too_long(read.submitted)) {
+        reads_.push_back(std::move(read));
+        flush_soon();
+        continue;
+      }
       answer(read.reply, fail(Errc::kUnavailable, "the read index was not confirmed in time"));
     }
   }
@@ -391,9 +461,16 @@ void KvService::on_tick() {
     Forwarded lost = std::move(forwarded_.begin()->second);
     forwarded_.erase(forwarded_.begin());
     ++stats_.forward_timeouts;
+    // A forwarded request has a session, so sending it again (to the leader known next) cannot
+    // apply it twice (sessions.h): it waits for a leader while it may.
+    if (lost.waiting.reply && !waited_too_long(lost.waiting.submitted)) {
+      park(std::move(lost.waiting));
+      continue;
+    }
     finish(lost, Error{Errc::kUnavailable,
                        str("no answer from the leader n", lost.to, "; the outcome is unknown")});
   }
+  unpark();
   if (node_->stopped() || node_->raft().role() != raft::Role::kLeader) return;
   // The leader decides expiry and applies it through Raft, a bounded number per tick; a revoke
   // that is lost is proposed again after the Lessor's retry interval.

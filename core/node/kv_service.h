@@ -8,10 +8,21 @@
 //   leader's clock, offset so that it continues from the latest time the store applied (clocks of
 //   different machines are not comparable; the store measures session expiry in this time).
 //   A follower forwards them to the leader it knows in a node frame (kv_forwarding.h) and relays
-//   the answer; if it knows no leader, or forwarding is off, or the request came forwarded, or it
-//   has no session (client 0: a frame duplicated by the network could apply it twice), it
-//   refuses with kNotLeader naming the leader. A forwarded request unanswered after two election
-//   timeouts fails with kUnavailable (outcome unknown: the client retries with the same seq).
+//   the answer; if forwarding is off, or the request came forwarded, or it has no session
+//   (client 0: a frame duplicated by the network could apply it twice), it refuses with
+//   kNotLeader naming the leader. A forwarded request unanswered after two election timeouts
+//   (a frozen or lost leader) waits for a leader again, below; once that wait is over too, it
+//   fails with kUnavailable (outcome unknown: the client retries with the same seq).
+// - Waiting for a leader (issue 7): a request this member would forward but for which it knows
+//   no leader (an election is under way, or this member was the leader and lost it), one that
+//   the member it was forwarded to refused with kNotLeader (it was not proposed, so sending it
+//   again is safe), and a linearizable read whose ReadIndex found no leader, wait for a leader
+//   instead of failing at once: they are routed again when one becomes known, and refused with
+//   kNotLeader only once leader_wait_elections election timeouts passed since they were
+//   submitted (noticing a frozen leader alone takes one to two). Reads whose ReadIndex round was
+//   asked of a former leader, or timed out, join a new round within the same bound.
+//   etcd's v2 API behaves alike: a request during an election blocks until a leader answers or it
+//   times out.
 // - Reads (range, lease time-to-live, lease list) are linearizable by default: the reads of one
 //   instant share one ReadIndex round (thesis §6.4) and are served once the applied index reaches
 //   the read index. A serializable read is served at once from the local store, on any member,
@@ -55,6 +66,9 @@ struct KvServiceConfig {
   raft::Index max_apply_lag = 5000;          // commit - applied past which writes are refused
   std::size_t max_expired_per_tick = 64;     // lease revokes proposed per tick
   bool forward_to_leader = true;             // followers forward writes to the leader
+  // Election timeouts a request may wait for a leader (see above); etcd's v2 requests wait up to
+  // 5 s plus two election timeouts.
+  std::uint64_t leader_wait_elections = 4;
 };
 
 struct KvServiceStats {
@@ -63,6 +77,8 @@ struct KvServiceStats {
   std::uint64_t read_rounds = 0;  // ReadIndex requests
   std::uint64_t reads_served = 0;
   std::uint64_t refused_not_leader = 0;
+  // Times a request was parked to wait for a leader (see above); one request may wait twice.
+  std::uint64_t parked_for_leader = 0;
   std::uint64_t refused_backpressure = 0;
   std::uint64_t leases_expired = 0;  // revokes proposed by this machine's Lessor
   std::uint64_t forwarded = 0;       // requests this follower forwarded to the leader
@@ -121,18 +137,31 @@ class KvService final : public NodeListener {
   struct Waiting {
     kv::Request request;
     Reply reply;
+    std::uint64_t submitted = 0;  // tick
   };
   struct Forwarded {
     NodeId to = kNoNode;
     std::uint64_t sent = 0;    // tick
-    Reply reply;               // a request's, or
-    KeepAliveDone keep_alive;  // a keep-alive's
+    Waiting waiting;           // a request (with its reply), or
+    KeepAliveDone keep_alive;  // a keep-alive's answer
   };
 
   KvService(Env& env, KvServiceConfig config);
   void submit_here(kv::Request request, Reply reply, ReadMode mode, bool may_forward);
-  // Forwards to the leader when allowed and possible, else refuses with kNotLeader.
+  // Sends a submitted request on its way: served, batched for Raft, forwarded, parked or refused.
+  void route(Waiting waiting, ReadMode mode, bool may_forward);
+  // Forwards to the leader when allowed and possible, parks when allowed but no leader is known,
+  // else refuses with kNotLeader.
   void forward_or_refuse(Waiting waiting, bool may_forward);
+  // Holds a request until a leader is known, or refuses it if it already waited the bound.
+  void park(Waiting waiting);
+  // Routes the parked requests again if a leader is known; refuses those past the bound.
+  void unpark();
+  void refuse_not_leader(Waiting& waiting);
+  // Two election timeouts, in ticks: how long a forward or a ReadIndex round may take.
+  std::uint64_t give_up_ticks() const;
+  // Whether a request submitted at tick `submitted` waited for a leader as long as it may.
+  bool waited_too_long(std::uint64_t submitted) const;
   void forward(Waiting waiting, NodeId leader);
   void finish(Forwarded& forwarded, const Error& error);
   bool is_read(const kv::Request& request) const;
@@ -153,6 +182,7 @@ class KvService final : public NodeListener {
   std::unique_ptr<Node> node_;
   std::vector<Waiting> writes_;  // to propose at the end of this instant
   std::vector<Waiting> reads_;   // to start a ReadIndex round for at the end of this instant
+  std::vector<Waiting> parked_;  // waiting for a leader, oldest first
   std::uint64_t next_context_ = 1;
   struct UnconfirmedReads {
     std::uint64_t sent = 0;  // the tick the ReadIndex round started at

@@ -55,6 +55,7 @@ const AppendRegister& Node::state() const {
 Node::~Node() {
   env_.clock.cancel(tick_timer_);
   env_.clock.cancel(flush_timer_);
+  env_.clock.cancel(snapshot_timer_);
 }
 
 // Rebuilds Raft from the disk: the snapshot the WAL's marker names (etcd saves the snap file before
@@ -241,6 +242,9 @@ void Node::send(const std::vector<raft::Message>& messages) {
 
 Status Node::persist(const raft::Ready& ready) {
   if (ready.snapshot) {
+    // The leader's snapshot is newer than one this machine may still be writing (Raft installs
+    // only snapshots past its commit index): that one is dropped before its marker is written.
+    if (Status abandoned = abandon_snapshot(); !abandoned) return abandoned;
     // etcd's order: the snap file is durable before the WAL marker that points at it.
     if (Status saved = snapshots_.save(*ready.snapshot); !saved) return saved;
     const storage::SnapshotMark mark{ready.snapshot->meta.index, ready.snapshot->meta.term};
@@ -296,27 +300,72 @@ void Node::apply(const raft::Ready& ready) {
   }
 }
 
+// Every snapshot_every applied entries the state machine's image is encoded here, on the loop
+// (it must be the state at the applied index), and Raft keeps it and drops its log below it. The
+// file is then written from Raft's copy by step_snapshot across later turns, snapshot_step_bytes
+// at a time, so that a large snapshot does not stall the loop past an election timeout (issue 7);
+// entries keep being persisted and applied meanwhile, and the WAL keeps everything after its
+// older marker until the new one is durable.
 Status Node::maybe_snapshot() {
+  if (snapshot_writer_) return {};  // one at a time
   const raft::Index applied = raft_->applied();
   if (applied < snapshot_index_ + config_.snapshot_every) return {};
   auto meta = raft_->compact(applied, machine_->snapshot());
   if (!meta) return std::unexpected(meta.error());
-  const raft::Snapshot& snapshot = *raft_->snapshot();
-  if (Status saved = snapshots_.save(snapshot); !saved) return saved;
-  if (Status marked = wal_.save_snapshot({meta->index, meta->term}); !marked) return marked;
-  if (Status synced = wal_.sync(); !synced) return synced;
-  if (Status released = wal_.release_before(meta->index); !released) return released;
-  if (Status released = snapshots_.release_before(meta->index); !released) return released;
-  snapshot_index_ = meta->index;
-  ++stats_.snapshots_taken;
-  env_.emit("node", "snapshot", {{"index", meta->index}, {"term", meta->term}});
+  snapshot_writer_.emplace(snapshots_.begin_save(*meta, raft_->snapshot()->data.size()));
+  schedule_snapshot_step();
   return {};
+}
+
+void Node::schedule_snapshot_step() {
+  snapshot_timer_ = env_.clock.after(Duration(0), [this] {
+    snapshot_timer_ = 0;
+    if (Status stepped = step_snapshot(); !stepped) stop(stepped.error());
+  });
+}
+
+Status Node::step_snapshot() {
+  KEEL_ASSERT(snapshot_writer_.has_value(), "a snapshot step with no snapshot being written");
+  // The data written is the copy Raft keeps. A snapshot from the leader may have replaced it
+  // since the last step (persist() abandons the write once it saves that one; this step may come
+  // first): then the write stops here.
+  const std::optional<raft::Snapshot>& kept = raft_->snapshot();
+  if (!kept || kept->meta != snapshot_writer_->meta()) return abandon_snapshot();
+  ++stats_.snapshot_steps;
+  auto saved = snapshot_writer_->step(kept->data, config_.snapshot_step_bytes);
+  if (!saved) return std::unexpected(saved.error());
+  if (!*saved) {
+    schedule_snapshot_step();
+    return {};
+  }
+  const raft::SnapshotMeta meta = snapshot_writer_->meta();
+  snapshot_writer_.reset();
+  // etcd's order: the snap file is durable (above) before the WAL marker that points at it, and
+  // the log before the marker is released only once the marker is durable.
+  if (Status marked = wal_.save_snapshot({meta.index, meta.term}); !marked) return marked;
+  if (Status synced = wal_.sync(); !synced) return synced;
+  if (Status released = wal_.release_before(meta.index); !released) return released;
+  if (Status released = snapshots_.release_before(meta.index); !released) return released;
+  snapshot_index_ = meta.index;
+  ++stats_.snapshots_taken;
+  env_.emit("node", "snapshot", {{"index", meta.index}, {"term", meta.term}});
+  return {};
+}
+
+Status Node::abandon_snapshot() {
+  if (!snapshot_writer_) return {};
+  env_.clock.cancel(snapshot_timer_);
+  snapshot_timer_ = 0;
+  Status abandoned = snapshot_writer_->abandon();
+  snapshot_writer_.reset();
+  return abandoned;
 }
 
 void Node::stop(Error error) {
   env_.emit("node", "stopped", {{"reason", error.message}});
   env_.clock.cancel(tick_timer_);
   env_.clock.cancel(flush_timer_);
+  env_.clock.cancel(snapshot_timer_);
   stopped_ = std::move(error);
   for (auto& [index, pending] : pending_) pending.done(std::unexpected(*stopped_));
   pending_.clear();

@@ -5,25 +5,11 @@
 #include "core/codec/crc32c.h"
 #include "core/codec/raft_codec.h"
 #include "core/codec/reader.h"
-#include "core/codec/writer.h"
-#include "core/env/assert.h"
 #include "core/env/str.h"
 #include "core/storage/paths.h"
+#include "core/storage/snapshot_format.h"
 
 namespace keel::storage {
-namespace {
-
-constexpr std::string_view kSuffix = ".snap";
-constexpr std::string_view kTempSuffix = ".snap.tmp";  // kSuffix + ".tmp"
-constexpr std::uint32_t kSnapMagic = 0x504E534B;       // "KSNP" in file order
-constexpr std::uint8_t kSnapVersion = 1;
-constexpr std::size_t kSnapHeaderBytes = 4 + 1 + 4;
-
-std::string snapshot_name(raft::Term term, raft::Index index) {
-  return format_pair_name(term, index, kSuffix);
-}
-
-}  // namespace
 
 Result<SnapshotStore> SnapshotStore::open(FileSystem& fs, std::string dir) {
   if (!dir.empty() && !fs.exists(dir)) {
@@ -35,7 +21,7 @@ Result<SnapshotStore> SnapshotStore::open(FileSystem& fs, std::string dir) {
   auto names = fs.list(dir);
   if (!names) return std::unexpected(names.error());
   for (const std::string& name : *names) {
-    if (name.ends_with(kTempSuffix)) {
+    if (name.ends_with(kSnapshotTempSuffix)) {
       if (Status removed = fs.remove(join_path(dir, name)); !removed) {
         return std::unexpected(removed.error());
       }
@@ -44,37 +30,17 @@ Result<SnapshotStore> SnapshotStore::open(FileSystem& fs, std::string dir) {
   return SnapshotStore(fs, std::move(dir));
 }
 
-Status SnapshotStore::save(const raft::Snapshot& snapshot) {
-  KEEL_ASSERT(snapshot.data.size() <= kMaxSnapshotDataBytes, "snapshot at index ",
-              snapshot.meta.index, " has ", snapshot.data.size(),
-              " bytes of data, over kMaxSnapshotDataBytes");
-  // The file is the head (magic, version, crc, meta, the data's length) then the data itself,
-  // written as two appends so that the data, which grows with the state machine, is not copied
-  // into one more buffer first. The crc covers everything after the crc field.
-  Bytes head;
-  codec::Writer out(head);
-  out.u32(kSnapMagic);
-  out.u8(kSnapVersion);
-  out.u32(0);  // crc, filled in below
-  encode(out, snapshot.meta);
-  out.varint(snapshot.data.size());
-  const ByteView data(snapshot.data);
-  out.patch_u32(
-      5, codec::crc32c_extend(codec::crc32c(ByteView(head).subspan(kSnapHeaderBytes)), data));
+SnapshotWriter SnapshotStore::begin_save(const raft::SnapshotMeta& meta, std::size_t data_bytes) {
+  return SnapshotWriter(*fs_, dir_, meta, data_bytes);
+}
 
-  const std::string name = snapshot_name(snapshot.meta.term, snapshot.meta.index);
-  const std::string path = join_path(dir_, name);
-  const std::string temp = path + ".tmp";
-  if (fs_->exists(temp)) {
-    if (Status removed = fs_->remove(temp); !removed) return removed;
+Status SnapshotStore::save(const raft::Snapshot& snapshot) {
+  SnapshotWriter writer = begin_save(snapshot.meta, snapshot.data.size());
+  for (;;) {
+    auto done = writer.step(snapshot.data, kMaxSnapshotDataBytes);
+    if (!done) return std::unexpected(done.error());
+    if (*done) return {};
   }
-  auto file = fs_->open(temp, OpenMode::kCreateNew);
-  if (!file) return std::unexpected(file.error());
-  if (Status written = (*file)->append(head); !written) return written;
-  if (Status written = (*file)->append(data); !written) return written;
-  if (Status synced = (*file)->sync(); !synced) return synced;
-  if (Status renamed = fs_->rename(temp, path); !renamed) return renamed;
-  return fs_->sync_dir(dir_);
 }
 
 Result<raft::Snapshot> SnapshotStore::load_file(const std::string& name, raft::Term term,
@@ -91,19 +57,19 @@ Result<raft::Snapshot> SnapshotStore::load_file(const std::string& name, raft::T
   }
   auto content = (*file)->read(0, size);
   if (!content) return std::unexpected(content.error());
-  if (content->size() < kSnapHeaderBytes) {
+  if (content->size() < kSnapshotHeaderBytes) {
     return corrupt(str(content->size(), " bytes, shorter than the header"));
   }
-  codec::Reader header(ByteView(*content).first(kSnapHeaderBytes));
+  codec::Reader header(ByteView(*content).first(kSnapshotHeaderBytes));
   const std::uint32_t magic = header.u32("magic");
   const std::uint8_t version = header.u8("version");
   const std::uint32_t crc = header.u32("crc");
-  if (magic != kSnapMagic) return corrupt("bad magic");
-  if (version != kSnapVersion) {
+  if (magic != kSnapshotMagic) return corrupt("bad magic");
+  if (version != kSnapshotVersion) {
     return corrupt(
-        str("format version ", int{version}, ", this build reads only ", int{kSnapVersion}));
+        str("format version ", int{version}, ", this build reads only ", int{kSnapshotVersion}));
   }
-  const ByteView body = ByteView(*content).subspan(kSnapHeaderBytes);
+  const ByteView body = ByteView(*content).subspan(kSnapshotHeaderBytes);
   if (codec::crc32c(body) != crc) return corrupt("crc mismatch");
   codec::Reader in(body);
   raft::Snapshot snapshot;
@@ -119,7 +85,7 @@ Result<raft::Snapshot> SnapshotStore::load_file(const std::string& name, raft::T
 }
 
 Result<raft::Snapshot> SnapshotStore::load(raft::Term term, raft::Index index) const {
-  const std::string name = snapshot_name(term, index);
+  const std::string name = snapshot_file_name(term, index);
   if (!fs_->exists(join_path(dir_, name))) {
     return fail(Errc::kNotFound, str("snapshot ", join_path(dir_, name), " does not exist"));
   }
@@ -144,7 +110,7 @@ Result<std::vector<SnapshotFile>> SnapshotStore::list() const {
   if (!names) return std::unexpected(names.error());
   std::vector<SnapshotFile> files;
   for (const std::string& name : *names) {
-    if (auto pair = parse_pair_name(name, kSuffix)) {
+    if (auto pair = parse_pair_name(name, kSnapshotSuffix)) {
       files.push_back({pair->first, pair->second, name});
     }
   }

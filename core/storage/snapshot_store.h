@@ -6,7 +6,8 @@
 //
 // save() writes "<name>.snap.tmp", syncs it, renames it over "<name>.snap" and syncs the
 // directory: a crash leaves either no new snapshot or a complete, durable one, and the snapshots
-// saved before are untouched. Leftover temporary files are removed by open().
+// saved before are untouched. Leftover temporary files are removed by open(). begin_save() does the
+// same in bounded steps (snapshot_writer.h), for a caller that must not block for long.
 #pragma once
 
 #include <cstdint>
@@ -17,6 +18,7 @@
 #include "core/env/error.h"
 #include "core/env/file_system.h"
 #include "core/raft/types.h"
+#include "core/storage/snapshot_writer.h"
 
 namespace keel::storage {
 
@@ -36,6 +38,9 @@ class SnapshotStore {
 
   // Durably stores a snapshot (see above), replacing a file of the same term and index.
   Status save(const raft::Snapshot& snapshot);
+  // The same save, done step by step by the returned writer (fed the snapshot's data at each
+  // step); this store's files must not be released or removed above `meta`'s index meanwhile.
+  SnapshotWriter begin_save(const raft::SnapshotMeta& meta, std::size_t data_bytes);
   // The snapshot of that term and index: Errc::kNotFound if there is no such file, kCorrupt (with
   // the file and the reason) if it fails its checks.
   Result<raft::Snapshot> load(raft::Term term, raft::Index index) const;

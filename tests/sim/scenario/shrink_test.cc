@@ -217,7 +217,11 @@ TEST(ScenarioShrink, AStaleReadFailureShrinksAndReproducesFromItsFile) {
   });
   const Scenario& small = shrunk.smallest;
   EXPECT_LT(small.faults.size(), original->faults.size());
-  EXPECT_LT(small.kv->clients, original->kv->clients);
+  // The workload shrinks too: fewer clients or a shorter run. Which of the two depends on the
+  // cluster's timing (since requests wait for a leader instead of being refused, this seed's
+  // stale read needs all four clients but only one second).
+  EXPECT_TRUE(small.kv->clients < original->kv->clients || small.duration < original->duration)
+      << small.kv->clients << " clients, " << to_yaml(small);
 
   auto reloaded = parse_scenario(to_yaml(small), "stale-reads-min.yaml");
   ASSERT_TRUE(reloaded) << reloaded.error().message;
