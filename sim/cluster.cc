@@ -21,6 +21,15 @@ class NodeProgram final : public MemberProgram {
 
 std::string text(ByteView bytes) { return std::string(bytes.begin(), bytes.end()); }
 
+// Whether `shorter` holds the first shorter.size() values of `longer`, in the same order.
+bool is_prefix(const node::AppendRegister& shorter, const node::AppendRegister& longer) {
+  if (shorter.size() > longer.size()) return false;
+  for (std::size_t i = 0; i < shorter.size(); ++i) {
+    if (!std::ranges::equal(shorter.value(i), longer.value(i))) return false;
+  }
+  return true;
+}
+
 }  // namespace
 
 Cluster::Cluster(std::uint64_t seed, ClusterOptions options)
@@ -295,7 +304,7 @@ bool Cluster::check_final_state() {
   for (NodeId id : members_) {
     node::Node* n = node(id);
     if (n == nullptr) continue;
-    if (longest == kNoNode || n->state().values().size() > node(longest)->state().values().size()) {
+    if (longest == kNoNode || n->state().size() > node(longest)->state().size()) {
       longest = id;
     }
   }
@@ -303,9 +312,9 @@ bool Cluster::check_final_state() {
     violation("liveness", "no member is running at the end");
     return false;
   }
-  const auto& reference = node(longest)->state().values();
+  const node::AppendRegister& reference = node(longest)->state();
   std::set<std::string> present;
-  for (const SharedBytes& v : reference) present.insert(text(v));
+  for (std::size_t i = 0; i < reference.size(); ++i) present.insert(text(reference.value(i)));
   for (const auto& [client, number] : acknowledged_) {
     const std::string value = client_value(client, number);
     if (!present.contains(value)) {
@@ -317,8 +326,7 @@ bool Cluster::check_final_state() {
   for (NodeId id : members_) {
     node::Node* n = node(id);
     if (n == nullptr || id == longest) continue;
-    const auto& values = n->state().values();
-    if (!std::equal(values.begin(), values.end(), reference.begin())) {
+    if (!is_prefix(n->state(), reference)) {
       violation("agreement", str("n", id, "'s register is not a prefix of n", longest, "'s"));
     }
   }

@@ -31,12 +31,25 @@ TEST(AppendRegister, SnapshotIsTheCountThenEachValueAndRestoresAnEqualRegister) 
 
   AppendRegister restored;
   ASSERT_TRUE(restored.restore(reg.snapshot()));
-  ASSERT_EQ(restored.values().size(), 3u);
-  EXPECT_EQ(text(restored.values()[2]), "c");
+  ASSERT_EQ(restored.size(), 3u);
+  EXPECT_EQ(text(restored.value(0)), "a");
+  EXPECT_EQ(text(restored.value(1)), std::string(200, 'b'));
+  EXPECT_EQ(text(restored.value(2)), "c");
   // It goes on from the restored state: its next snapshot covers old and new values.
   restored.apply(entry(4, "d"));
   reg.apply(entry(4, "d"));
   EXPECT_EQ(restored.snapshot(), reg.snapshot());
+  ASSERT_EQ(restored.size(), 4u);
+  EXPECT_EQ(text(restored.value(3)), "d");
+}
+
+TEST(AppendRegister, KeepsNoBytesOfTheEntriesItApplies) {
+  AppendRegister reg;
+  const raft::Entry applied = entry(1, "value");
+  reg.apply(applied);
+  EXPECT_EQ(applied.data.use_count(), 1u);  // the register copied the value into its image
+  ASSERT_EQ(reg.size(), 1u);
+  EXPECT_EQ(text(reg.value(0)), "value");
 }
 
 TEST(AppendRegister, ARestoreReplacesEverythingAndABadSnapshotChangesNothing) {
@@ -54,6 +67,8 @@ TEST(AppendRegister, ARestoreReplacesEverythingAndABadSnapshotChangesNothing) {
   trailing.push_back(0);
   EXPECT_FALSE(reg.restore(trailing));
   EXPECT_EQ(reg.snapshot(), other.snapshot());
+  ASSERT_EQ(reg.size(), 1u);
+  EXPECT_EQ(text(reg.value(0)), "new");
 }
 
 }  // namespace

@@ -55,7 +55,7 @@ TEST(MemberChanges, AMachineJoinsAndAFounderLeaves) {
   EXPECT_EQ(nemesis.member_changes().done(), 2u);
   EXPECT_EQ(nemesis.member_changes().not_done(), 0u);
   expect_configuration_everywhere(cluster, raft::ConfState{{2, 3, 4}, {}});
-  EXPECT_GT(cluster.node(4)->state().values().size(), 100u);  // n4 holds the register
+  EXPECT_GT(cluster.node(4)->state().size(), 100u);  // n4 holds the register
 }
 
 TEST(MemberChanges, TheLeaderMayRemoveItself) {
