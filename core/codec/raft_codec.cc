@@ -22,6 +22,35 @@ void read_nodes(Reader& in, std::string_view field, std::vector<NodeId>& nodes) 
   for (std::size_t i = 0; i < n && in.ok(); ++i) nodes.push_back(in.varint(field));
 }
 
+// An entry's fields; its data as a view into the input.
+ByteView read_fields(Reader& in, raft::Entry& entry) {
+  entry.term = in.varint("Entry.term");
+  entry.index = in.varint("Entry.index");
+  entry.type = read_enum<raft::EntryType>(in, "Entry.type", kEntryTypeCount);
+  return in.bytes("Entry.data", kMaxEntryDataBytes);
+}
+
+// A message's entries. Their encodings are copied into one shared buffer and each entry's data is
+// a slice of it: one allocation per message rather than one per entry (entries with data are
+// most of what the network carries). The copy is read again to find the slices.
+void read_entries(Reader& in, std::vector<raft::Entry>& entries) {
+  // An encoded entry takes at least 4 bytes: term, index, type and an empty data length.
+  const std::size_t n = in.count("Message.entries", kMaxEntriesPerMessage, 4);
+  entries.clear();
+  entries.resize(n);
+  const std::size_t start = in.offset();
+  std::size_t data_bytes = 0;
+  for (std::size_t i = 0; i < n && in.ok(); ++i) {
+    data_bytes += read_fields(in, entries[i]).size();
+    if (!in.ok()) in.add_context(str("Message.entries[", i, "]"));
+  }
+  if (!in.ok() || data_bytes == 0) return;
+  const SharedBytes encodings(in.read_since(start));
+  Reader again(encodings.view());
+  for (raft::Entry& entry : entries) entry.data = encodings.slice(read_fields(again, entry));
+  KEEL_ASSERT(again.ok() && again.remaining() == 0, "entries read differently the second time");
+}
+
 }  // namespace
 
 void encode(Writer& out, const raft::Entry& entry) {
@@ -33,12 +62,7 @@ void encode(Writer& out, const raft::Entry& entry) {
   out.bytes(entry.data);
 }
 
-void read(Reader& in, raft::Entry& entry) {
-  entry.term = in.varint("Entry.term");
-  entry.index = in.varint("Entry.index");
-  entry.type = read_enum<raft::EntryType>(in, "Entry.type", kEntryTypeCount);
-  entry.data = SharedBytes(in.bytes("Entry.data", kMaxEntryDataBytes));
-}
+void read(Reader& in, raft::Entry& entry) { entry.data = SharedBytes(read_fields(in, entry)); }
 
 void encode(Writer& out, const raft::HardState& state) {
   out.varint(state.term);
@@ -134,14 +158,7 @@ void read(Reader& in, raft::Message& message) {
   message.term = in.varint("Message.term");
   message.log_term = in.varint("Message.log_term");
   message.index = in.varint("Message.index");
-  // An encoded entry takes at least 4 bytes: term, index, type and an empty data length.
-  const std::size_t n = in.count("Message.entries", kMaxEntriesPerMessage, 4);
-  message.entries.clear();
-  message.entries.reserve(n);
-  for (std::size_t i = 0; i < n && in.ok(); ++i) {
-    read(in, message.entries.emplace_back());
-    if (!in.ok()) in.add_context(str("Message.entries[", i, "]"));
-  }
+  read_entries(in, message.entries);
   message.commit = in.varint("Message.commit");
   message.reject = in.boolean("Message.reject");
   message.reject_hint = in.varint("Message.reject_hint");

@@ -80,6 +80,8 @@ class Reader {
   // The first failure; only when !ok().
   const Error& error() const { return *error_; }
   std::size_t offset() const { return offset_; }
+  // The input read since `start`, an earlier offset().
+  ByteView read_since(std::size_t start) const { return input_.subspan(start, offset_ - start); }
   std::size_t remaining() const { return input_.size() - offset_; }
   // Success if no read failed and the whole input was consumed.
   Status finish(std::string_view what);

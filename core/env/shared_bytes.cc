@@ -1,15 +1,33 @@
 #include "core/env/shared_bytes.h"
 
 #include <cstring>
+#include <limits>
 #include <new>
+
+#include "core/env/assert.h"
 
 namespace keel {
 
 SharedBytes::SharedBytes(ByteView bytes) {
   if (bytes.empty()) return;
+  KEEL_ASSERT(bytes.size() <= std::numeric_limits<std::uint32_t>::max(), "SharedBytes of ",
+              bytes.size(), " bytes: over 4 GiB");
   void* memory = ::operator new(sizeof(Block) + bytes.size());
-  block_ = new (memory) Block{1, bytes.size()};
+  block_ = new (memory) Block{1};
+  size_ = static_cast<std::uint32_t>(bytes.size());
   std::memcpy(bytes_of(block_), bytes.data(), bytes.size());
+}
+
+SharedBytes SharedBytes::slice(ByteView part) const {
+  KEEL_ASSERT(part.empty() || (part.data() >= data() && part.data() + part.size() <= end()),
+              "a slice of ", part.size(), " bytes outside the shared ", size(), " bytes");
+  SharedBytes out;
+  if (part.empty()) return out;
+  out.block_ = block_;
+  ++block_->references;
+  out.offset_ = static_cast<std::uint32_t>(part.data() - bytes_of(block_));
+  out.size_ = static_cast<std::uint32_t>(part.size());
+  return out;
 }
 
 void SharedBytes::release() {

@@ -4,8 +4,12 @@
 //
 // Contract:
 // - The bytes never change after construction; a copy is the same bytes (a reference count, one
-//   allocation holding the count, the size and the bytes). An empty one allocates nothing; a
-//   moved-from one is empty.
+//   allocation holding the count and the bytes). An empty one allocates nothing; a moved-from one
+//   is empty.
+// - slice() gives a part of the bytes that shares the same buffer, which stays alive while any
+//   slice of it does: the codec decodes the entries of one message into slices of one buffer
+//   (one allocation per message instead of one per entry). At most 4 GiB (offsets are 32-bit;
+//   entries are limited to far less, core/codec/limits.h).
 // - The count is not atomic: the copies of one buffer stay on one thread, as core code does
 //   (DESIGN.md principle 1: one event loop per node; entries cross machines only as encoded bytes).
 // - Compared by content, like Bytes.
@@ -26,18 +30,29 @@ class SharedBytes {
   // Copies the bytes once.
   SharedBytes(ByteView bytes);  // NOLINT(google-explicit-constructor): used like Bytes
   SharedBytes(const Bytes& bytes) : SharedBytes(ByteView(bytes)) {}  // NOLINT
-  SharedBytes(const SharedBytes& other) : block_(other.block_) {
+  SharedBytes(const SharedBytes& other)
+      : block_(other.block_), offset_(other.offset_), size_(other.size_) {
     if (block_ != nullptr) ++block_->references;
   }
-  SharedBytes(SharedBytes&& other) noexcept : block_(std::exchange(other.block_, nullptr)) {}
+  SharedBytes(SharedBytes&& other) noexcept
+      : block_(std::exchange(other.block_, nullptr)),
+        offset_(std::exchange(other.offset_, 0)),
+        size_(std::exchange(other.size_, 0)) {}
   SharedBytes& operator=(SharedBytes other) noexcept {
     std::swap(block_, other.block_);
+    std::swap(offset_, other.offset_);
+    std::swap(size_, other.size_);
     return *this;
   }
   ~SharedBytes() { release(); }
 
-  const std::uint8_t* data() const { return block_ == nullptr ? nullptr : bytes_of(block_); }
-  std::size_t size() const { return block_ == nullptr ? 0 : block_->size; }
+  // The bytes of `part`, which must lie within view(), sharing this buffer (empty if part is).
+  SharedBytes slice(ByteView part) const;
+
+  const std::uint8_t* data() const {
+    return block_ == nullptr ? nullptr : bytes_of(block_) + offset_;
+  }
+  std::size_t size() const { return size_; }
   bool empty() const { return size() == 0; }
   const std::uint8_t* begin() const { return data(); }
   const std::uint8_t* end() const { return data() + size(); }
@@ -47,19 +62,20 @@ class SharedBytes {
   std::size_t use_count() const { return block_ == nullptr ? 0 : block_->references; }
 
   friend bool operator==(const SharedBytes& a, const SharedBytes& b) {
-    return a.block_ == b.block_ || std::ranges::equal(a.view(), b.view());
+    return std::ranges::equal(a.view(), b.view());
   }
 
  private:
   struct Block {
     std::size_t references;
-    std::size_t size;
     // The bytes follow.
   };
   static std::uint8_t* bytes_of(Block* block) { return reinterpret_cast<std::uint8_t*>(block + 1); }
   void release();
 
-  Block* block_ = nullptr;
+  Block* block_ = nullptr;    // null exactly when empty
+  std::uint32_t offset_ = 0;  // of these bytes in the block's
+  std::uint32_t size_ = 0;
 };
 
 }  // namespace keel

@@ -92,6 +92,17 @@ TEST(CodecMessage, EveryTruncationFailsCleanly) {
   EXPECT_TRUE(decode<raft::Message>(encoded).has_value());
 }
 
+TEST(CodecMessage, DecodedEntriesShareOneBufferPerMessage) {
+  raft::Message m = sample_message();
+  m.entries.push_back({7, 46, raft::EntryType::kNormal, {}});  // a leader's no-op: no data
+  const auto decoded = decode<raft::Message>(encode(m));
+  ASSERT_TRUE(decoded.has_value());
+  ASSERT_EQ(decoded->entries, m.entries);
+  // The four entries with data are slices of one buffer; the empty one holds none.
+  for (std::size_t i = 0; i < 4; ++i) EXPECT_EQ(decoded->entries[i].data.use_count(), 4u);
+  EXPECT_EQ(decoded->entries[4].data.use_count(), 0u);
+}
+
 TEST(CodecMessage, TrailingBytesAreRejected) {
   Bytes encoded = encode(sample_message());
   encoded.push_back(0);

@@ -52,5 +52,31 @@ TEST(SharedBytes, MoveTakesTheBufferAndAssignmentReleasesTheOldOne) {
   EXPECT_EQ(b, SharedBytes(Bytes{2}));
 }
 
+TEST(SharedBytes, ASliceSharesTheBufferAndKeepsItAlive) {
+  SharedBytes slice;
+  {
+    const SharedBytes whole(Bytes{1, 2, 3, 4, 5});
+    slice = whole.slice(whole.view().subspan(1, 3));
+    EXPECT_EQ(slice.data(), whole.data() + 1);  // no bytes copied
+    EXPECT_EQ(whole.use_count(), 2u);
+    const SharedBytes inner = slice.slice(slice.view().subspan(1, 1));
+    EXPECT_EQ(inner, SharedBytes(Bytes{3}));
+  }
+  EXPECT_EQ(slice.use_count(), 1u);
+  EXPECT_EQ(slice, SharedBytes(Bytes{2, 3, 4}));
+  const SharedBytes moved = std::move(slice);
+  EXPECT_EQ(moved, SharedBytes(Bytes{2, 3, 4}));
+  EXPECT_TRUE(slice.empty());  // NOLINT(bugprone-use-after-move): moved-from is empty, by contract
+}
+
+TEST(SharedBytes, AnEmptySliceHoldsNoBufferAndSlicesCompareByContent) {
+  const SharedBytes whole(Bytes{9, 9, 8});
+  const SharedBytes none = whole.slice(whole.view().first(0));
+  EXPECT_EQ(none.use_count(), 0u);
+  EXPECT_EQ(none.data(), nullptr);
+  EXPECT_EQ(whole.slice(whole.view().first(1)), whole.slice(whole.view().subspan(1, 1)));
+  EXPECT_NE(whole.slice(whole.view().first(2)), whole.slice(whole.view().last(2)));
+}
+
 }  // namespace
 }  // namespace keel
