@@ -80,14 +80,14 @@ void BM_KvSnapshot(benchmark::State& state) {
       state.ResumeTiming();
 
       auto start = std::chrono::steady_clock::now();
-      raft::Snapshot snapshot{{index, 1, {}}, store->snapshot()};
+      raft::Snapshot snapshot{{index, 1, {}}, ChunkedBytes(store->snapshot())};
       encode_ms += ms_since(start);
       bytes += static_cast<double>(snapshot.data.size());
 
       start = std::chrono::steady_clock::now();
       raft::Snapshot kept = snapshot;
       copy_ms += ms_since(start);
-      benchmark::DoNotOptimize(kept.data.data());
+      benchmark::DoNotOptimize(kept.data.chunks().data());
 
       start = std::chrono::steady_clock::now();
       if (!snapshots->save(snapshot)) state.SkipWithError("save");

@@ -1,5 +1,8 @@
 #include "core/node/append_register.h"
 
+#include <algorithm>
+#include <memory>
+
 #include "core/codec/limits.h"
 #include "core/codec/reader.h"
 #include "core/codec/writer.h"
@@ -7,39 +10,53 @@
 
 namespace keel::node {
 
-void AppendRegister::apply(const raft::Entry& entry) {
+void AppendRegister::apply(const raft::Entry& entry) { append(entry.data); }
+
+void AppendRegister::append(ByteView value) {
   KEEL_ASSERT(places_.size() < kMaxValues, "the register is full at ", kMaxValues, " values");
-  codec::Writer(image_).bytes(entry.data);
-  places_.push_back(Place{image_.size() - entry.data.size(), entry.data.size()});
+  KEEL_ASSERT(value.size() <= codec::kMaxEntryDataBytes, "a value of ", value.size(),
+              " bytes, over kMaxEntryDataBytes");
+  const std::size_t encoded = codec::kMaxVarintBytes + value.size();  // at most
+  if (!open_.empty() && open_.size() + encoded > kChunkBytes) {
+    sealed_.push_back(std::make_shared<const ChunkedBytes::Chunk>(std::move(open_)));
+    open_ = Bytes();
+  }
+  // Reserved whole, so the open chunk never moves while it fills (and moving it into a sealed
+  // chunk copies nothing).
+  if (open_.empty()) open_.reserve(std::max(kChunkBytes, encoded));
+  codec::Writer(open_).bytes(value);
+  places_.push_back(Place{static_cast<std::uint32_t>(sealed_.size()),
+                          static_cast<std::uint32_t>(open_.size() - value.size()),
+                          static_cast<std::uint32_t>(value.size())});
 }
 
 ByteView AppendRegister::value(std::size_t i) const {
   KEEL_ASSERT(i < places_.size(), "value ", i, " of a register of ", places_.size());
-  return ByteView(image_).subspan(places_[i].offset, places_[i].size);
+  const Place& place = places_[i];
+  const Bytes& chunk = place.chunk < sealed_.size() ? sealed_[place.chunk]->bytes : open_;
+  return ByteView(chunk).subspan(place.offset, place.size);
 }
 
-Bytes AppendRegister::snapshot() const {
-  Bytes out;
-  out.reserve(codec::kMaxVarintBytes + image_.size());
-  codec::Writer writer(out);
-  writer.varint(places_.size());
-  writer.raw(image_);
+ChunkedBytes AppendRegister::snapshot() const {
+  Bytes count;
+  codec::Writer(count).varint(places_.size());
+  ChunkedBytes out(std::move(count));
+  for (const ChunkedBytes::ChunkPtr& chunk : sealed_) out.append(chunk);
+  out.append(open_);
   return out;
 }
 
 Status AppendRegister::restore(ByteView snapshot) {
   codec::Reader reader(snapshot);
   const std::size_t count = reader.count("register.count", kMaxValues);
-  const std::size_t image_start = reader.offset();
-  std::vector<Place> places;
-  places.reserve(count);
+  AppendRegister restored;
+  restored.places_.reserve(count);
   for (std::size_t i = 0; i < count && reader.ok(); ++i) {
     const ByteView value = reader.bytes("register.value", codec::kMaxEntryDataBytes);
-    places.push_back(Place{reader.offset() - value.size() - image_start, value.size()});
+    if (reader.ok()) restored.append(value);
   }
   if (Status done = reader.finish("register snapshot"); !done) return done;
-  places_ = std::move(places);
-  image_.assign(snapshot.begin() + static_cast<std::ptrdiff_t>(image_start), snapshot.end());
+  *this = std::move(restored);
   return {};
 }
 

@@ -28,7 +28,7 @@ class KvStateMachine final : public StateMachine {
   KvStateMachine(Clock& clock, KvStateMachineConfig config);
 
   void apply(const raft::Entry& entry) override;
-  Bytes snapshot() const override { return store_.snapshot(); }
+  ChunkedBytes snapshot() const override { return ChunkedBytes(store_.snapshot()); }
   Status restore(ByteView snapshot) override;
 
   const kv::Store& store() const { return store_; }

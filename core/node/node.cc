@@ -10,6 +10,13 @@ namespace {
 constexpr std::string_view kWalDir = "wal";
 constexpr std::string_view kSnapshotDir = "snap";
 
+// Restores `machine` from snapshot data: in place when it is one chunk (as a loaded file or a
+// snapshot received from the leader is), else from one copy of the chunks.
+Status restore_machine(StateMachine& machine, const ChunkedBytes& data) {
+  if (data.chunks().size() == 1) return machine.restore(data.chunks().front()->bytes);
+  return machine.restore(data.flatten());
+}
+
 raft::Config raft_config(Env& env, const NodeConfig& config) {
   raft::Config rc = config.raft;
   rc.id = env.self;
@@ -69,7 +76,7 @@ Status Node::recover() {
   if (contents.snapshot.index > 0) {
     auto snapshot = snapshots_.load(contents.snapshot.term, contents.snapshot.index);
     if (!snapshot) return std::unexpected(snapshot.error());
-    if (Status restored = machine_->restore(snapshot->data); !restored) {
+    if (Status restored = restore_machine(*machine_, snapshot->data); !restored) {
       return fail(Errc::kCorrupt, str("snapshot ", contents.snapshot.term, "-",
                                       contents.snapshot.index, ": ", restored.error().message));
     }
@@ -272,7 +279,7 @@ Status Node::persist(const raft::Ready& ready) {
 
 void Node::apply(const raft::Ready& ready) {
   if (ready.snapshot) {
-    Status restored = machine_->restore(ready.snapshot->data);
+    Status restored = restore_machine(*machine_, ready.snapshot->data);
     KEEL_ASSERT(restored.has_value(),
                 "the leader sent a snapshot that does not decode: ", restored.error().message);
     snapshot_index_ = ready.snapshot->meta.index;

@@ -4,6 +4,7 @@
 // same snapshot bytes on every member).
 #pragma once
 
+#include "core/env/chunked_bytes.h"
 #include "core/env/error.h"
 #include "core/env/types.h"
 #include "core/raft/types.h"
@@ -17,8 +18,10 @@ class StateMachine {
   // configuration changes never reach the state machine). Entries that do not decode are a broken
   // invariant: only this cluster's nodes propose, and frames are checksummed.
   virtual void apply(const raft::Entry& entry) = 0;
-  // The whole state, encoded; restore() of it gives an equal state machine.
-  virtual Bytes snapshot() const = 0;
+  // The whole state, encoded, in chunks it may share with the state machine (one that keeps its
+  // encoding up to date hands out its chunks instead of copying them); restore() of the bytes
+  // gives an equal state machine.
+  virtual ChunkedBytes snapshot() const = 0;
   // Replaces the state with a snapshot's; leaves it unchanged and fails if the input is corrupt.
   virtual Status restore(ByteView snapshot) = 0;
 };

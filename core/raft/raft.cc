@@ -586,7 +586,7 @@ Status Raft::transfer_leadership(NodeId to) {
   return {};
 }
 
-Result<SnapshotMeta> Raft::compact(Index index, Bytes snapshot_data) {
+Result<SnapshotMeta> Raft::compact(Index index, ChunkedBytes snapshot_data) {
   if (index > log_.applied()) {
     return fail(Errc::kInvalidArgument,
                 str("compact at ", index, ": past the applied index ", log_.applied()));

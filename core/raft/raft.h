@@ -136,7 +136,7 @@ class Raft {
   // followers that fall behind, drops its log up to index, and returns the snapshot's metadata
   // (with the configuration as of index) for the node to persist with the data. Fails with
   // kInvalidArgument if index is past the applied index or not past the current snapshot.
-  Result<SnapshotMeta> compact(Index index, Bytes snapshot_data);
+  Result<SnapshotMeta> compact(Index index, ChunkedBytes snapshot_data);
 
   bool has_ready() const;
   Ready ready();

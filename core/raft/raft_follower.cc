@@ -167,7 +167,7 @@ bool Raft::restore(const SnapshotMeta& meta, Bytes data) {
   }
   log_.restore(meta.index, meta.term);
   confs_.reset(meta.index, meta.conf);
-  snapshot_ = Snapshot{meta, std::move(data)};
+  snapshot_ = Snapshot{meta, ChunkedBytes(std::move(data))};
   snapshot_to_hand_out_ = true;
   on_conf_changed();
   return true;

@@ -213,7 +213,7 @@ void Raft::send_snapshot_chunk(NodeId to, Progress& pr) {
   if (pr.snapshot_index != snapshot_->meta.index) {
     pr.become_snapshot(snapshot_->meta.index);  // a newer snapshot replaced the one being sent
   }
-  const Bytes& data = snapshot_->data;
+  const ChunkedBytes& data = snapshot_->data;
   const std::size_t offset = std::min<std::size_t>(pr.snapshot_offset, data.size());
   const std::size_t length = std::min(config_.snapshot_chunk_bytes, data.size() - offset);
   pr.snapshot_offset = offset;
@@ -223,8 +223,7 @@ void Raft::send_snapshot_chunk(NodeId to, Progress& pr) {
   m.to = to;
   m.snapshot = snapshot_->meta;
   m.offset = offset;
-  m.chunk.assign(data.begin() + static_cast<long>(offset),
-                 data.begin() + static_cast<long>(offset + length));
+  m.chunk = data.copy(offset, length);
   m.done = offset + length == data.size();
   send(std::move(m));
 }

@@ -6,6 +6,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/env/chunked_bytes.h"
 #include "core/env/shared_bytes.h"
 #include "core/env/types.h"
 
@@ -64,7 +65,7 @@ struct SnapshotMeta {
 
 struct Snapshot {
   SnapshotMeta meta;
-  Bytes data;  // the state machine's encoded state
+  ChunkedBytes data;  // the state machine's encoded state, in chunks it may share with it
   friend bool operator==(const Snapshot&, const Snapshot&) = default;
 };
 

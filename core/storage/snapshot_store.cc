@@ -80,7 +80,7 @@ Result<raft::Snapshot> SnapshotStore::load_file(const std::string& name, raft::T
     return corrupt(str("holds term ", snapshot.meta.term, " index ", snapshot.meta.index,
                        ", not what its name says"));
   }
-  snapshot.data.assign(data.begin(), data.end());
+  snapshot.data = ChunkedBytes(Bytes(data.begin(), data.end()));
   return snapshot;
 }
 

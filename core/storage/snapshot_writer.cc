@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "core/codec/crc32c.h"
+#include "core/codec/crc32c_combine.h"
 #include "core/codec/raft_codec.h"
 #include "core/codec/writer.h"
 #include "core/env/assert.h"
@@ -30,30 +31,30 @@ SnapshotWriter::SnapshotWriter(FileSystem& fs, std::string dir, raft::SnapshotMe
   crc_ = codec::crc32c(ByteView(head_).subspan(kSnapshotHeaderBytes));
 }
 
-Result<bool> SnapshotWriter::step(ByteView data, std::size_t budget) {
+Result<bool> SnapshotWriter::step(const ChunkedBytes& data, std::size_t budget) {
   KEEL_ASSERT(budget > 0, "a snapshot step needs a budget");
   KEEL_ASSERT(data.size() == data_bytes_, "snapshot at index ", meta_.index, ": a step with ",
               data.size(), " bytes of data, not ", data_bytes_);
   KEEL_ASSERT(phase_ == Phase::kChecksum || phase_ == Phase::kWrite,
               "step() on a snapshot write that is over (index ", meta_.index, ")");
-  const std::size_t length = std::min(budget, data.size() - position_);
   if (phase_ == Phase::kChecksum) {
-    crc_ = codec::crc32c_extend(crc_, data.subspan(position_, length));
-    position_ += length;
-    if (position_ == data.size()) {
+    checksum(data, budget);
+    if (chunk_index_ == data.chunks().size()) {
       codec::Writer(head_).patch_u32(kSnapshotCrcOffset, crc_);
       phase_ = Phase::kWrite;
-      position_ = 0;
     }
     return false;
   }
+  const std::size_t length = std::min(budget, data.size() - position_);
   phase_ = Phase::kFailed;  // until this step succeeds
   if (file_ == nullptr) {
     if (Status opened = open_temp(); !opened) return std::unexpected(opened.error());
   }
-  if (Status written = file_->append(data.subspan(position_, length)); !written) {
-    return std::unexpected(written.error());
-  }
+  Status written;
+  data.for_each_piece(position_, length, [&](ByteView piece) {
+    if (written) written = file_->append(piece);
+  });
+  if (!written) return std::unexpected(written.error());
   if (Status synced = file_->sync(); !synced) return std::unexpected(synced.error());
   position_ += length;
   if (position_ < data.size()) {
@@ -63,6 +64,29 @@ Result<bool> SnapshotWriter::step(ByteView data, std::size_t budget) {
   if (Status finished = finish(); !finished) return std::unexpected(finished.error());
   phase_ = Phase::kDone;
   return true;
+}
+
+// Extends crc_ over whole chunks, by their remembered CRCs where known; a chunk not yet
+// checksummed is read, at most `budget` bytes per step, and its CRC is remembered once complete.
+void SnapshotWriter::checksum(const ChunkedBytes& data, std::size_t budget) {
+  const auto chunks = data.chunks();
+  while (chunk_index_ < chunks.size()) {
+    const ChunkedBytes::Chunk& chunk = *chunks[chunk_index_];
+    if (!chunk.crc32c) {
+      if (budget == 0) return;
+      const std::size_t length = std::min(budget, chunk.bytes.size() - chunk_offset_);
+      chunk_crc_ =
+          codec::crc32c_extend(chunk_crc_, ByteView(chunk.bytes).subspan(chunk_offset_, length));
+      chunk_offset_ += length;
+      budget -= length;
+      if (chunk_offset_ < chunk.bytes.size()) return;
+      chunk.crc32c = chunk_crc_;
+    }
+    crc_ = codec::crc32c_combine(crc_, *chunk.crc32c, chunk.bytes.size());
+    ++chunk_index_;
+    chunk_offset_ = 0;
+    chunk_crc_ = 0;
+  }
 }
 
 Status SnapshotWriter::open_temp() {

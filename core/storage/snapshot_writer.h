@@ -10,13 +10,18 @@
 // the WAL marker that points at the snapshot (etcd's order).
 //
 // The writer does not hold the data: the caller passes the same bytes to every step (a node's are
-// the copy Raft keeps to send to followers, so a 122 MB image is not copied once more).
+// the copy Raft keeps to send to followers, so a 122 MB image is not copied once more). The data
+// comes in shared chunks (core/env/chunked_bytes.h) and is written piece by piece, never gathered
+// into one buffer. The checksum of the data is built from each chunk's own CRC (crc32c_combine),
+// and a chunk remembers its CRC: the chunks a snapshot shares with an earlier one are not read
+// again, so checksumming costs what changed since then (issue 3), plus a few operations per chunk.
 #pragma once
 
 #include <cstddef>
 #include <memory>
 #include <string>
 
+#include "core/env/chunked_bytes.h"
 #include "core/env/error.h"
 #include "core/env/file_system.h"
 #include "core/raft/types.h"
@@ -30,10 +35,11 @@ class SnapshotWriter {
   SnapshotWriter(FileSystem& fs, std::string dir, raft::SnapshotMeta meta, std::size_t data_bytes);
 
   // Does at most about `budget` (> 0) bytes of checksumming or of writing and syncing of `data`,
-  // which must be the same bytes at every step. Returns true once the snapshot is durable under
+  // which must be the same bytes at every step (chunks whose CRC is already known cost nothing of
+  // the budget). Returns true once the snapshot is durable under
   // its final name; must not be called after that or after a failure (the caller abandons the
   // write then).
-  Result<bool> step(ByteView data, std::size_t budget);
+  Result<bool> step(const ChunkedBytes& data, std::size_t budget);
   // Stops an unfinished write and removes its temporary file.
   Status abandon();
 
@@ -42,6 +48,7 @@ class SnapshotWriter {
 
  private:
   enum class Phase { kChecksum, kWrite, kDone, kFailed };
+  void checksum(const ChunkedBytes& data, std::size_t budget);
   Status open_temp();
   Status finish();
 
@@ -52,7 +59,11 @@ class SnapshotWriter {
   std::size_t data_bytes_;
   Bytes head_;                // the header (with the checksum once known), meta and data length
   std::uint32_t crc_ = 0;     // of the body: head_ after the header, then the data
-  std::size_t position_ = 0;  // in the data, of the phase under way
+  std::size_t position_ = 0;  // in the data, of the write
+  // The checksum phase: the chunk under way, how far into it, and the CRC of that part of it.
+  std::size_t chunk_index_ = 0;
+  std::size_t chunk_offset_ = 0;
+  std::uint32_t chunk_crc_ = 0;
   std::unique_ptr<File> file_;
   Phase phase_ = Phase::kChecksum;
 };

@@ -4,6 +4,7 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "core/codec/writer.h"
 
@@ -27,10 +28,10 @@ TEST(AppendRegister, SnapshotIsTheCountThenEachValueAndRestoresAnEqualRegister) 
   out.string("a");
   out.string(std::string(200, 'b'));
   out.string("c");
-  EXPECT_EQ(reg.snapshot(), expected);
+  EXPECT_EQ(reg.snapshot().flatten(), expected);
 
   AppendRegister restored;
-  ASSERT_TRUE(restored.restore(reg.snapshot()));
+  ASSERT_TRUE(restored.restore(reg.snapshot().flatten()));
   ASSERT_EQ(restored.size(), 3u);
   EXPECT_EQ(text(restored.value(0)), "a");
   EXPECT_EQ(text(restored.value(1)), std::string(200, 'b'));
@@ -57,18 +58,71 @@ TEST(AppendRegister, ARestoreReplacesEverythingAndABadSnapshotChangesNothing) {
   reg.apply(entry(1, "old"));
   AppendRegister other;
   other.apply(entry(1, "new"));
-  ASSERT_TRUE(reg.restore(other.snapshot()));
+  ASSERT_TRUE(reg.restore(other.snapshot().flatten()));
   EXPECT_EQ(reg.snapshot(), other.snapshot());
 
-  Bytes truncated = other.snapshot();
+  Bytes truncated = other.snapshot().flatten();
   truncated.pop_back();
   EXPECT_FALSE(reg.restore(truncated));
-  Bytes trailing = other.snapshot();
+  Bytes trailing = other.snapshot().flatten();
   trailing.push_back(0);
   EXPECT_FALSE(reg.restore(trailing));
   EXPECT_EQ(reg.snapshot(), other.snapshot());
   ASSERT_EQ(reg.size(), 1u);
   EXPECT_EQ(text(reg.value(0)), "new");
+}
+
+// The encoding of `values` as a register snapshot, built value by value (the reference).
+Bytes encoding_of(const std::vector<std::string>& values) {
+  Bytes out;
+  codec::Writer writer(out);
+  writer.varint(values.size());
+  for (const std::string& value : values) writer.string(value);
+  return out;
+}
+
+TEST(AppendRegister, SealsFullChunksAndItsSnapshotsShareThem) {
+  AppendRegister reg;
+  std::vector<std::string> values;
+  // About 2.5 chunks of 1,000-byte values.
+  for (std::size_t i = 0; values.size() * 1000 < AppendRegister::kChunkBytes * 5 / 2; ++i) {
+    values.push_back(std::string(1000, static_cast<char>('a' + i % 26)));
+    reg.apply(entry(i + 1, values.back()));
+  }
+  ASSERT_EQ(reg.sealed_chunks(), 2u);
+  const ChunkedBytes first = reg.snapshot();
+  EXPECT_EQ(first.flatten(), encoding_of(values));
+  // The count, the two sealed chunks, the open one.
+  ASSERT_EQ(first.chunks().size(), 4u);
+  for (std::size_t i = 0; i < values.size(); ++i) ASSERT_EQ(text(reg.value(i)), values[i]) << i;
+
+  values.push_back("late");
+  reg.apply(entry(values.size(), values.back()));
+  const ChunkedBytes second = reg.snapshot();
+  EXPECT_EQ(second.flatten(), encoding_of(values));
+  // The sealed chunks are the same objects in both snapshots: nothing of them was copied.
+  ASSERT_EQ(second.chunks().size(), 4u);
+  EXPECT_EQ(second.chunks()[1], first.chunks()[1]);
+  EXPECT_EQ(second.chunks()[2], first.chunks()[2]);
+  EXPECT_NE(second.chunks()[3], first.chunks()[3]);  // the open chunk is copied each time
+
+  AppendRegister restored;
+  ASSERT_TRUE(restored.restore(second.flatten()));
+  EXPECT_EQ(restored.snapshot(), second);
+  EXPECT_EQ(restored.sealed_chunks(), 2u);
+}
+
+TEST(AppendRegister, AValueLargerThanAChunkGetsAChunkOfItsOwn) {
+  AppendRegister reg;
+  const std::string big(AppendRegister::kChunkBytes + 10, 'x');
+  reg.apply(entry(1, "small"));
+  reg.apply(entry(2, big));
+  reg.apply(entry(3, "after"));
+  EXPECT_EQ(reg.sealed_chunks(), 2u);  // "small", then the big value alone
+  EXPECT_EQ(text(reg.value(0)), "small");
+  EXPECT_EQ(text(reg.value(1)), big);
+  EXPECT_EQ(text(reg.value(2)), "after");
+  EXPECT_EQ(reg.snapshot().flatten(), encoding_of({"small", big, "after"}));
 }
 
 }  // namespace

@@ -81,7 +81,7 @@ void Cluster::restart(NodeId id) {
   b.initial_conf = m.initial_conf;
   m.raft = std::make_unique<Raft>(m.config, std::move(b), Random(seed_ * 1000 + id));
   // The state machine is rebuilt from the snapshot; committed entries after it are re-applied.
-  m.applied = m.snapshot ? decode_state(m.snapshot->data) : std::vector<std::string>{};
+  m.applied = m.snapshot ? decode_state(m.snapshot->data.flatten()) : std::vector<std::string>{};
   m.applied_index = m.snapshot ? m.snapshot->meta.index : 0;
 }
 
@@ -103,7 +103,7 @@ void Cluster::handle_ready(NodeId id) {
       if (!cut(msg)) queue_.push_back(msg);
     }
     if (rd.snapshot) {
-      m.applied = decode_state(rd.snapshot->data);
+      m.applied = decode_state(rd.snapshot->data.flatten());
       m.applied_index = rd.snapshot->meta.index;
     }
     for (const Entry& e : rd.committed) {
@@ -223,9 +223,9 @@ Status Cluster::read_index_on(NodeId id, std::uint64_t context) {
 void Cluster::compact(NodeId id) {
   Machine& m = machines_.at(id);
   Bytes data = encode_state(m.applied);
-  auto meta = raft(id).compact(m.applied_index, data);
+  auto meta = raft(id).compact(m.applied_index, ChunkedBytes(data));
   ASSERT_TRUE(meta) << meta.error().message;
-  m.snapshot = Snapshot{*meta, std::move(data)};
+  m.snapshot = Snapshot{*meta, ChunkedBytes(std::move(data))};
   std::erase_if(m.entries, [&](const Entry& e) { return e.index <= meta->index; });
 }
 

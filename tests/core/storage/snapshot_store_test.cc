@@ -15,7 +15,7 @@ using testing::read_file;
 using testing::rewrite_file;
 
 raft::Snapshot snapshot(raft::Index index, raft::Term term, std::string_view data) {
-  return {{index, term, {{1, 2, 3}, {4}}}, bytes_of(data)};
+  return {{index, term, {{1, 2, 3}, {4}}}, ChunkedBytes(bytes_of(data))};
 }
 
 SnapshotStore open_store(FileSystem& fs) {

@@ -107,7 +107,7 @@ class Workload {
         Recovered recovered = storage->take_recovered();
         if (recovered.snapshot) {
           const raft::SnapshotMeta& meta = recovered.snapshot->meta;
-          EXPECT_EQ(recovered.snapshot->data, snapshot_data({meta.index, meta.term}))
+          EXPECT_EQ(recovered.snapshot->data.flatten(), snapshot_data({meta.index, meta.term}))
               << "snapshot " << meta.index;
         }
         const Model got = from(std::move(recovered));
@@ -228,7 +228,7 @@ class Workload {
     snapshot.meta.index = mark.index;
     snapshot.meta.term = mark.term;
     snapshot.meta.conf.voters = {1, 2, 3};
-    snapshot.data = snapshot_data(mark);
+    snapshot.data = ChunkedBytes(snapshot_data(mark));
     const Status saved = storage.save_snapshot(snapshot);
     if (saved) {
       model_.snapshot(mark);
