@@ -117,8 +117,7 @@ void Raft::reset(Term term) {
   held_appends_.clear();
   matched_ = 0;
   // A snapshot half received from a former leader is dropped; the next leader starts over.
-  incoming_meta_.reset();
-  incoming_data_.clear();
+  drop_incoming_snapshot();
 }
 
 void Raft::become_follower(Term term, NodeId leader) {

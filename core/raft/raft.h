@@ -188,6 +188,10 @@ class Raft {
   void reject_stale_held_appends();    // the ones held since before the previous tick
   void handle_heartbeat(const Message& m);
   void handle_snapshot(const Message& m);
+  void hold_snapshot_chunk(const Message& m);  // dropped if max_inflight_messages are held
+  // Takes a chunk starting at or before the end of the bytes held; true if it was the last one.
+  bool take_snapshot_chunk(std::uint64_t offset, const Bytes& chunk, bool last);
+  void drop_incoming_snapshot();
   void handle_append_response(const Message& m);
   void handle_heartbeat_response(const Message& m);
   void handle_snapshot_response(const Message& m);
@@ -205,7 +209,7 @@ class Raft {
   Status check_can_propose(std::size_t bytes) const;
   void append_as_leader(EntryType type, SharedBytes data);
   bool send_append(NodeId to, bool send_if_empty);
-  void send_snapshot_chunk(NodeId to, Progress& pr);
+  void send_snapshot_chunks(NodeId to, Progress& pr);
   void broadcast_append();
   // Replication owed since the last Ready, sent when the next Ready is built: every proposal and
   // acknowledgement stepped before it then leaves in one append per follower instead of one each.
@@ -255,9 +259,15 @@ class Raft {
   std::vector<HeldAppend> held_appends_;
   // Follower: the highest index known to match this term's leader's log (0: none accepted yet).
   Index matched_ = 0;
-  // Follower: the snapshot being received, chunk by chunk.
+  // Follower: the snapshot being received, chunk by chunk: its bytes from the start without a
+  // gap, and the chunks that arrived ahead of a gap, by offset (at most max_inflight_messages).
+  struct HeldChunk {
+    Bytes bytes;
+    bool last = false;
+  };
   std::optional<SnapshotMeta> incoming_meta_;
   Bytes incoming_data_;
+  std::map<std::uint64_t, HeldChunk> held_chunks_;
 
   // Leader: see owe_appends().
   bool appends_owed_ = false;
