@@ -63,6 +63,13 @@ struct Config {
   // so no Raft rule changes; a held append is still answered at once with the index known to
   // match, so that the leader's check-quorum (§6.2) sees the follower. 0: reject at once (§3.5).
   std::size_t max_held_appends = 64;
+  // Leader: when the state machine takes a new snapshot while a follower is still receiving the
+  // previous one, that one is kept, with the log after it, so the transfer goes on and the
+  // follower then catches up by appends; restarting it from the new snapshot each time could
+  // never finish under load. Kept while the log after it is at most this many entries (etcd keeps
+  // SnapshotCatchUpEntries, 5000, of log after each compaction for the same reason); past that,
+  // the follower is sent the newest snapshot. 0: never kept.
+  std::size_t max_catch_up_entries = 5000;
 };
 
 // What the node restores from its disk at start.
@@ -133,7 +140,9 @@ class Raft {
   // §3.10. Fails with kNotLeader off the leader, kNotFound if `to` is not a voter.
   Status transfer_leadership(NodeId to);
   // The state machine took a snapshot covering everything up to `index`. Raft keeps it to send to
-  // followers that fall behind, drops its log up to index, and returns the snapshot's metadata
+  // followers that fall behind, drops its log up to index (on a leader, only up to the previous
+  // snapshot while a follower still receives that one, see max_catch_up_entries), and returns the
+  // snapshot's metadata
   // (with the configuration as of index) for the node to persist with the data. Fails with
   // kInvalidArgument if index is past the applied index or not past the current snapshot.
   Result<SnapshotMeta> compact(Index index, Bytes snapshot_data);
@@ -210,6 +219,11 @@ class Raft {
   void append_as_leader(EntryType type, SharedBytes data);
   bool send_append(NodeId to, bool send_if_empty);
   void send_snapshot_chunks(NodeId to, Progress& pr);
+  // The snapshot pr's follower is receiving: the kept one, or else the latest (restarting pr).
+  const Snapshot& snapshot_for(Progress& pr);
+  // compact(): keeps the snapshot a follower still receives, or lets go of the one kept.
+  void keep_snapshot_in_transfer(Index new_snapshot_index);
+  bool receiving(Index snapshot_index) const;  // some follower receives that snapshot
   void broadcast_append();
   // Replication owed since the last Ready, sent when the next Ready is built: every proposal and
   // acknowledgement stepped before it then leaves in one append per follower instead of one each.
@@ -236,6 +250,8 @@ class Raft {
   Log log_;
   ConfHistory confs_;
   std::optional<Snapshot> snapshot_;  // the latest snapshot, sent to followers that need it
+  // Leader: an older snapshot still being sent to a follower; the log starts after it.
+  std::optional<Snapshot> snapshot_in_transfer_;
 
   Role role_ = Role::kFollower;
   Term term_ = 0;

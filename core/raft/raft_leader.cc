@@ -180,8 +180,8 @@ bool Raft::send_append(NodeId to, bool send_if_empty) {
   const auto prev_term = log_.term(prev);
   if (!prev_term) {
     // §5.3: the entries it needs were compacted away; send the snapshot instead.
-    KEEL_ASSERT(snapshot_ && snapshot_->meta.index == log_.snapshot_index(), "log compacted to ",
-                log_.snapshot_index(), " without a snapshot there");
+    KEEL_ASSERT(snapshot_ && snapshot_->meta.index >= log_.snapshot_index(), "log compacted to ",
+                log_.snapshot_index(), " without a snapshot covering it");
     pr.become_snapshot(snapshot_->meta.index);
     send_snapshot_chunks(to, pr);
     return true;
@@ -220,10 +220,8 @@ bool Raft::send_append(NodeId to, bool send_if_empty) {
 // takes about N / window round trips instead of N. The follower assembles them in order and holds
 // the ones that overtake a gap (handle_snapshot); a lost chunk is sent again after two heartbeats.
 void Raft::send_snapshot_chunks(NodeId to, Progress& pr) {
-  if (pr.snapshot_index != snapshot_->meta.index) {
-    pr.become_snapshot(snapshot_->meta.index);  // a newer snapshot replaced the one being sent
-  }
-  const Bytes& data = snapshot_->data;
+  const Snapshot& snapshot = snapshot_for(pr);
+  const Bytes& data = snapshot.data;
   // An empty snapshot still goes out as one (empty, last) chunk.
   auto more_to_send = [&] {
     return pr.snapshot_sent < data.size() || (data.empty() && pr.inflights.count() == 0);
@@ -234,7 +232,7 @@ void Raft::send_snapshot_chunks(NodeId to, Progress& pr) {
     Message m;
     m.type = MessageType::kSnapshot;
     m.to = to;
-    m.snapshot = snapshot_->meta;
+    m.snapshot = snapshot.meta;
     m.offset = offset;
     m.chunk.assign(data.begin() + static_cast<long>(offset),
                    data.begin() + static_cast<long>(offset + length));
@@ -243,6 +241,38 @@ void Raft::send_snapshot_chunks(NodeId to, Progress& pr) {
     pr.inflights.add(pr.snapshot_sent);
     send(std::move(m));
   }
+}
+
+const Snapshot& Raft::snapshot_for(Progress& pr) {
+  if (snapshot_in_transfer_ && pr.snapshot_index == snapshot_in_transfer_->meta.index) {
+    return *snapshot_in_transfer_;
+  }
+  if (pr.snapshot_index != snapshot_->meta.index) {
+    pr.become_snapshot(snapshot_->meta.index);  // a newer snapshot replaced the one being sent
+  }
+  return *snapshot_;
+}
+
+// Thesis §5.3 lets the leader send whichever snapshot it has; a follower that installs one must
+// then find the entries after it in the leader's log. So the snapshot a follower is receiving when
+// a newer one is taken is kept with the log after it (as etcd keeps SnapshotCatchUpEntries after
+// compacting), bounded by max_catch_up_entries, and at most one.
+void Raft::keep_snapshot_in_transfer(Index new_snapshot_index) {
+  auto worth_keeping = [&](const std::optional<Snapshot>& s) {
+    return s && receiving(s->meta.index) &&
+           new_snapshot_index - s->meta.index <= config_.max_catch_up_entries;
+  };
+  if (!worth_keeping(snapshot_in_transfer_)) snapshot_in_transfer_.reset();
+  if (!snapshot_in_transfer_ && worth_keeping(snapshot_))
+    snapshot_in_transfer_ = std::move(snapshot_);
+}
+
+bool Raft::receiving(Index snapshot_index) const {
+  if (role_ != Role::kLeader) return false;
+  return std::any_of(progress_.begin(), progress_.end(), [&](const auto& item) {
+    return item.second.state == ReplicationState::kSnapshot &&
+           item.second.snapshot_index == snapshot_index;
+  });
 }
 
 void Raft::broadcast_append() {

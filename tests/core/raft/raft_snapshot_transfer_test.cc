@@ -24,10 +24,11 @@ std::size_t chunks_of(const Bytes& data) { return (data.size() + kChunkBytes - 1
 
 // Leader 1 committed `n` commands that 3 missed, then compacted: 3 can only catch up from a
 // snapshot of many chunks.
-Cluster lagging_follower(int n) {
-  Cluster c(3, [](Config& config) {
+Cluster lagging_follower(int n, std::size_t max_catch_up_entries = 5000) {
+  Cluster c(3, [=](Config& config) {
     config.snapshot_chunk_bytes = kChunkBytes;
     config.max_inflight_messages = kWindow;
+    config.max_catch_up_entries = max_catch_up_entries;
   });
   EXPECT_EQ(c.campaign(1), 1u);
   c.isolate(3);
@@ -68,6 +69,68 @@ TEST(RaftSnapshotTransfer, LargeSnapshotTakesChunksOverWindowRoundTrips) {
   EXPECT_EQ(count(c.delivered, MessageType::kSnapshot), chunks);  // none sent twice
   c.settle();
   EXPECT_EQ(c.raft(1).progress(3)->state, ReplicationState::kReplicate);
+}
+
+// One hop with the leader under load: a new command proposed, and a new snapshot taken as soon as
+// the state machine applied past the last one (as often as possible).
+void hop_while_compacting(Cluster& c, int& proposed) {
+  EXPECT_TRUE(c.raft(1).propose(bytes(str("more-", proposed++))));
+  c.deliver_once();
+  if (c.raft(1).applied() > c.raft(1).snapshot()->meta.index) c.compact(1);
+}
+
+TEST(RaftSnapshotTransfer, TransferFinishesWhileTheLeaderKeepsCompacting) {
+  Cluster c = lagging_follower(150);
+  c.delivered.clear();
+  c.tick(1);
+  int proposed = 0;
+  for (int hop = 0; hop < 10 && c.raft(1).progress(3)->state != ReplicationState::kSnapshot;
+       ++hop) {
+    c.deliver_once();
+  }
+  const Snapshot first = *c.raft(1).snapshot();  // the one the transfer started on
+  ASSERT_EQ(c.raft(1).progress(3)->snapshot_index, first.meta.index);
+  const std::size_t chunks = chunks_of(first.data);
+  const std::size_t bound = 2 + 2 * ((chunks + kWindow - 1) / kWindow) + 2;
+  std::size_t hops = 0;
+  while (c.machine(3).applied_index < first.meta.index && hops < 4 * chunks) {
+    hop_while_compacting(c, proposed);
+    ++hops;
+  }
+  EXPECT_LE(hops, bound) << chunks << " chunks";
+  EXPECT_GT(c.raft(1).snapshot()->meta.index, first.meta.index + 10);  // it compacted on the way
+  // 3 installed the snapshot it started on, and catches up by appends with the leader's log
+  // after it, not with another snapshot.
+  ASSERT_TRUE(c.machine(3).snapshot);
+  EXPECT_EQ(c.machine(3).snapshot->meta, first.meta);
+  for (int hop = 0; hop < 8; ++hop) hop_while_compacting(c, proposed);
+  c.settle();
+  EXPECT_EQ(c.machine(3).applied, c.machine(1).applied);
+  EXPECT_EQ(c.raft(1).progress(3)->state, ReplicationState::kReplicate);
+  EXPECT_EQ(count(c.delivered, MessageType::kSnapshot), chunks);  // one transfer, none resent
+  // Once no follower receives it, the next compaction lets go of the old snapshot and its log.
+  hop_while_compacting(c, proposed);
+  c.settle();
+  c.compact(1);
+  EXPECT_EQ(c.raft(1).log().snapshot_index(), c.raft(1).snapshot()->meta.index);
+}
+
+TEST(RaftSnapshotTransfer, SnapshotInTransferIsKeptForAtMostMaxCatchUpEntries) {
+  Cluster c = lagging_follower(150, 4);
+  const Index first = c.raft(1).snapshot()->meta.index;
+  c.tick(1);
+  int proposed = 0;
+  for (int hop = 0; hop < 12; ++hop) hop_while_compacting(c, proposed);
+  // The leader got more than 4 entries past the snapshot 3 was receiving: it dropped it with the
+  // log after it, and 3 was sent a later one.
+  const Raft& leader = c.raft(1);
+  ASSERT_GT(leader.snapshot()->meta.index, first + 4);
+  EXPECT_GT(leader.log().snapshot_index(), first);
+  EXPECT_GE(leader.log().snapshot_index(), leader.snapshot()->meta.index - 4);
+  ASSERT_EQ(leader.progress(3)->state, ReplicationState::kSnapshot);
+  EXPECT_GT(leader.progress(3)->snapshot_index, first);
+  c.settle();
+  EXPECT_EQ(c.machine(3).applied, c.machine(1).applied);
 }
 
 TEST(RaftSnapshotTransfer, ChunksThatOvertakeAGapAreHeldUntilItFills) {
