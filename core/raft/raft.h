@@ -140,11 +140,11 @@ class Raft {
   // §3.10. Fails with kNotLeader off the leader, kNotFound if `to` is not a voter.
   Status transfer_leadership(NodeId to);
   // The state machine took a snapshot covering everything up to `index`. Raft keeps it to send to
-  // followers that fall behind, drops its log up to index (on a leader, only up to the previous
-  // snapshot while a follower still receives that one, see max_catch_up_entries), and returns the
-  // snapshot's metadata
-  // (with the configuration as of index) for the node to persist with the data. Fails with
-  // kInvalidArgument if index is past the applied index or not past the current snapshot.
+  // followers that fall behind, drops its log up to index (a leader only up to its previous
+  // snapshot while a follower still receives that one: see max_catch_up_entries), and returns the
+  // snapshot's metadata (with the configuration as of index) for the node to persist with the
+  // data. Fails with kInvalidArgument if index is past the applied index or not past the latest
+  // snapshot.
   Result<SnapshotMeta> compact(Index index, Bytes snapshot_data);
 
   bool has_ready() const;

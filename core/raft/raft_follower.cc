@@ -135,10 +135,6 @@ void Raft::handle_snapshot(const Message& m) {
   if (!incoming_meta_ || *incoming_meta_ != meta) {
     drop_incoming_snapshot();
     incoming_meta_ = meta;
-    // This server starts on this snapshot at a chunk past its start: it may have restarted and
-    // lost what it held, so the leader is told it holds nothing (it sends from the start again
-    // if it believed otherwise; a reordered start of the transfer needs nothing).
-    r.reject = m.offset > 0;
   }
   bool complete = false;
   if (m.offset > incoming_data_.size()) {
@@ -152,7 +148,11 @@ void Raft::handle_snapshot(const Message& m) {
     complete = take_snapshot_chunk(held.key(), held.mapped().bytes, held.mapped().last);
   }
   if (!complete) {
-    r.offset = r.reject ? 0 : incoming_data_.size();
+    r.offset = incoming_data_.size();
+    // Holding none of it while chunks past its start arrive, this server may have restarted and
+    // lost what it held: the leader is told, every time until the start arrives (one such answer
+    // may be lost), and sends from the start again if it believed otherwise.
+    r.reject = r.offset == 0 && m.offset > 0;
     send(std::move(r));
     return;
   }

@@ -169,10 +169,10 @@ TEST(RaftSnapshotTransfer, FollowerHoldsAtMostAWindowOfChunksAheadOfAGap) {
     ASSERT_EQ(rd.messages.size(), 1u);
     answers.emplace_back(rd.messages[0].reject, rd.messages[0].offset);
   }
-  // The first chunk it sees starts the snapshot past its start: the leader learns it holds
-  // nothing. 4..8 and 8..12 are held, 12..16 is past the two it may hold; 0..4 fills the gap.
+  // Until its start arrives, the leader is told it holds nothing of the snapshot. 4..8 and 8..12
+  // are held, 12..16 is past the two it may hold; 0..4 fills the gap.
   const std::vector<std::pair<bool, std::uint64_t>> expected{
-      {true, 0}, {false, 0}, {false, 0}, {false, 12}};
+      {true, 0}, {true, 0}, {true, 0}, {false, 12}};
   EXPECT_EQ(answers, expected);
 }
 
@@ -184,6 +184,29 @@ TEST(RaftSnapshotTransfer, RestartedFollowerMakesTheLeaderStartOverWithoutWaitin
   c.crash(3);  // what it held of the snapshot is gone
   c.restart(3);
   c.settle();  // no tick: the rejected chunks alone make the leader send from the start again
+  EXPECT_EQ(c.machine(3).applied, commands(40));
+}
+
+TEST(RaftSnapshotTransfer, RestartedFollowerIsSentTheStartEvenIfAnAnswerIsLost) {
+  Cluster c = lagging_follower(40);
+  c.tick(1);
+  for (int hop = 0; hop < 6; ++hop) c.deliver_once();
+  ASSERT_GT(c.raft(1).progress(3)->snapshot_acked, 0u);
+  c.crash(3);
+  c.restart(3);
+  bool dropped = false;
+  c.drop_if = [&](const Message& m) {
+    if (dropped || m.type != MessageType::kSnapshotResponse || !m.reject) return false;
+    dropped = true;  // the first answer saying it holds nothing
+    return true;
+  };
+  c.settle();
+  // The resends after the heartbeats are answered the same way until the start is sent.
+  for (int i = 0; i < 4 && c.machine(3).applied != commands(40); ++i) {
+    c.tick(1);
+    c.settle();
+  }
+  EXPECT_TRUE(dropped);
   EXPECT_EQ(c.machine(3).applied, commands(40));
 }
 
