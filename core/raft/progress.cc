@@ -60,6 +60,7 @@ void Progress::become_snapshot(Index index) {
   state = ReplicationState::kSnapshot;
   snapshot_index = index;
   snapshot_acked = 0;
+  snapshot_reported = 0;
   snapshot_sent = 0;
   snapshot_idle_heartbeats = 0;
   probe_sent = false;
@@ -77,6 +78,7 @@ bool Progress::snapshot_acknowledged(std::uint64_t offset) {
 
 void Progress::rewind_snapshot(std::uint64_t offset) {
   snapshot_acked = offset;
+  snapshot_reported = offset;
   snapshot_sent = offset;
   snapshot_idle_heartbeats = 0;
   inflights.reset();

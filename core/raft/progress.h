@@ -51,10 +51,12 @@ struct Progress {
   Inflights inflights;
 
   // kSnapshot: which snapshot is being sent, how many of its bytes the follower acknowledged
-  // holding (from the start, without a gap), how many were sent, and how many heartbeats passed
-  // without the acknowledged bytes growing (then the chunks after them are sent again).
+  // holding (from the start, without a gap), how many it said it held in its latest answer (less
+  // if it lost them), how many were sent, and how many heartbeats passed without the acknowledged
+  // bytes growing (then the chunks after the latest answer's are sent again).
   Index snapshot_index = 0;
   std::uint64_t snapshot_acked = 0;
+  std::uint64_t snapshot_reported = 0;
   std::uint64_t snapshot_sent = 0;
   int snapshot_idle_heartbeats = 0;
 
@@ -64,8 +66,8 @@ struct Progress {
   // kSnapshot: the follower holds `offset` bytes of the snapshot from its start. Returns true if
   // that is more than it acknowledged before (the chunks up to there leave the window).
   bool snapshot_acknowledged(std::uint64_t offset);
-  // kSnapshot: send again everything after the acknowledged bytes (a chunk was lost, or the
-  // follower lost what it held).
+  // kSnapshot: send again everything after `offset` bytes (a chunk was lost, or the follower
+  // lost what it held).
   void rewind_snapshot(std::uint64_t offset);
 
   // The follower matches up to n: raises match (true if it rose) and next, resumes probing.

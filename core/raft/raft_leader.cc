@@ -91,6 +91,7 @@ void Raft::handle_snapshot_response(const Message& m) {
     return;
   }
   if (pr.state != ReplicationState::kSnapshot || m.index != pr.snapshot_index) return;
+  pr.snapshot_reported = m.offset;
   if (m.reject) {
     // The follower holds only m.offset bytes (it restarted and lost the part it held): send the
     // rest again from there. A rejection at or above the acknowledged bytes is an old one.
@@ -305,9 +306,11 @@ void Raft::broadcast_heartbeat(std::uint64_t read_seq) {
     m.context = read_seq;
     send(std::move(m));
     // Snapshot chunks in flight and no progress for a whole heartbeat interval: one was lost, so
-    // everything after the acknowledged bytes goes again (the follower ignores what it holds).
+    // everything after what the follower last said it held goes again (it ignores what it has).
+    // Its latest answer, not the acknowledged bytes: if it lost those (a restart, then an old
+    // duplicate of the first chunk), resending after them would never fill its gap.
     if (pr.state == ReplicationState::kSnapshot && ++pr.snapshot_idle_heartbeats >= 2) {
-      pr.rewind_snapshot(pr.snapshot_acked);
+      pr.rewind_snapshot(std::min(pr.snapshot_acked, pr.snapshot_reported));
       send_snapshot_chunks(node, pr);
     }
   }

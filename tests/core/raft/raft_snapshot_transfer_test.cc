@@ -210,5 +210,28 @@ TEST(RaftSnapshotTransfer, RestartedFollowerIsSentTheStartEvenIfAnAnswerIsLost) 
   EXPECT_EQ(c.machine(3).applied, commands(40));
 }
 
+TEST(RaftSnapshotTransfer, RestartedFollowerGivenAnOldDuplicateOfTheStartIsSentTheRest) {
+  Cluster c = lagging_follower(40);
+  c.delivered.clear();
+  c.tick(1);
+  for (int hop = 0; hop < 6; ++hop) c.deliver_once();
+  ASSERT_GT(c.raft(1).progress(3)->snapshot_acked, 2 * kChunkBytes);
+  auto first = std::find_if(c.delivered.begin(), c.delivered.end(), [](const Message& m) {
+    return m.type == MessageType::kSnapshot && m.offset == 0;
+  });
+  ASSERT_NE(first, c.delivered.end());
+  const Message duplicate = *first;
+  c.crash(3);
+  c.restart(3);
+  c.queue().push_front(duplicate);  // the network delivers the first chunk a second time
+  c.settle();
+  // 3 holds one chunk; the leader believed it held more, and sends from where 3 says it is.
+  for (int i = 0; i < 4 && c.machine(3).applied != commands(40); ++i) {
+    c.tick(1);
+    c.settle();
+  }
+  EXPECT_EQ(c.machine(3).applied, commands(40));
+}
+
 }  // namespace
 }  // namespace keel::raft::testing
