@@ -59,9 +59,28 @@ void Progress::become_replicate() {
 void Progress::become_snapshot(Index index) {
   state = ReplicationState::kSnapshot;
   snapshot_index = index;
-  snapshot_offset = 0;
+  snapshot_acked = 0;
+  snapshot_reported = 0;
+  snapshot_sent = 0;
   snapshot_idle_heartbeats = 0;
   probe_sent = false;
+  inflights.reset();
+}
+
+bool Progress::snapshot_acknowledged(std::uint64_t offset) {
+  if (offset <= snapshot_acked) return false;  // a duplicate, or overtaken by a later answer
+  snapshot_acked = offset;
+  snapshot_sent = std::max(snapshot_sent, offset);
+  snapshot_idle_heartbeats = 0;
+  inflights.free_up_to(offset);
+  return true;
+}
+
+void Progress::rewind_snapshot(std::uint64_t offset) {
+  snapshot_acked = offset;
+  snapshot_reported = offset;
+  snapshot_sent = offset;
+  snapshot_idle_heartbeats = 0;
   inflights.reset();
 }
 

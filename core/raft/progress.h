@@ -11,8 +11,9 @@
 
 namespace keel::raft {
 
-// The appends sent to a follower and not yet acknowledged, by the last index each carried. The
-// window is bounded: when it is full, the leader stops sending to that follower (flow control).
+// The messages sent to a follower and not yet acknowledged: appends by the last index each
+// carried, snapshot chunks by the offset each ends at. The window is bounded: when it is full, the
+// leader stops sending to that follower (flow control).
 class Inflights {
  public:
   explicit Inflights(std::size_t capacity);
@@ -33,7 +34,8 @@ enum class ReplicationState {
   kProbe,      // the match point is unknown: one append per heartbeat until the follower answers
   kReplicate,  // the match point is known: appends are pipelined, next index advanced
                // optimistically
-  kSnapshot,   // the follower needs entries the leader compacted: snapshot chunks, one at a time
+  kSnapshot,   // the follower needs entries the leader compacted: snapshot chunks, pipelined
+               // inside the same bounded window as appends
 };
 
 std::string_view to_string(ReplicationState state);
@@ -48,15 +50,25 @@ struct Progress {
   bool recent_active = false;  // heard from since the last check-quorum round
   Inflights inflights;
 
-  // kSnapshot: which snapshot is being sent, how many bytes of it the follower holds, and how many
-  // heartbeats have passed since the last chunk was sent (to resend a lost one).
+  // kSnapshot: which snapshot is being sent, how many of its bytes the follower acknowledged
+  // holding (from the start, without a gap), how many it said it held in its latest answer (less
+  // if it lost them), how many were sent, and how many heartbeats passed without the acknowledged
+  // bytes growing (then the chunks after the latest answer's are sent again).
   Index snapshot_index = 0;
-  std::uint64_t snapshot_offset = 0;
+  std::uint64_t snapshot_acked = 0;
+  std::uint64_t snapshot_reported = 0;
+  std::uint64_t snapshot_sent = 0;
   int snapshot_idle_heartbeats = 0;
 
   void become_probe();
   void become_replicate();
   void become_snapshot(Index index);
+  // kSnapshot: the follower holds `offset` bytes of the snapshot from its start. Returns true if
+  // that is more than it acknowledged before (the chunks up to there leave the window).
+  bool snapshot_acknowledged(std::uint64_t offset);
+  // kSnapshot: send again everything after `offset` bytes (a chunk was lost, or the follower
+  // lost what it held).
+  void rewind_snapshot(std::uint64_t offset);
 
   // The follower matches up to n: raises match (true if it rose) and next, resumes probing.
   bool maybe_update(Index n);

@@ -117,8 +117,8 @@ void Raft::reset(Term term) {
   held_appends_.clear();
   matched_ = 0;
   // A snapshot half received from a former leader is dropped; the next leader starts over.
-  incoming_meta_.reset();
-  incoming_data_.clear();
+  drop_incoming_snapshot();
+  snapshot_in_transfer_.reset();  // the log after it goes at the next compaction
 }
 
 void Raft::become_follower(Term term, NodeId leader) {
@@ -591,14 +591,19 @@ Result<SnapshotMeta> Raft::compact(Index index, ChunkedBytes snapshot_data) {
     return fail(Errc::kInvalidArgument,
                 str("compact at ", index, ": past the applied index ", log_.applied()));
   }
-  if (index <= log_.snapshot_index()) {
+  const Index latest = snapshot_ ? snapshot_->meta.index : log_.snapshot_index();
+  if (index <= latest) {
     return fail(Errc::kInvalidArgument,
-                str("compact at ", index, ": the log starts after ", log_.snapshot_index()));
+                str("compact at ", index, ": the latest snapshot is at ", latest));
   }
   SnapshotMeta meta{index, *log_.term(index), confs_.at(index)};
+  keep_snapshot_in_transfer(index);
   snapshot_ = Snapshot{meta, std::move(snapshot_data)};
-  log_.compact(index);
-  confs_.compact_to(index);
+  const Index log_start = snapshot_in_transfer_ ? snapshot_in_transfer_->meta.index : index;
+  if (log_start > log_.snapshot_index()) {
+    log_.compact(log_start);
+    confs_.compact_to(log_start);
+  }
   return meta;
 }
 

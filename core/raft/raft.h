@@ -63,6 +63,13 @@ struct Config {
   // so no Raft rule changes; a held append is still answered at once with the index known to
   // match, so that the leader's check-quorum (§6.2) sees the follower. 0: reject at once (§3.5).
   std::size_t max_held_appends = 64;
+  // Leader: when the state machine takes a new snapshot while a follower is still receiving the
+  // previous one, that one is kept, with the log after it, so the transfer goes on and the
+  // follower then catches up by appends; restarting it from the new snapshot each time could
+  // never finish under load. Kept while the log after it is at most this many entries (etcd keeps
+  // SnapshotCatchUpEntries, 5000, of log after each compaction for the same reason); past that,
+  // the follower is sent the newest snapshot. 0: never kept.
+  std::size_t max_catch_up_entries = 5000;
 };
 
 // What the node restores from its disk at start.
@@ -133,9 +140,11 @@ class Raft {
   // §3.10. Fails with kNotLeader off the leader, kNotFound if `to` is not a voter.
   Status transfer_leadership(NodeId to);
   // The state machine took a snapshot covering everything up to `index`. Raft keeps it to send to
-  // followers that fall behind, drops its log up to index, and returns the snapshot's metadata
-  // (with the configuration as of index) for the node to persist with the data. Fails with
-  // kInvalidArgument if index is past the applied index or not past the current snapshot.
+  // followers that fall behind, drops its log up to index (a leader only up to its previous
+  // snapshot while a follower still receives that one: see max_catch_up_entries), and returns the
+  // snapshot's metadata (with the configuration as of index) for the node to persist with the
+  // data. Fails with kInvalidArgument if index is past the applied index or not past the latest
+  // snapshot.
   Result<SnapshotMeta> compact(Index index, ChunkedBytes snapshot_data);
 
   bool has_ready() const;
@@ -188,6 +197,10 @@ class Raft {
   void reject_stale_held_appends();    // the ones held since before the previous tick
   void handle_heartbeat(const Message& m);
   void handle_snapshot(const Message& m);
+  void hold_snapshot_chunk(const Message& m);  // dropped if max_inflight_messages are held
+  // Takes a chunk starting at or before the end of the bytes held; true if it was the last one.
+  bool take_snapshot_chunk(std::uint64_t offset, const Bytes& chunk, bool last);
+  void drop_incoming_snapshot();
   void handle_append_response(const Message& m);
   void handle_heartbeat_response(const Message& m);
   void handle_snapshot_response(const Message& m);
@@ -205,7 +218,12 @@ class Raft {
   Status check_can_propose(std::size_t bytes) const;
   void append_as_leader(EntryType type, SharedBytes data);
   bool send_append(NodeId to, bool send_if_empty);
-  void send_snapshot_chunk(NodeId to, Progress& pr);
+  void send_snapshot_chunks(NodeId to, Progress& pr);
+  // The snapshot pr's follower is receiving: the kept one, or else the latest (restarting pr).
+  const Snapshot& snapshot_for(Progress& pr);
+  // compact(): keeps the snapshot a follower still receives, or lets go of the one kept.
+  void keep_snapshot_in_transfer(Index new_snapshot_index);
+  bool receiving(Index snapshot_index) const;  // some follower receives that snapshot
   void broadcast_append();
   // Replication owed since the last Ready, sent when the next Ready is built: every proposal and
   // acknowledgement stepped before it then leaves in one append per follower instead of one each.
@@ -232,6 +250,8 @@ class Raft {
   Log log_;
   ConfHistory confs_;
   std::optional<Snapshot> snapshot_;  // the latest snapshot, sent to followers that need it
+  // Leader: an older snapshot still being sent to a follower; the log starts after it.
+  std::optional<Snapshot> snapshot_in_transfer_;
 
   Role role_ = Role::kFollower;
   Term term_ = 0;
@@ -255,9 +275,15 @@ class Raft {
   std::vector<HeldAppend> held_appends_;
   // Follower: the highest index known to match this term's leader's log (0: none accepted yet).
   Index matched_ = 0;
-  // Follower: the snapshot being received, chunk by chunk.
+  // Follower: the snapshot being received, chunk by chunk: its bytes from the start without a
+  // gap, and the chunks that arrived ahead of a gap, by offset (at most max_inflight_messages).
+  struct HeldChunk {
+    Bytes bytes;
+    bool last = false;
+  };
   std::optional<SnapshotMeta> incoming_meta_;
   Bytes incoming_data_;
+  std::map<std::uint64_t, HeldChunk> held_chunks_;
 
   // Leader: see owe_appends().
   bool appends_owed_ = false;

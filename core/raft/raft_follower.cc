@@ -110,8 +110,10 @@ void Raft::handle_heartbeat(const Message& m) {
   send(std::move(r));
 }
 
-// §5.3 InstallSnapshot receiver: chunks are accepted in order and assembled here; the response
-// tells the leader how many bytes this server holds, so it can resend or rewind.
+// §5.3 InstallSnapshot receiver: chunks are assembled here in order of offset. The leader sends a
+// window of them at once (send_snapshot_chunks) and the network may reorder them, so one that
+// arrives ahead of a gap is held until the gap fills, as a TCP receiver holds segments. Each
+// answer tells the leader how many bytes this server holds from the start.
 void Raft::handle_snapshot(const Message& m) {
   const SnapshotMeta& meta = m.snapshot;
   Message r;
@@ -120,42 +122,69 @@ void Raft::handle_snapshot(const Message& m) {
   r.index = meta.index;
   if (meta.index <= log_.commit()) {
     // Nothing new in it: this server already matches the leader up to its commit index.
-    incoming_meta_.reset();
-    incoming_data_.clear();
+    drop_incoming_snapshot();
     r.done = true;
     r.index = log_.commit();
     send(std::move(r));
     return;
   }
-  bool same = incoming_meta_ && *incoming_meta_ == meta;
-  if (same && m.offset + m.chunk.size() <= incoming_data_.size()) {
-    r.offset = incoming_data_.size();  // a duplicate
-    send(std::move(r));
+  if (incoming_meta_ && meta.index < incoming_meta_->index) {
+    send(std::move(r));  // a chunk of an older snapshot, overtaken: the leader ignores the answer
     return;
   }
-  if (m.offset == 0) {
+  if (!incoming_meta_ || *incoming_meta_ != meta) {
+    drop_incoming_snapshot();
     incoming_meta_ = meta;
-    incoming_data_.clear();
-    same = true;
   }
-  if (!same || m.offset != incoming_data_.size()) {
-    r.offset = same ? incoming_data_.size() : 0;  // a gap, or another snapshot: resend from here
-    send(std::move(r));
-    return;
+  bool complete = false;
+  if (m.offset > incoming_data_.size()) {
+    hold_snapshot_chunk(m);
+  } else {
+    complete = take_snapshot_chunk(m.offset, m.chunk, m.done);
   }
-  incoming_data_.insert(incoming_data_.end(), m.chunk.begin(), m.chunk.end());
-  if (!m.done) {
+  while (!complete && !held_chunks_.empty() &&
+         held_chunks_.begin()->first <= incoming_data_.size()) {
+    auto held = held_chunks_.extract(held_chunks_.begin());
+    complete = take_snapshot_chunk(held.key(), held.mapped().bytes, held.mapped().last);
+  }
+  if (!complete) {
     r.offset = incoming_data_.size();
+    // Holding none of it while chunks past its start arrive, this server may have restarted and
+    // lost what it held: the leader is told, every time until the start arrives (one such answer
+    // may be lost), and sends from the start again if it believed otherwise.
+    r.reject = r.offset == 0 && m.offset > 0;
     send(std::move(r));
     return;
   }
   Bytes data = std::move(incoming_data_);
-  incoming_data_.clear();
-  incoming_meta_.reset();
+  drop_incoming_snapshot();
   restore(meta, std::move(data));
   r.done = true;
   r.index = meta.index;
   send(std::move(r));
+}
+
+void Raft::hold_snapshot_chunk(const Message& m) {
+  // The leader never has more chunks in flight than its window; past that, this one waits for
+  // the leader to send it again.
+  if (held_chunks_.size() >= config_.max_inflight_messages) return;
+  held_chunks_.try_emplace(m.offset, HeldChunk{m.chunk, m.done});
+}
+
+bool Raft::take_snapshot_chunk(std::uint64_t offset, const Bytes& chunk, bool last) {
+  const std::uint64_t held = incoming_data_.size();
+  KEEL_ASSERT(offset <= held, "snapshot chunk at ", offset, " past the ", held, " bytes held");
+  if (offset + chunk.size() > held) {
+    incoming_data_.insert(incoming_data_.end(), chunk.begin() + static_cast<long>(held - offset),
+                          chunk.end());
+  }
+  return last;  // everything before it is held, so the last chunk completes the snapshot
+}
+
+void Raft::drop_incoming_snapshot() {
+  incoming_meta_.reset();
+  incoming_data_.clear();
+  held_chunks_.clear();
 }
 
 bool Raft::restore(const SnapshotMeta& meta, Bytes data) {

@@ -91,11 +91,18 @@ void Raft::handle_snapshot_response(const Message& m) {
     return;
   }
   if (pr.state != ReplicationState::kSnapshot || m.index != pr.snapshot_index) return;
-  // The follower holds m.offset bytes. Equal to the chunk in flight means that chunk is not
-  // acknowledged yet (a duplicate answer): wait, the heartbeat resends it if it was lost.
-  if (m.offset == pr.snapshot_offset) return;
-  pr.snapshot_offset = m.offset;
-  send_snapshot_chunk(m.from, pr);
+  pr.snapshot_reported = m.offset;
+  if (m.reject) {
+    // The follower holds only m.offset bytes (it restarted and lost the part it held): send the
+    // rest again from there. A rejection at or above the acknowledged bytes is an old one.
+    if (m.offset < pr.snapshot_acked) {
+      pr.rewind_snapshot(m.offset);
+      send_snapshot_chunks(m.from, pr);
+    }
+    return;
+  }
+  // The follower holds m.offset bytes from the start: the chunks up to there leave the window.
+  if (pr.snapshot_acknowledged(m.offset)) send_snapshot_chunks(m.from, pr);
 }
 
 void Raft::on_conf_changed() {
@@ -174,10 +181,10 @@ bool Raft::send_append(NodeId to, bool send_if_empty) {
   const auto prev_term = log_.term(prev);
   if (!prev_term) {
     // §5.3: the entries it needs were compacted away; send the snapshot instead.
-    KEEL_ASSERT(snapshot_ && snapshot_->meta.index == log_.snapshot_index(), "log compacted to ",
-                log_.snapshot_index(), " without a snapshot there");
+    KEEL_ASSERT(snapshot_ && snapshot_->meta.index >= log_.snapshot_index(), "log compacted to ",
+                log_.snapshot_index(), " without a snapshot covering it");
     pr.become_snapshot(snapshot_->meta.index);
-    send_snapshot_chunk(to, pr);
+    send_snapshot_chunks(to, pr);
     return true;
   }
   Message m;
@@ -209,23 +216,63 @@ bool Raft::send_append(NodeId to, bool send_if_empty) {
   return true;
 }
 
-void Raft::send_snapshot_chunk(NodeId to, Progress& pr) {
+// §5.3 InstallSnapshot, in chunks, pipelined: up to max_inflight_messages chunks are in flight at
+// once (the appends' window, as a TCP sender keeps a window of segments), so a snapshot of N chunks
+// takes about N / window round trips instead of N. The follower assembles them in order and holds
+// the ones that overtake a gap (handle_snapshot); a lost chunk is sent again after two heartbeats.
+void Raft::send_snapshot_chunks(NodeId to, Progress& pr) {
+  const Snapshot& snapshot = snapshot_for(pr);
+  const ChunkedBytes& data = snapshot.data;
+  // An empty snapshot still goes out as one (empty, last) chunk.
+  auto more_to_send = [&] {
+    return pr.snapshot_sent < data.size() || (data.empty() && pr.inflights.count() == 0);
+  };
+  while (!pr.inflights.full() && more_to_send()) {
+    const std::size_t offset = pr.snapshot_sent;
+    const std::size_t length = std::min(config_.snapshot_chunk_bytes, data.size() - offset);
+    Message m;
+    m.type = MessageType::kSnapshot;
+    m.to = to;
+    m.snapshot = snapshot.meta;
+    m.offset = offset;
+    m.chunk = data.copy(offset, length);
+    m.done = offset + length == data.size();
+    pr.snapshot_sent = offset + length;
+    pr.inflights.add(pr.snapshot_sent);
+    send(std::move(m));
+  }
+}
+
+const Snapshot& Raft::snapshot_for(Progress& pr) {
+  if (snapshot_in_transfer_ && pr.snapshot_index == snapshot_in_transfer_->meta.index) {
+    return *snapshot_in_transfer_;
+  }
   if (pr.snapshot_index != snapshot_->meta.index) {
     pr.become_snapshot(snapshot_->meta.index);  // a newer snapshot replaced the one being sent
   }
-  const ChunkedBytes& data = snapshot_->data;
-  const std::size_t offset = std::min<std::size_t>(pr.snapshot_offset, data.size());
-  const std::size_t length = std::min(config_.snapshot_chunk_bytes, data.size() - offset);
-  pr.snapshot_offset = offset;
-  pr.snapshot_idle_heartbeats = 0;
-  Message m;
-  m.type = MessageType::kSnapshot;
-  m.to = to;
-  m.snapshot = snapshot_->meta;
-  m.offset = offset;
-  m.chunk = data.copy(offset, length);
-  m.done = offset + length == data.size();
-  send(std::move(m));
+  return *snapshot_;
+}
+
+// Thesis §5.3 lets the leader send whichever snapshot it has; a follower that installs one must
+// then find the entries after it in the leader's log. So the snapshot a follower is receiving when
+// a newer one is taken is kept with the log after it (as etcd keeps SnapshotCatchUpEntries after
+// compacting), bounded by max_catch_up_entries, and at most one.
+void Raft::keep_snapshot_in_transfer(Index new_snapshot_index) {
+  auto worth_keeping = [&](const std::optional<Snapshot>& s) {
+    return s && receiving(s->meta.index) &&
+           new_snapshot_index - s->meta.index <= config_.max_catch_up_entries;
+  };
+  if (!worth_keeping(snapshot_in_transfer_)) snapshot_in_transfer_.reset();
+  if (!snapshot_in_transfer_ && worth_keeping(snapshot_))
+    snapshot_in_transfer_ = std::move(snapshot_);
+}
+
+bool Raft::receiving(Index snapshot_index) const {
+  if (role_ != Role::kLeader) return false;
+  return std::any_of(progress_.begin(), progress_.end(), [&](const auto& item) {
+    return item.second.state == ReplicationState::kSnapshot &&
+           item.second.snapshot_index == snapshot_index;
+  });
 }
 
 void Raft::broadcast_append() {
@@ -257,9 +304,13 @@ void Raft::broadcast_heartbeat(std::uint64_t read_seq) {
     m.commit = std::min(pr.match, log_.commit());
     m.context = read_seq;
     send(std::move(m));
-    // One snapshot chunk in flight: resend it if a whole heartbeat interval passed unanswered.
+    // Snapshot chunks in flight and no progress for a whole heartbeat interval: one was lost, so
+    // everything after what the follower last said it held goes again (it ignores what it has).
+    // Its latest answer, not the acknowledged bytes: if it lost those (a restart, then an old
+    // duplicate of the first chunk), resending after them would never fill its gap.
     if (pr.state == ReplicationState::kSnapshot && ++pr.snapshot_idle_heartbeats >= 2) {
-      send_snapshot_chunk(node, pr);
+      pr.rewind_snapshot(std::min(pr.snapshot_acked, pr.snapshot_reported));
+      send_snapshot_chunks(node, pr);
     }
   }
 }

@@ -112,6 +112,8 @@ struct Message {
   std::uint64_t context = 0;
 
   // Snapshot chunks: the metadata, where this chunk goes, its bytes, and whether it is the last.
+  // SnapshotResponse: `offset` bytes held from the snapshot's start (reject: none, while chunks
+  // past the start arrive), or done: installed, and `index` is what the follower now matches.
   SnapshotMeta snapshot;
   std::uint64_t offset = 0;
   Bytes chunk;

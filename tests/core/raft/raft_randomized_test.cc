@@ -139,8 +139,10 @@ std::size_t run(std::uint64_t seed) {
     } else if (action < 88) {
       if (!c.alive(node)) c.restart(node);
     } else if (action < 90) {
-      if (c.alive(node) && c.machine(node).applied_index > c.raft(node).log().snapshot_index()) {
-        c.compact(node);
+      if (c.alive(node)) {
+        // Past the latest snapshot (a leader's log may start before it, see max_catch_up_entries).
+        const auto& snapshot = c.raft(node).snapshot();
+        if (c.machine(node).applied_index > (snapshot ? snapshot->meta.index : 0)) c.compact(node);
       }
     } else if (action < 92) {
       if (Raft* l = leader()) (void)l->transfer_leadership(node);
