@@ -137,9 +137,16 @@ void RaftChecker::on_became_leader(NodeId node, raft::Term term) {
     violation("election safety",
               str("n", node, " and n", it->second, " were both leaders in term ", term));
   }
-  if (committed_index_ == 0) return;
-  // Leader completeness: the latest committed entry, and by log matching everything before it.
-  const raft::Index index = committed_index_;
+  // Leader completeness (thesis §3.6.3): an entry committed in a term before `term` is in this
+  // leader's log. A leader of an old term may report after entries of a later term committed (it
+  // was paused while its votes arrived); those it need not hold. Checked on the latest entry known
+  // committed before `term`, and by log matching on everything before it.
+  raft::Index index = committed_index_;
+  while (index > 0 &&
+         (committed_[index - 1].term == 0 || committed_[index - 1].leader_term_by_then >= term)) {
+    --index;
+  }
+  if (index == 0) return;
   const Applied& applied = committed_[index - 1];
   const NodeLog& log = logs_[node];
   if (index <= log.base) return;  // covered by the node's snapshot, which holds only committed data
@@ -227,7 +234,8 @@ void RaftChecker::follow_conf_change(NodeId node, const raft::Entry& entry) {
 void RaftChecker::on_applied(NodeId node, const raft::Entry& entry) {
   KEEL_ASSERT(entry.index >= 1 && entry.term >= 1, "n", node, " applied index ", entry.index,
               " term ", entry.term);
-  const Applied applied{entry.term, entry_digest(entry)};
+  const raft::Term leader_term = leaders_.empty() ? 0 : leaders_.rbegin()->first;
+  const Applied applied{entry.term, entry_digest(entry), leader_term};
   if (entry.index > committed_.size()) committed_.resize(entry.index);
   Applied& first = committed_[entry.index - 1];
   if (first.term == 0) {

@@ -91,6 +91,9 @@ class RaftChecker final : public node::NodeObserver {
   struct Applied {
     raft::Term term = 0;  // 0: not known committed yet
     std::uint64_t digest = 0;
+    // The highest term any node had been leader in when the entry was first applied: the entry
+    // was committed in that term or an earlier one (its leader was one of them).
+    raft::Term leader_term_by_then = 0;
   };
 
   void violation(std::string check, std::string detail);

@@ -87,6 +87,33 @@ TEST(RaftChecker, ALeaderWithoutACommittedEntryIsCaught) {
   EXPECT_EQ(checker.violations()[0].check, "leader completeness");
 }
 
+// A paused candidate may count its votes and report leading term 2 after the leader of term 3
+// committed: it needs what term 1 committed, not what term 3 did (thesis §3.6.3).
+TEST(RaftChecker, ALateLeaderOfAnOldTermNeedsOnlyWhatEarlierTermsCommitted) {
+  const auto term1 = entries({entry(1, 1), entry(2, 1)});
+  const auto term3 = entries({entry(1, 1), entry(2, 1), entry(3, 3)});
+  auto run = [&](std::span<const raft::Entry> late_leaders_log) {
+    RaftChecker checker;
+    checker.on_became_leader(1, 1);
+    checker.on_persisted(1, 1, term1);
+    checker.on_applied(1, term1[0]);
+    checker.on_applied(1, term1[1]);
+    checker.on_persisted(2, 0, term1);
+    checker.on_became_leader(2, 3);
+    checker.on_persisted(2, 3, std::span(term3).subspan(2));
+    checker.on_applied(2, term3[2]);
+    checker.on_persisted(3, 0, late_leaders_log);
+    checker.on_became_leader(3, 2);
+    return checker;
+  };
+  const RaftChecker holds_term1 = run(term1);
+  EXPECT_TRUE(holds_term1.ok()) << holds_term1.violations().front().detail;
+  const RaftChecker lacks_term1 = run(std::span(term1).first(1));
+  ASSERT_FALSE(lacks_term1.ok());
+  EXPECT_EQ(lacks_term1.violations()[0].check, "leader completeness");
+  EXPECT_NE(lacks_term1.violations()[0].detail.find("index 2"), std::string::npos);
+}
+
 TEST(RaftChecker, ALeaderThatLostACommittedEntryInACrashIsCaught) {
   RaftChecker checker;
   auto log = entries({entry(1, 1), entry(2, 1)});
