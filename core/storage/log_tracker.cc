@@ -16,6 +16,11 @@ std::vector<raft::Entry> LogTracker::take_entries() {
 }
 
 Status LogTracker::prepare(raft::Index index, raft::Term term) {
+  if (index == end()) {
+    // The common case, the next entry: nothing to truncate.
+    terms_.push_back(term);
+    return {};
+  }
   if (index < start_) {
     // Overwrites from inside the released hole: everything we hold is replaced.
     start_ = index;
