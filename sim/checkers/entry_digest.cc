@@ -32,8 +32,16 @@ std::uint64_t entry_digest(const raft::Entry& entry, std::uint64_t seed) {
     state = fold(state, word);
   }
   if (at < size) {
+    // The last 1..7 bytes, zero-extended. A memcpy of a variable length is a call into libc, so a
+    // longer entry loads the eight bytes that end it and shifts off those already folded in.
+    const std::size_t left = size - at;
     std::uint64_t word = 0;
-    std::memcpy(&word, bytes + at, size - at);
+    if (size >= 8) {
+      std::memcpy(&word, bytes + size - 8, 8);
+      word >>= 8 * (8 - left);
+    } else {
+      for (std::size_t k = 0; k < left; ++k) word |= std::uint64_t{bytes[at + k]} << (8 * k);
+    }
     state = fold(state, word);
   }
   return mix64(state);
