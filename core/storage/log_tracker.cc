@@ -37,7 +37,7 @@ Status LogTracker::prepare(raft::Index index, raft::Term term) {
   return {};
 }
 
-Status LogTracker::add_entry(const raft::Entry& entry) {
+Status LogTracker::add_entry_copy(const raft::Entry& entry) {
   if (entry.index <= snapshot_.index) return {};
   if (Status ok = prepare(entry.index, entry.term); !ok) return ok;
   if (keep_entries_) entries_.push_back(entry);
