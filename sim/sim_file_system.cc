@@ -6,6 +6,7 @@
 
 #include "core/env/assert.h"
 #include "core/env/str.h"
+#include "sim/chunked_bytes.h"
 
 namespace keel::sim {
 
@@ -13,9 +14,9 @@ namespace keel::sim {
 // unless a truncate below the synced length has not been synced yet, in which case they are
 // `durable_override`.
 struct SimFileSystem::Inode {
-  Bytes data;
+  ChunkedBytes data;
   std::uint64_t synced_length = 0;
-  std::optional<Bytes> durable_override;
+  std::optional<ChunkedBytes> durable_override;
   bool alive = true;  // false once a crash has replaced it
 };
 
@@ -32,18 +33,14 @@ class SimFile final : public File {
 
   Status append(ByteView data) override {
     if (!inode_->alive) return dead_handle();
-    inode_->data.insert(inode_->data.end(), data.begin(), data.end());
+    inode_->data.append(data);
     fs_.stats_.bytes_appended += data.size();
     return {};
   }
 
   Result<Bytes> read(std::uint64_t offset, std::size_t length) const override {
     if (!inode_->alive) return std::unexpected(dead_handle().error());
-    const Bytes& d = inode_->data;
-    if (offset >= d.size()) return Bytes{};
-    const std::size_t n = std::min<std::uint64_t>(length, d.size() - offset);
-    return Bytes(d.begin() + static_cast<std::ptrdiff_t>(offset),
-                 d.begin() + static_cast<std::ptrdiff_t>(offset + n));
+    return inode_->data.read(offset, length);
   }
 
   std::uint64_t size() const override { return inode_->data.size(); }
@@ -52,11 +49,9 @@ class SimFile final : public File {
     if (!inode_->alive) return dead_handle();
     if (size >= inode_->data.size()) return {};
     if (size < inode_->synced_length && !inode_->durable_override) {
-      inode_->durable_override =
-          Bytes(inode_->data.begin(),
-                inode_->data.begin() + static_cast<std::ptrdiff_t>(inode_->synced_length));
+      inode_->durable_override = inode_->data.prefix(inode_->synced_length);
     }
-    inode_->data.resize(size);
+    inode_->data.truncate(size);
     inode_->synced_length = std::min(inode_->synced_length, size);
     return {};
   }
@@ -227,22 +222,21 @@ void SimFileSystem::crash(CrashMode mode) {
       const Inode& old = *entry.inode;
       auto inode = std::make_shared<Inode>();
       if (old.durable_override) {
-        inode->data = *old.durable_override;
+        inode->data = old.durable_override->prefix(old.durable_override->size());
       } else {
-        inode->data.assign(old.data.begin(),
-                           old.data.begin() + static_cast<std::ptrdiff_t>(old.synced_length));
+        inode->data = old.data.prefix(old.synced_length);
         const std::uint64_t tail = old.data.size() - old.synced_length;
         if (tail > 0) {
           const std::uint64_t keep = random_.below(3) == 0 ? tail : random_.below(tail + 1);
           if (keep > 0 && keep < tail) ++stats_.torn_tails;
-          const auto from = old.data.begin() + static_cast<std::ptrdiff_t>(old.synced_length);
+          Bytes survivor;
           if (mode == CrashMode::kCorruptTail && keep > 0) {
-            for (std::uint64_t i = 0; i < keep; ++i) {
-              inode->data.push_back(static_cast<std::uint8_t>(random_.next()));
-            }
+            survivor.resize(keep);
+            for (std::uint8_t& byte : survivor) byte = static_cast<std::uint8_t>(random_.next());
           } else {
-            inode->data.insert(inode->data.end(), from, from + static_cast<std::ptrdiff_t>(keep));
+            survivor = old.data.read(old.synced_length, keep);
           }
+          inode->data.append(survivor);
         }
       }
       inode->synced_length = inode->data.size();

@@ -16,6 +16,11 @@ std::vector<raft::Entry> LogTracker::take_entries() {
 }
 
 Status LogTracker::prepare(raft::Index index, raft::Term term) {
+  if (index == end()) {
+    // The common case, the next entry: nothing to truncate.
+    terms_.push_back(term);
+    return {};
+  }
   if (index < start_) {
     // Overwrites from inside the released hole: everything we hold is replaced.
     start_ = index;
@@ -32,7 +37,7 @@ Status LogTracker::prepare(raft::Index index, raft::Term term) {
   return {};
 }
 
-Status LogTracker::add_entry(const raft::Entry& entry) {
+Status LogTracker::add_entry_copy(const raft::Entry& entry) {
   if (entry.index <= snapshot_.index) return {};
   if (Status ok = prepare(entry.index, entry.term); !ok) return ok;
   if (keep_entries_) entries_.push_back(entry);

@@ -32,7 +32,15 @@ class LogTracker {
   // released (1 for a WAL that never released anything).
   LogTracker(bool keep_entries, raft::Index first_index);
 
-  Status add_entry(const raft::Entry& entry);
+  Status add_entry(const raft::Entry& entry) {
+    // Inline for a live Wal, which adds every entry it writes: the next entry of a log that keeps
+    // only terms needs no truncation and no copy.
+    if (!keep_entries_ && entry.index == end() && entry.index > snapshot_.index) {
+      terms_.push_back(entry.term);
+      return {};
+    }
+    return add_entry_copy(entry);
+  }
   Status add_entry(raft::Entry&& entry);
   Status add_snapshot(SnapshotMark mark);
   // Fails if released entries are not covered by the snapshot (see above).
@@ -45,6 +53,7 @@ class LogTracker {
   std::vector<raft::Entry> take_entries();
 
  private:
+  Status add_entry_copy(const raft::Entry& entry);
   // Makes room for an entry at `index`: checks it and truncates the log before it.
   Status prepare(raft::Index index, raft::Term term);
   raft::Index end() const { return start_ + terms_.size(); }  // one past the last entry

@@ -8,13 +8,16 @@
 // corruption by looking for valid records after a bad one (see wal.h).
 #pragma once
 
+#include <bit>
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <expected>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "core/codec/crc32c.h"
 #include "core/codec/limits.h"
 #include "core/codec/writer.h"
 #include "core/env/types.h"
@@ -35,19 +38,29 @@ inline constexpr std::size_t kMaxRecordPayloadBytes = codec::kMaxEntryDataBytes 
 std::uint32_t record_crc(std::uint64_t offset, RecordType type, ByteView payload);
 
 // Appends a record to `out`, to be stored at byte `offset` of its file. `write_payload(Writer&)`
-// writes the payload in place.
+// writes the payload in place. The CRC's prefix (offset u64, type u8) is exactly as long as the
+// record header, so it is first written where the header goes: the CRC is then one pass over
+// contiguous bytes (equal to record_crc by crc32c_extend's contract), and the header overwrites
+// the prefix afterwards.
 template <class WritePayload>
 void append_record(Bytes& out, std::uint64_t offset, RecordType type,
                    WritePayload&& write_payload) {
-  codec::Writer writer(out);
+  static_assert(kRecordHeaderBytes == 8 + 1, "the CRC prefix must fill the header exactly");
+  static_assert(std::endian::native == std::endian::little,
+                "record fields are stored as they are held in memory");
+  auto store = [&](std::size_t at, auto value) {
+    std::memcpy(out.data() + at, &value, sizeof value);
+  };
   const std::size_t start = out.size();
-  writer.u32(0);
-  writer.u8(static_cast<std::uint8_t>(type));
-  writer.u32(0);
+  out.resize(start + kRecordHeaderBytes);
+  store(start, offset);
+  store(start + 8, static_cast<std::uint8_t>(type));
+  codec::Writer writer(out);
   write_payload(writer);
-  const std::size_t length = out.size() - start - kRecordHeaderBytes;
-  writer.patch_u32(start, static_cast<std::uint32_t>(length));
-  writer.patch_u32(start + 5, record_crc(offset, type, ByteView(out).subspan(start + 9, length)));
+  const std::uint32_t crc = codec::crc32c(ByteView(out).subspan(start));
+  store(start, static_cast<std::uint32_t>(out.size() - start - kRecordHeaderBytes));
+  store(start + 4, static_cast<std::uint8_t>(type));
+  store(start + 5, crc);
 }
 
 struct Record {

@@ -1,19 +1,13 @@
 #include "sim/checkers/raft_checker.h"
 
-#include <string_view>
-
 #include "core/codec/raft_codec.h"
 #include "core/env/assert.h"
 #include "core/env/random.h"
 #include "core/env/str.h"
 #include "core/raft/conf_change.h"
+#include "sim/checkers/entry_digest.h"
 
 namespace keel::sim {
-
-std::uint64_t entry_digest(const raft::Entry& entry) {
-  const std::string_view bytes(reinterpret_cast<const char*>(entry.data.data()), entry.data.size());
-  return stable_hash(bytes, static_cast<std::uint64_t>(entry.type));
-}
 
 void RaftChecker::violation(std::string check, std::string detail) {
   violations_.push_back(Violation{std::move(check), std::move(detail)});
@@ -47,7 +41,8 @@ void RaftChecker::append(NodeId node, NodeLog& log, std::span<const raft::Entry>
       return;
     }
     const std::uint64_t previous = log.links.empty() ? log.base_chain : log.links.back().chain;
-    const std::uint64_t chain = mix64(previous ^ mix64(entry.term ^ mix64(entry_digest(entry))));
+    // The digest is seeded with the term, so the chain covers every entry's term, type and bytes.
+    const std::uint64_t chain = mix64(previous ^ entry_digest(entry, entry.term));
     log.links.push_back(Link{entry.term, chain});
     if (chains_.remember(entry.index, entry.term, chain) != chain) {
       violation("log matching",

@@ -116,7 +116,4 @@ class RaftChecker final : public node::NodeObserver {
   std::uint64_t snapshots_installed_ = 0;
 };
 
-// The digest of an entry's type and bytes, as the checker compares them.
-std::uint64_t entry_digest(const raft::Entry& entry);
-
 }  // namespace keel::sim

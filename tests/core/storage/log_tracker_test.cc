@@ -93,5 +93,29 @@ TEST(StorageLogTracker, OverwriteInsideTheHoleReplacesEverythingHeld) {
   EXPECT_EQ(shape(hole.take_entries()), (Shape{{9, 2}}));
 }
 
+// A tracker that keeps only terms (a live Wal's) takes the next entry on an inline path; it must
+// refuse and replace exactly as one that keeps entries.
+TEST(StorageLogTracker, TermsOnlyTrackerAgreesWithAKeepingOne) {
+  LogTracker terms_only(false, 1);
+  LogTracker keeping(true, 1);
+  auto both = [&](const raft::Entry& e) {
+    const Status a = terms_only.add_entry(e);
+    const Status b = keeping.add_entry(e);
+    EXPECT_EQ(a.has_value(), b.has_value()) << "entry " << e.index;
+    EXPECT_EQ(terms_only.last_index(), keeping.last_index()) << "entry " << e.index;
+    return a.has_value();
+  };
+  for (raft::Index i = 1; i <= 5; ++i) EXPECT_TRUE(both(entry(i, 1)));
+  EXPECT_FALSE(both(entry(7, 1)));  // a gap
+  EXPECT_TRUE(both(entry(3, 2)));   // replaces 3..5
+  EXPECT_EQ(terms_only.last_index(), 3u);
+  ASSERT_TRUE(terms_only.add_snapshot({3, 2}));
+  ASSERT_TRUE(keeping.add_snapshot({3, 2}));
+  EXPECT_TRUE(both(entry(2, 1)));  // covered by the snapshot: skipped
+  EXPECT_EQ(terms_only.last_index(), 3u);
+  EXPECT_TRUE(both(entry(4, 2)));
+  EXPECT_EQ(terms_only.last_index(), 4u);
+}
+
 }  // namespace
 }  // namespace keel::storage

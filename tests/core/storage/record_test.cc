@@ -27,6 +27,25 @@ TEST(StorageRecord, RoundTrip) {
   EXPECT_EQ(Bytes(scan.records[2].payload.begin(), scan.records[2].payload.end()), Bytes(10, 2));
 }
 
+// append_record computes the CRC in one pass over the prefix laid where the header goes; it must
+// be record_crc's value, which is what parse_record checks.
+TEST(StorageRecord, StoredCrcIsRecordCrcOfOffsetTypeAndPayload) {
+  const Bytes payload = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11};
+  Bytes out = {0xAA, 0xBB};  // bytes already in the buffer are not part of the record
+  append_record(out, 0x0102030405060708, RecordType::kHardState,
+                [&](codec::Writer& w) { w.raw(payload); });
+  ASSERT_EQ(out.size(), 2 + kRecordHeaderBytes + payload.size());
+  auto u32_at = [&](std::size_t at) {
+    return std::uint32_t{out[at]} | std::uint32_t{out[at + 1]} << 8 |
+           std::uint32_t{out[at + 2]} << 16 | std::uint32_t{out[at + 3]} << 24;
+  };
+  EXPECT_EQ(u32_at(2), payload.size());
+  EXPECT_EQ(out[6], static_cast<std::uint8_t>(RecordType::kHardState));
+  EXPECT_EQ(u32_at(7), record_crc(0x0102030405060708, RecordType::kHardState, payload));
+  EXPECT_NE(u32_at(7), record_crc(0x0102030405060709, RecordType::kHardState, payload));
+  EXPECT_EQ(Bytes(out.begin() + 11, out.end()), payload);
+}
+
 TEST(StorageRecord, EveryTruncationIsATornTail) {
   const Bytes file = records(3, 10);
   const std::size_t record = kRecordHeaderBytes + 10;
