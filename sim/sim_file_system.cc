@@ -6,7 +6,7 @@
 
 #include "core/env/assert.h"
 #include "core/env/str.h"
-#include "sim/chunked_bytes.h"
+#include "sim/file_contents.h"
 
 namespace keel::sim {
 
@@ -14,9 +14,9 @@ namespace keel::sim {
 // unless a truncate below the synced length has not been synced yet, in which case they are
 // `durable_override`.
 struct SimFileSystem::Inode {
-  ChunkedBytes data;
+  FileContents data;
   std::uint64_t synced_length = 0;
-  std::optional<ChunkedBytes> durable_override;
+  std::optional<FileContents> durable_override;
   bool alive = true;  // false once a crash has replaced it
 };
 

@@ -1,4 +1,4 @@
-#include "sim/chunked_bytes.h"
+#include "sim/file_contents.h"
 
 #include <gtest/gtest.h>
 
@@ -7,7 +7,7 @@
 namespace keel::sim {
 namespace {
 
-constexpr std::size_t kChunk = ChunkedBytes::kChunkBytes;
+constexpr std::size_t kChunk = FileContents::kChunkBytes;
 
 Bytes pattern(std::size_t n, std::uint8_t seed) {
   Bytes out(n);
@@ -15,8 +15,8 @@ Bytes pattern(std::size_t n, std::uint8_t seed) {
   return out;
 }
 
-TEST(ChunkedBytes, ReadsBackWhatWasAppendedAcrossChunkBoundaries) {
-  ChunkedBytes data;
+TEST(FileContents, ReadsBackWhatWasAppendedAcrossChunkBoundaries) {
+  FileContents data;
   const Bytes first = pattern(kChunk - 3, 1);
   const Bytes second = pattern(2 * kChunk + 10, 2);  // fills a chunk's tail, two more, and 10
   data.append(first);
@@ -28,20 +28,20 @@ TEST(ChunkedBytes, ReadsBackWhatWasAppendedAcrossChunkBoundaries) {
   EXPECT_EQ(data.read(kChunk - 5, 10), Bytes(all.begin() + kChunk - 5, all.begin() + kChunk + 5));
 }
 
-TEST(ChunkedBytes, ReadIsClampedAtTheEnd) {
-  ChunkedBytes data;
+TEST(FileContents, ReadIsClampedAtTheEnd) {
+  FileContents data;
   const Bytes five = pattern(5, 3);
   data.append(five);
   EXPECT_EQ(data.read(3, 100), Bytes(five.begin() + 3, five.end()));
   EXPECT_TRUE(data.read(5, 1).empty());
   EXPECT_TRUE(data.read(9, 1).empty());
-  EXPECT_TRUE(ChunkedBytes().read(0, 1).empty());
+  EXPECT_TRUE(FileContents().read(0, 1).empty());
 }
 
-TEST(ChunkedBytes, TruncateThenAppendOverwritesTheCutPart) {
+TEST(FileContents, TruncateThenAppendOverwritesTheCutPart) {
   for (const std::uint64_t cut : {std::uint64_t{0}, std::uint64_t{kChunk},
                                   std::uint64_t{kChunk + 1}, std::uint64_t{2 * kChunk - 1}}) {
-    ChunkedBytes data;
+    FileContents data;
     const Bytes before = pattern(2 * kChunk + 100, 4);
     data.append(before);
     data.truncate(cut);
@@ -54,11 +54,11 @@ TEST(ChunkedBytes, TruncateThenAppendOverwritesTheCutPart) {
   }
 }
 
-TEST(ChunkedBytes, PrefixIsAnIndependentCopy) {
-  ChunkedBytes data;
+TEST(FileContents, PrefixIsAnIndependentCopy) {
+  FileContents data;
   const Bytes bytes = pattern(kChunk + 20, 5);
   data.append(bytes);
-  ChunkedBytes copy = data.prefix(kChunk + 4);
+  FileContents copy = data.prefix(kChunk + 4);
   data.truncate(2);
   data.append(pattern(kChunk + 30, 6));
   EXPECT_EQ(copy.read(0, kChunk + 100), Bytes(bytes.begin(), bytes.begin() + kChunk + 4));
@@ -66,9 +66,9 @@ TEST(ChunkedBytes, PrefixIsAnIndependentCopy) {
 }
 
 // A seeded sequence of appends, truncates and reads agrees with a plain vector.
-TEST(ChunkedBytes, AgreesWithAVectorUnderRandomOperations) {
+TEST(FileContents, AgreesWithAVectorUnderRandomOperations) {
   Random random(42);
-  ChunkedBytes data;
+  FileContents data;
   Bytes model;
   for (int step = 0; step < 2000; ++step) {
     const std::uint64_t op = random.below(10);
@@ -93,7 +93,7 @@ TEST(ChunkedBytes, AgreesWithAVectorUnderRandomOperations) {
 }
 
 TEST(ChunkedBytesDeathTest, RefusesToCutOrCopyPastTheEnd) {
-  ChunkedBytes data;
+  FileContents data;
   data.append(pattern(10, 1));
   EXPECT_DEATH(data.truncate(11), "truncate to 11 bytes, past the end at 10");
   EXPECT_DEATH(data.prefix(11), "prefix of 11 bytes, past the end at 10");

@@ -1,4 +1,4 @@
-#include "sim/chunked_bytes.h"
+#include "sim/file_contents.h"
 
 #include <algorithm>
 #include <cstring>
@@ -7,7 +7,7 @@
 
 namespace keel::sim {
 
-void ChunkedBytes::append(ByteView data) {
+void FileContents::append(ByteView data) {
   std::size_t done = 0;
   while (done < data.size()) {
     const std::size_t within = size_ % kChunkBytes;
@@ -23,7 +23,7 @@ void ChunkedBytes::append(ByteView data) {
   }
 }
 
-Bytes ChunkedBytes::read(std::uint64_t offset, std::size_t length) const {
+Bytes FileContents::read(std::uint64_t offset, std::size_t length) const {
   if (offset >= size_) return {};
   const std::size_t total = std::min<std::uint64_t>(length, size_ - offset);
   Bytes out(total);
@@ -38,17 +38,17 @@ Bytes ChunkedBytes::read(std::uint64_t offset, std::size_t length) const {
   return out;
 }
 
-void ChunkedBytes::truncate(std::uint64_t length) {
-  KEEL_ASSERT(length <= size_, "ChunkedBytes::truncate to ", length, " bytes, past the end at ",
+void FileContents::truncate(std::uint64_t length) {
+  KEEL_ASSERT(length <= size_, "FileContents::truncate to ", length, " bytes, past the end at ",
               size_);
   size_ = length;
   chunks_.resize((length + kChunkBytes - 1) / kChunkBytes);
 }
 
-ChunkedBytes ChunkedBytes::prefix(std::uint64_t length) const {
-  KEEL_ASSERT(length <= size_, "ChunkedBytes::prefix of ", length, " bytes, past the end at ",
+FileContents FileContents::prefix(std::uint64_t length) const {
+  KEEL_ASSERT(length <= size_, "FileContents::prefix of ", length, " bytes, past the end at ",
               size_);
-  ChunkedBytes copy;
+  FileContents copy;
   for (std::uint64_t at = 0; at < length; at += kChunkBytes) {
     const std::size_t n = std::min<std::uint64_t>(kChunkBytes, length - at);
     copy.append(ByteView(chunks_[at / kChunkBytes].get(), n));

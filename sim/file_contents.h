@@ -1,4 +1,4 @@
-// ChunkedBytes: a simulated file's contents, kept in fixed-size chunks.
+// FileContents: a simulated file's contents, kept in fixed-size chunks.
 //
 // Contract: a byte string that grows at its end and is cut back from its end. Appending never moves
 // a byte already stored: a full chunk stays where it is and the next byte starts a new one, so a
@@ -16,16 +16,16 @@
 
 namespace keel::sim {
 
-class ChunkedBytes {
+class FileContents {
  public:
   static constexpr std::size_t kChunkBytes = std::size_t{64} << 10;
 
-  ChunkedBytes() = default;
-  ChunkedBytes(ChunkedBytes&&) noexcept = default;
-  ChunkedBytes& operator=(ChunkedBytes&&) noexcept = default;
+  FileContents() = default;
+  FileContents(FileContents&&) noexcept = default;
+  FileContents& operator=(FileContents&&) noexcept = default;
   // Copies are explicit (prefix()), since a file's contents may be megabytes.
-  ChunkedBytes(const ChunkedBytes&) = delete;
-  ChunkedBytes& operator=(const ChunkedBytes&) = delete;
+  FileContents(const FileContents&) = delete;
+  FileContents& operator=(const FileContents&) = delete;
 
   std::uint64_t size() const { return size_; }
   void append(ByteView data);
@@ -34,7 +34,7 @@ class ChunkedBytes {
   // Cuts the contents to `length` bytes, which must not exceed size(); frees the chunks past it.
   void truncate(std::uint64_t length);
   // A copy of the first `length` bytes, which must not exceed size().
-  ChunkedBytes prefix(std::uint64_t length) const;
+  FileContents prefix(std::uint64_t length) const;
 
  private:
   std::vector<std::unique_ptr<std::uint8_t[]>> chunks_;  // chunk k holds bytes k * kChunkBytes...
