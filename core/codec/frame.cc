@@ -26,8 +26,9 @@ std::uint32_t frame_crc(ByteView frame) {
 
 // Stores `value` as `width` little-endian bytes at `offset` of `frame`.
 void store_little_endian(Bytes& frame, std::size_t offset, std::uint64_t value, std::size_t width) {
-  for (std::size_t i = 0; i < width; ++i)
+  for (std::size_t i = 0; i < width; ++i) {
     frame[offset + i] = static_cast<std::uint8_t>(value >> (8 * i));
+  }
 }
 
 // Starts a frame of at most `body_bound` body bytes: the header's room, zeroed; finish_frame()
@@ -151,8 +152,9 @@ std::vector<Bytes> encode_frames(std::uint64_t cluster, std::span<const raft::Me
     ByteView reused;
     const bool reuse = !message.entries.empty() && source != nullptr &&
                        same_entries(source->entries, message.entries);
-    if (reuse)
+    if (reuse) {
       reused = ByteView(frames[source_frame]).subspan(source_span.offset, source_span.size);
+    }
     EntriesSpan where;
     frames.push_back(encode_raft_frame(cluster, message, reuse ? &reused : nullptr, where));
     if (!message.entries.empty() && !reuse) {

@@ -81,8 +81,6 @@ class Reader {
   // The first failure; only when !ok().
   const Error& error() const { return *error_; }
   std::size_t offset() const { return offset_; }
-  // The input read since `start`, an earlier offset().
-  ByteView read_since(std::size_t start) const { return input_.subspan(start, offset_ - start); }
   std::size_t remaining() const { return input_.size() - offset_; }
   // The input not read yet.
   ByteView rest() const { return input_.subspan(offset_); }
