@@ -24,18 +24,73 @@ std::uint32_t frame_crc(ByteView frame) {
   return crc32c_extend(crc32c(frame.first(kCrcOffset)), frame.subspan(kFrameHeaderBytes));
 }
 
-// Starts a frame: its header with the length and CRC left to finish_frame().
-void start_frame(Writer& out, std::uint32_t magic, std::uint64_t cluster) {
-  out.u32(magic);
-  out.u8(kFrameVersion);
-  out.u64(cluster);
-  out.u32(0);  // body length, filled in by finish_frame
-  out.u32(0);  // crc, filled in by finish_frame
+// Stores `value` as `width` little-endian bytes at `offset` of `frame`.
+void store_little_endian(Bytes& frame, std::size_t offset, std::uint64_t value, std::size_t width) {
+  for (std::size_t i = 0; i < width; ++i) {
+    frame[offset + i] = static_cast<std::uint8_t>(value >> (8 * i));
+  }
 }
 
-void finish_frame(Bytes& frame, Writer& out) {
-  out.patch_u32(kCrcOffset - 4, static_cast<std::uint32_t>(frame.size() - kFrameHeaderBytes));
-  out.patch_u32(kCrcOffset, frame_crc(frame));
+// Starts a frame of at most `body_bound` body bytes: the header's room, zeroed; finish_frame()
+// writes the header once the body is written behind it.
+Bytes start_frame(std::size_t body_bound) {
+  Bytes frame;
+  frame.reserve(kFrameHeaderBytes + body_bound);
+  frame.resize(kFrameHeaderBytes);
+  return frame;
+}
+
+void finish_frame(Bytes& frame, std::uint32_t magic, std::uint64_t cluster) {
+  const std::size_t body = frame.size() - kFrameHeaderBytes;
+  KEEL_ASSERT(body <= kMaxFrameBodyBytes, "a frame body of ", body,
+              " bytes is over kMaxFrameBodyBytes");
+  store_little_endian(frame, 0, magic, 4);
+  frame[4] = kFrameVersion;
+  store_little_endian(frame, 5, cluster, 8);
+  store_little_endian(frame, kCrcOffset - 4, body, 4);
+  store_little_endian(frame, kCrcOffset, frame_crc(frame), 4);
+}
+
+// Where a frame's encoded entries (encode_entries: their count, then each) lie in it.
+struct EntriesSpan {
+  std::size_t offset = 0;
+  std::size_t size = 0;
+};
+
+// The frame of `message`. Its entries' bytes are copied from `encoded_entries` if that is not
+// null (it must be what encode_entries writes for them), else encoded; `where` is set to where
+// they lie in the frame.
+Bytes encode_raft_frame(std::uint64_t cluster, const raft::Message& message,
+                        const ByteView* encoded_entries, EntriesSpan& where) {
+  const std::size_t entries_bound =
+      encoded_entries != nullptr ? encoded_entries->size() : encoded_size_bound(message.entries);
+  Bytes frame = start_frame(encoded_size_bound_outside_entries(message) + entries_bound);
+  Writer out(frame);
+  encode_head(out, message);
+  where.offset = frame.size();
+  if (encoded_entries != nullptr) {
+    out.raw(*encoded_entries);
+  } else {
+    encode_entries(out, message.entries);
+  }
+  where.size = frame.size() - where.offset;
+  encode_tail(out, message);
+  finish_frame(frame, kFrameMagic, cluster);
+  return frame;
+}
+
+// Whether `a` and `b` are the same entries, copies from one log: same places and terms, and data
+// sharing the same bytes. Comparing where the data lies rather than what it holds is enough while
+// both are alive (SharedBytes never change), and costs nothing per byte.
+bool same_entries(std::span<const raft::Entry> a, std::span<const raft::Entry> b) {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    if (a[i].index != b[i].index || a[i].term != b[i].term || a[i].type != b[i].type ||
+        a[i].data.data() != b[i].data.data() || a[i].data.size() != b[i].data.size()) {
+      return false;
+    }
+  }
+  return true;
 }
 
 // `width` bytes at `offset` (inside `bytes`), little-endian.
@@ -82,16 +137,33 @@ Status check_header(ByteView frame, std::uint32_t expected_magic, std::uint64_t&
 }  // namespace
 
 Bytes encode_frame(std::uint64_t cluster, const raft::Message& message) {
-  Bytes frame;
-  frame.reserve(kFrameHeaderBytes + encoded_size_bound(message));
-  Writer out(frame);
-  start_frame(out, kFrameMagic, cluster);
-  encode(out, message);
-  const std::size_t body = frame.size() - kFrameHeaderBytes;
-  KEEL_ASSERT(body <= kMaxFrameBodyBytes, to_string(message.type), " message encodes to ", body,
-              " bytes, over kMaxFrameBodyBytes");
-  finish_frame(frame, out);
-  return frame;
+  EntriesSpan where;
+  return encode_raft_frame(cluster, message, nullptr, where);
+}
+
+std::vector<Bytes> encode_frames(std::uint64_t cluster, std::span<const raft::Message> messages) {
+  std::vector<Bytes> frames;
+  frames.reserve(messages.size());
+  // The latest message with entries whose encoding was not copied, and where that encoding is.
+  const raft::Message* source = nullptr;
+  std::size_t source_frame = 0;
+  EntriesSpan source_span;
+  for (const raft::Message& message : messages) {
+    ByteView reused;
+    const bool reuse = !message.entries.empty() && source != nullptr &&
+                       same_entries(source->entries, message.entries);
+    if (reuse) {
+      reused = ByteView(frames[source_frame]).subspan(source_span.offset, source_span.size);
+    }
+    EntriesSpan where;
+    frames.push_back(encode_raft_frame(cluster, message, reuse ? &reused : nullptr, where));
+    if (!message.entries.empty() && !reuse) {
+      source = &message;
+      source_frame = frames.size() - 1;
+      source_span = where;
+    }
+  }
+  return frames;
 }
 
 Result<Frame> decode_frame(ByteView frame) {
@@ -111,11 +183,9 @@ Result<Frame> decode_frame(ByteView frame) {
 Bytes encode_node_frame(std::uint64_t cluster, ByteView payload) {
   KEEL_ASSERT(payload.size() <= kMaxFrameBodyBytes, "node frame payload of ", payload.size(),
               " bytes is over kMaxFrameBodyBytes");
-  Bytes frame;
-  Writer out(frame);
-  start_frame(out, kNodeFrameMagic, cluster);
+  Bytes frame = start_frame(payload.size());
   frame.insert(frame.end(), payload.begin(), payload.end());
-  finish_frame(frame, out);
+  finish_frame(frame, kNodeFrameMagic, cluster);
   return frame;
 }
 

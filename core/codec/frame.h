@@ -10,6 +10,8 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <span>
+#include <vector>
 
 #include "core/env/error.h"
 #include "core/env/types.h"
@@ -28,6 +30,11 @@ struct Frame {
 
 // Asserts the message is within limits.h (see raft_codec.h).
 Bytes encode_frame(std::uint64_t cluster, const raft::Message& message);
+
+// The frames of a batch of messages (one Ready's), in order: byte for byte encode_frame() of each.
+// Entries that an earlier message of the batch carried too (a leader sends the same new entries
+// to each follower) are encoded once, and their bytes copied into the later frames.
+std::vector<Bytes> encode_frames(std::uint64_t cluster, std::span<const raft::Message> messages);
 
 // Rejects a frame with a bad magic, version, length (short, long or over kMaxFrameBodyBytes) or
 // CRC, or whose body is not exactly one valid message. The error message names the field.

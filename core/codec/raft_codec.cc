@@ -30,25 +30,29 @@ ByteView read_fields(Reader& in, raft::Entry& entry) {
   return in.bytes("Entry.data", kMaxEntryDataBytes);
 }
 
-// A message's entries. Their encodings are copied into one shared buffer and each entry's data is
-// a slice of it: one allocation per message rather than one per entry (entries with data are
-// most of what the network carries). The copy is read again to find the slices.
+// A message's entries, read in one pass over one shared copy of the rest of the input (the entries
+// and the few fields after them): each entry's data is a slice of that copy, one allocation per
+// message rather than one per entry (entries with data are most of what the network carries).
 void read_entries(Reader& in, std::vector<raft::Entry>& entries) {
   // An encoded entry takes at least 4 bytes: term, index, type and an empty data length.
   const std::size_t n = in.count("Message.entries", kMaxEntriesPerMessage, 4);
   entries.clear();
   entries.resize(n);
-  const std::size_t start = in.offset();
-  std::size_t data_bytes = 0;
+  if (n == 0) return;
+  const SharedBytes copy(in.rest());
+  Reader from_copy(copy.view());
+  for (raft::Entry& entry : entries) {
+    entry.data = copy.slice(read_fields(from_copy, entry));
+    if (!from_copy.ok()) break;
+  }
+  if (from_copy.ok()) return in.skip(from_copy.offset());
+  // Malformed: the entries are read again from the input itself, so that the failure names its
+  // offset there and the entry it is in.
   for (std::size_t i = 0; i < n && in.ok(); ++i) {
-    data_bytes += read_fields(in, entries[i]).size();
+    read_fields(in, entries[i]);
     if (!in.ok()) in.add_context(str("Message.entries[", i, "]"));
   }
-  if (!in.ok() || data_bytes == 0) return;
-  const SharedBytes encodings(in.read_since(start));
-  Reader again(encodings.view());
-  for (raft::Entry& entry : entries) entry.data = encodings.slice(read_fields(again, entry));
-  KEEL_ASSERT(again.ok() && again.remaining() == 0, "entries read differently the second time");
+  KEEL_ASSERT(!in.ok(), "entries that failed to read from a copy read from the original");
 }
 
 }  // namespace
@@ -111,23 +115,37 @@ void read(Reader& in, raft::SnapshotMeta& meta) {
   read(in, meta.conf);
 }
 
-std::size_t encoded_size_bound(const raft::Message& message) {
+std::size_t encoded_size_bound(std::span<const raft::Entry> entries) {
   // Every varint counted at its longest; byte strings as their length prefix and bytes.
-  constexpr std::size_t kFixedFields = 1 + 6 * kMaxVarintBytes;  // type .. index
   constexpr std::size_t kEntryOverhead = 3 * kMaxVarintBytes + 1;
-  constexpr std::size_t kTailFields = 6 * kMaxVarintBytes + 2;  // commit .. done, but snapshot
-  std::size_t bound = kFixedFields + kMaxVarintBytes + kTailFields;
-  for (const raft::Entry& entry : message.entries) bound += kEntryOverhead + entry.data.size();
-  const raft::ConfState& conf = message.snapshot.conf;
-  bound += (4 + conf.voters.size() + conf.learners.size()) * kMaxVarintBytes;
-  return bound + message.chunk.size();
+  std::size_t bound = kMaxVarintBytes;  // the count
+  for (const raft::Entry& entry : entries) bound += kEntryOverhead + entry.data.size();
+  return bound;
 }
 
-// Every field, in declaration order. When raft::Message gains a field, add it here and in read()
-// below (CodecMessage.CoversEveryField fails as a reminder).
+std::size_t encoded_size_bound_outside_entries(const raft::Message& message) {
+  // Every varint counted at its longest; byte strings as their length prefix and bytes.
+  constexpr std::size_t kFixedFields = 1 + 6 * kMaxVarintBytes;  // type .. index
+  constexpr std::size_t kTailFields = 6 * kMaxVarintBytes + 2;   // commit .. done, but snapshot
+  const raft::ConfState& conf = message.snapshot.conf;
+  const std::size_t snapshot = (4 + conf.voters.size() + conf.learners.size()) * kMaxVarintBytes;
+  return kFixedFields + kTailFields + snapshot + message.chunk.size();
+}
+
+std::size_t encoded_size_bound(const raft::Message& message) {
+  return encoded_size_bound_outside_entries(message) + encoded_size_bound(message.entries);
+}
+
+// Every field, in declaration order (encode_head, encode_entries, encode_tail). When raft::Message
+// gains a field, add it there and in read() below (CodecMessage.CoversEveryField fails as a
+// reminder).
 void encode(Writer& out, const raft::Message& message) {
-  KEEL_ASSERT(message.entries.size() <= kMaxEntriesPerMessage, to_string(message.type),
-              " message carries ", message.entries.size(), " entries, over kMaxEntriesPerMessage");
+  encode_head(out, message);
+  encode_entries(out, message.entries);
+  encode_tail(out, message);
+}
+
+void encode_head(Writer& out, const raft::Message& message) {
   KEEL_ASSERT(message.chunk.size() <= kMaxSnapshotChunkBytes, "snapshot chunk of ",
               message.chunk.size(), " bytes is over kMaxSnapshotChunkBytes");
   out.u8(static_cast<std::uint8_t>(message.type));
@@ -137,8 +155,16 @@ void encode(Writer& out, const raft::Message& message) {
   out.varint(message.term);
   out.varint(message.log_term);
   out.varint(message.index);
-  out.varint(message.entries.size());
-  for (const raft::Entry& entry : message.entries) encode(out, entry);
+}
+
+void encode_entries(Writer& out, std::span<const raft::Entry> entries) {
+  KEEL_ASSERT(entries.size() <= kMaxEntriesPerMessage, "a message carries ", entries.size(),
+              " entries, over kMaxEntriesPerMessage");
+  out.varint(entries.size());
+  for (const raft::Entry& entry : entries) encode(out, entry);
+}
+
+void encode_tail(Writer& out, const raft::Message& message) {
   out.varint(message.commit);
   out.boolean(message.reject);
   out.varint(message.reject_hint);

@@ -8,6 +8,8 @@
 //   trailing bytes. The encoding is canonical: a decodable input re-encodes to the same bytes.
 #pragma once
 
+#include <span>
+
 #include "core/codec/reader.h"
 #include "core/codec/writer.h"
 #include "core/env/error.h"
@@ -22,8 +24,18 @@ void encode(Writer& out, const raft::ConfChange& change);
 void encode(Writer& out, const raft::SnapshotMeta& meta);
 void encode(Writer& out, const raft::Message& message);
 
-// At least the size of encode(message), cheaply computed, so that a frame is allocated once.
+// encode(message) in its three parts, for an encoder that copies the entries' bytes from an
+// earlier encoding of the same entries (encode_frames in frame.h): the fields before the entries,
+// the entries (their count, then each), and the fields after them.
+void encode_head(Writer& out, const raft::Message& message);
+void encode_entries(Writer& out, std::span<const raft::Entry> entries);
+void encode_tail(Writer& out, const raft::Message& message);
+
+// At least the size of encode(message), cheaply computed, so that a frame is allocated once;
+// and its parts: encode_entries(entries), and encode_head plus encode_tail.
 std::size_t encoded_size_bound(const raft::Message& message);
+std::size_t encoded_size_bound(std::span<const raft::Entry> entries);
+std::size_t encoded_size_bound_outside_entries(const raft::Message& message);
 
 // Reads one value; failures are recorded in the Reader (check ok() after the last read).
 void read(Reader& in, raft::Entry& entry);

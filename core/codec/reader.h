@@ -18,6 +18,7 @@
 #include <string>
 #include <string_view>
 
+#include "core/env/assert.h"
 #include "core/env/error.h"
 #include "core/env/str.h"
 #include "core/env/types.h"
@@ -80,9 +81,16 @@ class Reader {
   // The first failure; only when !ok().
   const Error& error() const { return *error_; }
   std::size_t offset() const { return offset_; }
-  // The input read since `start`, an earlier offset().
-  ByteView read_since(std::size_t start) const { return input_.subspan(start, offset_ - start); }
   std::size_t remaining() const { return input_.size() - offset_; }
+  // The input not read yet.
+  ByteView rest() const { return input_.subspan(offset_); }
+  // Moves past `n` bytes of rest() that the caller has read some other way (a copy of them, say);
+  // they must be there and no read may have failed.
+  void skip(std::size_t n) {
+    KEEL_ASSERT(!error_ && n <= remaining(), "skipping ", n, " bytes of the ", remaining(), " left",
+                error_ ? " after a failed read" : "");
+    offset_ += n;
+  }
   // Success if no read failed and the whole input was consumed.
   Status finish(std::string_view what);
 

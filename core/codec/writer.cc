@@ -2,11 +2,6 @@
 
 namespace keel::codec {
 
-void Writer::bytes(ByteView data) {
-  varint(data.size());
-  raw(data);
-}
-
 void Writer::string(std::string_view text) {
   bytes(ByteView(reinterpret_cast<const std::uint8_t*>(text.data()), text.size()));
 }

@@ -33,8 +33,12 @@ class Writer {
     out_.push_back(static_cast<std::uint8_t>(value));
   }
   void boolean(bool value) { u8(value ? 1 : 0); }
-  // A varint length, then the bytes.
-  void bytes(ByteView data);
+  // A varint length, then the bytes. Inline, as the WAL, frames and the state machines write many
+  // short (often empty) byte strings.
+  void bytes(ByteView data) {
+    varint(data.size());
+    if (!data.empty()) raw(data);
+  }
   void string(std::string_view text);
   // The bytes alone, with no length.
   void raw(ByteView data);

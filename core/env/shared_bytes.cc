@@ -30,11 +30,11 @@ SharedBytes SharedBytes::slice(ByteView part) const {
   return out;
 }
 
-void SharedBytes::release() {
-  if (block_ == nullptr || --block_->references > 0) return;
-  block_->~Block();
-  ::operator delete(block_);
-  block_ = nullptr;
+void SharedBytes::free_block(Block* block) {
+  KEEL_ASSERT(block->references == 0, "freeing a shared block still referred to ",
+              block->references, " times");
+  block->~Block();
+  ::operator delete(block);
 }
 
 }  // namespace keel

@@ -44,7 +44,10 @@ class SharedBytes {
     std::swap(size_, other.size_);
     return *this;
   }
-  ~SharedBytes() { release(); }
+  // The count drops inline; only the last copy calls out to free the block.
+  ~SharedBytes() {
+    if (block_ != nullptr && --block_->references == 0) free_block(block_);
+  }
 
   // The bytes of `part`, which must lie within view(), sharing this buffer (empty if part is).
   SharedBytes slice(ByteView part) const;
@@ -71,7 +74,8 @@ class SharedBytes {
     // The bytes follow.
   };
   static std::uint8_t* bytes_of(Block* block) { return reinterpret_cast<std::uint8_t*>(block + 1); }
-  void release();
+  // Frees a block no SharedBytes refers to any more.
+  static void free_block(Block* block);
 
   Block* block_ = nullptr;    // null exactly when empty
   std::uint32_t offset_ = 0;  // of these bytes in the block's

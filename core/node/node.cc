@@ -242,8 +242,10 @@ void Node::process_ready() {
 }
 
 void Node::send(const std::vector<raft::Message>& messages) {
-  for (const raft::Message& message : messages) {
-    env_.transport.send(message.to, codec::encode_frame(config_.cluster, message));
+  // One batch: the entries a leader sends to each of its followers are encoded once.
+  std::vector<Bytes> frames = codec::encode_frames(config_.cluster, messages);
+  for (std::size_t i = 0; i < messages.size(); ++i) {
+    env_.transport.send(messages[i].to, std::move(frames[i]));
   }
 }
 

@@ -63,5 +63,22 @@ TEST(Crc32c, HardwareAgreesWithPortable) {
   }
 }
 
+// Every length up to 24 bytes, so that each way the hardware path ends (4, 2 and 1 trailing bytes,
+// alone and together) is checked at every alignment.
+TEST(Crc32c, HardwareAgreesWithPortableOnEveryShortLength) {
+  if (!detail::crc32c_hardware_available()) GTEST_SKIP() << "no SSE4.2 on this machine";
+  Random random(11);
+  Bytes data(32);
+  for (auto& b : data) b = static_cast<std::uint8_t>(random.next());
+  for (std::size_t start = 0; start < 8; ++start) {
+    for (std::size_t length = 0; length <= 24; ++length) {
+      const ByteView part = ByteView(data).subspan(start, length);
+      ASSERT_EQ(detail::crc32c_extend_hardware(0x12345678, part),
+                detail::crc32c_extend_portable(0x12345678, part))
+          << "start " << start << " length " << length;
+    }
+  }
+}
+
 }  // namespace
 }  // namespace keel::codec

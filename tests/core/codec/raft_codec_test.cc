@@ -103,6 +103,37 @@ TEST(CodecMessage, DecodedEntriesShareOneBufferPerMessage) {
   EXPECT_EQ(decoded->entries[4].data.use_count(), 0u);
 }
 
+// Entries are read from a copy of the input; a failure in one still names the entry and its
+// offset in the input itself.
+TEST(CodecMessage, ABadEntryIsReportedAtItsOffsetInTheInput) {
+  const raft::Message m = sample_message();
+  Bytes before_entry_2;
+  Writer w(before_entry_2);
+  encode_head(w, m);
+  w.varint(m.entries.size());
+  encode(w, m.entries[0]);
+  encode(w, m.entries[1]);
+  Bytes encoded = encode(m);
+  const std::size_t type_at = before_entry_2.size() + 2;  // after its term and index
+  encoded[type_at] = 5;
+  const auto decoded = decode<raft::Message>(encoded);
+  ASSERT_FALSE(decoded);
+  EXPECT_EQ(decoded.error().message,
+            str("Message.entries[2]: Entry.type: value 5 is not one of the 2 known (at offset ",
+                type_at + 1, ")"));
+}
+
+TEST(CodecMessage, TheSplitEncodingIsTheWholeOne) {
+  const raft::Message m = sample_message();
+  Bytes parts;
+  Writer w(parts);
+  encode_head(w, m);
+  encode_entries(w, m.entries);
+  encode_tail(w, m);
+  EXPECT_EQ(parts, encode(m));
+  EXPECT_LE(parts.size(), encoded_size_bound_outside_entries(m) + encoded_size_bound(m.entries));
+}
+
 TEST(CodecMessage, TrailingBytesAreRejected) {
   Bytes encoded = encode(sample_message());
   encoded.push_back(0);

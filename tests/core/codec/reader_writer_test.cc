@@ -150,5 +150,23 @@ TEST(CodecReader, FinishRejectsTrailingBytes) {
   EXPECT_EQ(done.error().message, "thing: 1 trailing bytes after offset 1");
 }
 
+TEST(CodecReader, RestAndSkip) {
+  const Bytes input{1, 2, 3, 4};
+  Reader r(input);
+  r.u8("a");
+  ASSERT_EQ(r.rest().size(), 3u);
+  EXPECT_EQ(r.rest()[0], 2);
+  r.skip(2);
+  EXPECT_EQ(r.u8("b"), 4);
+  EXPECT_TRUE(r.rest().empty());
+  EXPECT_TRUE(r.finish("thing"));
+}
+
+TEST(CodecReader, SkippingPastTheEndIsABug) {
+  const Bytes input{1, 2};
+  Reader r(input);
+  EXPECT_DEATH(r.skip(3), "skipping 3 bytes of the 2 left");
+}
+
 }  // namespace
 }  // namespace keel::codec
