@@ -115,6 +115,8 @@ void Host::crash(CrashMode mode) {
   receive_ = nullptr;
   for (std::uint32_t slot : deferred_) world_.release(slot);
   deferred_.clear();
+  for (std::uint32_t slot : waiting_) world_.release(slot);
+  waiting_.clear();
   containers_.lose_all();
   fs_.crash(mode);
   busy_until_ = Time{};

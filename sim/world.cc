@@ -282,12 +282,43 @@ void World::dispatch(std::uint32_t slot) {
     h.deferred_.push_back(slot);
     return;
   }
-  if (h.busy_until_ > now_) {  // still inside a blocking sync: this waits until it returns
-    queue_.push(h.busy_until_, slot);
+  if (event.kind == Event::Kind::kWake) {
+    wake(h, slot);
+    return;
+  }
+  if (h.busy_until_ > now_) {
+    wait_for_sync(h, slot);
     return;
   }
   run_on_host(h, event);
   release(slot);
+}
+
+// The host is inside a blocking sync (SimFileSystem charges it): nothing runs on it until the
+// sync returns. The event waits in the host's list, in arrival order, and one wake event at the
+// sync's end stands for the whole list, instead of each event going back through the queue.
+void World::wait_for_sync(Host& h, std::uint32_t slot) {
+  h.waiting_.push_back(slot);
+  if (h.waiting_.size() > 1) return;  // the first one queued the wake
+  Event wake;
+  wake.kind = Event::Kind::kWake;
+  wake.host = h.id();
+  wake.incarnation = h.incarnation();
+  schedule(h.busy_until_, std::move(wake));
+}
+
+void World::wake(Host& h, std::uint32_t wake_slot) {
+  if (h.busy_until_ > now_) {  // a world call made the host sync again meanwhile: wait on
+    queue_.push(h.busy_until_, wake_slot);
+    return;
+  }
+  release(wake_slot);
+  KEEL_ASSERT(waking_.empty(), "a wake inside a wake");
+  waking_.swap(h.waiting_);
+  // Each runs as if it came up now; one that makes the host sync again sends the rest (and any
+  // later arrival) back to wait, still in arrival order.
+  for (std::uint32_t slot : waking_) dispatch(slot);
+  waking_.clear();
 }
 
 void World::run_on_host(Host& h, Event& event) {
@@ -319,9 +350,10 @@ void World::run_on_host(Host& h, Event& event) {
       event.call();
       return;
     case Event::Kind::kWorldCall:
+    case Event::Kind::kWake:
       break;
   }
-  KEEL_UNREACHABLE("world call dispatched to a host");
+  KEEL_UNREACHABLE("world call or wake run as a host's event");
 }
 
 }  // namespace keel::sim
