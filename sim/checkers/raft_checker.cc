@@ -1,7 +1,5 @@
 #include "sim/checkers/raft_checker.h"
 
-#include <string_view>
-
 #include "core/codec/raft_codec.h"
 #include "core/env/assert.h"
 #include "core/env/random.h"
@@ -11,8 +9,8 @@
 namespace keel::sim {
 
 std::uint64_t entry_digest(const raft::Entry& entry) {
-  const std::string_view bytes(reinterpret_cast<const char*>(entry.data.data()), entry.data.size());
-  return stable_hash(bytes, static_cast<std::uint64_t>(entry.type));
+  return hash_bytes(ByteView(entry.data.data(), entry.data.size()),
+                    static_cast<std::uint64_t>(entry.type));
 }
 
 void RaftChecker::violation(std::string check, std::string detail) {
