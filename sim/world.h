@@ -101,9 +101,10 @@ class World {
     std::function<void()> call;
   };
 
-  std::uint32_t allocate(Event&& event);
+  // A free slot holding an event of `kind` on `host` (its id and incarnation; null: none), with
+  // no frame and no call: the caller fills in the rest in place and pushes the slot on queue_.
+  std::uint32_t new_event(Event::Kind kind, const Host* host);
   void release(std::uint32_t slot);
-  void schedule(Time when, Event&& event) { queue_.push(when, allocate(std::move(event))); }
   void dispatch(std::uint32_t slot);
   void wait_for_sync(Host& host, std::uint32_t slot);
   void wake(Host& host, std::uint32_t wake_slot);
