@@ -10,7 +10,11 @@
 
 namespace keel::sim {
 
-// A min-heap of (time, seq, payload) where the payload is a small handle chosen by the caller.
+// A min-heap of (time, seq, payload) where the payload is a small handle chosen by the caller,
+// with a first-in-first-out lane for events pushed at the current instant (the time of the last
+// pop): a zero-delay timer or call costs no heap operation. The order is exactly the heap's
+// alone: the heap's events at the current instant were all pushed before that instant was
+// reached, so their sequence numbers are smaller than every lane event's and they go first.
 class EventQueue {
  public:
   struct Item {
@@ -20,29 +24,51 @@ class EventQueue {
   };
 
   void push(Time time, std::uint32_t slot) {
-    heap_.push_back(Item{time, next_seq_++, slot});
+    KEEL_ASSERT(time >= current_, "event pushed before the current instant");
+    const Item item{time, next_seq_++, slot};
+    if (time == current_) {
+      now_lane_.push_back(item);
+      return;
+    }
+    heap_.push_back(item);
     sift_up(heap_.size() - 1);
   }
 
-  bool empty() const { return heap_.empty(); }
-  std::size_t size() const { return heap_.size(); }
+  bool empty() const { return heap_.empty() && lane_empty(); }
+  std::size_t size() const { return heap_.size() + now_lane_.size() - lane_head_; }
   const Item& top() const {
-    KEEL_ASSERT(!heap_.empty(), "top() of an empty event queue");
-    return heap_.front();
+    KEEL_ASSERT(!empty(), "top() of an empty event queue");
+    return lane_first() ? now_lane_[lane_head_] : heap_.front();
   }
 
   Item pop() {
-    KEEL_ASSERT(!heap_.empty(), "pop() of an empty event queue");
+    KEEL_ASSERT(!empty(), "pop() of an empty event queue");
+    if (lane_first()) {
+      const Item first = now_lane_[lane_head_++];
+      if (lane_empty()) {  // drained: reuse the storage from the start
+        now_lane_.clear();
+        lane_head_ = 0;
+      }
+      return first;
+    }
     Item first = heap_.front();
     heap_.front() = heap_.back();
     heap_.pop_back();
     if (!heap_.empty()) sift_down(0);
+    // The lane is empty here (it goes before any later heap event), so moving on is safe.
+    current_ = first.time;
     return first;
   }
 
  private:
   static bool before(const Item& a, const Item& b) {
     return a.time < b.time || (a.time == b.time && a.seq < b.seq);
+  }
+
+  bool lane_empty() const { return lane_head_ == now_lane_.size(); }
+  // The lane's events are all at current_; the heap's at current_ are older (see the class note).
+  bool lane_first() const {
+    return !lane_empty() && (heap_.empty() || heap_.front().time > current_);
   }
 
   void sift_up(std::size_t i) {
@@ -71,6 +97,9 @@ class EventQueue {
   }
 
   std::vector<Item> heap_;
+  std::vector<Item> now_lane_;  // events at current_, in push order, from lane_head_ on
+  std::size_t lane_head_ = 0;
+  Time current_{};  // the time of the last event popped from the heap
   std::uint64_t next_seq_ = 0;
 };
 

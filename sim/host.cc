@@ -86,12 +86,9 @@ void Host::record(std::string_view component, std::string_view event,
 void Host::charge(Duration d) { busy_until_ = effective_now() + d; }
 
 void Host::post(Duration delay, std::function<void()> fn) {
-  World::Event event;
-  event.kind = World::Event::Kind::kHostCall;
-  event.host = id_;
-  event.incarnation = incarnation_;
-  event.call = std::move(fn);
-  world_.schedule(effective_now() + delay, std::move(event));
+  const std::uint32_t slot = world_.new_event(World::Event::Kind::kHostCall, this);
+  world_.slots_[slot].call = std::move(fn);
+  world_.queue_.push(effective_now() + delay, slot);
 }
 
 void Host::boot() {
@@ -115,6 +112,8 @@ void Host::crash(CrashMode mode) {
   receive_ = nullptr;
   for (std::uint32_t slot : deferred_) world_.release(slot);
   deferred_.clear();
+  for (std::uint32_t slot : waiting_) world_.release(slot);
+  waiting_.clear();
   containers_.lose_all();
   fs_.crash(mode);
   busy_until_ = Time{};

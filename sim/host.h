@@ -72,6 +72,8 @@ class Host {
   SimContainers containers_;
   Time busy_until_{};
   std::vector<std::uint32_t> deferred_;  // events that arrived while paused, in arrival order
+  // Events that arrived during a blocking sync, in arrival order, behind one kWake event.
+  std::vector<std::uint32_t> waiting_;
 
   struct Timer {
     TimerId id;

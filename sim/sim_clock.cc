@@ -8,6 +8,8 @@ namespace keel::sim {
 
 Time SimClock::formula(Time world) const {
   KEEL_ASSERT(world >= base_world_, "clock read before its latest change");
+  // A true rate (no drift fault: nearly always) needs no 128-bit multiply and divide.
+  if (rate_ppm_ == kOneRate) return base_host_ + (world - base_world_);
   const auto elapsed = static_cast<__int128>((world - base_world_).count());
   return base_host_ + Duration(static_cast<std::int64_t>(elapsed * rate_ppm_ / kOneRate));
 }
@@ -19,6 +21,7 @@ Time SimClock::read(Time world) {
 
 Time SimClock::world_time_of(Time deadline, Time world_now) const {
   if (deadline <= base_host_) return world_now;
+  if (rate_ppm_ == kOneRate) return std::max(world_now, base_world_ + (deadline - base_host_));
   const auto ahead = static_cast<__int128>((deadline - base_host_).count());
   // Round up so that the reading at the returned time has reached the deadline.
   const auto elapsed = static_cast<std::int64_t>((ahead * kOneRate + rate_ppm_ - 1) / rate_ppm_);

@@ -1,9 +1,5 @@
 #include "sim/trace_log.h"
 
-#include <cstring>
-
-#include "core/env/random.h"
-
 namespace keel::sim {
 
 std::uint64_t TraceLog::mix(std::uint64_t h, std::uint64_t a, std::uint64_t b, std::uint64_t c,
@@ -12,18 +8,6 @@ std::uint64_t TraceLog::mix(std::uint64_t h, std::uint64_t a, std::uint64_t b, s
   h = mix64(h ^ b);
   h = mix64(h ^ c);
   return mix64(h ^ d);
-}
-
-void TraceLog::note_bytes(ByteView bytes) {
-  std::uint64_t h = hash_ ^ bytes.size();
-  std::size_t i = 0;
-  for (; i + 8 <= bytes.size(); i += 8) {
-    std::uint64_t word;
-    std::memcpy(&word, bytes.data() + i, 8);
-    h = (h ^ word) * 0x9e3779b97f4a7c15ULL;
-  }
-  for (; i < bytes.size(); ++i) h = (h ^ bytes[i]) * 0x100000001b3ULL;
-  hash_ = mix64(h);
 }
 
 void TraceLog::record(Time world_time, const TraceEvent& event) {

@@ -10,6 +10,8 @@
 #include <string_view>
 #include <vector>
 
+#include "core/env/assert.h"
+#include "core/env/random.h"
 #include "core/env/trace.h"
 #include "core/env/types.h"
 
@@ -28,11 +30,18 @@ class TraceLog {
 
   std::uint64_t hash() const { return hash_; }
 
-  // Kernel events (a delivery, a timer) are hashed as numbers: cheap enough for every event.
+  // Kernel events (a delivery, a timer) are hashed as numbers: cheap enough for every event. Three
+  // mix64 rounds, each xoring one word into the state: `a` (a machine id) shares its word with
+  // the kind, which takes the low 8 bits.
   void note(std::uint64_t kind, Time when, std::uint64_t a, std::uint64_t b = 0) {
-    hash_ = mix(hash_, kind, static_cast<std::uint64_t>(when.time_since_epoch().count()), a, b);
+    KEEL_ASSERT(kind < 256 && a < (std::uint64_t{1} << 56), "trace note out of range: kind ", kind,
+                " a ", a);
+    std::uint64_t h = mix64(hash_ ^ static_cast<std::uint64_t>(when.time_since_epoch().count()));
+    h = mix64(h ^ (a << 8 | kind));
+    hash_ = mix64(h ^ b);
   }
-  void note_bytes(ByteView bytes);
+  // A frame's bytes, hashed eight at a time (hash_bytes): a frame that differs changes the hash.
+  void note_bytes(ByteView bytes) { hash_ = hash_bytes(bytes, hash_); }
 
   // A structured event from a machine's program, or from the simulator (machine "").
   void record(Time world_time, const TraceEvent& event);

@@ -86,15 +86,20 @@ NodeId World::id_of(std::string_view name) const {
   return kNoNode;
 }
 
-std::uint32_t World::allocate(Event&& event) {
+std::uint32_t World::new_event(Event::Kind kind, const Host* host) {
+  std::uint32_t slot;
   if (!free_slots_.empty()) {
-    const std::uint32_t slot = free_slots_.back();
+    slot = free_slots_.back();
     free_slots_.pop_back();
-    slots_[slot] = std::move(event);
-    return slot;
+  } else {
+    slot = static_cast<std::uint32_t>(slots_.size());
+    slots_.emplace_back();
   }
-  slots_.push_back(std::move(event));
-  return static_cast<std::uint32_t>(slots_.size() - 1);
+  Event& event = slots_[slot];
+  event.kind = kind;
+  event.host = host != nullptr ? host->id() : kNoNode;
+  event.incarnation = host != nullptr ? host->incarnation() : 0;
+  return slot;
 }
 
 void World::release(std::uint32_t slot) {
@@ -104,10 +109,9 @@ void World::release(std::uint32_t slot) {
 }
 
 void World::at(Time when, std::function<void()> fn) {
-  Event event;
-  event.kind = Event::Kind::kWorldCall;
-  event.call = std::move(fn);
-  schedule(std::max(when, now_), std::move(event));
+  const std::uint32_t slot = new_event(Event::Kind::kWorldCall, nullptr);
+  slots_[slot].call = std::move(fn);
+  queue_.push(std::max(when, now_), slot);
 }
 
 void World::record(std::string_view event, std::initializer_list<TraceField> fields) {
@@ -207,13 +211,10 @@ void World::set_clock_rate(NodeId id, std::int64_t rate_ppm) {
 }
 
 void World::schedule_timer(Host& h, TimerId id, Time deadline) {
-  Event event;
-  event.kind = Event::Kind::kTimer;
-  event.host = h.id();
-  event.incarnation = h.incarnation();
-  event.timer = id;
-  event.clock_epoch = h.clock_epoch_;
-  schedule(h.clock_.world_time_of(deadline, h.effective_now()), std::move(event));
+  const std::uint32_t slot = new_event(Event::Kind::kTimer, &h);
+  slots_[slot].timer = id;
+  slots_[slot].clock_epoch = h.clock_epoch_;
+  queue_.push(h.clock_.world_time_of(deadline, h.effective_now()), slot);
 }
 
 // The clock changed: every pending timer's true firing time moves. The queued events of the old
@@ -237,15 +238,11 @@ void World::send(Host& from, NodeId to, Bytes frame) {
     trace_.note(kNoteDrop, depart, from.id(), to);
     return;
   }
-  const std::uint64_t incarnation = host(to).incarnation();
   for (int i = 0; i < route.copies; ++i) {
-    Event event;
-    event.kind = Event::Kind::kDeliver;
-    event.host = to;
-    event.incarnation = incarnation;
-    event.from = from.id();
-    event.frame = i + 1 == route.copies ? std::move(frame) : frame;
-    schedule(route.at[i], std::move(event));
+    const std::uint32_t slot = new_event(Event::Kind::kDeliver, receiver);
+    slots_[slot].from = from.id();
+    slots_[slot].frame = i + 1 == route.copies ? std::move(frame) : frame;
+    queue_.push(route.at[i], slot);
   }
 }
 
@@ -282,12 +279,39 @@ void World::dispatch(std::uint32_t slot) {
     h.deferred_.push_back(slot);
     return;
   }
-  if (h.busy_until_ > now_) {  // still inside a blocking sync: this waits until it returns
-    queue_.push(h.busy_until_, slot);
+  if (event.kind == Event::Kind::kWake) {
+    wake(h, slot);
+    return;
+  }
+  if (h.busy_until_ > now_) {
+    wait_for_sync(h, slot);
     return;
   }
   run_on_host(h, event);
   release(slot);
+}
+
+// The host is inside a blocking sync (SimFileSystem charges it): nothing runs on it until the
+// sync returns. The event waits in the host's list, in arrival order, and one wake event at the
+// sync's end stands for the whole list, instead of each event going back through the queue.
+void World::wait_for_sync(Host& h, std::uint32_t slot) {
+  h.waiting_.push_back(slot);
+  if (h.waiting_.size() > 1) return;  // the first one queued the wake
+  queue_.push(h.busy_until_, new_event(Event::Kind::kWake, &h));
+}
+
+void World::wake(Host& h, std::uint32_t wake_slot) {
+  if (h.busy_until_ > now_) {  // a world call made the host sync again meanwhile: wait on
+    queue_.push(h.busy_until_, wake_slot);
+    return;
+  }
+  release(wake_slot);
+  KEEL_ASSERT(waking_.empty(), "a wake inside a wake");
+  waking_.swap(h.waiting_);
+  // Each runs as if it came up now; one that makes the host sync again sends the rest (and any
+  // later arrival) back to wait, still in arrival order.
+  for (std::uint32_t slot : waking_) dispatch(slot);
+  waking_.clear();
 }
 
 void World::run_on_host(Host& h, Event& event) {
@@ -319,9 +343,10 @@ void World::run_on_host(Host& h, Event& event) {
       event.call();
       return;
     case Event::Kind::kWorldCall:
+    case Event::Kind::kWake:
       break;
   }
-  KEEL_UNREACHABLE("world call dispatched to a host");
+  KEEL_UNREACHABLE("world call or wake run as a host's event");
 }
 
 }  // namespace keel::sim

@@ -75,7 +75,8 @@ class World {
   void at(Time when, std::function<void()> fn);
   void after(Duration delay, std::function<void()> fn) { at(now_ + delay, std::move(fn)); }
 
-  // Runs one event; false when none is left.
+  // Runs one event (a wake runs the events that waited for a machine's sync); false when none
+  // is left.
   bool step();
   // Runs every event up to and including true time `until`, then sets the time to `until`.
   void run_until(Time until);
@@ -88,7 +89,8 @@ class World {
   Host* find(NodeId id) const;  // null when no host has the id
 
   struct Event {
-    enum class Kind : std::uint8_t { kDeliver, kTimer, kHostCall, kWorldCall };
+    // kWake: a host's blocking sync returned; the events that waited for it run (wait_for_sync).
+    enum class Kind : std::uint8_t { kDeliver, kTimer, kHostCall, kWorldCall, kWake };
     Kind kind = Kind::kWorldCall;
     NodeId host = kNoNode;  // the machine it happens on
     std::uint64_t incarnation = 0;
@@ -99,10 +101,13 @@ class World {
     std::function<void()> call;
   };
 
-  std::uint32_t allocate(Event&& event);
+  // A free slot holding an event of `kind` on `host` (its id and incarnation; null: none), with
+  // no frame and no call: the caller fills in the rest in place and pushes the slot on queue_.
+  std::uint32_t new_event(Event::Kind kind, const Host* host);
   void release(std::uint32_t slot);
-  void schedule(Time when, Event&& event) { queue_.push(when, allocate(std::move(event))); }
   void dispatch(std::uint32_t slot);
+  void wait_for_sync(Host& host, std::uint32_t slot);
+  void wake(Host& host, std::uint32_t wake_slot);
   void run_on_host(Host& host, Event& event);
   void send(Host& from, NodeId to, Bytes frame);
   void schedule_timer(Host& host, TimerId id, Time deadline);
@@ -115,6 +120,7 @@ class World {
   // A deque: an event is handled in its slot (not moved out) while its handler schedules more.
   std::deque<Event> slots_;
   std::vector<std::uint32_t> free_slots_;
+  std::vector<std::uint32_t> waking_;           // the batch wake() runs (kept for its capacity)
   std::vector<std::unique_ptr<Host>> hosts_;    // index = id - 1
   std::vector<std::unique_ptr<Host>> clients_;  // index = id - kFirstClientId
   SimNetwork network_;

@@ -38,7 +38,23 @@ class Random {
 };
 
 // A stable 64-bit hash of bytes (FNV-1a folded through a splitmix finalizer); the same everywhere.
+// Random::derive is built on it, so changing it changes every seed's run.
 std::uint64_t stable_hash(std::string_view text, std::uint64_t seed = 0);
-std::uint64_t mix64(std::uint64_t x);
+
+// The splitmix64 finalizer (Steele, Lea & Flood, "Fast splittable pseudorandom number
+// generators", 2014): a bijection of 64-bit words in which every input bit flips about half of
+// the output bits. Inline: the simulator's trace hash and the Raft checker call it per event.
+inline std::uint64_t mix64(std::uint64_t z) {
+  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+  z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+  return z ^ (z >> 31);
+}
+
+// A fast stable 64-bit hash of bytes, eight at a time: the length and seed are mixed into the
+// start, each little-endian word (and the 1 to 7 tail bytes, gathered into one word) is folded
+// in by xor, xorshift and multiply, and mix64 ends it. For identifying data (trace hashes, the
+// checker's entry digests), not for deriving seeds. Each step is a bijection of the state, so
+// two inputs of one length that differ in a single byte (or word) always hash differently.
+std::uint64_t hash_bytes(ByteView bytes, std::uint64_t seed = 0);
 
 }  // namespace keel

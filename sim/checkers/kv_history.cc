@@ -57,8 +57,8 @@ std::string describe(const KvOp& op) {
       break;
   }
   const std::string until = op.outcome == KvOp::Outcome::kUnknown ? "?" : seconds(op.completed);
-  return str("#", op.id, " c", op.client, " ", what, " -> ", answer, " [", seconds(op.invoked), ", ",
-             until, "]");
+  return str("#", op.id, " c", op.client, " ", what, " -> ", answer, " [", seconds(op.invoked),
+             ", ", until, "]");
 }
 
 }  // namespace keel::sim

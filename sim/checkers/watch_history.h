@@ -24,7 +24,7 @@ struct WatchStream {
 
 struct WatcherLog {
   int watcher = 0;
-  Bytes key;        // the watched range: [key, range_end), etcd's convention (kv/types.h)
+  Bytes key;  // the watched range: [key, range_end), etcd's convention (kv/types.h)
   Bytes range_end;
   std::vector<WatchStream> streams;
 };

@@ -390,5 +390,72 @@ TEST(WorldHosts, ASyncKeepsTheMachineBusyAndDelaysItsSends) {
   EXPECT_EQ(arrival, Time{} + 51ms);
 }
 
+// Sends frames "1", "2", ... to machine 2, one every 10 ms.
+class Counter final : public Program {
+ public:
+  explicit Counter(Env& env) : env_(env) { arm(); }
+  ~Counter() override { env_.clock.cancel(timer_); }
+
+ private:
+  void arm() {
+    timer_ = env_.clock.after(10ms, [this] {
+      env_.transport.send(2, bytes(std::to_string(++sent_)));
+      arm();
+    });
+  }
+  Env& env_;
+  TimerId timer_ = 0;
+  int sent_ = 0;
+};
+
+// Syncs its disk (50 ms, blocking) on every frame, and remembers when each frame ran.
+class SlowReceiver final : public Program {
+ public:
+  SlowReceiver(Env& env, World& world, std::vector<std::pair<Duration, std::string>>& log) {
+    env.transport.set_receive_handler([&env, &world, &log](NodeId, ByteView frame) {
+      log.emplace_back(world.now() - Time{}, std::string(frame.begin(), frame.end()));
+      auto file = *env.fs.open("f", OpenMode::kCreateOrOpen);
+      (void)file->sync();
+    });
+  }
+};
+
+// Frames that arrive while the machine is inside a sync wait for it to return, then run in the
+// order they arrived; one that syncs again sends the rest back to wait.
+TEST(WorldHosts, FramesArrivingDuringASyncRunAfterItInArrivalOrder) {
+  World world(22);
+  std::vector<std::pair<Duration, std::string>> log;
+  world.add_host("a", [](Env& env) { return std::make_unique<Counter>(env); });
+  world.add_host("b", [&](Env& env) { return std::make_unique<SlowReceiver>(env, world, log); });
+  world.host(2).fs().set_sync_latency(50ms, 50ms);
+  world.network().set_default(LinkConfig{1ms, 1ms, 0.0, 0.0});
+  world.run_until(Time{} + 55ms);  // frames 1..5 sent at 10..50 ms, the first ran at 11 ms
+  world.crash(1);                  // no more frames
+  world.run_for(1s);
+  const std::vector<std::pair<Duration, std::string>> expected{
+      {11ms, "1"}, {61ms, "2"}, {111ms, "3"}, {161ms, "4"}, {211ms, "5"}};
+  EXPECT_EQ(log, expected);
+}
+
+// A crash ends the sync and discards the frames that waited for it: the next incarnation sees
+// only frames that arrive after it boots.
+TEST(WorldHosts, ACrashDuringASyncDiscardsTheFramesThatWaited) {
+  World world(23);
+  std::vector<std::pair<Duration, std::string>> log;
+  world.add_host("a", [](Env& env) { return std::make_unique<Counter>(env); });
+  world.add_host("b", [&](Env& env) { return std::make_unique<SlowReceiver>(env, world, log); });
+  world.host(2).fs().set_sync_latency(50ms, 50ms);
+  world.network().set_default(LinkConfig{1ms, 1ms, 0.0, 0.0});
+  world.run_until(Time{} + 30ms);  // frame 1 ran at 11 ms, frame 2 waits
+  world.crash(2);
+  world.restart(2);
+  world.run_until(Time{} + 55ms);  // frame 3 was sent to the old one; 4 and 5 reach the new one
+  world.crash(1);
+  world.run_for(1s);
+  const std::vector<std::pair<Duration, std::string>> expected{
+      {11ms, "1"}, {41ms, "4"}, {91ms, "5"}};
+  EXPECT_EQ(log, expected);
+}
+
 }  // namespace
 }  // namespace keel::sim

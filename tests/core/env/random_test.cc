@@ -69,5 +69,36 @@ TEST(Random, ChanceMatchesProbability) {
   EXPECT_TRUE(Random(6).chance(1.0));
 }
 
+TEST(HashBytes, PinnedSeededAndLengthAware) {
+  // Pins the function: the Raft checker's digests and the simulator's trace hash are built on it.
+  const Bytes abc{'a', 'b', 'c'};
+  EXPECT_EQ(hash_bytes(abc), hash_bytes(abc));
+  EXPECT_NE(hash_bytes(abc, 1), hash_bytes(abc, 2));
+  EXPECT_NE(hash_bytes(Bytes{}), hash_bytes(Bytes{0}));  // the length counts, zeros too
+  EXPECT_NE(hash_bytes(Bytes(8, 0)), hash_bytes(Bytes(9, 0)));
+}
+
+// Every single-byte change must change the hash, in the eight-byte words and in the tail.
+TEST(HashBytes, EverySingleByteChangeChangesTheHash) {
+  Bytes data(21);
+  for (std::size_t i = 0; i < data.size(); ++i) data[i] = static_cast<std::uint8_t>(i * 37);
+  const std::uint64_t original = hash_bytes(data);
+  std::set<std::uint64_t> seen{original};
+  for (std::size_t i = 0; i < data.size(); ++i) {
+    for (const std::uint8_t flip : {0x01, 0x80, 0xff}) {
+      Bytes changed = data;
+      changed[i] ^= flip;
+      seen.insert(hash_bytes(changed));
+    }
+  }
+  EXPECT_EQ(seen.size(), 1 + 3 * data.size());
+}
+
+TEST(Mix64, IsTheSplitmixFinalizer) {
+  // Reference values of splitmix64's finalizer (Steele, Lea & Flood 2014).
+  EXPECT_EQ(mix64(0), 0u);
+  EXPECT_EQ(mix64(0x9e3779b97f4a7c15ULL), 0xe220a8397b1dcdafULL);
+}
+
 }  // namespace
 }  // namespace keel

@@ -1,0 +1,65 @@
+#include "sim/event_queue.h"
+
+#include <gtest/gtest.h>
+
+#include <vector>
+
+namespace keel::sim {
+namespace {
+
+Time at(std::int64_t ns) { return Time{} + Duration(ns); }
+
+std::vector<std::uint32_t> drain(EventQueue& queue) {
+  std::vector<std::uint32_t> slots;
+  while (!queue.empty()) slots.push_back(queue.pop().slot);
+  return slots;
+}
+
+TEST(EventQueue, PopsByTimeThenPushOrder) {
+  EventQueue queue;
+  queue.push(at(30), 1);
+  queue.push(at(10), 2);
+  queue.push(at(20), 3);
+  queue.push(at(10), 4);
+  EXPECT_EQ(drain(queue), (std::vector<std::uint32_t>{2, 4, 3, 1}));
+}
+
+// Events pushed at the current instant take the zero-delay lane; the heap's events at that
+// instant were pushed earlier and must still go first, and later instants after the lane.
+TEST(EventQueue, EventsPushedAtTheCurrentInstantRunAfterOlderOnesAtIt) {
+  EventQueue queue;
+  queue.push(at(10), 1);
+  queue.push(at(10), 2);
+  queue.push(at(20), 3);
+  EXPECT_EQ(queue.pop().slot, 1u);  // now at 10, with 2 still queued for it
+  queue.push(at(10), 4);            // the lane
+  queue.push(at(15), 5);
+  queue.push(at(10), 6);  // the lane
+  EXPECT_EQ(queue.size(), 5u);
+  EXPECT_EQ(queue.top().slot, 2u);
+  EXPECT_EQ(queue.pop().slot, 2u);
+  EXPECT_EQ(queue.pop().slot, 4u);
+  queue.push(at(10), 7);  // pushed while the lane drains: still this instant, after 6
+  EXPECT_EQ(drain(queue), (std::vector<std::uint32_t>{6, 7, 5, 3}));
+}
+
+TEST(EventQueue, LaneWorksFromTheFirstInstantAndAfterDraining) {
+  EventQueue queue;
+  queue.push(at(0), 1);
+  queue.push(at(5), 2);
+  queue.push(at(0), 3);
+  EXPECT_EQ(drain(queue), (std::vector<std::uint32_t>{1, 3, 2}));
+  queue.push(at(5), 4);  // the current instant again, after a drained lane
+  queue.push(at(6), 5);
+  EXPECT_EQ(drain(queue), (std::vector<std::uint32_t>{4, 5}));
+}
+
+TEST(EventQueueDeathTest, RefusesAnEventBeforeTheCurrentInstant) {
+  EventQueue queue;
+  queue.push(at(10), 1);
+  queue.pop();
+  EXPECT_DEATH(queue.push(at(9), 2), "before the current instant");
+}
+
+}  // namespace
+}  // namespace keel::sim
