@@ -2,6 +2,7 @@
 #include <benchmark/benchmark.h>
 
 #include <algorithm>
+#include <memory>
 #include <vector>
 
 #include "sim/cluster.h"
@@ -30,15 +31,30 @@ void BM_RaftCommit1KiB3Members(benchmark::State& state) {
 }
 BENCHMARK(BM_RaftCommit1KiB3Members)->Unit(benchmark::kMillisecond);
 
-// Simulated seconds per wall-clock second, 5 members committing 1,000 proposals per second.
-// The register grows by every commit and each member snapshots all of it every snapshot_every
-// entries, so the speed falls the longer the run (--benchmark_min_time): register_values says
-// how large the state was at the end.
-void BM_RaftSimulatedSpeed5Members(benchmark::State& state) {
+// The speed benchmarks' workload: 5 members, 10 clients each proposing every 10 ms (1,000 per
+// simulated second).
+std::unique_ptr<Cluster> speed_workload() {
   ClusterOptions options;
   options.members = 5;
-  Cluster cluster(2, options);
-  cluster.start_clients(ClientOptions{10, 10ms, 1s, 0});
+  auto cluster = std::make_unique<Cluster>(2, options);
+  cluster->start_clients(ClientOptions{10, 10ms, 1s, 0});
+  return cluster;
+}
+
+// The register grows by every commit and every snapshot covers it: its size is the state a speed
+// was measured at.
+void count_register_values(Cluster& cluster, benchmark::State& state) {
+  if (const NodeId leader = cluster.leader(); leader != kNoNode) {
+    state.counters["register_values"] = static_cast<double>(cluster.node(leader)->state().size());
+  }
+}
+
+// Simulated seconds per wall-clock second, 5 members committing 1,000 proposals per second.
+// The register grows by every commit and each member snapshots it every snapshot_every entries:
+// register_values says how large the state was at the end.
+void BM_RaftSimulatedSpeed5Members(benchmark::State& state) {
+  const std::unique_ptr<Cluster> owned = speed_workload();
+  Cluster& cluster = *owned;
   cluster.world().run_for(2s);
   const std::uint64_t before = cluster.client_stats().acknowledged;
   const std::uint64_t events_before = cluster.world().events_run();
@@ -56,11 +72,30 @@ void BM_RaftSimulatedSpeed5Members(benchmark::State& state) {
   state.counters["commits_per_simulated_second"] =
       benchmark::Counter(static_cast<double>(cluster.client_stats().acknowledged - before) /
                          static_cast<double>(state.iterations()));
-  if (const NodeId leader = cluster.leader(); leader != kNoNode) {
-    state.counters["register_values"] = static_cast<double>(cluster.node(leader)->state().size());
-  }
+  count_register_values(cluster, state);
 }
 BENCHMARK(BM_RaftSimulatedSpeed5Members)->Unit(benchmark::kMillisecond);
+
+// The same workload measured at a chosen register size: it first runs the given number of
+// simulated seconds untimed (1,000 values each), then 200 simulated seconds are timed. Since the
+// register's image is kept in shared chunks, a snapshot costs what changed since the last one and
+// the speed should hold steady as the register grows. Fixed iteration counts make runs of two
+// binaries comparable.
+void BM_RaftSimulatedSpeedAfter(benchmark::State& state) {
+  const std::unique_ptr<Cluster> owned = speed_workload();
+  Cluster& cluster = *owned;
+  cluster.world().run_for(2s + std::chrono::seconds(state.range(0)));
+  for (auto _ : state) cluster.world().run_for(1s);
+  state.counters["simulated_x"] =
+      benchmark::Counter(static_cast<double>(state.iterations()), benchmark::Counter::kIsRate);
+  count_register_values(cluster, state);
+}
+BENCHMARK(BM_RaftSimulatedSpeedAfter)
+    ->Arg(0)
+    ->Arg(500)
+    ->Arg(1500)
+    ->Iterations(200)
+    ->Unit(benchmark::kMillisecond);
 
 // Time from the leader's crash to a new leader, over 1,000 seeds, in units of the election
 // timeout's upper bound (2 x election_ticks x tick = 1 s by default).
