@@ -38,6 +38,15 @@ class SimFile final : public File {
     return {};
   }
 
+  // Keeps a reference to the chunk, not a copy: the same bytes to every reader and to a crash.
+  Status append_shared(const ChunkedBytes::ChunkPtr& chunk, std::size_t offset,
+                       std::size_t length) override {
+    if (!inode_->alive) return dead_handle();
+    inode_->data.append(chunk, offset, length);
+    fs_.stats_.bytes_appended += length;
+    return {};
+  }
+
   Result<Bytes> read(std::uint64_t offset, std::size_t length) const override {
     if (!inode_->alive) return std::unexpected(dead_handle().error());
     return inode_->data.read(offset, length);
@@ -224,19 +233,20 @@ void SimFileSystem::crash(CrashMode mode) {
       if (old.durable_override) {
         inode->data = old.durable_override->prefix(old.durable_override->size());
       } else {
-        inode->data = old.data.prefix(old.synced_length);
         const std::uint64_t tail = old.data.size() - old.synced_length;
+        std::uint64_t keep = 0;
         if (tail > 0) {
-          const std::uint64_t keep = random_.below(3) == 0 ? tail : random_.below(tail + 1);
+          keep = random_.below(3) == 0 ? tail : random_.below(tail + 1);
           if (keep > 0 && keep < tail) ++stats_.torn_tails;
-          Bytes survivor;
-          if (mode == CrashMode::kCorruptTail && keep > 0) {
-            survivor.resize(keep);
-            for (std::uint8_t& byte : survivor) byte = static_cast<std::uint8_t>(random_.next());
-          } else {
-            survivor = old.data.read(old.synced_length, keep);
-          }
-          inode->data.append(survivor);
+        }
+        if (mode == CrashMode::kCorruptTail && keep > 0) {
+          inode->data = old.data.prefix(old.synced_length);
+          Bytes garbage(keep);
+          for (std::uint8_t& byte : garbage) byte = static_cast<std::uint8_t>(random_.next());
+          inode->data.append(garbage);
+        } else {
+          // The kept part of the tail is the bytes written (still shared where they were).
+          inode->data = old.data.prefix(old.synced_length + keep);
         }
       }
       inode->synced_length = inode->data.size();

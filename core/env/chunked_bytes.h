@@ -55,6 +55,10 @@ class ChunkedBytes {
   // Calls `f` with every piece of [offset, offset + length) in order, each a view into a chunk.
   template <typename F>
   void for_each_piece(std::size_t offset, std::size_t length, F&& f) const;
+  // The same pieces, each as `f(chunk, offset in the chunk, length)`, for a holder that keeps a
+  // reference to the chunk instead of copying the piece (env::File::append_shared).
+  template <typename F>
+  void for_each_chunk_piece(std::size_t offset, std::size_t length, F&& f) const;
 
   friend bool operator==(const ChunkedBytes& a, const ChunkedBytes& b);
 
@@ -65,6 +69,13 @@ class ChunkedBytes {
 
 template <typename F>
 void ChunkedBytes::for_each_piece(std::size_t offset, std::size_t length, F&& f) const {
+  for_each_chunk_piece(offset, length, [&](const ChunkPtr& chunk, std::size_t at, std::size_t n) {
+    f(ByteView(chunk->bytes).subspan(at, n));
+  });
+}
+
+template <typename F>
+void ChunkedBytes::for_each_chunk_piece(std::size_t offset, std::size_t length, F&& f) const {
   for (const ChunkPtr& chunk : chunks_) {
     if (length == 0) return;
     const std::size_t chunk_size = chunk->bytes.size();
@@ -73,7 +84,7 @@ void ChunkedBytes::for_each_piece(std::size_t offset, std::size_t length, F&& f)
       continue;
     }
     const std::size_t take = std::min(length, chunk_size - offset);
-    f(ByteView(chunk->bytes).subspan(offset, take));
+    f(chunk, offset, take);
     offset = 0;
     length -= take;
   }

@@ -7,6 +7,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/env/chunked_bytes.h"
 #include "core/env/error.h"
 #include "core/env/types.h"
 
@@ -24,6 +25,13 @@ class File {
  public:
   virtual ~File() = default;
   virtual Status append(ByteView data) = 0;
+  // Appends bytes [offset, offset + length) of `chunk`, which must lie within it: the same as
+  // append() of those bytes, and so by default. A file that keeps its contents in memory (the
+  // simulator's) may keep a reference to the immutable chunk instead of a copy (issue 3).
+  virtual Status append_shared(const ChunkedBytes::ChunkPtr& chunk, std::size_t offset,
+                               std::size_t length) {
+    return append(ByteView(chunk->bytes).subspan(offset, length));
+  }
   // Reads up to `length` bytes at `offset`; fewer at the end of the file, none past it.
   virtual Result<Bytes> read(std::uint64_t offset, std::size_t length) const = 0;
   virtual std::uint64_t size() const = 0;

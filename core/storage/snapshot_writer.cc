@@ -51,9 +51,10 @@ Result<bool> SnapshotWriter::step(const ChunkedBytes& data, std::size_t budget) 
     if (Status opened = open_temp(); !opened) return std::unexpected(opened.error());
   }
   Status written;
-  data.for_each_piece(position_, length, [&](ByteView piece) {
-    if (written) written = file_->append(piece);
-  });
+  data.for_each_chunk_piece(
+      position_, length, [&](const ChunkedBytes::ChunkPtr& chunk, std::size_t at, std::size_t n) {
+        if (written) written = file_->append_shared(chunk, at, n);
+      });
   if (!written) return std::unexpected(written.error());
   if (Status synced = file_->sync(); !synced) return std::unexpected(synced.error());
   position_ += length;

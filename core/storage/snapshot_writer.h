@@ -12,7 +12,7 @@
 // The writer does not hold the data: the caller passes the same bytes to every step (a node's are
 // the copy Raft keeps to send to followers, so a 122 MB image is not copied once more). The data
 // comes in shared chunks (core/env/chunked_bytes.h) and is written piece by piece, never gathered
-// into one buffer. The checksum of the data is built from each chunk's own CRC (crc32c_combine),
+// into one buffer, through File::append_shared (the simulated disk keeps references to the chunks). The checksum of the data is built from each chunk's own CRC (crc32c_combine),
 // and a chunk remembers its CRC: the chunks a snapshot shares with an earlier one are not read
 // again, so checksumming costs what changed since then (issue 3), plus a few operations per chunk.
 #pragma once
