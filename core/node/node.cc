@@ -212,7 +212,8 @@ void Node::flush_soon() {
 
 void Node::process_ready() {
   while (!stopped_ && raft_->has_ready()) {
-    raft::Ready ready = raft_->ready();
+    raft_->ready(ready_);
+    const raft::Ready& ready = ready_;
     ++stats_.readies;
     // Thesis §10.2.1: a leader may write its log in parallel with replicating it, so a leader whose
     // term is already durable (it did not just win it: that Ready persisted the term first) sends
