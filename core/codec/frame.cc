@@ -143,6 +143,13 @@ Bytes encode_frame(std::uint64_t cluster, const raft::Message& message) {
 
 std::vector<Bytes> encode_frames(std::uint64_t cluster, std::span<const raft::Message> messages) {
   std::vector<Bytes> frames;
+  encode_frames(cluster, messages, frames);
+  return frames;
+}
+
+void encode_frames(std::uint64_t cluster, std::span<const raft::Message> messages,
+                   std::vector<Bytes>& frames) {
+  frames.clear();
   frames.reserve(messages.size());
   // The latest message with entries whose encoding was not copied, and where that encoding is.
   const raft::Message* source = nullptr;
@@ -163,21 +170,25 @@ std::vector<Bytes> encode_frames(std::uint64_t cluster, std::span<const raft::Me
       source_span = where;
     }
   }
-  return frames;
 }
 
 Result<Frame> decode_frame(ByteView frame) {
-  Result<Frame> result(std::in_place);
-  if (Status checked = check_header(frame, kFrameMagic, result->cluster); !checked) {
-    return std::unexpected(checked.error());
-  }
   // Straight into the result: a Message is large, and moving it is not free.
+  Result<Frame> result(std::in_place);
+  if (Status decoded = decode_frame(frame, *result); !decoded) {
+    return std::unexpected(decoded.error());
+  }
+  return result;
+}
+
+Status decode_frame(ByteView frame, Frame& into) {
+  if (Status checked = check_header(frame, kFrameMagic, into.cluster); !checked) return checked;
   Reader body(frame.subspan(kFrameHeaderBytes));
-  read(body, result->message);
+  read(body, into.message);
   if (Status done = body.finish("decode"); !done) {
     return fail(done.error().code, str("frame body: ", done.error().message));
   }
-  return result;
+  return {};
 }
 
 Bytes encode_node_frame(std::uint64_t cluster, ByteView payload) {

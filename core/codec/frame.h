@@ -35,10 +35,18 @@ Bytes encode_frame(std::uint64_t cluster, const raft::Message& message);
 // Entries that an earlier message of the batch carried too (a leader sends the same new entries
 // to each follower) are encoded once, and their bytes copied into the later frames.
 std::vector<Bytes> encode_frames(std::uint64_t cluster, std::span<const raft::Message> messages);
+// The same, into `frames` (its old contents are replaced; its capacity is kept, so a sender that
+// passes the same vector for every batch allocates only the frames themselves).
+void encode_frames(std::uint64_t cluster, std::span<const raft::Message> messages,
+                   std::vector<Bytes>& frames);
 
 // Rejects a frame with a bad magic, version, length (short, long or over kMaxFrameBodyBytes) or
 // CRC, or whose body is not exactly one valid message. The error message names the field.
 Result<Frame> decode_frame(ByteView frame);
+// The same, into `into`: every field is overwritten, and its message's vectors keep their
+// capacity, so a receiver that decodes every frame into one Frame allocates less per frame. On
+// an error `into` holds an unspecified mix of old and new fields.
+Status decode_frame(ByteView frame, Frame& into);
 
 inline constexpr std::uint32_t kNodeFrameMagic = 0x4E45454B;  // "KEEN" in file order
 

@@ -117,18 +117,17 @@ void Node::on_frame(NodeId from, ByteView frame) {
   if (stopped_) return;
   ++stats_.frames_received;
   if (codec::is_node_frame(frame)) return on_node_frame(from, frame);
-  auto decoded = codec::decode_frame(frame);
-  if (!decoded) {
+  if (Status decoded = codec::decode_frame(frame, incoming_frame_); !decoded) {
     ++stats_.frames_rejected;
     env_.emit("node", "frame-rejected", {{"from", from}, {"reason", decoded.error().message}});
     return;
   }
-  if (decoded->cluster != config_.cluster) {
+  if (incoming_frame_.cluster != config_.cluster) {
     ++stats_.frames_foreign;
-    env_.emit("node", "frame-foreign", {{"from", from}, {"cluster", decoded->cluster}});
+    env_.emit("node", "frame-foreign", {{"from", from}, {"cluster", incoming_frame_.cluster}});
     return;
   }
-  raft_->step(decoded->message);
+  raft_->step(incoming_frame_.message);
   flush_soon();
 }
 
@@ -212,7 +211,8 @@ void Node::flush_soon() {
 
 void Node::process_ready() {
   while (!stopped_ && raft_->has_ready()) {
-    raft::Ready ready = raft_->ready();
+    raft_->ready(ready_);
+    const raft::Ready& ready = ready_;
     ++stats_.readies;
     // Thesis §10.2.1: a leader may write its log in parallel with replicating it, so a leader whose
     // term is already durable (it did not just win it: that Ready persisted the term first) sends
@@ -243,9 +243,9 @@ void Node::process_ready() {
 
 void Node::send(const std::vector<raft::Message>& messages) {
   // One batch: the entries a leader sends to each of its followers are encoded once.
-  std::vector<Bytes> frames = codec::encode_frames(config_.cluster, messages);
+  codec::encode_frames(config_.cluster, messages, outgoing_frames_);
   for (std::size_t i = 0; i < messages.size(); ++i) {
-    env_.transport.send(messages[i].to, std::move(frames[i]));
+    env_.transport.send(messages[i].to, std::move(outgoing_frames_[i]));
   }
 }
 

@@ -15,6 +15,7 @@
 #include <optional>
 #include <vector>
 
+#include "core/codec/frame.h"
 #include "core/env/env.h"
 #include "core/node/append_register.h"
 #include "core/node/node_listener.h"
@@ -124,6 +125,13 @@ class Node {
   TimerId snapshot_timer_ = 0;                              // 0: no step pending
   TimerId tick_timer_ = 0;
   TimerId flush_timer_ = 0;  // 0: no flush pending
+  // process_ready() hands this one Ready back to Raft each round, so its vectors' capacity is
+  // reused instead of allocated per Ready (Raft::ready(Ready&)).
+  raft::Ready ready_;
+  // Likewise reused: the frames of one Ready's messages (send()) and the frame being received
+  // (on_frame()).
+  std::vector<Bytes> outgoing_frames_;
+  codec::Frame incoming_frame_;
   NodeStats stats_;
   std::optional<Error> stopped_;
 };

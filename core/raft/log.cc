@@ -60,7 +60,9 @@ std::vector<Entry> Log::slice(Index from, Index to, std::size_t max_count,
     if (end > from && bytes > max_bytes) break;
     ++end;
   }
-  return copy(from, end - 1);
+  std::vector<Entry> out;
+  copy(from, end - 1, out);
+  return out;
 }
 
 Index Log::find_conflict(std::span<const Entry> entries) const {
@@ -103,18 +105,18 @@ void Log::commit_to(Index index) {
   commit_ = index;
 }
 
-std::vector<Entry> Log::copy(Index from, Index to) const {
-  if (from > to) return {};
+void Log::copy(Index from, Index to, std::vector<Entry>& out) const {
+  out.clear();
+  if (from > to) return;
   KEEL_ASSERT(from >= first_index() && to <= last_index(), "entries ", from, "..", to,
               " outside the log (", first_index(), "..", last_index(), ")");
   const auto first = entries_.begin() + static_cast<std::ptrdiff_t>(from - first_index());
-  return std::vector<Entry>(first, first + static_cast<std::ptrdiff_t>(to - from + 1));
+  out.assign(first, first + static_cast<std::ptrdiff_t>(to - from + 1));
 }
 
-std::vector<Entry> Log::take_unstable() {
-  std::vector<Entry> out = copy(handed_out_ + 1, last_index());
+void Log::take_unstable(std::vector<Entry>& out) {
+  copy(handed_out_ + 1, last_index(), out);
   handed_out_ = last_index();
-  return out;
 }
 
 void Log::stable_to(Index index) {
@@ -122,11 +124,10 @@ void Log::stable_to(Index index) {
   stable_ = std::max(stable_, std::min(index, handed_out_));
 }
 
-std::vector<Entry> Log::take_committed(std::size_t max_count) {
+void Log::take_committed(std::size_t max_count, std::vector<Entry>& out) {
   const Index to = std::min<Index>(commit_, apply_handed_out_ + max_count);
-  std::vector<Entry> out = copy(apply_handed_out_ + 1, to);
+  copy(apply_handed_out_ + 1, to, out);
   apply_handed_out_ += out.size();
-  return out;
 }
 
 void Log::applied_to(Index index) {

@@ -51,17 +51,18 @@ class Log {
   void commit_to(Index index);  // never lowers the commit index
 
   // Persistence: entries after stable_index() are not known to be on disk. take_unstable() hands
-  // the not-yet-handed-out ones to a Ready; stable_to() records that the node wrote them.
+  // the not-yet-handed-out ones to a Ready, replacing out's contents (its capacity is kept, so a
+  // Ready reused across rounds allocates nothing); stable_to() records that the node wrote them.
   Index stable_index() const { return stable_; }
   bool has_unstable() const { return handed_out_ < last_index(); }
-  std::vector<Entry> take_unstable();
+  void take_unstable(std::vector<Entry>& out);
   void stable_to(Index index);
 
-  // Application: take_committed() hands committed entries to a Ready, at most max_count;
-  // applied_to() records that the node applied them.
+  // Application: take_committed() hands committed entries to a Ready, at most max_count, replacing
+  // out's contents like take_unstable(); applied_to() records that the node applied them.
   Index applied() const { return applied_; }
   bool has_committed_to_apply() const { return apply_handed_out_ < commit_; }
-  std::vector<Entry> take_committed(std::size_t max_count);
+  void take_committed(std::size_t max_count, std::vector<Entry>& out);
   void applied_to(Index index);
 
   // Drops the entries up to index (the state machine has a snapshot there). index <= applied().
@@ -70,8 +71,9 @@ class Log {
   void restore(Index index, Term t);
 
  private:
-  // The entries from..to, inclusive (none if from > to), all inside the log.
-  std::vector<Entry> copy(Index from, Index to) const;
+  // Replaces out's contents with the entries from..to, inclusive (none if from > to), all inside
+  // the log.
+  void copy(Index from, Index to, std::vector<Entry>& out) const;
 
   Index snapshot_index_;
   Term snapshot_term_;

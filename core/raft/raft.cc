@@ -617,19 +617,28 @@ bool Raft::has_ready() const {
 }
 
 Ready Raft::ready() {
+  Ready rd;
+  ready(rd);
+  return rd;
+}
+
+void Raft::ready(Ready& rd) {
   KEEL_ASSERT(!ready_outstanding_, "ready() called again before advance()");
   ready_outstanding_ = true;
   send_owed_appends();
-  Ready rd;
+  rd.soft_state.reset();
   if (soft_state() != last_soft_state_) {
     last_soft_state_ = soft_state();
     rd.soft_state = last_soft_state_;
   }
+  rd.snapshot.reset();
   if (snapshot_to_hand_out_) {
     rd.snapshot = *snapshot_;
     snapshot_to_hand_out_ = false;
   }
-  rd.entries = log_.take_unstable();
+  log_.take_unstable(rd.entries);
+  rd.hard_state.reset();
+  rd.must_sync = false;
   if (hard_state() != last_hard_state_) {
     const HardState hs = hard_state();
     // §3.8: a new term or vote must be on disk before any message that depends on it is sent.
@@ -638,10 +647,12 @@ Ready Raft::ready() {
     rd.hard_state = hs;
   }
   rd.must_sync = rd.must_sync || !rd.entries.empty() || rd.snapshot.has_value();
+  // The emptied vectors go back to Raft to fill for the next Ready: their capacity circulates.
+  rd.messages.clear();
   rd.messages.swap(messages_);
-  rd.committed = log_.take_committed(config_.max_committed_per_ready);
+  log_.take_committed(config_.max_committed_per_ready, rd.committed);
+  rd.read_states.clear();
   rd.read_states.swap(read_states_);
-  return rd;
 }
 
 void Raft::advance(const Ready& rd) {

@@ -149,6 +149,10 @@ class Raft {
 
   bool has_ready() const;
   Ready ready();
+  // The same as ready(), written into rd: every field is replaced, and rd's vectors keep their
+  // capacity, so a caller that hands the same Ready back each round (the node does) allocates
+  // no new vectors per Ready.
+  void ready(Ready& rd);
   void advance(const Ready& ready);
 
   // Observers, for the node, tests, checkers and metrics.

@@ -41,22 +41,29 @@ TEST(RaftLog, SliceHonoursCountAndBytesButReturnsAtLeastOne) {
 TEST(RaftLog, TruncationUnderAnOutstandingReadyIsNotMarkedStable) {
   Log log(0, 0, {entry(1, 1)}, 1);
   log.append(std::vector<Entry>{entry(2, 1), entry(3, 1)});
-  auto handed = log.take_unstable();
+  std::vector<Entry> handed;
+  log.take_unstable(handed);
   ASSERT_EQ(handed.size(), 2u);
   log.append(
       std::vector<Entry>{entry(3, 2)});  // replaces entry 3 before the node confirmed the write
   log.stable_to(3);
   EXPECT_EQ(log.stable_index(), 2u);
   EXPECT_TRUE(log.has_unstable());
-  auto again = log.take_unstable();
-  ASSERT_EQ(again.size(), 1u);
-  EXPECT_EQ(again[0].term, 2u);
+  log.take_unstable(handed);  // the same vector: its old contents are replaced, not appended to
+  ASSERT_EQ(handed.size(), 1u);
+  EXPECT_EQ(handed[0].term, 2u);
+  EXPECT_EQ(handed[0].index, 3u);
 }
 
 TEST(RaftLog, CommittedEntriesAreHandedOutInBoundedBatches) {
   Log log(0, 0, {entry(1, 1), entry(2, 1), entry(3, 1)}, 3);
-  EXPECT_EQ(log.take_committed(2).size(), 2u);
-  EXPECT_EQ(log.take_committed(2).size(), 1u);
+  std::vector<Entry> committed;
+  log.take_committed(2, committed);
+  ASSERT_EQ(committed.size(), 2u);
+  EXPECT_EQ(committed[0].index, 1u);
+  log.take_committed(2, committed);
+  ASSERT_EQ(committed.size(), 1u);
+  EXPECT_EQ(committed[0].index, 3u);
   EXPECT_FALSE(log.has_committed_to_apply());
   log.applied_to(3);
   log.compact(2);

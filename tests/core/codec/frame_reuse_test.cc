@@ -1,0 +1,50 @@
+// The reusing forms of encode_frames and decode_frame (core/codec/frame.h): a vector or Frame
+// passed in again must come out exactly as a fresh one would, with nothing of its old contents.
+#include <gtest/gtest.h>
+#include <rapidcheck/gtest.h>
+
+#include <vector>
+
+#include "core/codec/frame.h"
+#include "core/codec/raft_generators.h"
+
+namespace keel::codec {
+namespace {
+
+// Decoding b's frame into a Frame that held a: every field is b's (vectors are not appended to,
+// the snapshot, chunk and flags are overwritten).
+RC_GTEST_PROP(CodecFrameReuse, DecodingIntoAUsedFrameGivesTheNewMessage,
+              (const raft::Message& a, const raft::Message& b)) {
+  Frame frame;
+  RC_ASSERT(decode_frame(encode_frame(1, a), frame).has_value());
+  RC_ASSERT(frame.message == a);
+  RC_ASSERT(decode_frame(encode_frame(2, b), frame).has_value());
+  RC_ASSERT(frame.cluster == 2u);
+  RC_ASSERT(frame.message == b);
+}
+
+TEST(CodecFrameReuse, ABadFrameIntoAUsedFrameIsStillAnError) {
+  raft::Message heartbeat;
+  heartbeat.type = raft::MessageType::kHeartbeat;
+  heartbeat.term = 4;
+  Frame frame;
+  ASSERT_TRUE(decode_frame(encode_frame(1, heartbeat), frame).has_value());
+  Bytes corrupt = encode_frame(1, heartbeat);
+  corrupt.back() ^= 0x01;  // the CRC no longer matches
+  const Status decoded = decode_frame(corrupt, frame);
+  ASSERT_FALSE(decoded.has_value());
+  EXPECT_NE(decoded.error().message.find("frame.crc"), std::string::npos);
+}
+
+// The frames written into a used vector replace its old ones, in order.
+RC_GTEST_PROP(CodecFrameReuse, EncodingIntoAUsedVectorGivesOnlyTheNewBatch,
+              (const std::vector<raft::Message>& first, const std::vector<raft::Message>& second)) {
+  std::vector<Bytes> frames;
+  encode_frames(7, first, frames);
+  RC_ASSERT(frames.size() == first.size());
+  encode_frames(7, second, frames);
+  RC_ASSERT(frames == encode_frames(7, second));
+}
+
+}  // namespace
+}  // namespace keel::codec
