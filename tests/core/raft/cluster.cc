@@ -43,6 +43,27 @@ Message message(MessageType type, NodeId from, NodeId to, Term term) {
   return m;
 }
 
+Raft member_one_of_three(HardState hard_state, std::vector<Entry> entries, Config config,
+                         std::uint64_t seed) {
+  config.id = 1;
+  config.cluster = kCluster;
+  Bootstrap b;
+  b.hard_state = hard_state;
+  b.entries = std::move(entries);
+  b.initial_conf.voters = {1, 2, 3};
+  return Raft(config, std::move(b), Random(seed));
+}
+
+Message append_from_two(Term term, Index prev, Term prev_term, std::vector<Entry> entries,
+                        Index commit) {
+  Message m = message(MessageType::kAppend, 2, 1, term);
+  m.index = prev;
+  m.log_term = prev_term;
+  m.entries = std::move(entries);
+  m.commit = commit;
+  return m;
+}
+
 Cluster::Cluster(int voters, std::function<void(Config&)> tweak, std::uint64_t seed)
     : tweak_(std::move(tweak)), seed_(seed) {
   for (int i = 1; i <= voters; ++i) founders_.voters.push_back(static_cast<NodeId>(i));

@@ -106,4 +106,13 @@ Entry entry(Index index, Term term, std::string_view data = {});
 // A message as another member would send it.
 Message message(MessageType type, NodeId from, NodeId to, Term term);
 
+// Node 1 of the founding voters {1, 2, 3}, built straight from a disk image: its hard state and
+// its log. `config`'s id and cluster are set here.
+Raft member_one_of_three(HardState hard_state, std::vector<Entry> entries = {}, Config config = {},
+                         std::uint64_t seed = 3);
+
+// An AppendEntries from leader 2 to node 1 in `term`: `entries` follow (prev, prev_term).
+Message append_from_two(Term term, Index prev, Term prev_term, std::vector<Entry> entries,
+                        Index commit = 0);
+
 }  // namespace keel::raft::testing

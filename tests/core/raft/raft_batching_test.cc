@@ -15,13 +15,8 @@ namespace {
 // leader has matched its log).
 Raft matched_follower(std::size_t max_held = Config{}.max_held_appends) {
   Config config;
-  config.id = 1;
-  config.cluster = kCluster;
   config.max_held_appends = max_held;
-  Bootstrap b;
-  b.hard_state = HardState{1, kNoNode, 0};
-  b.initial_conf.voters = {1, 2, 3};
-  Raft r(config, std::move(b), Random(3));
+  Raft r = member_one_of_three(HardState{1, kNoNode, 0}, {}, config);
   Message first = message(MessageType::kAppend, 2, 1, 1);
   first.entries = {entry(1, 1, "a")};
   r.step(first);
@@ -29,12 +24,9 @@ Raft matched_follower(std::size_t max_held = Config{}.max_held_appends) {
   return r;
 }
 
+// An append of term 1 whose previous entry is of term 1.
 Message append(Index prev, std::vector<Entry> entries) {
-  Message m = message(MessageType::kAppend, 2, 1, 1);
-  m.index = prev;
-  m.log_term = 1;
-  m.entries = std::move(entries);
-  return m;
+  return append_from_two(1, prev, 1, std::move(entries));
 }
 
 std::vector<Message> replies(Raft& r) {
@@ -82,13 +74,7 @@ TEST(RaftBatching, AHeldAppendIsRejectedAfterAWholeTickWithTheGapOpen) {
 
 TEST(RaftBatching, ProbesEmptyAppendsAndAppendsPastTheLimitAreAnsweredAtOnce) {
   // Before the leader matched this log: it probes and waits for the answer.
-  Config config;
-  config.id = 1;
-  config.cluster = kCluster;
-  Bootstrap b;
-  b.hard_state = HardState{1, kNoNode, 0};
-  b.initial_conf.voters = {1, 2, 3};
-  Raft fresh(config, std::move(b), Random(3));
+  Raft fresh = member_one_of_three(HardState{1, kNoNode, 0});
   fresh.step(append(2, {entry(3, 1)}));
   std::vector<Message> out = replies(fresh);
   ASSERT_EQ(out.size(), 1u);

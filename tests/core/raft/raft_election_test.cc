@@ -10,13 +10,7 @@ namespace {
 
 // One node of a three-member cluster, built straight from a disk image.
 Raft lone_node(HardState hs, std::vector<Entry> entries, Config config = {}) {
-  config.id = 1;
-  config.cluster = kCluster;
-  Bootstrap b;
-  b.hard_state = hs;
-  b.entries = std::move(entries);
-  b.initial_conf.voters = {1, 2, 3};
-  return Raft(config, std::move(b), Random(7));
+  return member_one_of_three(hs, std::move(entries), config, 7);
 }
 
 Message vote_request(NodeId from, Term term, Index last_index, Term last_term, NodeId to = 1) {

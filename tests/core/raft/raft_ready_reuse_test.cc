@@ -8,31 +8,11 @@
 namespace keel::raft::testing {
 namespace {
 
-// Node 1 of {1, 2, 3}, a follower in term 1 that knows no leader yet.
-Raft follower() {
-  Config config;
-  config.id = 1;
-  config.cluster = kCluster;
-  Bootstrap b;
-  b.hard_state = HardState{1, kNoNode, 0};
-  b.initial_conf.voters = {1, 2, 3};
-  return Raft(config, std::move(b), Random(3));
-}
-
-Message append_from_leader(Index prev, Term prev_term, std::vector<Entry> entries, Index commit) {
-  Message m = message(MessageType::kAppend, 2, 1, 1);
-  m.index = prev;
-  m.log_term = prev_term;
-  m.entries = std::move(entries);
-  m.commit = commit;
-  return m;
-}
-
 TEST(RaftReadyReuse, AReusedReadyCarriesOnlyThisRoundsOutput) {
-  Raft r = follower();
+  Raft r = member_one_of_three(HardState{1, kNoNode, 0});
   Ready rd;
   // Round 1: entries 1 and 2 arrive and 1 commits; a new leader (soft state) and hard state.
-  r.step(append_from_leader(0, 0, {entry(1, 1, "a"), entry(2, 1, "b")}, 1));
+  r.step(append_from_two(1, 0, 0, {entry(1, 1, "a"), entry(2, 1, "b")}, 1));
   r.ready(rd);
   ASSERT_TRUE(rd.soft_state.has_value());
   ASSERT_TRUE(rd.hard_state.has_value());
@@ -60,8 +40,8 @@ TEST(RaftReadyReuse, AReusedReadyCarriesOnlyThisRoundsOutput) {
 }
 
 TEST(RaftReadyReuse, ReadyIntoAnOutstandingReadyIsRefused) {
-  Raft r = follower();
-  r.step(append_from_leader(0, 0, {entry(1, 1, "a")}, 0));
+  Raft r = member_one_of_three(HardState{1, kNoNode, 0});
+  r.step(append_from_two(1, 0, 0, {entry(1, 1, "a")}, 0));
   Ready rd;
   r.ready(rd);
   EXPECT_DEATH(r.ready(rd), "ready\\(\\) called again before advance\\(\\)");

@@ -10,24 +10,7 @@ namespace {
 
 // Node 1 of {1, 2, 3} as a follower with the given log.
 Raft follower_with(std::vector<Entry> entries, Term term, Index commit = 0) {
-  Config config;
-  config.id = 1;
-  config.cluster = kCluster;
-  Bootstrap b;
-  b.hard_state = HardState{term, kNoNode, commit};
-  b.entries = std::move(entries);
-  b.initial_conf.voters = {1, 2, 3};
-  return Raft(config, std::move(b), Random(3));
-}
-
-Message append(Term term, Index prev, Term prev_term, std::vector<Entry> entries,
-               Index commit = 0) {
-  Message m = message(MessageType::kAppend, 2, 1, term);
-  m.index = prev;
-  m.log_term = prev_term;
-  m.entries = std::move(entries);
-  m.commit = commit;
-  return m;
+  return member_one_of_three(HardState{term, kNoNode, commit}, std::move(entries));
 }
 
 Message only_reply(Raft& r) {
@@ -68,7 +51,7 @@ TEST(RaftReplication, ProposalWithoutALeaderFails) {
 TEST(RaftReplication, ConsistencyCheckRejectsAndHints) {
   Raft r = follower_with({entry(1, 1), entry(2, 1)}, 1);
   // §3.5: the entry before the new ones is missing.
-  r.step(append(2, 5, 2, {entry(6, 2)}));
+  r.step(append_from_two(2, 5, 2, {entry(6, 2)}));
   Message reply = only_reply(r);
   EXPECT_EQ(reply.type, MessageType::kAppendResponse);
   EXPECT_TRUE(reply.reject);
@@ -77,11 +60,11 @@ TEST(RaftReplication, ConsistencyCheckRejectsAndHints) {
   EXPECT_EQ(reply.hint_term, 1u);
   EXPECT_EQ(r.last_index(), 2u);
   // The entry is there but of another term.
-  r.step(append(2, 2, 2, {entry(3, 2)}));
+  r.step(append_from_two(2, 2, 2, {entry(3, 2)}));
   reply = only_reply(r);
   EXPECT_TRUE(reply.reject);
   // A matching one is accepted; the commit index follows the leader's, bounded by the new entries.
-  r.step(append(2, 2, 1, {entry(3, 2)}, 10));
+  r.step(append_from_two(2, 2, 1, {entry(3, 2)}, 10));
   reply = only_reply(r);
   EXPECT_FALSE(reply.reject);
   EXPECT_EQ(reply.index, 3u);
@@ -91,7 +74,7 @@ TEST(RaftReplication, ConsistencyCheckRejectsAndHints) {
 
 TEST(RaftReplication, ConflictingSuffixIsTruncatedAndRewritten) {
   Raft r = follower_with({entry(1, 1), entry(2, 1), entry(3, 2, "old"), entry(4, 2, "old")}, 2, 2);
-  r.step(append(3, 2, 1, {entry(3, 3, "new")}));
+  r.step(append_from_two(3, 2, 1, {entry(3, 3, "new")}));
   Ready rd = r.ready();
   r.advance(rd);
   EXPECT_EQ(r.last_index(), 3u);
@@ -107,10 +90,10 @@ TEST(RaftReplication, ConflictingSuffixIsTruncatedAndRewritten) {
 
 TEST(RaftReplication, DuplicateAndReorderedAppendsAreHarmless) {
   Raft r = follower_with({entry(1, 1)}, 1);
-  r.step(append(1, 1, 1, {entry(2, 1, "a"), entry(3, 1, "b")}));
+  r.step(append_from_two(1, 1, 1, {entry(2, 1, "a"), entry(3, 1, "b")}));
   only_reply(r);
   // An older, shorter append arrives late: it must not truncate entry 3.
-  r.step(append(1, 1, 1, {entry(2, 1, "a")}));
+  r.step(append_from_two(1, 1, 1, {entry(2, 1, "a")}));
   Message reply = only_reply(r);
   EXPECT_FALSE(reply.reject);
   EXPECT_EQ(r.last_index(), 3u);
