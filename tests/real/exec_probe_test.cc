@@ -32,10 +32,11 @@ std::size_t processes_mentioning(const std::string& marker) {
 
 class ExecProbeTest : public ContainersTest {
  protected:
-  // A container running `script` after printing "ready", once it has printed it.
+  // A container that runs `setup`, prints "ready", then runs `script`; returned once it has
+  // printed "ready", so whatever `setup` did is done.
   ContainerId start_ready(const std::string& name, const std::string& script,
-                          const std::string& hostname = "") {
-    ContainerSpec spec = shell(name, str("echo ready; ", script));
+                          const std::string& hostname = "", const std::string& setup = "") {
+    ContainerSpec spec = shell(name, str(setup, "echo ready; ", script));
     spec.hostname = hostname;
     const ContainerId id = containers_->start(spec);
     wait_for_line(name, "ready");
@@ -96,7 +97,7 @@ TEST_F(ExecProbeTest, ACommandThatHangsIsKilledAtItsTimeoutWithEveryProcessItSta
 
 TEST_F(ExecProbeTest, TheCommandRunsInsideItsContainer) {
   const ContainerId inside =
-      start_ready("inside", "touch /tmp/only-in-inside; sleep 30", "check-box");
+      start_ready("inside", "sleep 30", "check-box", "touch /tmp/only-in-inside; ");
   const ContainerId other = start_ready("other", "sleep 30", "other-box");
   ASSERT_FALSE(std::filesystem::exists("/tmp/only-in-inside")) << "the file leaked to the host";
   // Its hostname (UTS), its private /tmp (mount namespace and root) and its own PID namespace,
