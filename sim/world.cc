@@ -335,7 +335,7 @@ void World::run_on_host(Host& h, Event& event) {
       }
       ++network_.stats().delivered;
       trace_.note(kNoteDeliver, now_, event.from, h.id());
-      trace_.note_bytes(event.frame);
+      trace_.note_frame(event.frame);
       if (h.receive_) h.receive_(event.from, event.frame);
       return;
     }
