@@ -87,7 +87,7 @@ void Host::charge(Duration d) { busy_until_ = effective_now() + d; }
 
 void Host::post(Duration delay, std::function<void()> fn) {
   const std::uint32_t slot = world_.new_event(World::Event::Kind::kHostCall, this);
-  world_.slots_[slot].call = std::move(fn);
+  world_.event_at(slot).call = std::move(fn);
   world_.queue_.push(effective_now() + delay, slot);
 }
 

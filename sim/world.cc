@@ -86,31 +86,40 @@ NodeId World::id_of(std::string_view name) const {
   return kNoNode;
 }
 
-std::uint32_t World::new_event(Event::Kind kind, const Host* host) {
-  std::uint32_t slot;
-  if (!free_slots_.empty()) {
-    slot = free_slots_.back();
-    free_slots_.pop_back();
-  } else {
-    slot = static_cast<std::uint32_t>(slots_.size());
-    slots_.emplace_back();
+std::uint32_t World::new_event(Event::Kind kind, Host* host) {
+  if (free_head_ == kNoSlot) {  // every slot is taken: add a chunk of free ones
+    KEEL_ASSERT(slot_count_ < kNoSlot - kChunkSize, "event slots exhausted");
+    chunks_.push_back(std::make_unique<Event[]>(kChunkSize));
+    for (std::uint32_t i = kChunkSize; i-- > 0;) {
+      chunks_.back()[i].next_free = free_head_;
+      free_head_ = slot_count_ + i;
+    }
+    slot_count_ += kChunkSize;
   }
-  Event& event = slots_[slot];
+  const std::uint32_t slot = free_head_;
+  Event& event = event_at(slot);
+  free_head_ = event.next_free;
   event.kind = kind;
-  event.host = host != nullptr ? host->id() : kNoNode;
+  event.host = host;
   event.incarnation = host != nullptr ? host->incarnation() : 0;
   return slot;
 }
 
 void World::release(std::uint32_t slot) {
-  slots_[slot].frame.clear();
-  slots_[slot].call = nullptr;
-  free_slots_.push_back(slot);
+  Event& event = event_at(slot);
+  // Only deliveries hold a frame and only calls a function (the other kinds never set them).
+  if (event.kind == Event::Kind::kDeliver) {
+    event.frame.clear();
+  } else if (event.kind == Event::Kind::kHostCall || event.kind == Event::Kind::kWorldCall) {
+    event.call = nullptr;
+  }
+  event.next_free = free_head_;
+  free_head_ = slot;
 }
 
 void World::at(Time when, std::function<void()> fn) {
   const std::uint32_t slot = new_event(Event::Kind::kWorldCall, nullptr);
-  slots_[slot].call = std::move(fn);
+  event_at(slot).call = std::move(fn);
   queue_.push(std::max(when, now_), slot);
 }
 
@@ -212,8 +221,9 @@ void World::set_clock_rate(NodeId id, std::int64_t rate_ppm) {
 
 void World::schedule_timer(Host& h, TimerId id, Time deadline) {
   const std::uint32_t slot = new_event(Event::Kind::kTimer, &h);
-  slots_[slot].timer = id;
-  slots_[slot].clock_epoch = h.clock_epoch_;
+  Event& event = event_at(slot);
+  event.timer = id;
+  event.clock_epoch = h.clock_epoch_;
   queue_.push(h.clock_.world_time_of(deadline, h.effective_now()), slot);
 }
 
@@ -227,7 +237,7 @@ void World::requeue_timers(Host& h) {
 
 void World::send(Host& from, NodeId to, Bytes frame) {
   const Time depart = from.effective_now();
-  const Host* receiver = find(to);
+  Host* receiver = find(to);
   if (receiver == nullptr || !receiver->up()) {
     ++network_.stats().dropped_down;
     trace_.note(kNoteDrop, depart, from.id(), to);
@@ -240,8 +250,9 @@ void World::send(Host& from, NodeId to, Bytes frame) {
   }
   for (int i = 0; i < route.copies; ++i) {
     const std::uint32_t slot = new_event(Event::Kind::kDeliver, receiver);
-    slots_[slot].from = from.id();
-    slots_[slot].frame = i + 1 == route.copies ? std::move(frame) : frame;
+    Event& event = event_at(slot);
+    event.from = from.id();
+    event.frame = i + 1 == route.copies ? std::move(frame) : frame;
     queue_.push(route.at[i], slot);
   }
 }
@@ -262,14 +273,14 @@ void World::run_until(Time until) {
 }
 
 void World::dispatch(std::uint32_t slot) {
-  Event& event = slots_[slot];
+  Event& event = event_at(slot);
   if (event.kind == Event::Kind::kWorldCall) {
     trace_.note(kNoteWorldCall, now_, 0);
     event.call();
     release(slot);
     return;
   }
-  Host& h = host(event.host);
+  Host& h = *event.host;
   if (event.incarnation != h.incarnation() || h.state_ == HostState::kDown) {
     if (event.kind == Event::Kind::kDeliver) ++network_.stats().dropped_down;
     release(slot);
@@ -324,7 +335,7 @@ void World::run_on_host(Host& h, Event& event) {
       }
       ++network_.stats().delivered;
       trace_.note(kNoteDeliver, now_, event.from, h.id());
-      trace_.note_bytes(event.frame);
+      trace_.note_frame(event.frame);
       if (h.receive_) h.receive_(event.from, event.frame);
       return;
     }

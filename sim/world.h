@@ -5,7 +5,6 @@
 #pragma once
 
 #include <cstdint>
-#include <deque>
 #include <functional>
 #include <memory>
 #include <string>
@@ -92,18 +91,29 @@ class World {
     // kWake: a host's blocking sync returned; the events that waited for it run (wait_for_sync).
     enum class Kind : std::uint8_t { kDeliver, kTimer, kHostCall, kWorldCall, kWake };
     Kind kind = Kind::kWorldCall;
-    NodeId host = kNoNode;  // the machine it happens on
+    std::uint32_t next_free = 0;  // while the slot is free: the next free slot (kNoSlot: none)
+    Host* host = nullptr;         // the machine it happens on (null: a world call)
     std::uint64_t incarnation = 0;
     NodeId from = kNoNode;  // kDeliver
     TimerId timer = 0;      // kTimer
     std::uint64_t clock_epoch = 0;
-    Bytes frame;
-    std::function<void()> call;
+    Bytes frame;                 // kDeliver
+    std::function<void()> call;  // kHostCall, kWorldCall
   };
 
-  // A free slot holding an event of `kind` on `host` (its id and incarnation; null: none), with
-  // no frame and no call: the caller fills in the rest in place and pushes the slot on queue_.
-  std::uint32_t new_event(Event::Kind kind, const Host* host);
+  // The event slots live in fixed-size chunks that never move, so an event is handled in its slot
+  // while its handler schedules more, and finding slot i is a shift and a mask. Free slots form an
+  // intrusive list through Event::next_free, newest first.
+  static constexpr int kChunkBits = 8;
+  static constexpr std::uint32_t kChunkSize = 1u << kChunkBits;
+  static constexpr std::uint32_t kNoSlot = ~std::uint32_t{0};
+  Event& event_at(std::uint32_t slot) {
+    return chunks_[slot >> kChunkBits][slot & (kChunkSize - 1)];
+  }
+
+  // A free slot holding an event of `kind` on `host` (and its incarnation; null: none), with no
+  // frame and no call: the caller fills in the rest in place and pushes the slot on queue_.
+  std::uint32_t new_event(Event::Kind kind, Host* host);
   void release(std::uint32_t slot);
   void dispatch(std::uint32_t slot);
   void wait_for_sync(Host& host, std::uint32_t slot);
@@ -117,9 +127,10 @@ class World {
   Random root_;
   Time now_{};
   EventQueue queue_;
-  // A deque: an event is handled in its slot (not moved out) while its handler schedules more.
-  std::deque<Event> slots_;
-  std::vector<std::uint32_t> free_slots_;
+  std::vector<std::unique_ptr<Event[]>>
+      chunks_;                                  // slot i is chunks_[i / kChunkSize][i % kChunkSize]
+  std::uint32_t slot_count_ = 0;                // slots ever made
+  std::uint32_t free_head_ = kNoSlot;           // the first free slot
   std::vector<std::uint32_t> waking_;           // the batch wake() runs (kept for its capacity)
   std::vector<std::unique_ptr<Host>> hosts_;    // index = id - 1
   std::vector<std::unique_ptr<Host>> clients_;  // index = id - kFirstClientId

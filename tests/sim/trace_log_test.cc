@@ -4,6 +4,8 @@
 
 #include <sstream>
 
+#include "core/codec/frame.h"
+
 namespace keel::sim {
 namespace {
 
@@ -28,21 +30,53 @@ TEST(TraceLog, KeepsNoRecordsUnlessAskedButHashesEverything) {
   EXPECT_NE(log.hash(), before);
 }
 
-TEST(TraceLog, AFrameThatDiffersChangesTheHash) {
-  auto hash_of = [](const Bytes& frame) {
-    TraceLog log;
-    log.note(1, Time{} + Duration(5), 2, 3);
-    log.note_bytes(frame);
-    return log.hash();
-  };
+std::uint64_t hash_after_frame(const Bytes& frame) {
+  TraceLog log;
+  log.note(1, Time{} + Duration(5), 2, 3);
+  log.note_frame(frame);
+  return log.hash();
+}
+
+TEST(TraceLog, ARawFrameThatDiffersInAnyByteChangesTheHash) {
   const Bytes frame{1, 2, 3, 4, 5, 6, 7, 8, 9, 10};
   Bytes other_byte = frame;
   other_byte[9] ^= 1;
   Bytes longer = frame;
   longer.push_back(0);
-  EXPECT_EQ(hash_of(frame), hash_of(frame));
-  EXPECT_NE(hash_of(frame), hash_of(other_byte));
-  EXPECT_NE(hash_of(frame), hash_of(longer));
+  EXPECT_EQ(hash_after_frame(frame), hash_after_frame(frame));
+  EXPECT_NE(hash_after_frame(frame), hash_after_frame(other_byte));
+  EXPECT_NE(hash_after_frame(frame), hash_after_frame(longer));
+}
+
+// A codec frame is digested by its header, whose CRC32C covers the body: frames encoded from
+// different payloads or for different clusters differ in the hash.
+TEST(TraceLog, ACodecFrameWithAnotherBodyOrClusterChangesTheHash) {
+  const Bytes payload(100, 7);
+  Bytes other_payload = payload;
+  other_payload[60] ^= 1;
+  const Bytes frame = codec::encode_node_frame(9, payload);
+  EXPECT_EQ(hash_after_frame(frame), hash_after_frame(codec::encode_node_frame(9, payload)));
+  EXPECT_NE(hash_after_frame(frame), hash_after_frame(codec::encode_node_frame(9, other_payload)));
+  EXPECT_NE(hash_after_frame(frame), hash_after_frame(codec::encode_node_frame(8, payload)));
+  Bytes longer_payload = payload;
+  longer_payload.push_back(7);
+  EXPECT_NE(hash_after_frame(frame), hash_after_frame(codec::encode_node_frame(9, longer_payload)));
+}
+
+// The contract's other side: only the header is read, so a body changed behind a stale CRC
+// (which no sender produces) is not seen; and bytes that only look like a codec frame, with a
+// length field that does not match their size, are hashed whole.
+TEST(TraceLog, ACodecFrameIsDigestedByItsHeaderOnlyWhenItsLengthMatches) {
+  const Bytes frame = codec::encode_node_frame(9, Bytes(100, 7));
+  Bytes stale_crc = frame;
+  stale_crc.back() ^= 1;
+  EXPECT_EQ(hash_after_frame(frame), hash_after_frame(stale_crc));
+
+  Bytes trailing = frame;  // the length field now understates the size: not a codec frame
+  trailing.push_back(0);
+  Bytes trailing_other = trailing;
+  trailing_other[50] ^= 1;
+  EXPECT_NE(hash_after_frame(trailing), hash_after_frame(trailing_other));
 }
 
 TEST(TraceLog, EveryFieldOfAKernelNoteCounts) {

@@ -319,6 +319,29 @@ TEST(WorldClock, AStepDuringASyncThenACrashKeepsTheClockReadable) {
   EXPECT_GE(world.host(1).local_time(), before);
 }
 
+// Far more events pending than one chunk of event slots holds, scheduled out of order and twice
+// (the second round reuses the freed slots): each runs once, by time, then by scheduling order.
+TEST(WorldEvents, ThousandsPendingRunInTimeOrderAndTheirSlotsAreReused) {
+  World world(4);
+  std::vector<int> ran;
+  for (int round = 0; round < 2; ++round) {
+    ran.clear();
+    const Time start = world.now();
+    for (int i = 0; i < 3000; ++i) {
+      const Duration delay = Duration(1000 - i % 1000);  // three events at each instant
+      world.at(start + delay, [&ran, i] { ran.push_back(i); });
+    }
+    world.run_for(1ms);
+    ASSERT_EQ(ran.size(), 3000u);
+    for (std::size_t k = 0; k < ran.size(); ++k) {
+      const int slot_in_instant = static_cast<int>(k % 3);
+      const int instant = 999 - static_cast<int>(k / 3);  // the latest index runs first
+      EXPECT_EQ(ran[k], instant + 1000 * slot_in_instant) << "at position " << k;
+    }
+  }
+  EXPECT_EQ(world.events_run(), 6000u);
+}
+
 TEST(WorldHosts, ACrashDiscardsTimersAndQueuedFramesARestartSeesTheDisk) {
   World world(18);
   std::vector<NodeId> ids{1, 2};
