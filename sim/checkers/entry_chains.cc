@@ -4,7 +4,7 @@
 
 namespace keel::sim {
 
-std::uint64_t EntryChains::remember(raft::Index index, raft::Term term, std::uint64_t chain) {
+std::uint64_t EntryChains::remember_new(raft::Index index, raft::Term term, std::uint64_t chain) {
   KEEL_ASSERT(index >= 1 && term >= 1, "entry chain for index ", index, " term ", term);
   if (index == first_.size() + 1) {
     first_.emplace_back();  // the common case: the next index, without resize's out-of-line call
