@@ -4,9 +4,13 @@
 
 namespace keel::sim {
 
-std::uint64_t EntryChains::remember(raft::Index index, raft::Term term, std::uint64_t chain) {
+std::uint64_t EntryChains::remember_new(raft::Index index, raft::Term term, std::uint64_t chain) {
   KEEL_ASSERT(index >= 1 && term >= 1, "entry chain for index ", index, " term ", term);
-  if (index > first_.size()) first_.resize(index);
+  if (index == first_.size() + 1) {
+    first_.emplace_back();  // the common case: the next index, without resize's out-of-line call
+  } else if (index > first_.size()) {
+    first_.resize(index);
+  }
   Known& known = first_[index - 1];
   if (known.term == 0) known = Known{term, chain};
   if (known.term == term) return known.chain;

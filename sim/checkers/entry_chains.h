@@ -19,12 +19,21 @@ namespace keel::sim {
 
 class EntryChains {
  public:
-  // The chain already known for (index, term), or `chain` after recording it.
-  std::uint64_t remember(raft::Index index, raft::Term term, std::uint64_t chain);
+  // The chain already known for (index, term), or `chain` after recording it. Inline for the
+  // common case, a pair some other log already holds (every follower's copy of an entry).
+  std::uint64_t remember(raft::Index index, raft::Term term, std::uint64_t chain) {
+    if (term != 0 && index - 1 < first_.size() && first_[index - 1].term == term) {
+      return first_[index - 1].chain;
+    }
+    return remember_new(index, term, chain);
+  }
   // The chain known for (index, term), or null.
   const std::uint64_t* find(raft::Index index, raft::Term term) const;
 
  private:
+  // remember() for a pair the inline path did not find: a new index, or a further term at one.
+  std::uint64_t remember_new(raft::Index index, raft::Term term, std::uint64_t chain);
+
   struct Known {
     raft::Term term = 0;  // 0: nothing known at this index
     std::uint64_t chain = 0;

@@ -13,6 +13,32 @@ void RaftChecker::violation(std::string check, std::string detail) {
   violations_.push_back(Violation{std::move(check), std::move(detail)});
 }
 
+RaftChecker::NodeLog& RaftChecker::log_of(NodeId node) {
+  auto it = logs_.begin();
+  while (it != logs_.end() && it->node < node) ++it;
+  if (it != logs_.end() && it->node == node) return *it;
+  it = logs_.insert(it, NodeLog{});
+  it->node = node;
+  it->voter = raft::is_voter(conf_, node);
+  return *it;
+}
+
+NodeId RaftChecker::claim_leadership(raft::Term term, NodeId node) {
+  auto [it, fresh] = leaders_.try_emplace(term, node);
+  if (fresh) latest_leader_term_ = std::max(latest_leader_term_, term);
+  return it->second;
+}
+
+void RaftChecker::set_voters(std::vector<NodeId> voters) {
+  conf_ = raft::ConfState{std::move(voters), {}};
+  mark_voters();
+}
+
+void RaftChecker::mark_voters() {
+  for (NodeId voter : conf_.voters) log_of(voter);
+  for (NodeLog& log : logs_) log.voter = raft::is_voter(conf_, log.node);
+}
+
 std::uint64_t RaftChecker::chain_at_snapshot(raft::Index index, raft::Term term) const {
   if (index == 0) return 0;
   const std::uint64_t* known = chains_.find(index, term);
@@ -55,7 +81,7 @@ void RaftChecker::append(NodeId node, NodeLog& log, std::span<const raft::Entry>
 void RaftChecker::on_recovered(NodeId node, const raft::HardState& hard_state,
                                const raft::SnapshotMeta& snapshot,
                                std::span<const raft::Entry> entries) {
-  NodeLog& log = logs_[node];
+  NodeLog& log = log_of(node);
   const NodeLog before = log;
   log.reset_to_snapshot(snapshot.index, snapshot.term,
                         chain_at_snapshot(snapshot.index, snapshot.term));
@@ -87,20 +113,20 @@ void RaftChecker::check_recovery(NodeId node, const NodeLog& before, const NodeL
 }
 
 void RaftChecker::on_hard_state_persisted(NodeId node, const raft::HardState& hard_state) {
-  logs_[node].synced = hard_state;
+  log_of(node).synced = hard_state;
 }
 
 void RaftChecker::on_persisted(NodeId node, raft::Term leader_term,
                                std::span<const raft::Entry> entries) {
   if (leader_term != 0) {
     // Acting as leader in a term counts as leading it, elected or not.
-    auto [it, fresh] = leaders_.try_emplace(leader_term, node);
-    if (!fresh && it->second != node) {
+    const NodeId leader = claim_leadership(leader_term, node);
+    if (leader != node) {
       violation("election safety", str("n", node, " wrote entries as leader of term ", leader_term,
-                                       ", which n", it->second, " leads"));
+                                       ", which n", leader, " leads"));
     }
   }
-  NodeLog& log = logs_[node];
+  NodeLog& log = log_of(node);
   if (leader_term != 0 && !entries.empty() && entries.front().index <= log.last()) {
     violation("leader append-only",
               str("n", node, ", leader in term ", leader_term, ", overwrote its log from index ",
@@ -111,7 +137,7 @@ void RaftChecker::on_persisted(NodeId node, raft::Term leader_term,
 
 void RaftChecker::on_snapshot_installed(NodeId node, const raft::SnapshotMeta& meta) {
   ++snapshots_installed_;
-  NodeLog& log = logs_[node];
+  NodeLog& log = log_of(node);
   const Link* kept = log.at(meta.index);
   if (kept != nullptr && kept->term == meta.term) {
     // The snapshot matches the log: keep the entries after it (thesis §5.3).
@@ -127,10 +153,10 @@ void RaftChecker::on_snapshot_installed(NodeId node, const raft::SnapshotMeta& m
 }
 
 void RaftChecker::on_became_leader(NodeId node, raft::Term term) {
-  auto [it, fresh] = leaders_.try_emplace(term, node);
-  if (!fresh && it->second != node) {
+  const NodeId leader = claim_leadership(term, node);
+  if (leader != node) {
     violation("election safety",
-              str("n", node, " and n", it->second, " were both leaders in term ", term));
+              str("n", node, " and n", leader, " were both leaders in term ", term));
   }
   // Leader completeness (thesis §3.6.3): an entry committed in a term before `term` is in this
   // leader's log. A leader of an old term may report after entries of a later term committed (it
@@ -143,7 +169,7 @@ void RaftChecker::on_became_leader(NodeId node, raft::Term term) {
   }
   if (index == 0) return;
   const Applied& applied = committed_[index - 1];
-  const NodeLog& log = logs_[node];
+  const NodeLog& log = log_of(node);
   if (index <= log.base) return;  // covered by the node's snapshot, which holds only committed data
   const Link* link = log.at(index);
   const std::uint64_t* known = chains_.find(index, applied.term);
@@ -168,40 +194,25 @@ bool RaftChecker::holds(const NodeLog& log, raft::Index index, std::uint64_t cha
 // of the committed configuration before the entry: the leader that committed it counted a
 // majority of its own configuration, at most one change away, and with changes of one server at
 // a time any majority of one overlaps any majority of the other (thesis §4.1). Every machine is a
-// candidate, voter or not: a removed member that missed its removal still campaigns.
+// candidate, voter or not: a removed member that missed its removal still campaigns; a voter that
+// never reported has an empty log (mark_voters gave it one).
 void RaftChecker::check_electable_without(const raft::Entry& entry) {
-  const std::vector<NodeId>& voters = conf_.voters;
-  if (voters.empty()) return;
+  if (conf_.voters.empty()) return;
   const std::uint64_t* known = chains_.find(entry.index, entry.term);
   if (known == nullptr) return;
-  static const NodeLog kEmpty;
-  auto log_of = [&](NodeId node) -> const NodeLog& {
-    auto it = logs_.find(node);
-    return it == logs_.end() ? kEmpty : it->second;
-  };
-  // The voters' logs are looked up once: each candidate is compared with all of them. The list
-  // is a member, so that a commit allocates nothing once it has grown.
-  std::vector<std::pair<NodeId, const NodeLog*>>& candidates = candidates_;
-  candidates.clear();
-  for (NodeId voter : voters) candidates.emplace_back(voter, &log_of(voter));
-  const std::size_t voter_count = candidates.size();
-  for (const auto& [node, log] : logs_) {
-    if (!raft::is_voter(conf_, node)) candidates.emplace_back(node, &log);
-  }
-  const std::size_t majority = voters.size() / 2 + 1;
-  for (const auto& [candidate, candidate_log] : candidates) {
-    const NodeLog& log = *candidate_log;
-    if (holds(log, entry.index, *known)) continue;
+  const std::size_t majority = conf_.voters.size() / 2 + 1;
+  for (const NodeLog& candidate : logs_) {
+    if (holds(candidate, entry.index, *known)) continue;
     std::size_t votes = 0;
-    for (std::size_t v = 0; v < voter_count; ++v) {
-      votes += log.at_least_as_up_to_date_as(*candidates[v].second);
+    for (const NodeLog& voter : logs_) {
+      votes += voter.voter && candidate.at_least_as_up_to_date_as(voter);
     }
     if (votes >= majority) {
-      violation(
-          "leader completeness",
-          str("the entry at index ", entry.index, " (term ", entry.term, ") was committed while n",
-              candidate, ", whose log lacks it (last index ", log.last(), ", term ",
-              log.last_term(), "), could still win ", votes, " of ", voters.size(), " votes"));
+      violation("leader completeness",
+                str("the entry at index ", entry.index, " (term ", entry.term,
+                    ") was committed while n", candidate.node, ", whose log lacks it (last index ",
+                    candidate.last(), ", term ", candidate.last_term(), "), could still win ",
+                    votes, " of ", conf_.voters.size(), " votes"));
       return;
     }
   }
@@ -224,14 +235,18 @@ void RaftChecker::follow_conf_change(NodeId node, const raft::Entry& entry) {
     return;
   }
   conf_ = std::move(*next);
+  mark_voters();
 }
 
 void RaftChecker::on_applied(NodeId node, const raft::Entry& entry) {
   KEEL_ASSERT(entry.index >= 1 && entry.term >= 1, "n", node, " applied index ", entry.index,
               " term ", entry.term);
-  const raft::Term leader_term = leaders_.empty() ? 0 : leaders_.rbegin()->first;
-  const Applied applied{entry.term, entry_digest(entry), leader_term};
-  if (entry.index > committed_.size()) committed_.resize(entry.index);
+  const Applied applied{entry.term, entry_digest(entry), latest_leader_term_};
+  if (entry.index == committed_.size() + 1) {
+    committed_.emplace_back();
+  } else if (entry.index > committed_.size()) {
+    committed_.resize(entry.index);
+  }
   Applied& first = committed_[entry.index - 1];
   if (first.term == 0) {
     first = applied;

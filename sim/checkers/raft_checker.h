@@ -48,7 +48,7 @@ class RaftChecker final : public node::NodeObserver {
 
   // The founding voters; with them set, commits are checked against electable logs. From then on
   // the checker follows the configuration itself, through the conf changes it sees committed.
-  void set_voters(std::vector<NodeId> voters) { conf_ = raft::ConfState{std::move(voters), {}}; }
+  void set_voters(std::vector<NodeId> voters);
   // The configuration as of the latest committed conf change (the founders' before any).
   const raft::ConfState& configuration() const { return conf_; }
 
@@ -65,6 +65,8 @@ class RaftChecker final : public node::NodeObserver {
     std::uint64_t chain;  // hash of this entry and every entry before it
   };
   struct NodeLog {
+    NodeId node = kNoNode;
+    bool voter = false;    // a voter of the configuration the checker follows (conf_)
     raft::Index base = 0;  // the snapshot index: entries start at base + 1
     raft::Term base_term = 0;
     std::uint64_t base_chain = 0;
@@ -97,6 +99,12 @@ class RaftChecker final : public node::NodeObserver {
   };
 
   void violation(std::string check, std::string detail);
+  // The node's log, made empty the first time the node is named.
+  NodeLog& log_of(NodeId node);
+  // Records `node` as leader of `term`; returns the node that already led it, or `node`.
+  NodeId claim_leadership(raft::Term term, NodeId node);
+  // Marks which logs are voters' after conf_ changed, giving every voter a log.
+  void mark_voters();
   void check_recovery(NodeId node, const NodeLog& before, const NodeLog& after,
                       const raft::HardState& recovered);
   void append(NodeId node, NodeLog& log, std::span<const raft::Entry> entries);
@@ -106,13 +114,15 @@ class RaftChecker final : public node::NodeObserver {
   void follow_conf_change(NodeId node, const raft::Entry& entry);
 
   raft::ConfState conf_;
-  std::map<NodeId, NodeLog> logs_;
+  // Every node's log, sorted by node: a cluster has a handful, so a scan beats a tree, and the
+  // election check walks them all per commit.
+  std::vector<NodeLog> logs_;
   std::map<raft::Term, NodeId> leaders_;
-  EntryChains chains_;              // every log's chains
-  std::vector<Applied> committed_;  // committed_[index - 1], as the first node applied it
+  raft::Term latest_leader_term_ = 0;  // the highest term in leaders_
+  EntryChains chains_;                 // every log's chains
+  std::vector<Applied> committed_;     // committed_[index - 1], as the first node applied it
   raft::Index committed_index_ = 0;
   std::vector<Violation> violations_;
-  std::vector<std::pair<NodeId, const NodeLog*>> candidates_;  // check_electable_without's list
   std::uint64_t snapshots_installed_ = 0;
 };
 

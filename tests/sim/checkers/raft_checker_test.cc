@@ -75,6 +75,36 @@ TEST(RaftChecker, DifferentEntriesAppliedAtOneIndexAreCaught) {
   EXPECT_EQ(checker.violations()[0].check, "state machine safety");
 }
 
+// Entries are compared by their bytes: equal bytes in other buffers pass, other bytes do not, even
+// when the node that applies them first persisted the same entries as the others.
+TEST(RaftChecker, AppliedEntriesAreComparedByTheirBytes) {
+  RaftChecker checker;
+  const auto log = entries({entry(1, 1, "a"), entry(2, 1, "b")});
+  checker.on_persisted(1, 0, log);
+  checker.on_persisted(2, 0, log);
+  checker.on_applied(1, entry(1, 1, "a"));
+  checker.on_applied(2, log[0]);
+  EXPECT_TRUE(checker.ok()) << checker.violations().front().detail;
+  checker.on_applied(1, entry(2, 1, "B"));
+  checker.on_applied(2, log[1]);
+  ASSERT_EQ(checker.violations().size(), 1u);
+  EXPECT_EQ(checker.violations()[0].check, "state machine safety");
+}
+
+// Each node applies the very entries it persisted, and they differ (in term and bytes).
+TEST(RaftChecker, NodesApplyingTheirOwnDifferentEntriesAreCaught) {
+  RaftChecker checker;
+  const auto first = entries({entry(1, 1, "a")});
+  const auto second = entries({entry(1, 2, "b")});
+  checker.on_persisted(1, 0, first);
+  checker.on_persisted(2, 0, second);
+  checker.on_applied(1, first[0]);
+  EXPECT_TRUE(checker.ok()) << checker.violations().front().detail;
+  checker.on_applied(2, second[0]);
+  ASSERT_EQ(checker.violations().size(), 1u);
+  EXPECT_EQ(checker.violations()[0].check, "state machine safety");
+}
+
 TEST(RaftChecker, ALeaderWithoutACommittedEntryIsCaught) {
   RaftChecker checker;
   auto log = entries({entry(1, 1), entry(2, 1)});
