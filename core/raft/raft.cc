@@ -462,7 +462,7 @@ void Raft::step_follower(const Message& m) {
   }
 }
 
-void Raft::send(Message m) {
+void Raft::send(Message&& m) {
   KEEL_ASSERT(m.to != kNoNode && m.to != config_.id, "message ", to_string(m.type), " to ", m.to);
   m.cluster = config_.cluster;
   m.from = config_.id;

@@ -250,7 +250,11 @@ class Raft {
   bool serve_read(ReadRequest request);
   void answer_read(const ReadRequest& request, Index index);
 
-  void send(Message m);
+  // Queues m for the next Ready, stamped with this node's cluster, id and (except election
+  // messages) term. Takes m by rvalue reference: one move into the queue, not two.
+  void send(Message&& m);
+  // The AppendResponse that accepts (or holds) an append: `to`'s log matches up to `index`.
+  void acknowledge_append(NodeId to, Index index);
   Index self_match() const { return log_.stable_index(); }
   SoftState soft_state() const { return SoftState{leader_, role_}; }
 
