@@ -1,5 +1,7 @@
 #include "core/node/node.h"
 
+#include <algorithm>
+
 #include "core/codec/frame.h"
 #include "core/env/assert.h"
 #include "core/env/str.h"
@@ -167,15 +169,13 @@ void Node::propose(Bytes value, ProposeDone done) {
   if (!index) return done(std::unexpected(index.error()));
   // Proposals still waiting at this index or beyond were made in an earlier term, and the log was
   // cut below them since: they can never commit.
-  while (!pending_.empty() && pending_.rbegin()->first >= *index) {
-    auto stale = std::prev(pending_.end());
-    auto stale_done = std::move(stale->second.done);
-    const raft::Term stale_term = stale->second.term;
-    pending_.erase(stale);
-    stale_done(fail(Errc::kUnavailable, str("the proposal of term ", stale_term,
+  while (!pending_.empty() && pending_.back().index >= *index) {
+    Pending stale = std::move(pending_.back());
+    pending_.pop_back();
+    stale.done(fail(Errc::kUnavailable, str("the proposal of term ", stale.term,
                                             " was overwritten by a later leader's log")));
   }
-  pending_.emplace(*index, Pending{raft_->term(), std::move(done)});
+  pending_.push_back(Pending{*index, raft_->term(), std::move(done)});
   flush_soon();
 }
 
@@ -286,27 +286,44 @@ void Node::apply(const raft::Ready& ready) {
                 "the leader sent a snapshot that does not decode: ", restored.error().message);
     snapshot_index_ = ready.snapshot->meta.index;
     // Proposals at or below the snapshot were decided by entries this machine never saw.
-    while (!pending_.empty() && pending_.begin()->first <= snapshot_index_) {
-      auto done = std::move(pending_.begin()->second.done);
-      pending_.erase(pending_.begin());
+    while (!pending_.empty() && pending_.front().index <= snapshot_index_) {
+      auto done = std::move(pending_.front().done);
+      pending_.pop_front();
       done(fail(Errc::kUnavailable, "outcome unknown: replaced by a snapshot from the leader"));
     }
   }
   for (const raft::Entry& entry : ready.committed) {
     if (entry.type == raft::EntryType::kNormal && !entry.data.empty()) machine_->apply(entry);
     if (config_.observer) config_.observer->on_applied(env_.self, entry);
-    auto it = pending_.find(entry.index);
-    if (it == pending_.end()) continue;
-    auto pending = std::move(it->second);
-    pending_.erase(it);
-    if (pending.term == entry.term) {
-      pending.done(entry.index);
+    std::optional<Pending> pending = take_pending(entry.index);
+    if (!pending) continue;
+    if (pending->term == entry.term) {
+      pending->done(entry.index);
     } else {
-      pending.done(fail(Errc::kUnavailable,
-                        str("the proposal at index ", entry.index, " was replaced by term ",
-                            entry.term, "'s entry after a leader change")));
+      pending->done(fail(Errc::kUnavailable,
+                         str("the proposal at index ", entry.index, " was replaced by term ",
+                             entry.term, "'s entry after a leader change")));
     }
   }
+}
+
+std::optional<Node::Pending> Node::take_pending(raft::Index index) {
+  // Entries are applied in index order, so the proposal is the first one or none at all; a search
+  // covers the rest for safety.
+  if (pending_.empty() || pending_.front().index > index) return std::nullopt;
+  auto it = pending_.begin();
+  if (it->index != index) {
+    it = std::lower_bound(pending_.begin(), pending_.end(), index,
+                          [](const Pending& p, raft::Index i) { return p.index < i; });
+    if (it == pending_.end() || it->index != index) return std::nullopt;
+  }
+  std::optional<Pending> taken(std::move(*it));
+  if (it == pending_.begin()) {
+    pending_.pop_front();
+  } else {
+    pending_.erase(it);
+  }
+  return taken;
 }
 
 // Every snapshot_every applied entries the state machine's image is encoded here, on the loop
@@ -376,7 +393,7 @@ void Node::stop(Error error) {
   env_.clock.cancel(flush_timer_);
   env_.clock.cancel(snapshot_timer_);
   stopped_ = std::move(error);
-  for (auto& [index, pending] : pending_) pending.done(std::unexpected(*stopped_));
+  for (Pending& pending : pending_) pending.done(std::unexpected(*stopped_));
   pending_.clear();
 }
 

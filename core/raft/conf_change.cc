@@ -24,9 +24,6 @@ void erase_sorted(std::vector<NodeId>& sorted, NodeId node) {
 
 }  // namespace
 
-bool is_voter(const ConfState& conf, NodeId node) { return contains(conf.voters, node); }
-bool is_learner(const ConfState& conf, NodeId node) { return contains(conf.learners, node); }
-
 bool is_well_formed(const ConfState& conf) {
   auto strictly_sorted = [](const std::vector<NodeId>& ids) {
     return std::adjacent_find(ids.begin(), ids.end(), std::greater_equal<>()) == ids.end() &&

@@ -4,6 +4,7 @@
 // the ConfChange in core/codec's encoding (codec::encode / codec::decode<raft::ConfChange>).
 #pragma once
 
+#include <algorithm>
 #include <utility>
 #include <vector>
 
@@ -12,8 +13,14 @@
 
 namespace keel::raft {
 
-bool is_voter(const ConfState& conf, NodeId node);
-bool is_learner(const ConfState& conf, NodeId node);
+// Inline: the leader and the simulator's checkers ask for every entry (issue 3). The lists are
+// sorted (ConfState's contract).
+inline bool is_voter(const ConfState& conf, NodeId node) {
+  return std::binary_search(conf.voters.begin(), conf.voters.end(), node);
+}
+inline bool is_learner(const ConfState& conf, NodeId node) {
+  return std::binary_search(conf.learners.begin(), conf.learners.end(), node);
+}
 // Sorted, disjoint, no kNoNode: the shape every ConfState must have.
 bool is_well_formed(const ConfState& conf);
 

@@ -29,29 +29,12 @@ Log::Log(Index snapshot_index, Term snapshot_term, std::vector<Entry> entries, I
 
 Term Log::last_term() const { return entries_.empty() ? snapshot_term_ : entries_.back().term; }
 
-std::optional<Term> Log::term(Index index) const {
-  if (index == snapshot_index_) return snapshot_term_;
-  if (index < snapshot_index_ || index > last_index()) return std::nullopt;
-  return at(index).term;
-}
-
-bool Log::match_term(Index index, Term t) const {
-  const auto found = term(index);
-  return found && *found == t;
-}
-
 bool Log::is_up_to_date(Index index, Term t) const {
   return t > last_term() || (t == last_term() && index >= last_index());
 }
 
-const Entry& Log::at(Index index) const {
-  KEEL_ASSERT(index > snapshot_index_ && index <= last_index(), "entry ", index,
-              " outside the log (", first_index(), "..", last_index(), ")");
-  return entries_[index - snapshot_index_ - 1];
-}
-
-std::vector<Entry> Log::slice(Index from, Index to, std::size_t max_count,
-                              std::size_t max_bytes) const {
+void Log::slice(Index from, Index to, std::size_t max_count, std::size_t max_bytes,
+                std::vector<Entry>& out) const {
   // Where the limits cut, first; then one copy.
   Index end = from;
   std::size_t bytes = 0;
@@ -60,9 +43,7 @@ std::vector<Entry> Log::slice(Index from, Index to, std::size_t max_count,
     if (end > from && bytes > max_bytes) break;
     ++end;
   }
-  std::vector<Entry> out;
   copy(from, end - 1, out);
-  return out;
 }
 
 Index Log::find_conflict(std::span<const Entry> entries) const {

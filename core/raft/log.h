@@ -9,6 +9,7 @@
 #include <utility>
 #include <vector>
 
+#include "core/env/assert.h"
 #include "core/raft/types.h"
 
 namespace keel::raft {
@@ -25,16 +26,30 @@ class Log {
   Term last_term() const;
   // The term of the entry at index, or nothing if it was compacted away or is past the end. The
   // snapshot's own index still has its term.
-  std::optional<Term> term(Index index) const;
-  bool match_term(Index index, Term t) const;
+  std::optional<Term> term(Index index) const {
+    if (index == snapshot_index_) return snapshot_term_;
+    if (index < snapshot_index_ || index > last_index()) return std::nullopt;
+    return at(index).term;
+  }
+  bool match_term(Index index, Term t) const {
+    const auto found = term(index);
+    return found && *found == t;
+  }
   // Thesis §3.6.1: a candidate's log ending at (index, t) is at least as up to date as this one.
   bool is_up_to_date(Index index, Term t) const;
-  const Entry& at(Index index) const;  // first_index() <= index <= last_index()
+  // first_index() <= index <= last_index(). Inline, with term() and match_term(): every append
+  // sent or received looks up entries through them (issue 3).
+  const Entry& at(Index index) const {
+    KEEL_ASSERT(index > snapshot_index_ && index <= last_index(), "entry ", index,
+                " outside the log (", first_index(), "..", last_index(), ")");
+    return entries_[index - snapshot_index_ - 1];
+  }
 
-  // Entries from `from` to `to` inclusive, cut to at most max_count entries and max_bytes of data
-  // (but at least one entry if the range is not empty).
-  std::vector<Entry> slice(Index from, Index to, std::size_t max_count,
-                           std::size_t max_bytes) const;
+  // Replaces out's contents with the entries from `from` to `to` inclusive, cut to at most
+  // max_count entries and max_bytes of data (but at least one entry if the range is not empty).
+  // out's capacity is kept: the leader fills vectors recycled from sent appends (issue 3).
+  void slice(Index from, Index to, std::size_t max_count, std::size_t max_bytes,
+             std::vector<Entry>& out) const;
 
   // The index of the first of `entries` that is not in this log (absent, or another term); 0 if
   // every one is already here.

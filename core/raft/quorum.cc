@@ -1,34 +1,18 @@
 #include "core/raft/quorum.h"
 
 #include <algorithm>
-#include <array>
-#include <span>
+#include <functional>
 
 #include "core/env/assert.h"
 
 namespace keel::raft {
 
-Index quorum_match(const std::vector<NodeId>& voters, const std::function<Index(NodeId)>& match) {
-  KEEL_ASSERT(!voters.empty(), "quorum of an empty configuration");
-  // Usual clusters fit on the stack; it is called for every acknowledgement.
-  constexpr std::size_t kOnStack = 16;
-  std::array<Index, kOnStack> small;
-  std::vector<Index> large;
-  std::span<Index> matched(small.data(), voters.size());
-  if (voters.size() > kOnStack) {
-    large.resize(voters.size());
-    matched = large;
-  }
-  for (std::size_t i = 0; i < voters.size(); ++i) matched[i] = match(voters[i]);
+Index majority_value(std::span<Index> matched) {
+  KEEL_ASSERT(!matched.empty(), "majority of no values");
   // Sorted descending, the quorum_size-th value is held by a majority.
-  const auto kth = matched.begin() + static_cast<std::ptrdiff_t>(quorum_size(voters.size()) - 1);
+  const auto kth = matched.begin() + static_cast<std::ptrdiff_t>(quorum_size(matched.size()) - 1);
   std::nth_element(matched.begin(), kth, matched.end(), std::greater<>());
   return *kth;
-}
-
-bool has_quorum(const std::vector<NodeId>& voters, const std::function<bool(NodeId)>& pred) {
-  const auto yes = std::count_if(voters.begin(), voters.end(), pred);
-  return static_cast<std::size_t>(yes) >= quorum_size(voters.size());
 }
 
 VoteResult tally_votes(const std::vector<NodeId>& voters, const std::map<NodeId, bool>& votes) {

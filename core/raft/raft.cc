@@ -462,7 +462,7 @@ void Raft::step_follower(const Message& m) {
   }
 }
 
-void Raft::send(Message m) {
+void Raft::send(Message&& m) {
   KEEL_ASSERT(m.to != kNoNode && m.to != config_.id, "message ", to_string(m.type), " to ", m.to);
   m.cluster = config_.cluster;
   m.from = config_.id;
@@ -647,7 +647,9 @@ void Raft::ready(Ready& rd) {
     rd.hard_state = hs;
   }
   rd.must_sync = rd.must_sync || !rd.entries.empty() || rd.snapshot.has_value();
-  // The emptied vectors go back to Raft to fill for the next Ready: their capacity circulates.
+  // The emptied vectors go back to Raft to fill for the next Ready: their capacity circulates,
+  // and so does that of the sent messages' entry vectors.
+  recycle_entry_vectors(rd.messages);
   rd.messages.clear();
   rd.messages.swap(messages_);
   log_.take_committed(config_.max_committed_per_ready, rd.committed);

@@ -228,6 +228,11 @@ class Raft {
   // compact(): keeps the snapshot a follower still receives, or lets go of the one kept.
   void keep_snapshot_in_transfer(Index new_snapshot_index);
   bool receiving(Index snapshot_index) const;  // some follower receives that snapshot
+  // Leader: an empty entry vector for an append, with the capacity of one sent before if any.
+  std::vector<Entry> take_spare_entry_vector();
+  // Keeps the entry vectors of messages handed out in a Ready, emptied, for
+  // take_spare_entry_vector.
+  void recycle_entry_vectors(std::vector<Message>& sent);
   void broadcast_append();
   // Replication owed since the last Ready, sent when the next Ready is built: every proposal and
   // acknowledgement stepped before it then leaves in one append per follower instead of one each.
@@ -245,7 +250,11 @@ class Raft {
   bool serve_read(ReadRequest request);
   void answer_read(const ReadRequest& request, Index index);
 
-  void send(Message m);
+  // Queues m for the next Ready, stamped with this node's cluster, id and (except election
+  // messages) term. Takes m by rvalue reference: one move into the queue, not two.
+  void send(Message&& m);
+  // The AppendResponse that accepts (or holds) an append: `to`'s log matches up to `index`.
+  void acknowledge_append(NodeId to, Index index);
   Index self_match() const { return log_.stable_index(); }
   SoftState soft_state() const { return SoftState{leader_, role_}; }
 
@@ -292,6 +301,12 @@ class Raft {
   // Leader: see owe_appends().
   bool appends_owed_ = false;
   bool empty_appends_owed_ = false;
+
+  // Leader: entry vectors of appends already handed out and sent, emptied, at most
+  // kMaxSpareEntryVectors: an append reuses one instead of allocating a vector per follower per
+  // append (issue 3).
+  static constexpr std::size_t kMaxSpareEntryVectors = 64;
+  std::vector<std::vector<Entry>> spare_entry_vectors_;
 
   // What the next Ready carries.
   std::vector<Message> messages_;

@@ -12,13 +12,9 @@ namespace keel::raft {
 // §3.5 AppendEntries receiver, with the fast backtracking hint (the optimization §3.5 sketches,
 // done as etcd raft does it: the follower names its conflicting term and where it starts).
 void Raft::handle_append(const Message& m) {
-  Message r;
-  r.type = MessageType::kAppendResponse;
-  r.to = m.from;
   if (m.index < log_.commit()) {
     // Everything up to the commit index matches the leader already (Log Matching, §3.5).
-    r.index = log_.commit();
-    send(std::move(r));
+    acknowledge_append(m.from, log_.commit());
     return;
   }
   if (!log_.match_term(m.index, m.log_term)) {
@@ -35,7 +31,14 @@ void Raft::handle_append(const Message& m) {
   }
   log_.commit_to(std::min(m.commit, last_new));
   matched_ = std::max(matched_, last_new);
-  r.index = last_new;
+  acknowledge_append(m.from, last_new);
+}
+
+void Raft::acknowledge_append(NodeId to, Index index) {
+  Message r;
+  r.type = MessageType::kAppendResponse;
+  r.to = to;
+  r.index = index;
   send(std::move(r));
 }
 
@@ -66,11 +69,7 @@ bool Raft::hold_append(const Message& m) {
   held_appends_.insert(at, HeldAppend{m});
   // Still answered, with what is known to match: the leader counts this follower as active
   // (check-quorum, §6.2) while the gap lasts. It learns nothing else from it.
-  Message r;
-  r.type = MessageType::kAppendResponse;
-  r.to = m.from;
-  r.index = matched_;
-  send(std::move(r));
+  acknowledge_append(m.from, matched_);
   return true;
 }
 

@@ -177,6 +177,8 @@ bool Raft::send_append(NodeId to, bool send_if_empty) {
   if (pr.is_paused()) return false;
   KEEL_ASSERT(pr.next >= 1 && pr.next <= log_.last_index() + 1, "next index ", pr.next, " of node ",
               to, " outside 1..", log_.last_index() + 1);
+  // Nothing new to send (every caller that loops until false ends here): no message is built.
+  if (!send_if_empty && pr.next > log_.last_index()) return false;
   const Index prev = pr.next - 1;
   const auto prev_term = log_.term(prev);
   if (!prev_term) {
@@ -194,10 +196,10 @@ bool Raft::send_append(NodeId to, bool send_if_empty) {
   m.log_term = *prev_term;
   m.commit = log_.commit();
   if (pr.next <= log_.last_index()) {
-    m.entries = log_.slice(pr.next, log_.last_index(), config_.max_entries_per_message,
-                           config_.max_bytes_per_message);
+    m.entries = take_spare_entry_vector();
+    log_.slice(pr.next, log_.last_index(), config_.max_entries_per_message,
+               config_.max_bytes_per_message, m.entries);
   }
-  if (m.entries.empty() && !send_if_empty) return false;
   switch (pr.state) {
     case ReplicationState::kReplicate:
       if (!m.entries.empty()) {
@@ -273,6 +275,22 @@ bool Raft::receiving(Index snapshot_index) const {
     return item.second.state == ReplicationState::kSnapshot &&
            item.second.snapshot_index == snapshot_index;
   });
+}
+
+std::vector<Entry> Raft::take_spare_entry_vector() {
+  if (spare_entry_vectors_.empty()) return {};
+  std::vector<Entry> spare = std::move(spare_entry_vectors_.back());
+  spare_entry_vectors_.pop_back();
+  return spare;
+}
+
+void Raft::recycle_entry_vectors(std::vector<Message>& sent) {
+  for (Message& m : sent) {
+    if (spare_entry_vectors_.size() >= kMaxSpareEntryVectors) return;
+    if (m.entries.capacity() == 0) continue;
+    m.entries.clear();  // lets go of the entries' bytes now
+    spare_entry_vectors_.push_back(std::move(m.entries));
+  }
 }
 
 void Raft::broadcast_append() {

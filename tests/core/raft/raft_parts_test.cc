@@ -33,9 +33,26 @@ TEST(RaftLog, FindConflictByTermSkipsWholeTerms) {
 
 TEST(RaftLog, SliceHonoursCountAndBytesButReturnsAtLeastOne) {
   Log log(0, 0, {entry(1, 1, "aaaa"), entry(2, 1, "bbbb"), entry(3, 1, "cccc")}, 0);
-  EXPECT_EQ(log.slice(1, 3, 2, 100).size(), 2u);
-  EXPECT_EQ(log.slice(1, 3, 10, 8).size(), 2u);
-  EXPECT_EQ(log.slice(1, 3, 10, 1).size(), 1u);
+  std::vector<Entry> out;
+  log.slice(1, 3, 2, 100, out);
+  EXPECT_EQ(out.size(), 2u);
+  log.slice(1, 3, 10, 8, out);
+  EXPECT_EQ(out.size(), 2u);
+  log.slice(1, 3, 10, 1, out);
+  EXPECT_EQ(out.size(), 1u);
+}
+
+TEST(RaftLog, SliceReplacesTheVectorsContentsAndKeepsItsCapacity) {
+  Log log(0, 0, {entry(1, 1, "aaaa"), entry(2, 1, "bbbb"), entry(3, 1, "cccc")}, 0);
+  std::vector<Entry> out{entry(7, 7, "old"), entry(8, 7, "old"), entry(9, 7, "old")};
+  const auto* buffer = out.data();
+  log.slice(2, 3, 10, 100, out);
+  ASSERT_EQ(out.size(), 2u);
+  EXPECT_EQ(out[0], entry(2, 1, "bbbb"));
+  EXPECT_EQ(out[1], entry(3, 1, "cccc"));
+  EXPECT_EQ(out.data(), buffer);  // no new allocation
+  log.slice(3, 2, 10, 100, out);  // an empty range empties it
+  EXPECT_TRUE(out.empty());
 }
 
 TEST(RaftLog, TruncationUnderAnOutstandingReadyIsNotMarkedStable) {
@@ -104,6 +121,19 @@ TEST(RaftQuorum, MatchAndVotes) {
   EXPECT_EQ(tally_votes({1, 2, 3}, {{1, true}, {9, true}}), VoteResult::kPending);
   EXPECT_EQ(tally_votes({1, 2, 3}, {{1, true}, {2, true}}), VoteResult::kWon);
   EXPECT_EQ(tally_votes({1, 2, 3}, {{1, true}, {2, false}, {3, false}}), VoteResult::kLost);
+}
+
+TEST(RaftQuorum, MatchBeyondTheStackBufferAndHasQuorum) {
+  // 20 voters (past quorum_match's 16 on the stack): voter n matched n, so 11 of them (a
+  // majority) matched 10 or more, and no majority matched 11.
+  std::vector<NodeId> voters;
+  for (NodeId n = 1; n <= 20; ++n) voters.push_back(n);
+  EXPECT_EQ(quorum_match(voters, [](NodeId n) { return Index{n}; }), 10u);
+  EXPECT_TRUE(has_quorum({1, 2, 3}, [](NodeId n) { return n != 3; }));
+  EXPECT_FALSE(has_quorum({1, 2, 3}, [](NodeId n) { return n == 3; }));
+  EXPECT_FALSE(has_quorum({1, 2, 3, 4}, [](NodeId n) { return n <= 2; }));  // a tie is no majority
+  std::vector<Index> matched{4, 4, 9};
+  EXPECT_EQ(majority_value(matched), 4u);
 }
 
 TEST(RaftConfChange, ApplyValidates) {
