@@ -10,7 +10,7 @@ namespace keel::codec {
 void Reader::fail(Errc code, std::string_view field, std::string_view what) {
   if (error_) return;
   error_ = Error{code, str(field, ": ", what, " (at offset ", offset_, ")")};
-  readable_end_ = 0;
+  readable_end_ = offset_;
 }
 
 void Reader::add_context(std::string_view context) {
@@ -47,8 +47,7 @@ std::uint64_t Reader::u64(std::string_view field) { return fixed(field, 8); }
 std::uint64_t Reader::long_varint(std::string_view field) {
   // One bound for the whole varint rather than one check per byte; no checks on the way when it
   // is well formed, bad_varint() names what is wrong when it is not.
-  const std::size_t left = offset_ < readable_end_ ? readable_end_ - offset_ : 0;  // 0 if failed
-  const std::size_t available = std::min(left, kMaxVarintBytes);
+  const std::size_t available = std::min(readable_end_ - offset_, kMaxVarintBytes);  // 0 if failed
   std::uint64_t value = 0;
   for (std::size_t i = 0; i < available; ++i) {
     const std::uint8_t byte = input_[offset_ + i];

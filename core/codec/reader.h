@@ -50,8 +50,7 @@ class Reader {
   // A length-prefixed byte string of at most `limit` bytes, as a view into the input.
   ByteView bytes(std::string_view field, std::size_t limit) {
     const std::uint64_t length = varint(field);
-    // length <= limit first, so that offset_ + length cannot overflow.
-    if (length <= limit && offset_ + length <= readable_end_) {
+    if (length <= limit && length <= readable_end_ - offset_) {
       const ByteView view = input_.subspan(offset_, static_cast<std::size_t>(length));
       offset_ += static_cast<std::size_t>(length);
       return view;
@@ -65,8 +64,8 @@ class Reader {
   // `limit`, and never more than the remaining input could hold (safe to reserve()).
   std::size_t count(std::string_view field, std::size_t limit, std::size_t min_element_bytes = 1) {
     const std::uint64_t n = varint(field);
-    // n <= limit first, so that offset_ + n * min_element_bytes cannot overflow.
-    if (n <= limit && offset_ + n * min_element_bytes <= readable_end_) {
+    // n <= limit first, so that n * min_element_bytes cannot overflow.
+    if (n <= limit && n * min_element_bytes <= readable_end_ - offset_) {
       return static_cast<std::size_t>(n);
     }
     const std::size_t available = min_element_bytes == 0 ? limit : remaining() / min_element_bytes;
@@ -120,8 +119,9 @@ class Reader {
 
   ByteView input_;
   std::size_t offset_ = 0;
-  // input_.size() until a read fails, 0 after: one comparison of offset_ against it tells the
-  // inline fast paths both that no read failed and that the input holds their bytes.
+  // input_.size() until a read fails, then offset_ (so never below it): the fast paths read only
+  // below it, so one comparison tells them both that no read failed and that the input holds
+  // their bytes.
   std::size_t readable_end_;
   std::optional<Error> error_;
 };

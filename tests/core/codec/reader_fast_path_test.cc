@@ -3,6 +3,7 @@
 // and must stay stuck after a failure even when well-formed bytes follow.
 #include <gtest/gtest.h>
 
+#include <cstdint>
 #include <string>
 
 #include "core/codec/reader.h"
@@ -133,6 +134,25 @@ TEST(CodecReaderFastPath, LengthsAndCountsUpToTheLastByte) {
     ASSERT_FALSE(r.ok());
     EXPECT_EQ(r.error().code, Errc::kCorrupt);
   }
+}
+
+TEST(CodecReaderFastPath, ALengthNearTwoToThe64IsBoundedByTheInputUnderAnyLimit) {
+  // offset + length wraps around to a small number: the check must not be written that way.
+  Bytes input;
+  Writer w(input);
+  w.varint(~std::uint64_t{0} - 4);
+  w.u8(1);
+  w.u8(2);
+  {
+    Reader r(input);
+    EXPECT_TRUE(r.bytes("data", SIZE_MAX).empty());
+    ASSERT_FALSE(r.ok());
+    EXPECT_EQ(r.error().code, Errc::kCorrupt);
+  }
+  Reader r(input);
+  EXPECT_EQ(r.count("n", SIZE_MAX), 0u);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().code, Errc::kCorrupt);
 }
 
 }  // namespace
