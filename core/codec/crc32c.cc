@@ -61,10 +61,18 @@ std::uint32_t crc32c_extend_portable(std::uint32_t crc, ByteView data) {
 
 #if defined(__x86_64__)
 
-bool crc32c_hardware_available() {
-  static const bool available = __builtin_cpu_supports("sse4.2");
-  return available;
-}
+namespace {
+// Decided once, as the program starts, so that a call does not pay for a function-local static's
+// guard. A CRC computed by another static initializer before this one runs sees false and uses the
+// portable code, which gives the same answer. (GCC documents that __builtin_cpu_init must run
+// before __builtin_cpu_supports in code that can run before constructors.)
+const bool kHardwareAvailable = [] {
+  __builtin_cpu_init();
+  return __builtin_cpu_supports("sse4.2") != 0;
+}();
+}  // namespace
+
+bool crc32c_hardware_available() { return kHardwareAvailable; }
 
 __attribute__((target("sse4.2"))) std::uint32_t crc32c_extend_hardware(std::uint32_t crc,
                                                                        ByteView data) {

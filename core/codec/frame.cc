@@ -1,5 +1,7 @@
 #include "core/codec/frame.h"
 
+#include <bit>
+#include <cstring>
 #include <iomanip>
 
 #include "core/codec/crc32c.h"
@@ -24,11 +26,21 @@ std::uint32_t frame_crc(ByteView frame) {
   return crc32c_extend(crc32c(frame.first(kCrcOffset)), frame.subspan(kFrameHeaderBytes));
 }
 
-// Stores `value` as `width` little-endian bytes at `offset` of `frame`.
-void store_little_endian(Bytes& frame, std::size_t offset, std::uint64_t value, std::size_t width) {
-  for (std::size_t i = 0; i < width; ++i) {
-    frame[offset + i] = static_cast<std::uint8_t>(value >> (8 * i));
-  }
+static_assert(std::endian::native == std::endian::little,
+              "header fields are stored and loaded in place as little-endian words");
+
+// Stores `value` little-endian at `offset` of `frame`, which must hold its bytes.
+template <class T>
+void store_little_endian(Bytes& frame, std::size_t offset, T value) {
+  std::memcpy(frame.data() + offset, &value, sizeof value);
+}
+
+// The little-endian T at `offset` of `bytes`, which must hold it.
+template <class T>
+T load_little_endian(ByteView bytes, std::size_t offset) {
+  T value;
+  std::memcpy(&value, bytes.data() + offset, sizeof value);
+  return value;
 }
 
 // Starts a frame of at most `body_bound` body bytes: the header's room, zeroed; finish_frame()
@@ -44,11 +56,11 @@ void finish_frame(Bytes& frame, std::uint32_t magic, std::uint64_t cluster) {
   const std::size_t body = frame.size() - kFrameHeaderBytes;
   KEEL_ASSERT(body <= kMaxFrameBodyBytes, "a frame body of ", body,
               " bytes is over kMaxFrameBodyBytes");
-  store_little_endian(frame, 0, magic, 4);
+  store_little_endian(frame, 0, magic);
   frame[4] = kFrameVersion;
-  store_little_endian(frame, 5, cluster, 8);
-  store_little_endian(frame, kCrcOffset - 4, body, 4);
-  store_little_endian(frame, kCrcOffset, frame_crc(frame), 4);
+  store_little_endian(frame, 5, cluster);
+  store_little_endian(frame, kCrcOffset - 4, static_cast<std::uint32_t>(body));
+  store_little_endian(frame, kCrcOffset, frame_crc(frame));
 }
 
 // Where a frame's encoded entries (encode_entries: their count, then each) lie in it.
@@ -93,13 +105,6 @@ bool same_entries(std::span<const raft::Entry> a, std::span<const raft::Entry> b
   return true;
 }
 
-// `width` bytes at `offset` (inside `bytes`), little-endian.
-std::uint64_t little_endian(ByteView bytes, std::size_t offset, std::size_t width) {
-  std::uint64_t value = 0;
-  for (std::size_t i = 0; i < width; ++i) value |= std::uint64_t{bytes[offset + i]} << (8 * i);
-  return value;
-}
-
 // Checks a frame's header and CRC against `magic` and returns its cluster id.
 Status check_header(ByteView frame, std::uint32_t expected_magic, std::uint64_t& cluster) {
   if (frame.size() < kFrameHeaderBytes) {
@@ -107,11 +112,11 @@ Status check_header(ByteView frame, std::uint32_t expected_magic, std::uint64_t&
                                     kFrameHeaderBytes, "-byte header"));
   }
   // The header is all there: its fields are read in place.
-  const auto magic = static_cast<std::uint32_t>(little_endian(frame, 0, 4));
-  const auto version = static_cast<std::uint8_t>(little_endian(frame, 4, 1));
-  cluster = little_endian(frame, 5, 8);
-  const auto length = static_cast<std::uint32_t>(little_endian(frame, 13, 4));
-  const auto crc = static_cast<std::uint32_t>(little_endian(frame, kCrcOffset, 4));
+  const auto magic = load_little_endian<std::uint32_t>(frame, 0);
+  const std::uint8_t version = frame[4];
+  cluster = load_little_endian<std::uint64_t>(frame, 5);
+  const auto length = load_little_endian<std::uint32_t>(frame, 13);
+  const auto crc = load_little_endian<std::uint32_t>(frame, kCrcOffset);
   if (magic != expected_magic) {
     return fail(Errc::kCorrupt, str("frame.magic: ", hex(magic), " is not ", hex(expected_magic)));
   }
@@ -201,9 +206,7 @@ Bytes encode_node_frame(std::uint64_t cluster, ByteView payload) {
 }
 
 bool is_node_frame(ByteView frame) {
-  if (frame.size() < 4) return false;
-  Reader reader(frame.first(4));
-  return reader.u32("frame.magic") == kNodeFrameMagic;
+  return frame.size() >= 4 && load_little_endian<std::uint32_t>(frame, 0) == kNodeFrameMagic;
 }
 
 Result<NodeFrame> decode_node_frame(ByteView frame) {

@@ -15,15 +15,17 @@ void write_nodes(Writer& out, const std::vector<NodeId>& nodes) {
   for (NodeId node : nodes) out.varint(node);
 }
 
-void read_nodes(Reader& in, std::string_view field, std::vector<NodeId>& nodes) {
+// Inline: every message carries a configuration (most often empty, when it has no snapshot).
+inline void read_nodes(Reader& in, std::string_view field, std::vector<NodeId>& nodes) {
   const std::size_t n = in.count(field, kMaxConfNodes);
-  nodes.clear();
-  nodes.reserve(n);
-  for (std::size_t i = 0; i < n && in.ok(); ++i) nodes.push_back(in.varint(field));
+  if (n == 0) return nodes.clear();
+  // count() bounds n by the bytes left, so resizing is safe; after a failure each read is 0.
+  nodes.resize(n);
+  for (NodeId& node : nodes) node = in.varint(field);
 }
 
 // An entry's fields; its data as a view into the input.
-ByteView read_fields(Reader& in, raft::Entry& entry) {
+inline ByteView read_fields(Reader& in, raft::Entry& entry) {
   entry.term = in.varint("Entry.term");
   entry.index = in.varint("Entry.index");
   entry.type = read_enum<raft::EntryType>(in, "Entry.type", kEntryTypeCount);
@@ -36,7 +38,7 @@ ByteView read_fields(Reader& in, raft::Entry& entry) {
 void read_entries(Reader& in, std::vector<raft::Entry>& entries) {
   // An encoded entry takes at least 4 bytes: term, index, type and an empty data length.
   const std::size_t n = in.count("Message.entries", kMaxEntriesPerMessage, 4);
-  entries.clear();
+  // Entries already there are overwritten rather than destroyed and built again.
   entries.resize(n);
   if (n == 0) return;
   const SharedBytes copy(in.rest());

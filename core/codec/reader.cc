@@ -1,5 +1,7 @@
 #include "core/codec/reader.h"
 
+#include <algorithm>
+
 #include "core/codec/writer.h"
 #include "core/env/str.h"
 
@@ -8,6 +10,7 @@ namespace keel::codec {
 void Reader::fail(Errc code, std::string_view field, std::string_view what) {
   if (error_) return;
   error_ = Error{code, str(field, ": ", what, " (at offset ", offset_, ")")};
+  readable_end_ = offset_;
 }
 
 void Reader::add_context(std::string_view context) {
@@ -42,33 +45,41 @@ std::uint32_t Reader::u32(std::string_view field) {
 std::uint64_t Reader::u64(std::string_view field) { return fixed(field, 8); }
 
 std::uint64_t Reader::long_varint(std::string_view field) {
-  if (error_) return 0;
+  // One bound for the whole varint rather than one check per byte; no checks on the way when it
+  // is well formed, bad_varint() names what is wrong when it is not.
+  const std::size_t available = std::min(readable_end_ - offset_, kMaxVarintBytes);  // 0 if failed
   std::uint64_t value = 0;
-  for (std::size_t i = 0; i < kMaxVarintBytes; ++i) {
-    if (offset_ + i >= input_.size()) {
-      fail(Errc::kCorrupt, field, "varint runs past the end of the input");
-      return 0;
-    }
+  for (std::size_t i = 0; i < available; ++i) {
     const std::uint8_t byte = input_[offset_ + i];
-    if (i == kMaxVarintBytes - 1 && byte > 1) {
-      fail(Errc::kCorrupt, field, "varint overflows 64 bits");
-      return 0;
-    }
     value |= std::uint64_t{byte & 0x7Fu} << (7 * i);
-    if ((byte & 0x80) == 0) {
-      if (byte == 0 && i > 0) {
-        fail(Errc::kCorrupt, field, "varint is not in its shortest form");
-        return 0;
-      }
+    if (byte < 0x80) {
+      // The tenth byte holds bit 63 alone; a last byte of 0 after others is not the shortest form.
+      const bool canonical = i == 0 || (byte != 0 && (i < kMaxVarintBytes - 1 || byte == 1));
+      if (!canonical) break;
       offset_ += i + 1;
       return value;
     }
   }
-  fail(Errc::kCorrupt, field, "varint overflows 64 bits");
+  bad_varint(field, available);
   return 0;
 }
 
-bool Reader::boolean(std::string_view field) {
+void Reader::bad_varint(std::string_view field, std::size_t available) {
+  if (error_) return;
+  for (std::size_t i = 0; i < available; ++i) {
+    const std::uint8_t byte = input_[offset_ + i];
+    if (i == kMaxVarintBytes - 1 && byte > 1) break;  // overflows
+    if (byte < 0x80) {
+      KEEL_ASSERT(byte == 0 && i > 0, "varint at offset ", offset_, " is well formed");
+      return fail(Errc::kCorrupt, field, "varint is not in its shortest form");
+    }
+  }
+  fail(Errc::kCorrupt, field,
+       available == kMaxVarintBytes ? "varint overflows 64 bits"
+                                    : "varint runs past the end of the input");
+}
+
+bool Reader::bad_boolean(std::string_view field) {
   const std::uint8_t byte = u8(field);
   if (byte > 1) fail(Errc::kCorrupt, field, str("boolean is ", int{byte}, ", not 0 or 1"));
   return byte == 1;
@@ -96,13 +107,11 @@ ByteView Reader::raw(std::string_view field, std::size_t length) {
   return view;
 }
 
-Status Reader::finish(std::string_view what) {
+Status Reader::unfinished(std::string_view what) const {
   if (error_) return std::unexpected(*error_);
-  if (remaining() != 0) {
-    return keel::fail(Errc::kCorrupt,
-                      str(what, ": ", remaining(), " trailing bytes after offset ", offset_));
-  }
-  return {};
+  KEEL_ASSERT(remaining() != 0, "unfinished() called on a finished Reader");
+  return keel::fail(Errc::kCorrupt,
+                    str(what, ": ", remaining(), " trailing bytes after offset ", offset_));
 }
 
 }  // namespace keel::codec

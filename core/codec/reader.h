@@ -27,10 +27,10 @@ namespace keel::codec {
 
 class Reader {
  public:
-  explicit Reader(ByteView input) : input_(input) {}
+  explicit Reader(ByteView input) : input_(input), readable_end_(input.size()) {}
 
   std::uint8_t u8(std::string_view field) {
-    if (!error_ && offset_ < input_.size()) return input_[offset_++];
+    if (offset_ < readable_end_) return input_[offset_++];
     return static_cast<std::uint8_t>(fixed(field, 1));  // records the failure
   }
   std::uint16_t u16(std::string_view field);
@@ -39,15 +39,18 @@ class Reader {
   // Rejects encodings longer than the canonical one and values past 64 bits.
   std::uint64_t varint(std::string_view field) {
     // Most values fit in one byte, which is always the canonical encoding.
-    if (!error_ && offset_ < input_.size() && input_[offset_] < 0x80) return input_[offset_++];
+    if (offset_ < readable_end_ && input_[offset_] < 0x80) return input_[offset_++];
     return long_varint(field);
   }
   // Rejects anything but 0 and 1.
-  bool boolean(std::string_view field);
+  bool boolean(std::string_view field) {
+    if (offset_ < readable_end_ && input_[offset_] <= 1) return input_[offset_++] == 1;
+    return bad_boolean(field);
+  }
   // A length-prefixed byte string of at most `limit` bytes, as a view into the input.
   ByteView bytes(std::string_view field, std::size_t limit) {
     const std::uint64_t length = varint(field);
-    if (!error_ && length <= limit && length <= remaining()) {
+    if (length <= limit && length <= readable_end_ - offset_) {
       const ByteView view = input_.subspan(offset_, static_cast<std::size_t>(length));
       offset_ += static_cast<std::size_t>(length);
       return view;
@@ -62,7 +65,7 @@ class Reader {
   std::size_t count(std::string_view field, std::size_t limit, std::size_t min_element_bytes = 1) {
     const std::uint64_t n = varint(field);
     // n <= limit first, so that n * min_element_bytes cannot overflow.
-    if (!error_ && n <= limit && n * min_element_bytes <= remaining()) {
+    if (n <= limit && n * min_element_bytes <= readable_end_ - offset_) {
       return static_cast<std::size_t>(n);
     }
     const std::size_t available = min_element_bytes == 0 ? limit : remaining() / min_element_bytes;
@@ -92,13 +95,23 @@ class Reader {
     offset_ += n;
   }
   // Success if no read failed and the whole input was consumed.
-  Status finish(std::string_view what);
+  Status finish(std::string_view what) {
+    if (!error_ && remaining() == 0) return {};
+    return unfinished(what);
+  }
 
  private:
   // Fails unless `n` bytes remain.
   bool need(std::string_view field, std::size_t n);
   std::uint64_t fixed(std::string_view field, std::size_t width);
+  // varint() past its one-byte fast path.
   std::uint64_t long_varint(std::string_view field);
+  // finish() when a read failed or input is left: the error.
+  Status unfinished(std::string_view what) const;
+  // Records why the varint at offset_ (of which `available` bytes are there) is malformed.
+  [[gnu::cold]] void bad_varint(std::string_view field, std::size_t available);
+  // boolean() past its fast path: reads the byte (or records the failure) and rejects it if over 1.
+  bool bad_boolean(std::string_view field);
   // Checks a length or count: at most `limit` (kLimitExceeded) and at most `available`
   // (kCorrupt).
   bool check_length(std::string_view field, std::uint64_t length, std::size_t limit,
@@ -106,6 +119,10 @@ class Reader {
 
   ByteView input_;
   std::size_t offset_ = 0;
+  // input_.size() until a read fails, then offset_ (so never below it): the fast paths read only
+  // below it, so one comparison tells them both that no read failed and that the input holds
+  // their bytes.
+  std::size_t readable_end_;
   std::optional<Error> error_;
 };
 
@@ -113,11 +130,10 @@ class Reader {
 template <class E>
 E read_enum(Reader& in, std::string_view field, int count) {
   const std::uint8_t raw = in.u8(field);
-  if (raw >= count) {
-    in.fail(Errc::kCorrupt, field, str("value ", int{raw}, " is not one of the ", count, " known"));
-    return E{};
-  }
-  return static_cast<E>(raw);
+  if (raw < count) [[likely]]
+    return static_cast<E>(raw);
+  in.fail(Errc::kCorrupt, field, str("value ", int{raw}, " is not one of the ", count, " known"));
+  return E{};
 }
 
 }  // namespace keel::codec
