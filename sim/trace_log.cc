@@ -3,33 +3,13 @@
 #include "core/codec/frame.h"
 
 namespace keel::sim {
-namespace {
-
-// Where a codec frame's header keeps its body length (after magic u32, version u8, cluster u64)
-// and its CRC32C (right after the length).
-constexpr std::size_t kBodyLengthOffset = 4 + 1 + 8;
-constexpr std::size_t kCrcOffset = kBodyLengthOffset + 4;
-
-std::uint32_t little_endian_u32(const std::uint8_t* p) {
-  return p[0] | std::uint32_t{p[1]} << 8 | std::uint32_t{p[2]} << 16 | std::uint32_t{p[3]} << 24;
-}
-
-// Whether `frame` is laid out as a codec frame whose header gives its true length, so that its
-// CRC32C (written by the sender over every other byte) stands for its body.
-bool crc_covers_body(ByteView frame) {
-  if (frame.size() < codec::kFrameHeaderBytes) return false;
-  const std::uint32_t magic = little_endian_u32(frame.data());
-  const std::uint32_t body_length = little_endian_u32(frame.data() + kBodyLengthOffset);
-  return (magic == codec::kFrameMagic || magic == codec::kNodeFrameMagic) &&
-         body_length == frame.size() - codec::kFrameHeaderBytes;
-}
-
-}  // namespace
 
 void TraceLog::note_frame(ByteView frame) {
-  if (crc_covers_body(frame)) {  // the CRC covers the rest of the header too: it and the length
+  // A codec frame's CRC was computed by its sender over every other byte (header and body),
+  // and the simulated network never changes a frame: it and the length stand for the bytes.
+  if (const std::optional<std::uint32_t> crc = codec::claimed_frame_crc(frame)) {
     const std::uint64_t length = frame.size();
-    hash_ = mix64(hash_ ^ (length << 32 | little_endian_u32(frame.data() + kCrcOffset)));
+    hash_ = mix64(hash_ ^ (length << 32 | *crc));
     return;
   }
   hash_ = hash_bytes(frame, hash_);

@@ -205,6 +205,17 @@ Bytes encode_node_frame(std::uint64_t cluster, ByteView payload) {
   return frame;
 }
 
+std::optional<std::uint32_t> claimed_frame_crc(ByteView frame) {
+  if (frame.size() < kFrameHeaderBytes) return std::nullopt;
+  const auto magic = load_little_endian<std::uint32_t>(frame, 0);
+  const auto length = load_little_endian<std::uint32_t>(frame, kCrcOffset - 4);
+  if ((magic != kFrameMagic && magic != kNodeFrameMagic) ||
+      length != frame.size() - kFrameHeaderBytes) {
+    return std::nullopt;
+  }
+  return load_little_endian<std::uint32_t>(frame, kCrcOffset);
+}
+
 bool is_node_frame(ByteView frame) {
   return frame.size() >= 4 && load_little_endian<std::uint32_t>(frame, 0) == kNodeFrameMagic;
 }

@@ -10,6 +10,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <vector>
 
@@ -57,6 +58,11 @@ struct NodeFrame {
 
 // Asserts the payload is at most kMaxFrameBodyBytes long.
 Bytes encode_node_frame(std::uint64_t cluster, ByteView payload);
+// The CRC32C a frame's header claims, when its magic is a frame's (Raft or node) and its body
+// length field equals the bytes that follow the header; nullopt otherwise. Nothing is verified:
+// this is a digest of what a sender wrote (the simulator's trace hash uses it), not a check.
+std::optional<std::uint32_t> claimed_frame_crc(ByteView frame);
+
 // Whether a frame claims to be a node frame (by its magic alone; nothing else is checked).
 bool is_node_frame(ByteView frame);
 // Rejects a node frame with a bad magic, version, length or CRC, like decode_frame(); the payload

@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 #include <rapidcheck/gtest.h>
 
+#include <cstring>
+
 #include "core/codec/crc32c.h"
 #include "core/codec/limits.h"
 #include "core/codec/raft_generators.h"
@@ -44,6 +46,27 @@ TEST(CodecFrame, HeaderLayout) {
   EXPECT_EQ(frame[5], 0x88);
   EXPECT_EQ(frame[12], 0x11);
   EXPECT_EQ(frame[13], frame.size() - kFrameHeaderBytes);
+}
+
+TEST(CodecFrame, TheClaimedCrcIsReadOnlyFromAFrameWhoseLengthFieldFits) {
+  const Bytes frame = encode_frame(0xC0FFEE, heartbeat());
+  std::uint32_t written = 0;
+  std::memcpy(&written, frame.data() + kFrameHeaderBytes - 4, 4);
+  EXPECT_EQ(claimed_frame_crc(frame), written);
+  EXPECT_EQ(claimed_frame_crc(encode_node_frame(7, Bytes{1, 2, 3})).has_value(), true);
+  // Nothing is verified: a flipped body byte still gives the CRC the header claims.
+  Bytes flipped = frame;
+  flipped.back() ^= 1;
+  EXPECT_EQ(claimed_frame_crc(flipped), written);
+  // Not a frame: short, a wrong magic, or a length field that does not match the bytes.
+  EXPECT_EQ(claimed_frame_crc(ByteView(frame.data(), kFrameHeaderBytes - 1)), std::nullopt);
+  Bytes bad_magic = frame;
+  bad_magic[0] ^= 1;
+  EXPECT_EQ(claimed_frame_crc(bad_magic), std::nullopt);
+  Bytes longer = frame;
+  longer.push_back(0);
+  EXPECT_EQ(claimed_frame_crc(longer), std::nullopt);
+  EXPECT_EQ(claimed_frame_crc(ByteView(frame.data(), frame.size() - 1)), std::nullopt);
 }
 
 TEST(CodecFrame, EveryTruncationAndEveryFlipIsRejected) {
