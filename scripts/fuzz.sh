@@ -17,6 +17,8 @@ while [ $# -gt 0 ]; do
     *) echo "fuzz.sh: unknown argument $1" >&2; exit 2 ;;
   esac
 done
+mkdir -p "$build"
+build="$(cd "$build" && pwd)"  # absolute: the loop below runs from inside it
 command -v clang++-16 >/dev/null || { echo "fuzz.sh: clang++-16 is missing (scripts/setup)" >&2; exit 2; }
 
 launcher=()
