@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <vector>
 
 #include "core/env/assert.h"
@@ -43,21 +44,18 @@ class EventQueue {
 
   Item pop() {
     KEEL_ASSERT(!empty(), "pop() of an empty event queue");
+    return lane_first() ? take_lane() : take_heap();
+  }
+
+  // The first event, removed, if it is due by `until`; none otherwise. One look at the lane and
+  // the heap, where checking empty(), then top(), then pop() looks three times.
+  std::optional<Item> pop_due(Time until) {
     if (lane_first()) {
-      const Item first = now_lane_[lane_head_++];
-      if (lane_empty()) {  // drained: reuse the storage from the start
-        now_lane_.clear();
-        lane_head_ = 0;
-      }
-      return first;
+      if (current_ > until) return std::nullopt;
+      return take_lane();
     }
-    const Item first = heap_.front();
-    const Item last = heap_.back();
-    heap_.pop_back();
-    if (!heap_.empty()) refill_root_with(last);
-    // The lane is empty here (it goes before any later heap event), so moving on is safe.
-    current_ = first.time;
-    return first;
+    if (heap_.empty() || heap_.front().time > until) return std::nullopt;
+    return take_heap();
   }
 
  private:
@@ -69,6 +67,25 @@ class EventQueue {
   // The lane's events are all at current_; the heap's at current_ are older (see the class note).
   bool lane_first() const {
     return !lane_empty() && (heap_.empty() || heap_.front().time > current_);
+  }
+
+  Item take_lane() {
+    const Item first = now_lane_[lane_head_++];
+    if (lane_empty()) {  // drained: reuse the storage from the start
+      now_lane_.clear();
+      lane_head_ = 0;
+    }
+    return first;
+  }
+
+  Item take_heap() {
+    const Item first = heap_.front();
+    const Item last = heap_.back();
+    heap_.pop_back();
+    if (!heap_.empty()) refill_root_with(last);
+    // The lane is empty here (it goes before any later heap event), so moving on is safe.
+    current_ = first.time;
+    return first;
   }
 
   void sift_up(std::size_t i) {

@@ -92,6 +92,21 @@ TEST(EventQueue, RandomPushesAndPopsFollowTimeThenPushOrder) {
   EXPECT_GT(popped, 3000u);
 }
 
+TEST(EventQueue, PopDueTakesOnlyEventsDueByTheGivenTime) {
+  EventQueue queue;
+  queue.push(at(20), 1);
+  queue.push(at(10), 2);
+  EXPECT_FALSE(queue.pop_due(at(9)).has_value());
+  EXPECT_EQ(queue.pop_due(at(10))->slot, 2u);
+  queue.push(at(10), 3);  // at the current instant: the lane
+  EXPECT_EQ(queue.pop_due(at(10))->slot, 3u);
+  EXPECT_FALSE(queue.pop_due(at(19)).has_value());
+  EXPECT_EQ(queue.size(), 1u);
+  EXPECT_EQ(queue.pop_due(at(25))->slot, 1u);
+  EXPECT_FALSE(queue.pop_due(at(100)).has_value());
+  EXPECT_TRUE(queue.empty());
+}
+
 TEST(EventQueueDeathTest, RefusesAnEventBeforeTheCurrentInstant) {
   EventQueue queue;
   queue.push(at(10), 1);
