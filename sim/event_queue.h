@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <vector>
 
 #include "core/env/assert.h"
@@ -43,21 +44,18 @@ class EventQueue {
 
   Item pop() {
     KEEL_ASSERT(!empty(), "pop() of an empty event queue");
+    return lane_first() ? take_lane() : take_heap();
+  }
+
+  // The first event, removed, if it is due by `until`; none otherwise. One look at the lane and
+  // the heap, where checking empty(), then top(), then pop() looks three times.
+  std::optional<Item> pop_due(Time until) {
     if (lane_first()) {
-      const Item first = now_lane_[lane_head_++];
-      if (lane_empty()) {  // drained: reuse the storage from the start
-        now_lane_.clear();
-        lane_head_ = 0;
-      }
-      return first;
+      if (current_ > until) return std::nullopt;
+      return take_lane();
     }
-    Item first = heap_.front();
-    heap_.front() = heap_.back();
-    heap_.pop_back();
-    if (!heap_.empty()) sift_down(0);
-    // The lane is empty here (it goes before any later heap event), so moving on is safe.
-    current_ = first.time;
-    return first;
+    if (heap_.empty() || heap_.front().time > until) return std::nullopt;
+    return take_heap();
   }
 
  private:
@@ -71,6 +69,25 @@ class EventQueue {
     return !lane_empty() && (heap_.empty() || heap_.front().time > current_);
   }
 
+  Item take_lane() {
+    const Item first = now_lane_[lane_head_++];
+    if (lane_empty()) {  // drained: reuse the storage from the start
+      now_lane_.clear();
+      lane_head_ = 0;
+    }
+    return first;
+  }
+
+  Item take_heap() {
+    const Item first = heap_.front();
+    const Item last = heap_.back();
+    heap_.pop_back();
+    if (!heap_.empty()) refill_root_with(last);
+    // The lane is empty here (it goes before any later heap event), so moving on is safe.
+    current_ = first.time;
+    return first;
+  }
+
   void sift_up(std::size_t i) {
     Item item = heap_[i];
     while (i > 0) {
@@ -82,18 +99,21 @@ class EventQueue {
     heap_[i] = item;
   }
 
-  void sift_down(std::size_t i) {
-    Item item = heap_[i];
+  // Removes the root the bottom-up way (Floyd; I. Wegener, "BOTTOM-UP-HEAPSORT", 1993): the
+  // hole left by the root moves down to a leaf along the smaller children, one comparison per
+  // level, and `last` (the former last item) is put there and sifted up. `last` nearly always
+  // belongs near the bottom, so this saves the second comparison per level that sifting it down
+  // from the root costs. Keys are unique (seq), so the order of pops is the same either way.
+  void refill_root_with(const Item& last) {
     const std::size_t n = heap_.size();
-    while (true) {
-      std::size_t child = 2 * i + 1;
-      if (child >= n) break;
+    std::size_t hole = 0;
+    for (std::size_t child = 1; child < n; child = 2 * hole + 1) {
       if (child + 1 < n && before(heap_[child + 1], heap_[child])) ++child;
-      if (!before(heap_[child], item)) break;
-      heap_[i] = heap_[child];
-      i = child;
+      heap_[hole] = heap_[child];
+      hole = child;
     }
-    heap_[i] = item;
+    heap_[hole] = last;
+    sift_up(hole);
   }
 
   std::vector<Item> heap_;

@@ -259,17 +259,20 @@ void World::send(Host& from, NodeId to, Bytes frame) {
 
 bool World::step() {
   if (queue_.empty()) return false;
-  const EventQueue::Item item = queue_.pop();
-  KEEL_ASSERT(item.time >= now_, "event queue went back in time");
-  now_ = item.time;
-  ++events_run_;
-  dispatch(item.slot);
+  run(queue_.pop());
   return true;
 }
 
 void World::run_until(Time until) {
-  while (!queue_.empty() && queue_.top().time <= until) step();
+  while (const std::optional<EventQueue::Item> item = queue_.pop_due(until)) run(*item);
   if (until > now_) now_ = until;
+}
+
+void World::run(const EventQueue::Item& item) {
+  KEEL_ASSERT(item.time >= now_, "event queue went back in time");
+  now_ = item.time;
+  ++events_run_;
+  dispatch(item.slot);
 }
 
 void World::dispatch(std::uint32_t slot) {

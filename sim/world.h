@@ -115,6 +115,8 @@ class World {
   // frame and no call: the caller fills in the rest in place and pushes the slot on queue_.
   std::uint32_t new_event(Event::Kind kind, Host* host);
   void release(std::uint32_t slot);
+  // Runs an event popped from queue_: the time moves to it.
+  void run(const EventQueue::Item& item);
   void dispatch(std::uint32_t slot);
   void wait_for_sync(Host& host, std::uint32_t slot);
   void wake(Host& host, std::uint32_t wake_slot);

@@ -2,7 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <vector>
+
+#include "core/env/random.h"
 
 namespace keel::sim {
 namespace {
@@ -52,6 +55,56 @@ TEST(EventQueue, LaneWorksFromTheFirstInstantAndAfterDraining) {
   queue.push(at(5), 4);  // the current instant again, after a drained lane
   queue.push(at(6), 5);
   EXPECT_EQ(drain(queue), (std::vector<std::uint32_t>{4, 5}));
+}
+
+// Pops interleaved with pushes at random times (many ties) come out exactly as a sorted list of
+// (time, push order) says: the heap's pop (bottom-up refill) keeps the order, not just the minimum.
+TEST(EventQueue, RandomPushesAndPopsFollowTimeThenPushOrder) {
+  EventQueue queue;
+  struct Pending {
+    std::int64_t time;
+    std::uint32_t slot;  // = push order
+  };
+  std::vector<Pending> reference;  // what is queued, sorted by (time, push order)
+  Random random(7);
+  std::int64_t now = 0;
+  std::uint32_t pushed = 0;
+  std::size_t popped = 0;
+  for (int round = 0; round < 3000; ++round) {
+    for (std::uint64_t k = random.below(4); k > 0; --k) {
+      const std::int64_t time = now + random.between(std::int64_t{0}, std::int64_t{40});
+      queue.push(at(time), pushed);
+      const auto after =
+          std::upper_bound(reference.begin(), reference.end(), time,
+                           [](std::int64_t t, const Pending& pending) { return t < pending.time; });
+      reference.insert(after, Pending{time, pushed++});
+    }
+    for (std::uint64_t k = random.below(4); k > 0 && !reference.empty(); --k) {
+      const EventQueue::Item item = queue.pop();
+      ASSERT_EQ(item.slot, reference.front().slot) << "pop " << popped;
+      ASSERT_EQ(item.time, at(reference.front().time));
+      now = reference.front().time;
+      reference.erase(reference.begin());
+      ++popped;
+    }
+    ASSERT_EQ(queue.size(), reference.size());
+  }
+  EXPECT_GT(popped, 3000u);
+}
+
+TEST(EventQueue, PopDueTakesOnlyEventsDueByTheGivenTime) {
+  EventQueue queue;
+  queue.push(at(20), 1);
+  queue.push(at(10), 2);
+  EXPECT_FALSE(queue.pop_due(at(9)).has_value());
+  EXPECT_EQ(queue.pop_due(at(10))->slot, 2u);
+  queue.push(at(10), 3);  // at the current instant: the lane
+  EXPECT_EQ(queue.pop_due(at(10))->slot, 3u);
+  EXPECT_FALSE(queue.pop_due(at(19)).has_value());
+  EXPECT_EQ(queue.size(), 1u);
+  EXPECT_EQ(queue.pop_due(at(25))->slot, 1u);
+  EXPECT_FALSE(queue.pop_due(at(100)).has_value());
+  EXPECT_TRUE(queue.empty());
 }
 
 TEST(EventQueueDeathTest, RefusesAnEventBeforeTheCurrentInstant) {
