@@ -4,11 +4,11 @@
 #include <cstring>
 #include <iomanip>
 
+#include "core/codec/bounded_writer.h"
 #include "core/codec/crc32c.h"
 #include "core/codec/limits.h"
 #include "core/codec/raft_codec.h"
 #include "core/codec/reader.h"
-#include "core/codec/writer.h"
 #include "core/env/assert.h"
 #include "core/env/str.h"
 
@@ -43,16 +43,13 @@ T load_little_endian(ByteView bytes, std::size_t offset) {
   return value;
 }
 
-// Starts a frame of at most `body_bound` body bytes: the header's room, zeroed; finish_frame()
-// writes the header once the body is written behind it.
-Bytes start_frame(std::size_t body_bound) {
-  Bytes frame;
-  frame.reserve(kFrameHeaderBytes + body_bound);
-  frame.resize(kFrameHeaderBytes);
-  return frame;
-}
+// Starts a frame of at most `body_bound` body bytes: the header's room and the body's, zeroed;
+// finish_frame() trims the body to where it ends and writes the header in front of it.
+Bytes start_frame(std::size_t body_bound) { return Bytes(kFrameHeaderBytes + body_bound); }
 
-void finish_frame(Bytes& frame, std::uint32_t magic, std::uint64_t cluster) {
+void finish_frame(Bytes& frame, const std::uint8_t* body_end, std::uint32_t magic,
+                  std::uint64_t cluster) {
+  frame.resize(static_cast<std::size_t>(body_end - frame.data()));
   const std::size_t body = frame.size() - kFrameHeaderBytes;
   KEEL_ASSERT(body <= kMaxFrameBodyBytes, "a frame body of ", body,
               " bytes is over kMaxFrameBodyBytes");
@@ -77,17 +74,19 @@ Bytes encode_raft_frame(std::uint64_t cluster, const raft::Message& message,
   const std::size_t entries_bound =
       encoded_entries != nullptr ? encoded_entries->size() : encoded_size_bound(message.entries);
   Bytes frame = start_frame(encoded_size_bound_outside_entries(message) + entries_bound);
-  Writer out(frame);
+  // One room for the whole body, so no byte is appended with a capacity check (bounded_writer.h).
+  BoundedWriter out(frame.data() + kFrameHeaderBytes, frame.data() + frame.size());
   encode_head(out, message);
-  where.offset = frame.size();
+  where.offset = static_cast<std::size_t>(out.position() - frame.data());
   if (encoded_entries != nullptr) {
-    out.raw(*encoded_entries);
+    out.put(encoded_entries->size(),
+            [&](std::uint8_t* at) { return put_raw(at, *encoded_entries); });
   } else {
     encode_entries(out, message.entries);
   }
-  where.size = frame.size() - where.offset;
+  where.size = static_cast<std::size_t>(out.position() - frame.data()) - where.offset;
   encode_tail(out, message);
-  finish_frame(frame, kFrameMagic, cluster);
+  finish_frame(frame, out.position(), kFrameMagic, cluster);
   return frame;
 }
 
@@ -200,8 +199,8 @@ Bytes encode_node_frame(std::uint64_t cluster, ByteView payload) {
   KEEL_ASSERT(payload.size() <= kMaxFrameBodyBytes, "node frame payload of ", payload.size(),
               " bytes is over kMaxFrameBodyBytes");
   Bytes frame = start_frame(payload.size());
-  frame.insert(frame.end(), payload.begin(), payload.end());
-  finish_frame(frame, kNodeFrameMagic, cluster);
+  put_raw(frame.data() + kFrameHeaderBytes, payload);
+  finish_frame(frame, frame.data() + frame.size(), kNodeFrameMagic, cluster);
   return frame;
 }
 

@@ -1,5 +1,7 @@
 #include "core/codec/raft_codec.h"
 
+#include <cstring>
+
 #include "core/codec/limits.h"
 #include "core/env/assert.h"
 #include "core/env/str.h"
@@ -10,9 +12,66 @@ namespace {
 constexpr int kEntryTypeCount = 2;
 constexpr int kConfChangeTypeCount = 3;
 
-void write_nodes(Writer& out, const std::vector<NodeId>& nodes) {
-  out.varint(nodes.size());
-  for (NodeId node : nodes) out.varint(node);
+// Size bounds as BoundedWriter counts them: every varint at its longest, byte strings as a length
+// prefix and their bytes.
+constexpr std::size_t kEntryBound = 3 * kMaxVarintBytes + 1;  // and its data
+constexpr std::size_t kHeadBound = 1 + 6 * kMaxVarintBytes;   // type .. index
+constexpr std::size_t kTailBound = 6 * kMaxVarintBytes + 2;   // commit .. done, but snapshot, chunk
+
+std::size_t bound(const raft::Entry& entry) { return kEntryBound + entry.data.size(); }
+std::size_t bound(const raft::HardState&) { return 3 * kMaxVarintBytes; }
+std::size_t bound(const raft::ConfState& conf) {
+  return (2 + conf.voters.size() + conf.learners.size()) * kMaxVarintBytes;
+}
+std::size_t bound(const raft::ConfChange&) { return 1 + kMaxVarintBytes; }
+std::size_t bound(const raft::SnapshotMeta& meta) { return 2 * kMaxVarintBytes + bound(meta.conf); }
+std::size_t bound(const raft::Message& message) { return encoded_size_bound(message); }
+
+constexpr std::size_t kEmptySnapshotMetaBytes = 4;
+
+// The four bytes at the start of `bytes`, which must hold them, as one word (for a test against 0,
+// so their order does not matter).
+std::uint32_t load_u32(ByteView bytes) {
+  std::uint32_t word;
+  std::memcpy(&word, bytes.data(), sizeof word);
+  return word;
+}
+
+// The put_* forms of the encoders (see bounded_writer.h): no checks, each writes at most its
+// value's bound.
+std::uint8_t* put_nodes(std::uint8_t* at, const std::vector<NodeId>& nodes) {
+  at = put_varint(at, nodes.size());
+  for (NodeId node : nodes) at = put_varint(at, node);
+  return at;
+}
+
+std::uint8_t* put_conf(std::uint8_t* at, const raft::ConfState& conf) {
+  KEEL_ASSERT(conf.voters.size() <= kMaxConfNodes && conf.learners.size() <= kMaxConfNodes,
+              "configuration of ", conf.voters.size(), " voters and ", conf.learners.size(),
+              " learners is over kMaxConfNodes");
+  return put_nodes(put_nodes(at, conf.voters), conf.learners);
+}
+
+std::uint8_t* put_snapshot_meta(std::uint8_t* at, const raft::SnapshotMeta& meta) {
+  at = put_varint(at, meta.index);
+  at = put_varint(at, meta.term);
+  return put_conf(at, meta.conf);
+}
+
+// Always inline: the WAL and the frames encode an entry per call.
+[[gnu::always_inline]] inline std::uint8_t* put_entry(std::uint8_t* at, const raft::Entry& entry) {
+  KEEL_ASSERT(entry.data.size() <= kMaxEntryDataBytes, "entry ", entry.index, " has ",
+              entry.data.size(), " bytes of data, over kMaxEntryDataBytes");
+  at = put_varint(at, entry.term);
+  at = put_varint(at, entry.index);
+  at = put_u8(at, static_cast<std::uint8_t>(entry.type));
+  return put_bytes(at, entry.data);
+}
+
+// A Writer encoder: the BoundedWriter one, in room of the value's bound.
+template <class T>
+void encode_bounded(Writer& out, const T& value) {
+  out.bounded(bound(value), [&](BoundedWriter& room) { encode(room, value); });
 }
 
 // Inline: every message carries a configuration (most often empty, when it has no snapshot).
@@ -59,21 +118,25 @@ void read_entries(Reader& in, std::vector<raft::Entry>& entries) {
 
 }  // namespace
 
-void encode(Writer& out, const raft::Entry& entry) {
-  KEEL_ASSERT(entry.data.size() <= kMaxEntryDataBytes, "entry ", entry.index, " has ",
-              entry.data.size(), " bytes of data, over kMaxEntryDataBytes");
-  out.varint(entry.term);
-  out.varint(entry.index);
-  out.u8(static_cast<std::uint8_t>(entry.type));
-  out.bytes(entry.data);
+void encode(Writer& out, const raft::Entry& entry) { encode_bounded(out, entry); }
+void encode(Writer& out, const raft::HardState& state) { encode_bounded(out, state); }
+void encode(Writer& out, const raft::ConfState& conf) { encode_bounded(out, conf); }
+void encode(Writer& out, const raft::ConfChange& change) { encode_bounded(out, change); }
+void encode(Writer& out, const raft::SnapshotMeta& meta) { encode_bounded(out, meta); }
+void encode(Writer& out, const raft::Message& message) { encode_bounded(out, message); }
+
+void encode(BoundedWriter& out, const raft::Entry& entry) {
+  out.put(bound(entry), [&](std::uint8_t* at) { return put_entry(at, entry); });
 }
 
 void read(Reader& in, raft::Entry& entry) { entry.data = SharedBytes(read_fields(in, entry)); }
 
-void encode(Writer& out, const raft::HardState& state) {
-  out.varint(state.term);
-  out.varint(state.vote);
-  out.varint(state.commit);
+void encode(BoundedWriter& out, const raft::HardState& state) {
+  out.put(bound(state), [&](std::uint8_t* at) {
+    at = put_varint(at, state.term);
+    at = put_varint(at, state.vote);
+    return put_varint(at, state.commit);
+  });
 }
 
 void read(Reader& in, raft::HardState& state) {
@@ -82,12 +145,8 @@ void read(Reader& in, raft::HardState& state) {
   state.commit = in.varint("HardState.commit");
 }
 
-void encode(Writer& out, const raft::ConfState& conf) {
-  KEEL_ASSERT(conf.voters.size() <= kMaxConfNodes && conf.learners.size() <= kMaxConfNodes,
-              "configuration of ", conf.voters.size(), " voters and ", conf.learners.size(),
-              " learners is over kMaxConfNodes");
-  write_nodes(out, conf.voters);
-  write_nodes(out, conf.learners);
+void encode(BoundedWriter& out, const raft::ConfState& conf) {
+  out.put(bound(conf), [&](std::uint8_t* at) { return put_conf(at, conf); });
 }
 
 void read(Reader& in, raft::ConfState& conf) {
@@ -95,9 +154,10 @@ void read(Reader& in, raft::ConfState& conf) {
   read_nodes(in, "ConfState.learners", conf.learners);
 }
 
-void encode(Writer& out, const raft::ConfChange& change) {
-  out.u8(static_cast<std::uint8_t>(change.type));
-  out.varint(change.node);
+void encode(BoundedWriter& out, const raft::ConfChange& change) {
+  out.put(bound(change), [&](std::uint8_t* at) {
+    return put_varint(put_u8(at, static_cast<std::uint8_t>(change.type)), change.node);
+  });
 }
 
 void read(Reader& in, raft::ConfChange& change) {
@@ -105,33 +165,34 @@ void read(Reader& in, raft::ConfChange& change) {
   change.node = in.varint("ConfChange.node");
 }
 
-void encode(Writer& out, const raft::SnapshotMeta& meta) {
-  out.varint(meta.index);
-  out.varint(meta.term);
-  encode(out, meta.conf);
+void encode(BoundedWriter& out, const raft::SnapshotMeta& meta) {
+  out.put(bound(meta), [&](std::uint8_t* at) { return put_snapshot_meta(at, meta); });
 }
 
 void read(Reader& in, raft::SnapshotMeta& meta) {
+  // Most messages carry no snapshot, whose meta is four zero bytes (index 0, term 0 and two empty
+  // configurations, each a one-byte varint; no other meta starts so), read at once.
+  if (const ByteView rest = in.rest();
+      in.ok() && rest.size() >= kEmptySnapshotMetaBytes && load_u32(rest) == 0) {
+    meta.index = 0;
+    meta.term = 0;
+    meta.conf.voters.clear();
+    meta.conf.learners.clear();
+    return in.skip(kEmptySnapshotMetaBytes);
+  }
   meta.index = in.varint("SnapshotMeta.index");
   meta.term = in.varint("SnapshotMeta.term");
   read(in, meta.conf);
 }
 
 std::size_t encoded_size_bound(std::span<const raft::Entry> entries) {
-  // Every varint counted at its longest; byte strings as their length prefix and bytes.
-  constexpr std::size_t kEntryOverhead = 3 * kMaxVarintBytes + 1;
-  std::size_t bound = kMaxVarintBytes;  // the count
-  for (const raft::Entry& entry : entries) bound += kEntryOverhead + entry.data.size();
-  return bound;
+  std::size_t total = kMaxVarintBytes;  // the count
+  for (const raft::Entry& entry : entries) total += bound(entry);
+  return total;
 }
 
 std::size_t encoded_size_bound_outside_entries(const raft::Message& message) {
-  // Every varint counted at its longest; byte strings as their length prefix and bytes.
-  constexpr std::size_t kFixedFields = 1 + 6 * kMaxVarintBytes;  // type .. index
-  constexpr std::size_t kTailFields = 6 * kMaxVarintBytes + 2;   // commit .. done, but snapshot
-  const raft::ConfState& conf = message.snapshot.conf;
-  const std::size_t snapshot = (4 + conf.voters.size() + conf.learners.size()) * kMaxVarintBytes;
-  return kFixedFields + kTailFields + snapshot + message.chunk.size();
+  return kHeadBound + kTailBound + bound(message.snapshot) + message.chunk.size();
 }
 
 std::size_t encoded_size_bound(const raft::Message& message) {
@@ -141,41 +202,49 @@ std::size_t encoded_size_bound(const raft::Message& message) {
 // Every field, in declaration order (encode_head, encode_entries, encode_tail). When raft::Message
 // gains a field, add it there and in read() below (CodecMessage.CoversEveryField fails as a
 // reminder).
-void encode(Writer& out, const raft::Message& message) {
+void encode(BoundedWriter& out, const raft::Message& message) {
   encode_head(out, message);
   encode_entries(out, message.entries);
   encode_tail(out, message);
 }
 
-void encode_head(Writer& out, const raft::Message& message) {
+void encode_head(BoundedWriter& out, const raft::Message& message) {
   KEEL_ASSERT(message.chunk.size() <= kMaxSnapshotChunkBytes, "snapshot chunk of ",
               message.chunk.size(), " bytes is over kMaxSnapshotChunkBytes");
-  out.u8(static_cast<std::uint8_t>(message.type));
-  out.varint(message.cluster);
-  out.varint(message.from);
-  out.varint(message.to);
-  out.varint(message.term);
-  out.varint(message.log_term);
-  out.varint(message.index);
+  out.put(kHeadBound, [&](std::uint8_t* at) {
+    at = put_u8(at, static_cast<std::uint8_t>(message.type));
+    at = put_varint(at, message.cluster);
+    at = put_varint(at, message.from);
+    at = put_varint(at, message.to);
+    at = put_varint(at, message.term);
+    at = put_varint(at, message.log_term);
+    return put_varint(at, message.index);
+  });
 }
 
-void encode_entries(Writer& out, std::span<const raft::Entry> entries) {
+void encode_entries(BoundedWriter& out, std::span<const raft::Entry> entries) {
   KEEL_ASSERT(entries.size() <= kMaxEntriesPerMessage, "a message carries ", entries.size(),
               " entries, over kMaxEntriesPerMessage");
-  out.varint(entries.size());
-  for (const raft::Entry& entry : entries) encode(out, entry);
+  out.put(encoded_size_bound(entries), [&](std::uint8_t* at) {
+    at = put_varint(at, entries.size());
+    for (const raft::Entry& entry : entries) at = put_entry(at, entry);
+    return at;
+  });
 }
 
-void encode_tail(Writer& out, const raft::Message& message) {
-  out.varint(message.commit);
-  out.boolean(message.reject);
-  out.varint(message.reject_hint);
-  out.varint(message.hint_term);
-  out.varint(message.context);
-  encode(out, message.snapshot);
-  out.varint(message.offset);
-  out.bytes(message.chunk);
-  out.boolean(message.done);
+void encode_tail(BoundedWriter& out, const raft::Message& message) {
+  const std::size_t tail_bound = kTailBound + bound(message.snapshot) + message.chunk.size();
+  out.put(tail_bound, [&](std::uint8_t* at) {
+    at = put_varint(at, message.commit);
+    at = put_boolean(at, message.reject);
+    at = put_varint(at, message.reject_hint);
+    at = put_varint(at, message.hint_term);
+    at = put_varint(at, message.context);
+    at = put_snapshot_meta(at, message.snapshot);
+    at = put_varint(at, message.offset);
+    at = put_bytes(at, message.chunk);
+    return put_boolean(at, message.done);
+  });
 }
 
 void read(Reader& in, raft::Message& message) {

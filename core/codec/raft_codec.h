@@ -24,15 +24,27 @@ void encode(Writer& out, const raft::ConfChange& change);
 void encode(Writer& out, const raft::SnapshotMeta& meta);
 void encode(Writer& out, const raft::Message& message);
 
-// encode(message) in its three parts, for an encoder that copies the entries' bytes from an
+// The same encodings into a BoundedWriter's room, which must hold the value's size bound (every
+// varint counted at its longest, byte strings as that and their bytes: see bounded_writer.h). The
+// Writer encoders above are these, in room the Writer makes (Writer::bounded).
+void encode(BoundedWriter& out, const raft::Entry& entry);
+void encode(BoundedWriter& out, const raft::HardState& state);
+void encode(BoundedWriter& out, const raft::ConfState& conf);
+void encode(BoundedWriter& out, const raft::ConfChange& change);
+void encode(BoundedWriter& out, const raft::SnapshotMeta& meta);
+void encode(BoundedWriter& out, const raft::Message& message);
+
+// encode(message) in three parts, into room of at least the size bounds below (the frame encoder
+// makes room for a whole frame once), for an encoder that copies the entries' bytes from an
 // earlier encoding of the same entries (encode_frames in frame.h): the fields before the entries,
 // the entries (their count, then each), and the fields after them.
-void encode_head(Writer& out, const raft::Message& message);
-void encode_entries(Writer& out, std::span<const raft::Entry> entries);
-void encode_tail(Writer& out, const raft::Message& message);
+void encode_head(BoundedWriter& out, const raft::Message& message);
+void encode_entries(BoundedWriter& out, std::span<const raft::Entry> entries);
+void encode_tail(BoundedWriter& out, const raft::Message& message);
 
-// At least the size of encode(message), cheaply computed, so that a frame is allocated once;
-// and its parts: encode_entries(entries), and encode_head plus encode_tail.
+// At least the size of encode(message), cheaply computed (every varint counted at its longest,
+// as BoundedWriter needs), so that a frame is allocated once; and its parts:
+// encode_entries(entries), and encode_head plus encode_tail.
 std::size_t encoded_size_bound(const raft::Message& message);
 std::size_t encoded_size_bound(std::span<const raft::Entry> entries);
 std::size_t encoded_size_bound_outside_entries(const raft::Message& message);

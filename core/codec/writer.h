@@ -1,19 +1,19 @@
 // Writer: appends Keel's binary encoding to a byte buffer. Integers are fixed-width little-endian
 // or unsigned LEB128 varints; byte strings are a varint length followed by the bytes. Writing
-// cannot fail; what a Reader needs to reject bad input is all in reader.h.
+// cannot fail; what a Reader needs to reject bad input is all in reader.h. A hot encoder that can
+// bound its output writes it through bounded() instead (a BoundedWriter: the same bytes, with
+// fewer instructions per field).
 #pragma once
 
 #include <cstddef>
 #include <cstdint>
 #include <string_view>
 
+#include "core/codec/bounded_writer.h"
 #include "core/env/assert.h"
 #include "core/env/types.h"
 
 namespace keel::codec {
-
-// The longest LEB128 encoding of a 64-bit value.
-inline constexpr std::size_t kMaxVarintBytes = 10;
 
 class Writer {
  public:
@@ -47,6 +47,19 @@ class Writer {
     KEEL_ASSERT(position + 4 <= out_.size(), "patch_u32 at ", position, " past the end ",
                 out_.size());
     for (int i = 0; i < 4; ++i) out_[position + i] = static_cast<std::uint8_t>(value >> (8 * i));
+  }
+
+  // Appends what `write(BoundedWriter&)` writes into `bound` bytes of room (counted as
+  // bounded_writer.h says). Meanwhile the buffer holds the room past its end, zeroed, so `write`
+  // must not use this Writer or its buffer; afterwards the buffer ends where the writing did.
+  template <class Write>
+  void bounded(std::size_t bound, Write&& write) {
+    const std::size_t start = out_.size();
+    out_.resize(start + bound);
+    BoundedWriter room(out_.data() + start, out_.data() + out_.size());
+    write(room);
+    // Shrinks, so frees nothing and moves no byte.
+    out_.erase(out_.begin() + (room.position() - out_.data()), out_.end());
   }
 
   // Bytes in the buffer, including any that were there before this Writer.

@@ -36,6 +36,26 @@ TEST(CodecFrameReuse, ABadFrameIntoAUsedFrameIsStillAnError) {
   EXPECT_NE(decoded.error().message.find("frame.crc"), std::string::npos);
 }
 
+// A message without a snapshot (its meta read by a fast path for the four zero bytes) clears the
+// snapshot a message decoded before left in the Frame; a meta that only starts with zeros is not
+// taken for an empty one.
+TEST(CodecFrameReuse, AnEmptySnapshotMetaReplacesAFullOne) {
+  raft::Message with_snapshot;
+  with_snapshot.type = raft::MessageType::kSnapshot;
+  with_snapshot.snapshot = {.index = 9, .term = 2, .conf = {.voters = {1, 2}, .learners = {3}}};
+  raft::Message zeros_then_voters;
+  zeros_then_voters.type = raft::MessageType::kSnapshot;
+  zeros_then_voters.snapshot.conf.learners = {4};  // index, term, voters: three zero bytes
+  raft::Message heartbeat;
+  heartbeat.type = raft::MessageType::kHeartbeat;
+  Frame frame;
+  for (const raft::Message* message : {&with_snapshot, &heartbeat, &with_snapshot,
+                                       &zeros_then_voters, &heartbeat, &zeros_then_voters}) {
+    ASSERT_TRUE(decode_frame(encode_frame(1, *message), frame).has_value());
+    EXPECT_EQ(frame.message, *message);
+  }
+}
+
 // The frames written into a used vector replace its old ones, in order.
 RC_GTEST_PROP(CodecFrameReuse, EncodingIntoAUsedVectorGivesOnlyTheNewBatch,
               (const std::vector<raft::Message>& first, const std::vector<raft::Message>& second)) {

@@ -109,10 +109,11 @@ TEST(CodecMessage, ABadEntryIsReportedAtItsOffsetInTheInput) {
   const raft::Message m = sample_message();
   Bytes before_entry_2;
   Writer w(before_entry_2);
-  encode_head(w, m);
-  w.varint(m.entries.size());
-  encode(w, m.entries[0]);
-  encode(w, m.entries[1]);
+  // The first two entries under a count of 2, as long as the message's count of 4 (one byte).
+  w.bounded(encoded_size_bound(m), [&](BoundedWriter& out) {
+    encode_head(out, m);
+    encode_entries(out, std::span(m.entries).first(2));
+  });
   Bytes encoded = encode(m);
   const std::size_t type_at = before_entry_2.size() + 2;  // after its term and index
   encoded[type_at] = 5;
@@ -127,9 +128,12 @@ TEST(CodecMessage, TheSplitEncodingIsTheWholeOne) {
   const raft::Message m = sample_message();
   Bytes parts;
   Writer w(parts);
-  encode_head(w, m);
-  encode_entries(w, m.entries);
-  encode_tail(w, m);
+  w.bounded(encoded_size_bound_outside_entries(m) + encoded_size_bound(m.entries),
+            [&](BoundedWriter& out) {
+              encode_head(out, m);
+              encode_entries(out, m.entries);
+              encode_tail(out, m);
+            });
   EXPECT_EQ(parts, encode(m));
   EXPECT_LE(parts.size(), encoded_size_bound_outside_entries(m) + encoded_size_bound(m.entries));
 }
