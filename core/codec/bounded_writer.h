@@ -10,9 +10,11 @@
 // Contract:
 // - A value's bound counts every varint at its longest (kMaxVarintBytes), every byte string as
 //   that plus its bytes: the size bounds in raft_codec.h count this way.
-// - put() asserts that the bound fits in the room left before writing and that the value stayed
-//   within its bound after, so a wrong bound stops with an assertion naming the shortfall rather
-//   than writing past the room.
+// - put() asserts that the bound fits in the room left before writing, and that the value stayed
+//   within its bound after. The second check comes after the bytes: a bound that undercounts its
+//   value (a bug in this code, never in the input) may have written past the room before it
+//   stops. Each encoder's bound is checked against its output by property tests over generated
+//   messages (bounded_writer_test, raft_codec_test).
 // - Only [begin, position()) holds the encoding; the caller trims the rest (Writer::bounded does).
 #pragma once
 
