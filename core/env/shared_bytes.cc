@@ -18,18 +18,6 @@ SharedBytes::SharedBytes(ByteView bytes) {
   std::memcpy(bytes_of(block_), bytes.data(), bytes.size());
 }
 
-SharedBytes SharedBytes::slice(ByteView part) const {
-  KEEL_ASSERT(part.empty() || (part.data() >= data() && part.data() + part.size() <= end()),
-              "a slice of ", part.size(), " bytes outside the shared ", size(), " bytes");
-  SharedBytes out;
-  if (part.empty()) return out;
-  out.block_ = block_;
-  ++block_->references;
-  out.offset_ = static_cast<std::uint32_t>(part.data() - bytes_of(block_));
-  out.size_ = static_cast<std::uint32_t>(part.size());
-  return out;
-}
-
 void SharedBytes::free_block(Block* block) {
   KEEL_ASSERT(block->references == 0, "freeing a shared block still referred to ",
               block->references, " times");

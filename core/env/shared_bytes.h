@@ -20,6 +20,7 @@
 #include <cstdint>
 #include <utility>
 
+#include "core/env/assert.h"
 #include "core/env/types.h"
 
 namespace keel {
@@ -50,7 +51,18 @@ class SharedBytes {
   }
 
   // The bytes of `part`, which must lie within view(), sharing this buffer (empty if part is).
-  SharedBytes slice(ByteView part) const;
+  // Inline: the codec slices every entry it decodes (issue 3).
+  SharedBytes slice(ByteView part) const {
+    KEEL_ASSERT(part.empty() || (part.data() >= data() && part.data() + part.size() <= end()),
+                "a slice of ", part.size(), " bytes outside the shared ", size(), " bytes");
+    SharedBytes out;
+    if (part.empty()) return out;
+    out.block_ = block_;
+    ++block_->references;
+    out.offset_ = static_cast<std::uint32_t>(part.data() - bytes_of(block_));
+    out.size_ = static_cast<std::uint32_t>(part.size());
+    return out;
+  }
 
   const std::uint8_t* data() const {
     return block_ == nullptr ? nullptr : bytes_of(block_) + offset_;

@@ -157,7 +157,7 @@ void Node::send_node_frame(NodeId to, ByteView payload) {
   env_.transport.send(to, codec::encode_node_frame(config_.cluster, payload));
 }
 
-void Node::propose(Bytes value, ProposeDone done) {
+void Node::propose(SharedBytes value, ProposeDone done) {
   if (stopped_) return done(std::unexpected(*stopped_));
   if (raft_->role() != raft::Role::kLeader) {
     return done(

@@ -67,8 +67,9 @@ class Node {
   // applied, or with an error: kNotLeader (the message names the leader if known), kLimitExceeded,
   // kUnavailable when the entry was overwritten by another leader's. If this machine crashes or
   // loses touch first, `done` never runs: the caller's timeout decides, and the outcome is unknown.
+  // The log entry shares `value`'s bytes (Raft::propose).
   using ProposeDone = std::function<void(Result<raft::Index>)>;
-  void propose(Bytes value, ProposeDone done);
+  void propose(SharedBytes value, ProposeDone done);
   Status change_membership(const raft::ConfChange& change);
   Status transfer_leadership(NodeId to);
   // ReadIndex (§6.4): the answer comes to the listener as a ReadState with `context`.

@@ -71,13 +71,19 @@ void Log::append(std::span<const Entry> entries) {
   entries_.resize(first - snapshot_index_ - 1);
   stable_ = std::min(stable_, first - 1);
   handed_out_ = std::min(handed_out_, first - 1);
+  // Every entry is checked against the one before it, then all are copied in one insert (each
+  // copy shares the entry's data): one capacity check for the batch, not one per entry (issue 3).
+  Index previous_index = last_index();
+  Term previous_term = last_term();
   for (const Entry& entry : entries) {
-    KEEL_ASSERT(entry.index == last_index() + 1, "entry ", entry.index, " does not follow ",
-                last_index());
-    KEEL_ASSERT(entry.term >= last_term(), "entry ", entry.index, " has term ", entry.term,
-                " below the previous entry's ", last_term());
-    entries_.push_back(entry);  // shares the entry's data
+    KEEL_ASSERT(entry.index == previous_index + 1, "entry ", entry.index, " does not follow ",
+                previous_index);
+    KEEL_ASSERT(entry.term >= previous_term, "entry ", entry.index, " has term ", entry.term,
+                " below the previous entry's ", previous_term);
+    previous_index = entry.index;
+    previous_term = entry.term;
   }
+  entries_.insert(entries_.end(), entries.begin(), entries.end());
 }
 
 void Log::commit_to(Index index) {
@@ -95,9 +101,12 @@ void Log::copy(Index from, Index to, std::vector<Entry>& out) const {
   out.assign(first, first + static_cast<std::ptrdiff_t>(to - from + 1));
 }
 
-void Log::take_unstable(std::vector<Entry>& out) {
-  copy(handed_out_ + 1, last_index(), out);
+std::span<const Entry> Log::take_unstable() {
+  KEEL_ASSERT(handed_out_ >= snapshot_index_, "handed out up to ", handed_out_,
+              ", below the snapshot at ", snapshot_index_);
+  const auto first = entries_.begin() + static_cast<std::ptrdiff_t>(handed_out_ - snapshot_index_);
   handed_out_ = last_index();
+  return std::span<const Entry>(first, entries_.end());
 }
 
 void Log::stable_to(Index index) {

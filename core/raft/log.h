@@ -66,11 +66,13 @@ class Log {
   void commit_to(Index index);  // never lowers the commit index
 
   // Persistence: entries after stable_index() are not known to be on disk. take_unstable() hands
-  // the not-yet-handed-out ones to a Ready, replacing out's contents (its capacity is kept, so a
-  // Ready reused across rounds allocates nothing); stable_to() records that the node wrote them.
+  // the not-yet-handed-out ones to a Ready as a view into this log (nothing is copied: issue 3),
+  // valid until the log next changes (append, compact, restore); handed_out() is the last index
+  // handed out so far; stable_to() records that the node wrote entries up to index.
   Index stable_index() const { return stable_; }
   bool has_unstable() const { return handed_out_ < last_index(); }
-  void take_unstable(std::vector<Entry>& out);
+  std::span<const Entry> take_unstable();
+  Index handed_out() const { return handed_out_; }
   void stable_to(Index index);
 
   // Application: take_committed() hands committed entries to a Ready, at most max_count, replacing

@@ -488,7 +488,7 @@ void Raft::send(Message&& m) {
 // ---------------------------------------------------------------------------------------------
 // The application's calls.
 
-Result<Index> Raft::propose(Bytes data) {
+Result<Index> Raft::propose(SharedBytes data) {
   if (role_ == Role::kLeader) {
     if (auto ok = check_can_propose(data.size()); !ok) return std::unexpected(ok.error());
     append_as_leader(EntryType::kNormal, std::move(data));
@@ -636,7 +636,7 @@ void Raft::ready(Ready& rd) {
     rd.snapshot = *snapshot_;
     snapshot_to_hand_out_ = false;
   }
-  log_.take_unstable(rd.entries);
+  rd.entries = log_.take_unstable();
   rd.hard_state.reset();
   rd.must_sync = false;
   if (hard_state() != last_hard_state_) {
@@ -660,7 +660,10 @@ void Raft::ready(Ready& rd) {
 void Raft::advance(const Ready& rd) {
   KEEL_ASSERT(ready_outstanding_, "advance() without a ready()");
   ready_outstanding_ = false;
-  if (!rd.entries.empty()) log_.stable_to(rd.entries.back().index);
+  // Not rd.entries.back(): the node may have proposed while applying, and the log's growth may
+  // have moved the entries rd.entries views. Only this Ready's entries were handed out since the
+  // last advance (one Ready at a time).
+  if (!rd.entries.empty()) log_.stable_to(log_.handed_out());
   if (!rd.committed.empty()) log_.applied_to(rd.committed.back().index);
   // The leader's own persisted entries count towards commitment (§10.2.1).
   if (role_ == Role::kLeader && maybe_commit() && role_ == Role::kLeader)

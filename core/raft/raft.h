@@ -22,6 +22,7 @@
 #include <cstdint>
 #include <map>
 #include <optional>
+#include <span>
 #include <string_view>
 #include <vector>
 
@@ -106,7 +107,10 @@ struct Ready {
   // Received from the leader: it replaces the whole log up to its index (the node drops its WAL
   // entries up to there), is persisted, then restores the state machine.
   std::optional<Snapshot> snapshot;
-  std::vector<Entry> entries;  // append to stable storage, replacing any suffix from entries[0]
+  // Append to stable storage, replacing any suffix from entries[0]. A view into Raft's log (no
+  // copy): valid until the next call that changes Raft (step, tick, a proposal, compact...), so the
+  // node persists them before it applies anything (applying may propose).
+  std::span<const Entry> entries;
   // Send after persisting everything above. Exception (§10.2.1): a leader that did not just win
   // its term may send them before its own write, if it steps no reply before that write is durable.
   std::vector<Message> messages;
@@ -128,8 +132,9 @@ class Raft {
   // Leader: appends and returns the entry's index. Follower: forwards to the leader and returns 0
   // (the index is not known here). Fails with kNotLeader when no leader is known, kUnavailable
   // during a leadership transfer, kLimitExceeded past max_uncommitted_entries or for a proposal
-  // larger than max_bytes_per_message.
-  Result<Index> propose(Bytes data);
+  // larger than max_bytes_per_message. The entry holds `data` itself (shared, not copied): a caller
+  // that builds it as SharedBytes makes the proposal's one copy of its bytes.
+  Result<Index> propose(SharedBytes data);
   // Leader only; one at a time (§4.1), after the leader committed an entry of its term.
   Status propose_conf_change(const ConfChange& change);
   // ReadIndex (§6.4): a ReadState with this context appears in a later Ready once leadership is

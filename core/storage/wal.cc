@@ -237,11 +237,6 @@ Status Wal::start_segment(SegmentName name) {
 
 WalContents Wal::take_recovered() { return std::move(recovered_); }
 
-Status Wal::check_failed() const {
-  if (failed_) return std::unexpected(*failed_);
-  return {};
-}
-
 Status Wal::failed(Error error) {
   error.message = str("wal ", dir_, ": ", error.message);
   failed_ = error;

@@ -102,7 +102,11 @@ class Wal {
   // Creates, starts and directory-syncs a new last segment.
   Status start_segment(SegmentName name);
   std::uint64_t next_offset() const { return file_size_ + pending_.size(); }
-  Status check_failed() const;
+  // Inline: every append() asks.
+  Status check_failed() const {
+    if (failed_) return std::unexpected(*failed_);
+    return {};
+  }
   // Records an I/O failure: this Wal refuses everything from now on.
   Status failed(Error error);
 

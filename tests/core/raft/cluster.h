@@ -34,7 +34,8 @@ struct Machine {
   std::vector<std::string> applied;  // the state machine: applied non-empty commands
   Index applied_index = 0;
   std::vector<ReadState> read_states;
-  std::vector<Ready> readies;  // every Ready handed out, when recording is on
+  // Every Ready handed out, when recording is on (their entries, views into the log, are stale).
+  std::vector<Ready> readies;
 };
 
 class Cluster {

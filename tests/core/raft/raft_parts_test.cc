@@ -58,18 +58,30 @@ TEST(RaftLog, SliceReplacesTheVectorsContentsAndKeepsItsCapacity) {
 TEST(RaftLog, TruncationUnderAnOutstandingReadyIsNotMarkedStable) {
   Log log(0, 0, {entry(1, 1)}, 1);
   log.append(std::vector<Entry>{entry(2, 1), entry(3, 1)});
-  std::vector<Entry> handed;
-  log.take_unstable(handed);
+  std::span<const Entry> handed = log.take_unstable();
   ASSERT_EQ(handed.size(), 2u);
+  EXPECT_EQ(log.handed_out(), 3u);
   log.append(
       std::vector<Entry>{entry(3, 2)});  // replaces entry 3 before the node confirmed the write
+  EXPECT_EQ(log.handed_out(), 2u);
   log.stable_to(3);
   EXPECT_EQ(log.stable_index(), 2u);
   EXPECT_TRUE(log.has_unstable());
-  log.take_unstable(handed);  // the same vector: its old contents are replaced, not appended to
+  handed = log.take_unstable();  // only the replacement
   ASSERT_EQ(handed.size(), 1u);
   EXPECT_EQ(handed[0].term, 2u);
   EXPECT_EQ(handed[0].index, 3u);
+}
+
+TEST(RaftLog, UnstableEntriesAreAViewIntoTheLog) {
+  Log log(0, 0, {entry(1, 1)}, 1);
+  log.append(std::vector<Entry>{entry(2, 1, "b"), entry(3, 1, "c")});
+  const std::span<const Entry> handed = log.take_unstable();
+  ASSERT_EQ(handed.size(), 2u);
+  EXPECT_EQ(&handed[0], &log.at(2));  // not a copy
+  EXPECT_EQ(handed[1], entry(3, 1, "c"));
+  EXPECT_FALSE(log.has_unstable());
+  EXPECT_TRUE(log.take_unstable().empty());
 }
 
 TEST(RaftLog, CommittedEntriesAreHandedOutInBoundedBatches) {

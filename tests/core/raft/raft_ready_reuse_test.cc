@@ -39,6 +39,31 @@ TEST(RaftReadyReuse, AReusedReadyCarriesOnlyThisRoundsOutput) {
   EXPECT_FALSE(r.has_ready());
 }
 
+// Ready::entries is a view into the log. A node that proposes while it applies grows the log (and
+// may move its entries) under the outstanding Ready: advance() must still mark exactly that
+// Ready's entries stable, and the proposals come out in the next Ready.
+TEST(RaftReadyReuse, ProposalsWhileAReadyIsOutstandingComeOutInTheNextOne) {
+  Cluster c(3);
+  const NodeId leader = c.campaign(1);
+  ASSERT_NE(leader, kNoNode);
+  Raft& r = c.raft(leader);
+  ASSERT_TRUE(r.propose(bytes("a")));
+  Ready rd = r.ready();
+  ASSERT_EQ(rd.entries.size(), 1u);
+  const Index handed = rd.entries[0].index;
+  const Index stable_before = r.log().stable_index();
+  ASSERT_LT(stable_before, handed);
+  for (int i = 0; i < 1000; ++i) ASSERT_TRUE(r.propose(bytes("b")));
+  r.advance(rd);
+  EXPECT_EQ(r.log().stable_index(), handed);
+  Ready next = r.ready();
+  ASSERT_EQ(next.entries.size(), 1000u);
+  EXPECT_EQ(next.entries.front().index, handed + 1);
+  EXPECT_EQ(text(next.entries.back().data), "b");
+  r.advance(next);
+  EXPECT_EQ(r.log().stable_index(), handed + 1000);
+}
+
 TEST(RaftReadyReuse, ReadyIntoAnOutstandingReadyIsRefused) {
   Raft r = member_one_of_three(HardState{1, kNoNode, 0});
   r.step(append_from_two(1, 0, 0, {entry(1, 1, "a")}, 0));
