@@ -35,15 +35,22 @@ bool Log::is_up_to_date(Index index, Term t) const {
 
 void Log::slice(Index from, Index to, std::size_t max_count, std::size_t max_bytes,
                 std::vector<Entry>& out) const {
-  // Where the limits cut, first; then one copy.
-  Index end = from;
+  out.clear();
+  if (from > to) return;
+  KEEL_ASSERT(from >= first_index() && to <= last_index(), "entries ", from, "..", to,
+              " outside the log (", first_index(), "..", last_index(), ")");
+  // Where the limits cut, first, walking the entries directly (the range is checked once above,
+  // not per entry as at() would); then one copy (issue 3: the leader slices for every append).
+  const auto first = entries_.begin() + static_cast<std::ptrdiff_t>(from - first_index());
+  const auto last = first + static_cast<std::ptrdiff_t>(std::min<Index>(to - from + 1, max_count));
+  auto end = first;
   std::size_t bytes = 0;
-  while (end <= to && end - from < max_count) {
-    bytes += at(end).data.size();
-    if (end > from && bytes > max_bytes) break;
+  while (end != last) {
+    bytes += end->data.size();
+    if (end != first && bytes > max_bytes) break;
     ++end;
   }
-  copy(from, end - 1, out);
+  out.assign(first, end);
 }
 
 Index Log::find_conflict(std::span<const Entry> entries) const {

@@ -12,17 +12,28 @@ Inflights::Inflights(std::size_t capacity) : capacity_(capacity) {
 
 void Inflights::add(Index last) {
   KEEL_ASSERT(!full(), "in-flight window overflow (", capacity_, " messages)");
-  KEEL_ASSERT(sent_.empty() || last > sent_.back(), "in-flight index ", last, " not after ",
+  KEEL_ASSERT(count() == 0 || last > sent_.back(), "in-flight index ", last, " not after ",
               sent_.back());
   sent_.push_back(last);
 }
 
 void Inflights::free_up_to(Index index) {
-  while (!sent_.empty() && sent_.front() <= index) sent_.pop_front();
+  while (first_ < sent_.size() && sent_[first_] <= index) ++first_;
+  drop_freed_prefix();
 }
 
 void Inflights::free_first_one() {
-  if (!sent_.empty()) sent_.pop_front();
+  if (first_ < sent_.size()) ++first_;
+  drop_freed_prefix();
+}
+
+void Inflights::drop_freed_prefix() {
+  if (first_ == sent_.size()) {
+    reset();  // the usual case: everything sent was acknowledged
+  } else if (first_ >= count()) {
+    sent_.erase(sent_.begin(), sent_.begin() + static_cast<std::ptrdiff_t>(first_));
+    first_ = 0;
+  }
 }
 
 std::string_view to_string(ReplicationState state) {

@@ -23,7 +23,8 @@ inline std::size_t quorum_size(std::size_t voters) { return voters / 2 + 1; }
 // quorum_size-th highest. Reorders `matched`.
 Index majority_value(std::span<Index> matched);
 
-// The highest index that a majority of `voters` have matched; match(voter) gives each one's.
+// The highest index that a majority of `voters` have matched; match(voter) gives each one's, and
+// is called once per voter in the voters' (sorted) order, so it may walk a sorted map alongside.
 template <class MatchOf>
 Index quorum_match(const std::vector<NodeId>& voters, const MatchOf& match) {
   KEEL_ASSERT(!voters.empty(), "quorum of an empty configuration");

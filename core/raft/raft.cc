@@ -485,6 +485,20 @@ void Raft::send(Message&& m) {
   messages_.push_back(std::move(m));
 }
 
+Message& Raft::queue_message(MessageType type, NodeId to) {
+  KEEL_ASSERT(to != kNoNode && to != config_.id, "message ", to_string(type), " to ", to);
+  KEEL_ASSERT(type == MessageType::kAppend || type == MessageType::kHeartbeat, "queue_message for ",
+              to_string(type), ": send() it");
+  if (messages_.capacity() == 0) messages_.reserve(progress_.size() + 1);
+  Message& m = messages_.emplace_back();
+  m.type = type;
+  m.cluster = config_.cluster;
+  m.from = config_.id;
+  m.to = to;
+  m.term = term_;
+  return m;
+}
+
 // ---------------------------------------------------------------------------------------------
 // The application's calls.
 

@@ -258,6 +258,11 @@ class Raft {
   // Queues m for the next Ready, stamped with this node's cluster, id and (except election
   // messages) term. Takes m by rvalue reference: one move into the queue, not two.
   void send(Message&& m);
+  // Queues a message of `type` (not an election message, nor an AppendResponse, which send()
+  // merges) for `to`, stamped like send()'s, and returns it for the caller to fill in place:
+  // appends and heartbeats skip building a Message and moving it (issue 3). The reference is
+  // valid until the next message is queued.
+  Message& queue_message(MessageType type, NodeId to);
   // The AppendResponse that accepts (or holds) an append: `to`'s log matches up to `index`.
   void acknowledge_append(NodeId to, Index index);
   Index self_match() const { return log_.stable_index(); }
