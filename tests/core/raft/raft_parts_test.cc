@@ -1,6 +1,9 @@
 // The parts Raft is built from: the log, per-follower progress, quorums, configurations.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <functional>
+
 #include "core/raft/cluster.h"
 #include "core/raft/conf_change.h"
 #include "core/raft/log.h"
@@ -112,6 +115,40 @@ TEST(RaftProgress, InflightWindowIsBounded) {
   EXPECT_EQ(window.count(), 0u);
 }
 
+// The window is a vector read from an offset that drops its freed prefix now and then: it must
+// keep the same count, order and bound as it slides far past its capacity.
+TEST(RaftProgress, InflightWindowSlidesPastItsCapacity) {
+  Inflights window(4);
+  Index sent = 0;
+  Index acked = 0;
+  for (int round = 0; round < 100; ++round) {
+    while (!window.full()) window.add(++sent);
+    EXPECT_EQ(window.count(), 4u);
+    acked += 1 + static_cast<Index>(round % 3);  // free 1, 2 or 3 of the 4 in flight
+    window.free_up_to(acked);
+    EXPECT_EQ(window.count(), sent - acked);
+  }
+  window.free_first_one();  // the oldest in flight is acked + 1
+  EXPECT_EQ(window.count(), sent - acked - 1);
+  window.free_up_to(sent - 1);
+  EXPECT_EQ(window.count(), 1u);
+  window.free_up_to(sent);
+  EXPECT_EQ(window.count(), 0u);
+  window.add(sent + 1);  // an emptied window starts over
+  EXPECT_EQ(window.count(), 1u);
+}
+
+TEST(RaftProgressDeathTest, InflightIndexesMustAscend) {
+  Inflights window(4);
+  window.add(5);
+  window.add(6);
+  window.free_first_one();
+  EXPECT_DEATH(window.add(6), "in-flight index 6 not after 6");
+  Inflights full(1);
+  full.add(1);
+  EXPECT_DEATH(full.add(2), "in-flight window overflow");
+}
+
 TEST(RaftProgress, StaleRejectionsAreIgnored) {
   Progress pr(11, 4);
   EXPECT_FALSE(pr.maybe_decrease_to(5, 3));  // not the probe in flight (prev 10)
@@ -146,6 +183,25 @@ TEST(RaftQuorum, MatchBeyondTheStackBufferAndHasQuorum) {
   EXPECT_FALSE(has_quorum({1, 2, 3, 4}, [](NodeId n) { return n <= 2; }));  // a tie is no majority
   std::vector<Index> matched{4, 4, 9};
   EXPECT_EQ(majority_value(matched), 4u);
+}
+
+// majority_value sorts small inputs by insertion and larger ones with nth_element: both must give
+// the quorum_size-th highest value, duplicates included, on either side of the switch.
+TEST(RaftQuorum, MajorityValueMatchesASortedReference) {
+  std::uint64_t state = 7;
+  auto next_value = [&] {
+    state = state * 6364136223846793005u + 1442695040888963407u;  // Knuth's MMIX LCG
+    return Index{(state >> 33) % 10};
+  };
+  for (std::size_t size = 1; size <= 40; ++size) {
+    for (int trial = 0; trial < 20; ++trial) {
+      std::vector<Index> matched(size);
+      for (Index& value : matched) value = next_value();
+      std::vector<Index> sorted = matched;
+      std::sort(sorted.begin(), sorted.end(), std::greater<>());
+      EXPECT_EQ(majority_value(matched), sorted[quorum_size(size) - 1]) << "size " << size;
+    }
+  }
 }
 
 TEST(RaftConfChange, ApplyValidates) {
