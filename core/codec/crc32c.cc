@@ -74,22 +74,23 @@ const bool kHardwareAvailable = [] {
 
 bool crc32c_hardware_available() { return kHardwareAvailable; }
 
-__attribute__((target("sse4.2"))) std::uint32_t crc32c_extend_hardware(std::uint32_t crc,
-                                                                       ByteView data) {
-  KEEL_ASSERT(crc32c_hardware_available(), "crc32c_extend_hardware called without SSE4.2");
+namespace {
+// Continues the bit-inverted CRC `c` with `data` (the hardware path's loop, without its check).
+[[gnu::always_inline]] __attribute__((target("sse4.2"))) inline std::uint32_t extend_inverted(
+    std::uint32_t c, ByteView data) {
   const std::uint8_t* p = data.data();
   std::size_t n = data.size();
-  std::uint64_t c = ~crc;
+  std::uint64_t c64 = c;
   while (n >= 8) {
     std::uint64_t word;
     std::memcpy(&word, p, 8);
-    c = _mm_crc32_u64(c, word);
+    c64 = _mm_crc32_u64(c64, word);
     p += 8;
     n -= 8;
   }
   // The last 0 to 7 bytes in at most three steps: frames and WAL records are short, and their
   // tails are a fair part of them.
-  auto c32 = static_cast<std::uint32_t>(c);
+  auto c32 = static_cast<std::uint32_t>(c64);
   if (n >= 4) {
     std::uint32_t word;
     std::memcpy(&word, p, 4);
@@ -105,7 +106,19 @@ __attribute__((target("sse4.2"))) std::uint32_t crc32c_extend_hardware(std::uint
     n -= 2;
   }
   if (n == 1) c32 = _mm_crc32_u8(c32, *p);
-  return ~c32;
+  return c32;
+}
+}  // namespace
+
+__attribute__((target("sse4.2"))) std::uint32_t crc32c_extend_hardware(std::uint32_t crc,
+                                                                       ByteView data) {
+  KEEL_ASSERT(crc32c_hardware_available(), "crc32c_extend_hardware called without SSE4.2");
+  return ~extend_inverted(~crc, data);
+}
+
+__attribute__((target("sse4.2"))) std::uint32_t crc32c_hardware(ByteView first, ByteView second) {
+  KEEL_ASSERT(crc32c_hardware_available(), "crc32c_hardware called without SSE4.2");
+  return ~extend_inverted(extend_inverted(~0u, first), second);
 }
 
 #else
@@ -114,6 +127,10 @@ bool crc32c_hardware_available() { return false; }
 
 std::uint32_t crc32c_extend_hardware(std::uint32_t, ByteView) {
   KEEL_UNREACHABLE("crc32c_extend_hardware called on a machine without it");
+}
+
+std::uint32_t crc32c_hardware(ByteView, ByteView) {
+  KEEL_UNREACHABLE("crc32c_hardware called on a machine without it");
 }
 
 #endif
@@ -126,5 +143,11 @@ std::uint32_t crc32c_extend(std::uint32_t crc, ByteView data) {
 }
 
 std::uint32_t crc32c(ByteView data) { return crc32c_extend(0, data); }
+
+std::uint32_t crc32c(ByteView first, ByteView second) {
+  return detail::crc32c_hardware_available()
+             ? detail::crc32c_hardware(first, second)
+             : detail::crc32c_extend_portable(detail::crc32c_extend_portable(0, first), second);
+}
 
 }  // namespace keel::codec

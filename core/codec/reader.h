@@ -38,8 +38,23 @@ class Reader {
   std::uint64_t u64(std::string_view field);
   // Rejects encodings longer than the canonical one and values past 64 bits.
   std::uint64_t varint(std::string_view field) {
-    // Most values fit in one byte, which is always the canonical encoding.
-    if (offset_ < readable_end_ && input_[offset_] < 0x80) return input_[offset_++];
+    // Most values fit in one byte, which is always the canonical encoding; most others (log
+    // indexes, commit points) in two or three, read here too. A last byte of 0 after others is not
+    // the shortest form: long_varint() rejects it, and reads longer values.
+    const std::size_t available = readable_end_ - offset_;  // 0 once a read failed
+    const std::uint8_t* const at = input_.data() + offset_;
+    if (available >= 1 && at[0] < 0x80) {
+      offset_ += 1;
+      return at[0];
+    }
+    if (available >= 2 && is_canonical_last_byte(at[1])) {
+      offset_ += 2;
+      return (at[0] & 0x7Fu) | std::uint64_t{at[1]} << 7;
+    }
+    if (available >= 3 && at[1] >= 0x80 && is_canonical_last_byte(at[2])) {
+      offset_ += 3;
+      return (at[0] & 0x7Fu) | std::uint64_t{at[1] & 0x7Fu} << 7 | std::uint64_t{at[2]} << 14;
+    }
     return long_varint(field);
   }
   // Rejects anything but 0 and 1.
@@ -104,7 +119,10 @@ class Reader {
   // Fails unless `n` bytes remain.
   bool need(std::string_view field, std::size_t n);
   std::uint64_t fixed(std::string_view field, std::size_t width);
-  // varint() past its one-byte fast path.
+  // Whether `byte` ends a varint of two or more bytes in its shortest form: no continuation bit,
+  // and not 0 (which would make the byte before it the last).
+  static bool is_canonical_last_byte(std::uint8_t byte) { return byte - 1u < 0x7Fu; }
+  // varint() past its fast paths (values of one to three bytes).
   std::uint64_t long_varint(std::string_view field);
   // finish() when a read failed or input is left: the error.
   Status unfinished(std::string_view what) const;

@@ -80,5 +80,26 @@ TEST(Crc32c, HardwareAgreesWithPortableOnEveryShortLength) {
   }
 }
 
+// The two-piece CRC is the CRC of the pieces joined, on both paths, for every split of short and
+// long inputs (a frame's header piece is 17 bytes; its body is anything).
+TEST(Crc32c, TwoPiecesEqualTheirConcatenation) {
+  EXPECT_EQ(crc32c(view("1234"), view("56789")), 0xE3069283u);
+  Random random(13);
+  for (std::size_t length : {0u, 1u, 7u, 17u, 24u, 100u}) {
+    Bytes data(length);
+    for (auto& b : data) b = static_cast<std::uint8_t>(random.next());
+    const ByteView all(data);
+    for (std::size_t cut = 0; cut <= length; ++cut) {
+      const ByteView first = all.first(cut);
+      const ByteView second = all.subspan(cut);
+      ASSERT_EQ(crc32c(first, second), crc32c(all)) << "length " << length << " cut " << cut;
+      if (detail::crc32c_hardware_available()) {
+        ASSERT_EQ(detail::crc32c_hardware(first, second), detail::crc32c_extend_portable(0, all))
+            << "length " << length << " cut " << cut;
+      }
+    }
+  }
+}
+
 }  // namespace
 }  // namespace keel::codec

@@ -43,6 +43,22 @@ TEST(CodecReaderFastPath, EveryVarintLengthIsReadAtTheEndOfTheInputAndBeforeMore
   }
 }
 
+// The inline paths read values of one, two and three bytes: each of them (all values below 2^21)
+// and the first values past them must read back as the Writer wrote them, consuming exactly their
+// encoding.
+TEST(CodecReaderFastPath, EveryValueOfUpToThreeBytesReadsBack) {
+  for (std::uint64_t value = 0; value < (std::uint64_t{1} << 21) + 300; ++value) {
+    Bytes input;
+    Writer w(input);
+    w.varint(value);
+    w.u8(0x2A);
+    Reader r(input);
+    ASSERT_EQ(r.varint("v"), value);
+    ASSERT_EQ(r.u8("after"), 0x2A) << value;
+    ASSERT_TRUE(r.finish("test")) << value;
+  }
+}
+
 TEST(CodecReaderFastPath, EveryTruncatedVarintIsRejected) {
   for (std::size_t length = 2; length <= kMaxVarintBytes; ++length) {
     const Bytes whole = varint_of_length(length);
