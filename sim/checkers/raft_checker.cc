@@ -15,6 +15,13 @@ void RaftChecker::violation(std::string check, std::string detail) {
   violations_.push_back(Violation{std::move(check), std::move(detail)});
 }
 
+std::size_t RaftChecker::links_kept(NodeId node) const {
+  for (const NodeLog& log : logs_) {
+    if (log.node == node) return log.links.size();
+  }
+  return 0;
+}
+
 RaftChecker::NodeLog& RaftChecker::find_or_add_log(NodeId node) {
   auto it = logs_.begin();
   while (it != logs_.end() && it->node < node) ++it;

@@ -59,6 +59,9 @@ class RaftChecker final : public node::NodeObserver {
   raft::Index committed_index() const { return committed_index_; }
   std::uint64_t elections() const { return leaders_.size(); }
   std::uint64_t snapshots_installed() const { return snapshots_installed_; }
+  // How many entries of the node's log the checker keeps individually (the rest are folded into
+  // the committed record), for tests of the bound.
+  std::size_t links_kept(NodeId node) const;
 
  private:
   // An entry's place in a log: its term and its chain (a hash of it and every entry before it).
