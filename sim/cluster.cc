@@ -1,6 +1,7 @@
 #include "sim/cluster.h"
 
 #include <algorithm>
+#include <charconv>
 #include <iterator>
 
 #include "core/env/assert.h"
@@ -187,8 +188,9 @@ void Cluster::client_propose(Client& client, std::uint64_t number) {
   if (number < client.first_open) return;  // the client already gave up on it
   node::Node* n = node(client.open[number - client.first_open].target);
   if (n == nullptr) return;
-  const std::string value = client_value(client.id, number);
-  n->propose(Bytes(value.begin(), value.end()), [&client, number](Result<raft::Index> result) {
+  // The proposal's only copy of its bytes is the SharedBytes, built from a reused buffer.
+  write_client_value(client.id, number, value_scratch_);
+  n->propose(SharedBytes(ByteView(value_scratch_)), [&client, number](Result<raft::Index> result) {
     client.cluster->client_answer(client, number, result);
   });
 }
@@ -237,13 +239,21 @@ void Cluster::arm_client_timer(Client& client) {
   });
 }
 
+void Cluster::write_client_value(int client, std::uint64_t number, Bytes& out) const {
+  char digits[24];  // enough for any 64-bit number in decimal
+  out.assign(1, 'c');
+  char* end = std::to_chars(std::begin(digits), std::end(digits), client).ptr;
+  out.insert(out.end(), std::begin(digits), end);
+  out.push_back('-');
+  end = std::to_chars(std::begin(digits), std::end(digits), number).ptr;
+  out.insert(out.end(), std::begin(digits), end);
+  if (out.size() < client_options_.value_bytes) out.resize(client_options_.value_bytes, '.');
+}
+
 std::string Cluster::client_value(int client, std::uint64_t number) const {
-  std::string value = std::to_string(client);
-  value.insert(value.begin(), 'c');
-  value += '-';
-  value += std::to_string(number);
-  if (value.size() < client_options_.value_bytes) value.resize(client_options_.value_bytes, '.');
-  return value;
+  Bytes value;
+  write_client_value(client, number, value);
+  return std::string(value.begin(), value.end());
 }
 
 bool Cluster::converge(Duration bound, Duration* took, Duration* leader_took) {

@@ -134,6 +134,9 @@ class Cluster {
   void client_propose(Client& client, std::uint64_t number);
   void client_answer(Client& client, std::uint64_t number, const Result<raft::Index>& result);
   void arm_client_timer(Client& client);
+  // A proposal's value: "c<client>-<number>", padded with '.' to value_bytes; written into `out`
+  // (replacing its bytes) so a reused buffer allocates nothing per proposal.
+  void write_client_value(int client, std::uint64_t number, Bytes& out) const;
   std::string client_value(int client, std::uint64_t number) const;
   void violation(std::string check, std::string detail);
   void end_failover(raft::Term term);
@@ -181,6 +184,7 @@ class Cluster {
   ClientOptions client_options_;
   bool clients_running_ = false;
   ClientStats client_stats_;
+  Bytes value_scratch_;  // client_propose's buffer for write_client_value
   std::vector<std::pair<int, std::uint64_t>> acknowledged_;  // (client, proposal number)
   std::optional<std::pair<Time, raft::Term>> lost_leader_;   // since when, and its term
   std::vector<Duration> failovers_;

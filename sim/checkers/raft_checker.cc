@@ -1,5 +1,7 @@
 #include "sim/checkers/raft_checker.h"
 
+#include <algorithm>
+
 #include "core/codec/raft_codec.h"
 #include "core/env/assert.h"
 #include "core/env/random.h"
@@ -13,7 +15,14 @@ void RaftChecker::violation(std::string check, std::string detail) {
   violations_.push_back(Violation{std::move(check), std::move(detail)});
 }
 
-RaftChecker::NodeLog& RaftChecker::log_of(NodeId node) {
+std::size_t RaftChecker::links_kept(NodeId node) const {
+  for (const NodeLog& log : logs_) {
+    if (log.node == node) return log.links.size();
+  }
+  return 0;
+}
+
+RaftChecker::NodeLog& RaftChecker::find_or_add_log(NodeId node) {
   auto it = logs_.begin();
   while (it != logs_.end() && it->node < node) ++it;
   if (it != logs_.end() && it->node == node) return *it;
@@ -39,12 +48,35 @@ void RaftChecker::mark_voters() {
   for (NodeLog& log : logs_) log.voter = raft::is_voter(conf_, log.node);
 }
 
-std::uint64_t RaftChecker::chain_at_snapshot(raft::Index index, raft::Term term) const {
-  if (index == 0) return 0;
+RaftChecker::Position RaftChecker::position_at_snapshot(raft::Index index, raft::Term term) const {
+  if (index == 0) return Position{};
   const std::uint64_t* known = chains_.find(index, term);
   // A snapshot covers committed entries, which some node persisted, so the chain is known; if not
   // (a log the checker never saw), start a fresh chain from the snapshot's identity.
-  return known != nullptr ? *known : mix64(index * 0x9e3779b97f4a7c15ULL ^ term);
+  return Position{term, known != nullptr ? *known : mix64(index * 0x9e3779b97f4a7c15ULL ^ term)};
+}
+
+RaftChecker::Position RaftChecker::folded_position(const NodeLog& log, raft::Index index) const {
+  const std::optional<Position> committed = committed_position(index);
+  KEEL_ASSERT(committed.has_value(), "n", log.node, " folded index ", index,
+              " which is not known committed");
+  return *committed;
+}
+
+void RaftChecker::fold_committed(NodeLog& log, raft::Index up_to) {
+  const raft::Index end = std::min({up_to, log.last(), raft::Index{committed_.size()}});
+  if (end <= log.floor) return;
+  const Applied* committed = committed_.data() + log.floor;  // the entry at floor + 1
+  const std::size_t most = end - log.floor;
+  std::size_t folded = 0;
+  while (folded < most && committed[folded].term == log.links[folded].term &&
+         committed[folded].chain_known && committed[folded].chain == log.links[folded].chain) {
+    ++folded;
+  }
+  if (folded == 0) return;
+  log.floor += folded;
+  log.floor_position = log.links[folded - 1];
+  log.links.erase(log.links.begin(), log.links.begin() + static_cast<std::ptrdiff_t>(folded));
 }
 
 void RaftChecker::append(NodeId node, NodeLog& log, std::span<const raft::Entry> entries) {
@@ -60,22 +92,33 @@ void RaftChecker::append(NodeId node, NodeLog& log, std::span<const raft::Entry>
               str("n", node, " persisted index ", first, " leaving a gap after ", log.last()));
     return;
   }
-  log.links.resize(first - log.base - 1);
+  if (first - 1 >= log.floor) {
+    log.links.erase(log.links.begin() + static_cast<std::ptrdiff_t>(first - 1 - log.floor),
+                    log.links.end());
+  } else {
+    // Overwriting folded entries: the prefix before `first` is still the committed one.
+    const std::optional<Position> kept = position_at(log, first - 1);
+    log.floor = first - 1;
+    log.floor_position = kept ? *kept : Position{log.base_term, log.base_chain};
+    log.links.clear();
+  }
   for (const raft::Entry& entry : entries) {
     if (entry.index != log.last() + 1) {
       violation("log matching", str("n", node, " persisted non-consecutive index ", entry.index));
       return;
     }
-    const std::uint64_t previous = log.links.empty() ? log.base_chain : log.links.back().chain;
+    const std::uint64_t previous =
+        log.links.empty() ? log.floor_position.chain : log.links.back().chain;
     // The digest is seeded with the term, so the chain covers every entry's term, type and bytes.
     const std::uint64_t chain = mix64(previous ^ entry_digest(entry, entry.term));
-    log.links.push_back(Link{entry.term, chain});
+    log.links.push_back(Position{entry.term, chain});
     if (chains_.remember(entry.index, entry.term, chain) != chain) {
       violation("log matching",
                 str("n", node, " holds an entry at index ", entry.index, " term ", entry.term,
                     " whose log differs from another node's entry with that index and term"));
     }
   }
+  if (log.links.size() >= kFoldEvery) fold_committed(log, committed_index_);
 }
 
 void RaftChecker::on_recovered(NodeId node, const raft::HardState& hard_state,
@@ -83,8 +126,7 @@ void RaftChecker::on_recovered(NodeId node, const raft::HardState& hard_state,
                                std::span<const raft::Entry> entries) {
   NodeLog& log = log_of(node);
   const NodeLog before = log;
-  log.reset_to_snapshot(snapshot.index, snapshot.term,
-                        chain_at_snapshot(snapshot.index, snapshot.term));
+  log.reset_to_snapshot(snapshot.index, position_at_snapshot(snapshot.index, snapshot.term));
   log.synced = hard_state;
   append(node, log, entries);
   check_recovery(node, before, log, hard_state);
@@ -103,9 +145,9 @@ void RaftChecker::check_recovery(NodeId node, const NodeLog& before, const NodeL
   // a snapshot now covers it.
   const raft::Index last = before.last();
   if (last <= after.base) return;
-  const Link* had = before.at(last);
-  const Link* has = after.at(last);
-  if (had != nullptr && (has == nullptr || has->chain != had->chain)) {
+  const std::optional<Position> had = position_at(before, last);
+  const std::optional<Position> has = position_at(after, last);
+  if (had && (!has || has->chain != had->chain)) {
     violation("durability",
               str("n", node, " restarted without the entry at index ", last, " (term ", had->term,
                   ") it had synced; its log now ends at ", after.last()));
@@ -138,18 +180,21 @@ void RaftChecker::on_persisted(NodeId node, raft::Term leader_term,
 void RaftChecker::on_snapshot_installed(NodeId node, const raft::SnapshotMeta& meta) {
   ++snapshots_installed_;
   NodeLog& log = log_of(node);
-  const Link* kept = log.at(meta.index);
-  if (kept != nullptr && kept->term == meta.term) {
+  const std::optional<Position> kept = position_at(log, meta.index);
+  if (kept && kept->term == meta.term) {
     // The snapshot matches the log: keep the entries after it (thesis §5.3).
-    const std::uint64_t chain = kept->chain;
-    log.links.erase(log.links.begin(),
-                    log.links.begin() + static_cast<std::ptrdiff_t>(meta.index - log.base));
+    if (meta.index > log.floor) {
+      log.links.erase(log.links.begin(),
+                      log.links.begin() + static_cast<std::ptrdiff_t>(meta.index - log.floor));
+      log.floor = meta.index;
+      log.floor_position = *kept;
+    }
     log.base = meta.index;
-    log.base_term = meta.term;
-    log.base_chain = chain;
+    log.base_term = kept->term;
+    log.base_chain = kept->chain;
     return;
   }
-  log.reset_to_snapshot(meta.index, meta.term, chain_at_snapshot(meta.index, meta.term));
+  log.reset_to_snapshot(meta.index, position_at_snapshot(meta.index, meta.term));
 }
 
 void RaftChecker::on_became_leader(NodeId node, raft::Term term) {
@@ -171,10 +216,9 @@ void RaftChecker::on_became_leader(NodeId node, raft::Term term) {
   const Applied& applied = committed_[index - 1];
   const NodeLog& log = log_of(node);
   if (index <= log.base) return;  // covered by the node's snapshot, which holds only committed data
-  const Link* link = log.at(index);
+  const std::optional<Position> held = position_at(log, index);
   const std::uint64_t* known = chains_.find(index, applied.term);
-  if (link == nullptr || link->term != applied.term ||
-      (known != nullptr && *known != link->chain)) {
+  if (!held || held->term != applied.term || (known != nullptr && *known != held->chain)) {
     violation("leader completeness", str("n", node, " became leader in term ", term,
                                          " without the entry committed at index ", index, " (term ",
                                          applied.term, "); its log ends at ", log.last()));
@@ -183,8 +227,8 @@ void RaftChecker::on_became_leader(NodeId node, raft::Term term) {
 
 bool RaftChecker::holds(const NodeLog& log, raft::Index index, std::uint64_t chain) const {
   if (index <= log.base) return true;  // its snapshot covers the entry
-  const Link* link = log.at(index);
-  return link != nullptr && link->chain == chain;
+  const std::optional<Position> held = position_at(log, index);
+  return held && held->chain == chain;
 }
 
 // Run once per newly committed entry. A machine whose log lacks the entry must not be able to win
@@ -250,6 +294,9 @@ void RaftChecker::on_applied(NodeId node, const raft::Entry& entry) {
   Applied& first = committed_[entry.index - 1];
   if (first.term == 0) {
     first = applied;
+    const std::uint64_t* chain = chains_.find(entry.index, entry.term);
+    first.chain_known = chain != nullptr;
+    if (chain != nullptr) first.chain = *chain;
     committed_index_ = std::max(committed_index_, entry.index);
     check_electable_without(entry);
     if (entry.type == raft::EntryType::kConfChange) follow_conf_change(node, entry);
