@@ -20,9 +20,21 @@ class Host::HostClock final : public Clock {
     host_.world_.schedule_timer(host_, id, deadline);
     return id;
   }
+  // A zero-delay timer's order and hash, without the timer: no deadline to convert and no entry
+  // in timers_ (World::queue_deferred_call).
+  TimerId defer(std::function<void()> callback) override {
+    const TimerId id = host_.next_timer_++;
+    host_.deferred_calls_.push_back(id);
+    host_.world_.queue_deferred_call(host_, id, std::move(callback));
+    return id;
+  }
   void cancel(TimerId id) override {
     auto it = host_.find_timer(id);
-    if (it != host_.timers_.end()) host_.timers_.erase(it);
+    if (it != host_.timers_.end()) {
+      host_.timers_.erase(it);
+      return;
+    }
+    std::erase(host_.deferred_calls_, id);
   }
 
  private:
@@ -109,6 +121,7 @@ void Host::crash(CrashMode mode) {
   program_.reset();
   state_ = HostState::kDown;
   timers_.clear();
+  deferred_calls_.clear();
   receive_ = nullptr;
   for (std::uint32_t slot : deferred_) world_.release(slot);
   deferred_.clear();

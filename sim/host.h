@@ -84,7 +84,10 @@ class Host {
   // pending at a time (a tick, a flush), so a flat vector beats a map's node per timer.
   std::vector<Timer> timers_;
   std::vector<Timer>::iterator find_timer(TimerId id);
-  TimerId next_timer_ = 1;
+  TimerId next_timer_ = 1;  // for timers and deferred calls alike
+  // The ids of the calls deferred (Clock::defer) and neither run nor cancelled. Each call waits
+  // in its event (World::queue_deferred_call), which runs it only if its id is still here.
+  std::vector<TimerId> deferred_calls_;
   Transport::ReceiveHandler receive_;
 
   // Per incarnation.

@@ -1,5 +1,7 @@
 #include "sim/world.h"
 
+#include <algorithm>
+
 #include "core/env/assert.h"
 
 namespace keel::sim {
@@ -110,7 +112,7 @@ void World::release(std::uint32_t slot) {
   // Only deliveries hold a frame and only calls a function (the other kinds never set them).
   if (event.kind == Event::Kind::kDeliver) {
     event.frame.clear();
-  } else if (event.kind == Event::Kind::kHostCall || event.kind == Event::Kind::kWorldCall) {
+  } else if (event.call) {
     event.call = nullptr;
   }
   event.next_free = free_head_;
@@ -225,6 +227,14 @@ void World::schedule_timer(Host& h, TimerId id, Time deadline) {
   event.timer = id;
   event.clock_epoch = h.clock_epoch_;
   queue_.push(h.clock_.world_time_of(deadline, h.effective_now()), slot);
+}
+
+void World::queue_deferred_call(Host& h, TimerId id, std::function<void()>&& call) {
+  const std::uint32_t slot = new_event(Event::Kind::kDeferredCall, &h);
+  Event& event = event_at(slot);
+  event.timer = id;
+  event.call = std::move(call);
+  queue_.push(h.effective_now(), slot);
 }
 
 // The clock changed: every pending timer's true firing time moves. The queued events of the old
@@ -356,6 +366,15 @@ void World::run_on_host(Host& h, Event& event) {
       trace_.note(kNoteHostCall, now_, h.id());
       event.call();
       return;
+    case Event::Kind::kDeferredCall: {
+      std::vector<TimerId>& pending = h.deferred_calls_;  // nearly always this call alone
+      const auto it = std::find(pending.begin(), pending.end(), event.timer);
+      if (it == pending.end()) return;  // cancelled
+      pending.erase(it);
+      trace_.note(kNoteTimer, now_, h.id(), event.timer);  // as the zero-delay timer it replaces
+      event.call();
+      return;
+    }
     case Event::Kind::kWorldCall:
     case Event::Kind::kWake:
       break;

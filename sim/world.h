@@ -89,16 +89,24 @@ class World {
 
   struct Event {
     // kWake: a host's blocking sync returned; the events that waited for it run (wait_for_sync).
-    enum class Kind : std::uint8_t { kDeliver, kTimer, kHostCall, kWorldCall, kWake };
+    // kDeferredCall: a call the host's program deferred (Clock::defer).
+    enum class Kind : std::uint8_t {
+      kDeliver,
+      kTimer,
+      kHostCall,
+      kWorldCall,
+      kWake,
+      kDeferredCall
+    };
     Kind kind = Kind::kWorldCall;
     std::uint32_t next_free = 0;  // while the slot is free: the next free slot (kNoSlot: none)
     Host* host = nullptr;         // the machine it happens on (null: a world call)
     std::uint64_t incarnation = 0;
     NodeId from = kNoNode;  // kDeliver
-    TimerId timer = 0;      // kTimer
+    TimerId timer = 0;      // kTimer, kDeferredCall (its id)
     std::uint64_t clock_epoch = 0;
     Bytes frame;                 // kDeliver
-    std::function<void()> call;  // kHostCall, kWorldCall
+    std::function<void()> call;  // kHostCall, kWorldCall, kDeferredCall
   };
 
   // The event slots live in fixed-size chunks that never move, so an event is handled in its slot
@@ -123,6 +131,10 @@ class World {
   void run_on_host(Host& host, Event& event);
   void send(Host& from, NodeId to, Bytes frame);
   void schedule_timer(Host& host, TimerId id, Time deadline);
+  // Clock::defer's kernel side: the call runs where a zero-delay timer set now would, behind the
+  // events already due at the host's now (so a node's group commit still sees every input of the
+  // instant), and is hashed as that timer, but costs no Timer entry, deadline conversion or search.
+  void queue_deferred_call(Host& host, TimerId id, std::function<void()>&& call);
   void requeue_timers(Host& host);
 
   std::uint64_t seed_;

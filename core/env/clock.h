@@ -16,13 +16,20 @@ using TimerId = std::uint64_t;
 //   different machines are never compared.
 // - after(d, cb) runs cb once, on the machine's event loop, no earlier than d after now() by this
 //   clock. It never runs cb from inside after() itself. Ids are never reused on one machine.
-// - cancel(id) guarantees cb will not run; cancelling a fired or unknown id does nothing.
-// - Timers belong to the program that set them: a crash discards them all.
+// - defer(cb) runs cb once, on the machine's event loop, where after(0, cb) would: after the
+//   handler now running returns and behind the work already due now (so a node's group commit
+//   still sees every input of the instant). It never runs cb from inside defer() itself. It is
+//   after(0, cb) without a timer (no deadline, nothing to search at expiry); the id comes from
+//   the same sequence as after()'s.
+// - cancel(id) guarantees cb will not run (a timer's or a deferred call's); cancelling a fired
+//   or unknown id does nothing.
+// - Timers and deferred calls belong to the program that set them: a crash discards them all.
 class Clock {
  public:
   virtual ~Clock() = default;
   virtual Time now() const = 0;
   virtual TimerId after(Duration delay, std::function<void()> callback) = 0;
+  virtual TimerId defer(std::function<void()> callback) = 0;
   virtual void cancel(TimerId id) = 0;
 };
 

@@ -1,7 +1,5 @@
 #include "core/node/node.h"
 
-#include <algorithm>
-
 #include "core/codec/frame.h"
 #include "core/env/assert.h"
 #include "core/env/str.h"
@@ -63,7 +61,7 @@ const AppendRegister& Node::state() const {
 
 Node::~Node() {
   env_.clock.cancel(tick_timer_);
-  env_.clock.cancel(flush_timer_);
+  env_.clock.cancel(flush_call_);
   env_.clock.cancel(snapshot_timer_);
 }
 
@@ -200,11 +198,12 @@ Status Node::transfer_leadership(NodeId to) {
 
 // Group commit: every input arriving at the same instant (frames and proposals that queued up
 // while the machine was busy syncing, as under load) is stepped into Raft first, and one Ready
-// then persists, sends and applies all of them with a single sync.
+// then persists, sends and applies all of them with a single sync. Clock::defer is a zero-delay
+// timer without the timer (the benchmark's members flush about 1,600 times per simulated second).
 void Node::flush_soon() {
-  if (flush_timer_ != 0 || stopped_) return;
-  flush_timer_ = env_.clock.after(Duration(0), [this] {
-    flush_timer_ = 0;
+  if (flush_call_ != 0 || stopped_) return;
+  flush_call_ = env_.clock.defer([this] {
+    flush_call_ = 0;
     process_ready();
   });
 }
@@ -307,22 +306,21 @@ void Node::apply(const raft::Ready& ready) {
   }
 }
 
+// Front or nothing. pending_ ascends (propose() fails the proposals at or past a new index first)
+// and entries are applied one index after another, so every pending proposal below the entry
+// applied now was taken when its own index was applied, and none is ever left behind:
+// - a leader change or log truncation replaces the entry at a pending index, but that index is
+//   still applied (Raft applies every index up to its commit), and apply() fails the proposal
+//   there on the term mismatch;
+// - an installed snapshot skips indexes, and apply() fails the proposals at or below it before
+//   any entry past it is applied;
+// - a restarted node starts with no pending proposals, and stop() fails them all.
 std::optional<Node::Pending> Node::take_pending(raft::Index index) {
-  // Entries are applied in index order, so the proposal is the first one or none at all; a search
-  // covers the rest for safety.
   if (pending_.empty() || pending_.front().index > index) return std::nullopt;
-  auto it = pending_.begin();
-  if (it->index != index) {
-    it = std::lower_bound(pending_.begin(), pending_.end(), index,
-                          [](const Pending& p, raft::Index i) { return p.index < i; });
-    if (it == pending_.end() || it->index != index) return std::nullopt;
-  }
-  std::optional<Pending> taken(std::move(*it));
-  if (it == pending_.begin()) {
-    pending_.pop_front();
-  } else {
-    pending_.erase(it);
-  }
+  KEEL_ASSERT(pending_.front().index == index, "a proposal at index ", pending_.front().index,
+              " is still pending after index ", index, " was applied");
+  std::optional<Pending> taken(std::move(pending_.front()));
+  pending_.pop_front();
   return taken;
 }
 
@@ -390,7 +388,7 @@ Status Node::abandon_snapshot() {
 void Node::stop(Error error) {
   env_.emit("node", "stopped", {{"reason", error.message}});
   env_.clock.cancel(tick_timer_);
-  env_.clock.cancel(flush_timer_);
+  env_.clock.cancel(flush_call_);
   env_.clock.cancel(snapshot_timer_);
   stopped_ = std::move(error);
   for (Pending& pending : pending_) pending.done(std::unexpected(*stopped_));

@@ -131,7 +131,7 @@ class Node {
   std::optional<storage::SnapshotWriter> snapshot_writer_;  // a snapshot being written, if any
   TimerId snapshot_timer_ = 0;                              // 0: no step pending
   TimerId tick_timer_ = 0;
-  TimerId flush_timer_ = 0;  // 0: no flush pending
+  TimerId flush_call_ = 0;  // 0: no flush deferred
   // process_ready() hands this one Ready back to Raft each round, so its vectors' capacity is
   // reused instead of allocated per Ready (Raft::ready(Ready&)).
   raft::Ready ready_;
