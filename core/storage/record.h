@@ -37,30 +37,41 @@ inline constexpr std::size_t kMaxRecordPayloadBytes = codec::kMaxEntryDataBytes 
 
 std::uint32_t record_crc(std::uint64_t offset, RecordType type, ByteView payload);
 
-// Appends a record to `out`, to be stored at byte `offset` of its file. `write_payload(Writer&)`
-// writes the payload in place. The CRC's prefix (offset u64, type u8) is exactly as long as the
-// record header, so it is first written where the header goes: the CRC is then one pass over
-// contiguous bytes (equal to record_crc by crc32c_extend's contract), and the header overwrites
-// the prefix afterwards.
-template <class WritePayload>
-void append_record(Bytes& out, std::uint64_t offset, RecordType type,
-                   WritePayload&& write_payload) {
+// A record written in place, in two halves: begin_record() at `at`, to be stored at byte `offset`
+// of its file, returns where the payload goes; once the payload is written up to `end`,
+// finish_record() fills in the header. The CRC's prefix (offset u64, type u8) is exactly as long as
+// the record header, so begin_record writes it where the header goes: the CRC is then one pass
+// over contiguous bytes (equal to record_crc by crc32c_extend's contract), and finish_record
+// overwrites the prefix with the header.
+inline std::uint8_t* begin_record(std::uint8_t* at, std::uint64_t offset, RecordType type) {
   static_assert(kRecordHeaderBytes == 8 + 1, "the CRC prefix must fill the header exactly");
   static_assert(std::endian::native == std::endian::little,
                 "record fields are stored as they are held in memory");
-  auto store = [&](std::size_t at, auto value) {
-    std::memcpy(out.data() + at, &value, sizeof value);
-  };
+  const auto stored_type = static_cast<std::uint8_t>(type);
+  std::memcpy(at, &offset, 8);
+  std::memcpy(at + 8, &stored_type, 1);
+  return at + kRecordHeaderBytes;
+}
+inline void finish_record(std::uint8_t* at, const std::uint8_t* end, RecordType type) {
+  const std::uint32_t crc = codec::crc32c(ByteView(at, end));
+  const auto length = static_cast<std::uint32_t>(end - at - kRecordHeaderBytes);
+  const auto stored_type = static_cast<std::uint8_t>(type);
+  std::memcpy(at, &length, 4);
+  std::memcpy(at + 4, &stored_type, 1);
+  std::memcpy(at + 5, &crc, 4);
+}
+
+// Appends a record to `out`, to be stored at byte `offset` of its file. `write_payload(Writer&)`
+// writes the payload in place.
+template <class WritePayload>
+void append_record(Bytes& out, std::uint64_t offset, RecordType type,
+                   WritePayload&& write_payload) {
   const std::size_t start = out.size();
   out.resize(start + kRecordHeaderBytes);
-  store(start, offset);
-  store(start + 8, static_cast<std::uint8_t>(type));
+  begin_record(out.data() + start, offset, type);
   codec::Writer writer(out);
   write_payload(writer);
-  const std::uint32_t crc = codec::crc32c(ByteView(out).subspan(start));
-  store(start, static_cast<std::uint32_t>(out.size() - start - kRecordHeaderBytes));
-  store(start + 4, static_cast<std::uint8_t>(type));
-  store(start + 5, crc);
+  finish_record(out.data() + start, out.data() + out.size(), type);
 }
 
 struct Record {

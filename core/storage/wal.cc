@@ -245,12 +245,7 @@ Status Wal::failed(Error error) {
 
 Status Wal::append(const raft::HardState* state, std::span<const raft::Entry> entries) {
   if (Status ok = check_failed(); !ok) return ok;
-  for (const raft::Entry& entry : entries) {
-    const Status added = log_.add_entry(entry);
-    KEEL_ASSERT(added, "wal append: ", added.error().message);
-    append_record(pending_, next_offset(), RecordType::kEntry,
-                  [&](codec::Writer& out) { codec::encode(out, entry); });
-  }
+  if (!entries.empty()) append_entries(entries);
   if (state != nullptr) {
     hard_state_ = *state;
     append_record(pending_, next_offset(), RecordType::kHardState,
@@ -258,6 +253,25 @@ Status Wal::append(const raft::HardState* state, std::span<const raft::Entry> en
   }
   stats_.records += entries.size() + (state != nullptr ? 1 : 0);
   return {};
+}
+
+// The batch's records go into room made once for all of them (its size bound: a record header and
+// an entry's bound each), each entry encoded by one BoundedWriter put; the room left is cut off.
+void Wal::append_entries(std::span<const raft::Entry> entries) {
+  const std::size_t start = pending_.size();
+  pending_.resize(start + entries.size() * kRecordHeaderBytes + codec::encoded_size_bound(entries));
+  codec::BoundedWriter room(pending_.data() + start, pending_.data() + pending_.size());
+  for (const raft::Entry& entry : entries) {
+    const Status added = log_.add_entry(entry);
+    KEEL_ASSERT(added, "wal append: ", added.error().message);
+    std::uint8_t* const record = room.position();
+    const std::uint64_t offset = file_size_ + static_cast<std::uint64_t>(record - pending_.data());
+    room.put(kRecordHeaderBytes,
+             [&](std::uint8_t* at) { return begin_record(at, offset, RecordType::kEntry); });
+    codec::encode(room, entry);
+    finish_record(record, room.position(), RecordType::kEntry);
+  }
+  pending_.resize(static_cast<std::size_t>(room.position() - pending_.data()));
 }
 
 Status Wal::save_snapshot(SnapshotMark mark) {

@@ -101,6 +101,8 @@ class Wal {
   Status write_segment_start(SegmentName name);
   // Creates, starts and directory-syncs a new last segment.
   Status start_segment(SegmentName name);
+  // append()'s entries, each as a record at the end of pending_.
+  void append_entries(std::span<const raft::Entry> entries);
   std::uint64_t next_offset() const { return file_size_ + pending_.size(); }
   // Inline: every append() asks.
   Status check_failed() const {

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include "core/codec/raft_codec.h"
 #include "core/storage/record.h"
 #include "sim/sim_file_system.h"
 #include "storage_test_util.h"
@@ -90,6 +91,33 @@ TEST(WalBasic, OneSyncPerBatch) {
   EXPECT_EQ(fs.stats().syncs, before + 1);
   ASSERT_TRUE(wal.sync());  // nothing buffered: no sync
   EXPECT_EQ(fs.stats().syncs, before + 1);
+}
+
+// Wal::append writes a batch's entries into room made once for all of them; the file must hold
+// exactly what one append_record per entry (codec::encode as the payload) writes at those offsets.
+TEST(WalBasic, BatchedEntriesAreTheRecordsOneByOne) {
+  sim::SimFileSystem fs{Random(4)};
+  std::size_t opening = 0;  // the segment's opening records
+  std::vector<raft::Entry> batch = entries(1, 40, 1);
+  batch[7].data = bytes_of(std::string(300, 'v'));  // a multi-byte length varint
+  batch[9].data = SharedBytes();                    // and an empty one
+  const raft::HardState state{1, 1, 0};
+  {
+    Wal wal = open_wal(fs);
+    opening = read_file(fs, kSegment1).size();
+    ASSERT_TRUE(wal.append(&state, batch));
+    ASSERT_TRUE(wal.sync());
+  }
+  Bytes expected = read_file(fs, kSegment1);
+  expected.resize(opening);
+  for (const raft::Entry& e : batch) {
+    append_record(expected, expected.size(), RecordType::kEntry,
+                  [&](codec::Writer& out) { codec::encode(out, e); });
+  }
+  append_record(expected, expected.size(), RecordType::kHardState,
+                [&](codec::Writer& out) { codec::encode(out, state); });
+  EXPECT_EQ(read_file(fs, kSegment1), expected);
+  EXPECT_EQ(open_wal(fs).take_recovered().entries, batch);
 }
 
 TEST(WalBasic, ConflictingSuffixIsOverwritten) {
