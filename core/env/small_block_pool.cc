@@ -1,7 +1,5 @@
 #include "core/env/small_block_pool.h"
 
-#include <sanitizer/asan_interface.h>
-
 #include <array>
 #include <new>
 #include <utility>
@@ -18,17 +16,10 @@ static_assert(SmallBlockPool::kMaxPooledBytes % SmallBlockPool::kGranuleBytes ==
 std::size_t class_of(std::size_t bytes) { return (bytes - 1) / SmallBlockPool::kGranuleBytes; }
 std::size_t class_bytes(std::size_t c) { return (c + 1) * SmallBlockPool::kGranuleBytes; }
 
-// A free block holds the link to the next one. Under AddressSanitizer the rest of a free block is
-// poisoned, so a use after release is reported as it would be without the pool (the macros are
-// empty in other builds).
+// A free block holds the link to the next one.
 struct FreeBlock {
   FreeBlock* next;
 };
-void poison_tail(FreeBlock* block, std::size_t bytes) {
-  ASAN_POISON_MEMORY_REGION(reinterpret_cast<char*>(block) + sizeof(FreeBlock),
-                            bytes - sizeof(FreeBlock));
-}
-void unpoison(void* block, std::size_t bytes) { ASAN_UNPOISON_MEMORY_REGION(block, bytes); }
 
 // Trivially destructible, so that it stays usable until the thread's storage goes: blocks freed
 // after the Reaper ran (by thread-local or static objects destroyed later) go to operator delete.
@@ -44,12 +35,8 @@ constinit thread_local FreeLists lists{};
 // Frees this thread's free blocks when it exits.
 struct Reaper {
   ~Reaper() {
-    for (std::size_t c = 0; c < kClasses; ++c) {
-      for (FreeBlock*& head = lists.heads[c]; head != nullptr;) {
-        FreeBlock* block = std::exchange(head, head->next);
-        unpoison(block, class_bytes(c));
-        ::operator delete(block);
-      }
+    for (FreeBlock*& head : lists.heads) {
+      while (head != nullptr) ::operator delete(std::exchange(head, head->next));
     }
     lists.blocks = 0;
     lists.bytes = 0;
@@ -74,7 +61,6 @@ void* SmallBlockPool::allocate(std::size_t bytes) {
   lists.heads[c] = block->next;
   --lists.blocks;
   lists.bytes -= class_bytes(c);
-  unpoison(block, class_bytes(c));
   return block;
 }
 
@@ -88,7 +74,6 @@ void SmallBlockPool::release(void* block, std::size_t bytes) {
   if (!lists.reaper_armed) [[unlikely]]
     arm_reaper();
   lists.heads[c] = new (block) FreeBlock{lists.heads[c]};
-  poison_tail(lists.heads[c], class_bytes(c));
   ++lists.blocks;
   lists.bytes += class_bytes(c);
 }

@@ -89,18 +89,5 @@ TEST(SmallBlockPool, EachThreadHasItsOwnLists) {
   give_back(held);
 }
 
-#if defined(__SANITIZE_ADDRESS__)
-// The pool must not hide a use after release from AddressSanitizer (`make asan`).
-TEST(SmallBlockPoolDeathTest, UseAfterReleaseIsReportedUnderAddressSanitizer) {
-  EXPECT_DEATH(
-      {
-        auto* block = static_cast<volatile unsigned char*>(SmallBlockPool::allocate(100));
-        SmallBlockPool::release(const_cast<unsigned char*>(block), 100);
-        block[40] = 1;
-      },
-      "use-after-poison");
-}
-#endif
-
 }  // namespace
 }  // namespace keel
