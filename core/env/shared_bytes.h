@@ -8,8 +8,7 @@
 //   is empty.
 // - slice() gives a part of the bytes that shares the same buffer, which stays alive while any
 //   slice of it does: the codec decodes the entries of one message into slices of one buffer
-//   (one allocation per message instead of one per entry). Blocks come from SmallBlockPool (most
-//   are small and outlive thousands of other allocations). At most 4 GiB (offsets are 32-bit;
+//   (one allocation per message instead of one per entry). At most 4 GiB (offsets are 32-bit;
 //   entries are limited to far less, core/codec/limits.h).
 // - The count is not atomic: the copies of one buffer stay on one thread, as core code does
 //   (DESIGN.md principle 1: one event loop per node; entries cross machines only as encoded bytes).
@@ -84,7 +83,6 @@ class SharedBytes {
  private:
   struct Block {
     std::size_t references;
-    std::size_t bytes;  // of the whole block, as SmallBlockPool::release needs it
     // The bytes follow.
   };
   static std::uint8_t* bytes_of(Block* block) { return reinterpret_cast<std::uint8_t*>(block + 1); }
