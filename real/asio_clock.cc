@@ -1,7 +1,6 @@
 #include "real/asio_clock.h"
 
 #include <algorithm>
-#include <boost/asio/post.hpp>
 #include <chrono>
 
 namespace keel::real {
@@ -24,15 +23,10 @@ TimerId AsioClock::after(Duration delay, std::function<void()> callback) {
 }
 
 TimerId AsioClock::defer(std::function<void()> callback) {
-  const TimerId id = next_id_++;
-  deferred_->emplace(id, std::move(callback));
-  boost::asio::post(
-      io_, [table = std::weak_ptr<DeferredTable>(deferred_), id] { run_deferred(table, id); });
-  return id;
+  return after(Duration::zero(), std::move(callback));
 }
 
 void AsioClock::cancel(TimerId id) {
-  if (deferred_->erase(id) > 0) return;
   const auto it = timers_->find(id);
   if (it == timers_->end()) return;
   it->second->timer.cancel();
@@ -47,17 +41,6 @@ void AsioClock::fire(const std::weak_ptr<Table>& table, TimerId id) {
   // Out of the table before it runs: the callback may set or cancel timers, this one included.
   const std::function<void()> callback = std::move(it->second->callback);
   timers->erase(it);
-  callback();
-}
-
-void AsioClock::run_deferred(const std::weak_ptr<DeferredTable>& table, TimerId id) {
-  const auto calls = table.lock();
-  if (!calls) return;
-  const auto it = calls->find(id);
-  if (it == calls->end()) return;  // cancelled
-  // Out of the table before it runs, as a timer's callback (fire()).
-  const std::function<void()> callback = std::move(it->second);
-  calls->erase(it);
   callback();
 }
 

@@ -7,9 +7,10 @@
 // after(); cancel() guarantees it will not run, even when its timer has already expired and its
 // completion is queued (the completion finds the timer gone and does nothing); ids are never
 // reused. Destroying the clock discards every pending timer; completions still queued on the
-// io_context then do nothing (they hold only a weak reference to the timer table). defer() posts
-// its call to the io_context, behind the handlers already queued (the handler running now among
-// them), with no timer: its call waits in a table of its own with the same cancel guarantee.
+// io_context then do nothing (they hold only a weak reference to the timer table). defer() is a
+// zero-delay timer: it fires only after the loop next polls its sockets, so input that has
+// arrived meanwhile is read first and a node's group commit takes it in (a plain asio::post would
+// run before that poll). Only the simulator saves the timer.
 #pragma once
 
 #include <boost/asio/io_context.hpp>
@@ -33,8 +34,8 @@ class AsioClock final : public Clock {
   TimerId defer(std::function<void()> callback) override;
   void cancel(TimerId id) override;
 
-  // Timers and deferred calls set and neither run nor cancelled.
-  std::size_t pending() const { return timers_->size() + deferred_->size(); }
+  // Timers (deferred calls among them) set and neither run nor cancelled.
+  std::size_t pending() const { return timers_->size(); }
 
  private:
   struct Timer {
@@ -43,15 +44,11 @@ class AsioClock final : public Clock {
   };
   using Table = std::map<TimerId, std::unique_ptr<Timer>>;
 
-  using DeferredTable = std::map<TimerId, std::function<void()>>;
-
   static void fire(const std::weak_ptr<Table>& table, TimerId id);
-  static void run_deferred(const std::weak_ptr<DeferredTable>& table, TimerId id);
 
   boost::asio::io_context& io_;
   TimerId next_id_ = 1;
   std::shared_ptr<Table> timers_ = std::make_shared<Table>();
-  std::shared_ptr<DeferredTable> deferred_ = std::make_shared<DeferredTable>();
 };
 
 }  // namespace keel::real

@@ -18,9 +18,11 @@ using TimerId = std::uint64_t;
 //   clock. It never runs cb from inside after() itself. Ids are never reused on one machine.
 // - defer(cb) runs cb once, on the machine's event loop, where after(0, cb) would: after the
 //   handler now running returns and behind the work already due now (so a node's group commit
-//   still sees every input of the instant). It never runs cb from inside defer() itself. It is
-//   after(0, cb) without a timer (no deadline, nothing to search at expiry); the id comes from
-//   the same sequence as after()'s.
+//   still sees every input of the instant). It never runs cb from inside defer() itself. The id
+//   comes from the same sequence as after()'s. The simulator keeps the call without a timer (no
+//   deadline, nothing to search at expiry), so it ignores a clock step: a zero-delay timer set
+//   just after a backward step would wait for the clock to catch up, a deferred call does not.
+//   A real clock may simply set after(0, cb).
 // - cancel(id) guarantees cb will not run (a timer's or a deferred call's); cancelling a fired
 //   or unknown id does nothing.
 // - Timers and deferred calls belong to the program that set them: a crash discards them all.

@@ -1,4 +1,4 @@
-// AsioClock::defer: a call posted to the io_context, with the cancel guarantee of a timer
+// AsioClock::defer: a zero-delay timer, with a timer's id sequence and cancel guarantee
 // (core/env/clock.h).
 #include <gtest/gtest.h>
 
@@ -29,7 +29,7 @@ TEST(AsioClockDeferTest, RunsOnALaterTurnInOrderWithIdsFromTheTimersSequence) {
   EXPECT_EQ(clock.pending(), 0u);
 }
 
-// The second call is already posted when the first cancels it: its handler must do nothing.
+// The second call's completion is already queued when the first cancels it: it must do nothing.
 TEST(AsioClockDeferTest, ACancelledCallNeverRunsEvenWhenAlreadyPosted) {
   boost::asio::io_context io;
   AsioClock clock(io);
@@ -55,7 +55,7 @@ TEST(AsioClockDeferTest, DestroyingTheClockDiscardsPostedCalls) {
     AsioClock clock(io);
     clock.defer([&] { ran = true; });
   }
-  io.run();  // the posted handler runs, finds no table and does nothing
+  io.run();  // the aborted completion runs, finds no table and does nothing
   EXPECT_FALSE(ran);
 }
 
