@@ -480,17 +480,19 @@ void Raft::send(Message&& m) {
       }
     }
   }
-  // A Ready takes the whole vector: room for a round of messages saves regrowing it each time.
+  next_outgoing() = std::move(m);
+}
+
+Message& Raft::next_outgoing() {
   if (messages_.capacity() == 0) messages_.reserve(progress_.size() + 1);
-  messages_.push_back(std::move(m));
+  return messages_.emplace_back();
 }
 
 Message& Raft::queue_message(MessageType type, NodeId to) {
   KEEL_ASSERT(to != kNoNode && to != config_.id, "message ", to_string(type), " to ", to);
   KEEL_ASSERT(type == MessageType::kAppend || type == MessageType::kHeartbeat, "queue_message for ",
               to_string(type), ": send() it");
-  if (messages_.capacity() == 0) messages_.reserve(progress_.size() + 1);
-  Message& m = messages_.emplace_back();
+  Message& m = next_outgoing();
   m.type = type;
   m.cluster = config_.cluster;
   m.from = config_.id;
