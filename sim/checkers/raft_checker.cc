@@ -102,15 +102,16 @@ void RaftChecker::append(NodeId node, NodeLog& log, std::span<const raft::Entry>
     log.floor_position = kept ? *kept : Position{log.base_term, log.base_chain};
     log.links.clear();
   }
+  // The log now ends at first - 1; each entry's chain is its digest seeded with the chain before
+  // it, so it covers every entry's term, type and bytes up to it.
+  std::uint64_t chain = log.links.empty() ? log.floor_position.chain : log.links.back().chain;
+  raft::Index next = first;
   for (const raft::Entry& entry : entries) {
-    if (entry.index != log.last() + 1) {
+    if (entry.index != next++) {
       violation("log matching", str("n", node, " persisted non-consecutive index ", entry.index));
       return;
     }
-    const std::uint64_t previous =
-        log.links.empty() ? log.floor_position.chain : log.links.back().chain;
-    // The digest is seeded with the term, so the chain covers every entry's term, type and bytes.
-    const std::uint64_t chain = mix64(previous ^ entry_digest(entry, entry.term));
+    chain = entry_digest(entry, chain);
     log.links.push_back(Position{entry.term, chain});
     if (chains_.remember(entry.index, entry.term, chain) != chain) {
       violation("log matching",
@@ -285,29 +286,35 @@ void RaftChecker::follow_conf_change(NodeId node, const raft::Entry& entry) {
 void RaftChecker::on_applied(NodeId node, const raft::Entry& entry) {
   KEEL_ASSERT(entry.index >= 1 && entry.term >= 1, "n", node, " applied index ", entry.index,
               " term ", entry.term);
-  const Applied applied{entry.term, entry_digest(entry), latest_leader_term_};
-  if (entry.index == committed_.size() + 1) {
-    committed_.emplace_back();
-  } else if (entry.index > committed_.size()) {
-    committed_.resize(entry.index);
-  }
-  Applied& first = committed_[entry.index - 1];
-  if (first.term == 0) {
-    first = applied;
-    const std::uint64_t* chain = chains_.find(entry.index, entry.term);
-    first.chain_known = chain != nullptr;
-    if (chain != nullptr) first.chain = *chain;
-    committed_index_ = std::max(committed_index_, entry.index);
-    check_electable_without(entry);
-    if (entry.type == raft::EntryType::kConfChange) follow_conf_change(node, entry);
+  const std::uint64_t digest = entry_digest(entry);
+  if (entry.index <= committed_.size() && committed_[entry.index - 1].term != 0) {
+    const Applied& first = committed_[entry.index - 1];
+    if (first.term != entry.term || first.digest != digest) {
+      report_different_apply(node, entry, first.term);
+    }
     return;
   }
-  if (first.term != applied.term || first.digest != applied.digest) {
-    violation(
-        "state machine safety",
-        str("n", node, " applied at index ", entry.index, " an entry of term ", entry.term,
-            " that differs from the entry of term ", first.term, " another node applied there"));
-  }
+  record_commit(node, entry, digest);
+}
+
+void RaftChecker::record_commit(NodeId node, const raft::Entry& entry, std::uint64_t digest) {
+  if (entry.index > committed_.size()) committed_.resize(entry.index);
+  Applied& first = committed_[entry.index - 1];
+  first = Applied{entry.term, digest, latest_leader_term_};
+  const std::uint64_t* chain = chains_.find(entry.index, entry.term);
+  first.chain_known = chain != nullptr;
+  if (chain != nullptr) first.chain = *chain;
+  committed_index_ = std::max(committed_index_, entry.index);
+  check_electable_without(entry);
+  if (entry.type == raft::EntryType::kConfChange) follow_conf_change(node, entry);
+}
+
+void RaftChecker::report_different_apply(NodeId node, const raft::Entry& entry,
+                                         raft::Term first_term) {
+  violation(
+      "state machine safety",
+      str("n", node, " applied at index ", entry.index, " an entry of term ", entry.term,
+          " that differs from the entry of term ", first_term, " another node applied there"));
 }
 
 }  // namespace keel::sim

@@ -152,6 +152,10 @@ class RaftChecker final : public node::NodeObserver {
   Position position_at_snapshot(raft::Index index, raft::Term term) const;
   bool holds(const NodeLog& log, raft::Index index, std::uint64_t chain) const;
   void check_electable_without(const raft::Entry& entry);
+  // on_applied's work for the first node to apply the entry: records it as committed and runs the
+  // checks a commit triggers.
+  void record_commit(NodeId node, const raft::Entry& entry, std::uint64_t digest);
+  void report_different_apply(NodeId node, const raft::Entry& entry, raft::Term first_term);
   void follow_conf_change(NodeId node, const raft::Entry& entry);
 
   raft::ConfState conf_;

@@ -20,13 +20,13 @@ TEST(EntryDigest, EqualEntriesFromDifferentBuffersAgree) {
   const Bytes bytes = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11};
   raft::Entry a = entry(bytes);
   raft::Entry b = entry(Bytes(bytes));
-  b.index = 7;  // only the type and bytes are digested
+  b.index = 7;  // only the term, type and bytes are digested
   EXPECT_EQ(entry_digest(a), entry_digest(b));
   EXPECT_EQ(entry_digest(a, 5), entry_digest(b, 5));
 }
 
 TEST(EntryDigest, EveryOneBitChangeOfTheBytesChangesIt) {
-  for (std::size_t size = 1; size <= 24; ++size) {
+  for (std::size_t size = 1; size <= 40; ++size) {
     Bytes bytes(size);
     for (std::size_t i = 0; i < size; ++i) bytes[i] = static_cast<std::uint8_t>(i * 37);
     const std::uint64_t original = entry_digest(entry(bytes));
@@ -48,6 +48,24 @@ TEST(EntryDigest, LengthTypeAndSeedEachChangeIt) {
   EXPECT_NE(entry_digest(entry(ab)), entry_digest(entry(ab, raft::EntryType::kConfChange)));
   EXPECT_NE(entry_digest(entry(ab), 1), entry_digest(entry(ab), 2));
   EXPECT_NE(entry_digest(entry(ab), 0), entry_digest(entry(ab), 1));
+}
+
+TEST(EntryDigest, TheTermChangesIt) {
+  const Bytes bytes = {'c', '1', '-', '4', '2'};
+  raft::Entry later = entry(bytes);
+  later.term = 2;
+  EXPECT_NE(entry_digest(entry(bytes)), entry_digest(later));
+  EXPECT_NE(entry_digest(entry(bytes), 9), entry_digest(later, 9));
+}
+
+// The checker's chains seed each entry's digest with the chain before it: distinct chains stay
+// distinct through an equal entry.
+TEST(EntryDigest, DistinctSeedsStayDistinct) {
+  const raft::Entry same = entry({'c', '3', '-', '1', '7', '7', '0', '1', '2'});
+  std::set<std::uint64_t> seen;
+  constexpr std::uint64_t kCount = 50000;
+  for (std::uint64_t seed = 0; seed < kCount; ++seed) seen.insert(entry_digest(same, seed));
+  EXPECT_EQ(seen.size(), kCount);
 }
 
 // Structured inputs, as a workload makes them (counters in otherwise equal bytes), do not collide.
