@@ -59,6 +59,39 @@ TEST(RaftCheckerFold, ARestartLosingEntriesAfterFoldingIsCaught) {
   EXPECT_EQ(checker.violations()[0].check, "durability");
 }
 
+// A recovered log that is all committed folds whole as it is appended, so the durability check
+// reads the entry the node had synced last from the folded committed record.
+std::vector<raft::Entry> recovered_log(raft::Index count) {
+  std::vector<raft::Entry> log;
+  for (raft::Index index = 1; index <= count; ++index) log.push_back(entry(index, 1, value(index)));
+  return log;
+}
+
+TEST(RaftCheckerFold, ARestartWhoseLogFoldsWholeKeepsTheSyncedEntry) {
+  RaftChecker checker = committed_run(300);
+  checker.on_recovered(2, raft::HardState{1, 1, 300}, raft::SnapshotMeta{}, recovered_log(300));
+  ASSERT_EQ(checker.links_kept(2), 0u);  // entry 300 is read from the committed record
+  EXPECT_TRUE(checker.ok()) << checker.violations().front().detail;
+}
+
+TEST(RaftCheckerFold, ARestartWhoseFoldedLogLacksTheSyncedEntryIsCaught) {
+  RaftChecker checker = committed_run(300);
+  // n2 syncs an entry of term 1 at 301 that never commits: n1, leading term 2, commits its own.
+  checker.on_persisted(2, 0, entries({entry(301, 1, "lost")}));
+  checker.on_became_leader(1, 2);
+  const raft::Entry committed = entry(301, 2, value(301));
+  for (NodeId node : {1, 3}) checker.on_persisted(node, node == 1 ? 2 : 0, entries({committed}));
+  for (NodeId node : {1, 3}) checker.on_applied(node, committed);
+  ASSERT_TRUE(checker.ok()) << checker.violations().front().detail;
+  // n2 comes back with the committed entry at 301 instead of the one it had synced.
+  std::vector<raft::Entry> recovered = recovered_log(300);
+  recovered.push_back(committed);
+  checker.on_recovered(2, raft::HardState{2, 1, 301}, raft::SnapshotMeta{}, recovered);
+  ASSERT_EQ(checker.links_kept(2), 0u);  // entry 301 is read from the committed record
+  ASSERT_FALSE(checker.ok());
+  EXPECT_EQ(checker.violations()[0].check, "durability");
+}
+
 TEST(RaftCheckerFold, ALeaderHoldingTheFoldedPrefixPasses) {
   RaftChecker checker = committed_run(300);
   checker.on_became_leader(2, 2);
