@@ -241,13 +241,11 @@ bool RaftChecker::holds(const NodeLog& log, raft::Index index, std::uint64_t cha
 // a time any majority of one overlaps any majority of the other (thesis §4.1). Every machine is a
 // candidate, voter or not: a removed member that missed its removal still campaigns; a voter that
 // never reported has an empty log (mark_voters gave it one).
-void RaftChecker::check_electable_without(const raft::Entry& entry) {
+void RaftChecker::check_electable_without(const raft::Entry& entry, std::uint64_t chain) {
   if (conf_.voters.empty()) return;
-  const std::uint64_t* known = chains_.find(entry.index, entry.term);
-  if (known == nullptr) return;
   const std::size_t majority = conf_.voters.size() / 2 + 1;
   for (const NodeLog& candidate : logs_) {
-    if (holds(candidate, entry.index, *known)) continue;
+    if (holds(candidate, entry.index, chain)) continue;
     std::size_t votes = 0;
     for (const NodeLog& voter : logs_) {
       votes += voter.voter && candidate.at_least_as_up_to_date_as(voter);
@@ -305,7 +303,7 @@ void RaftChecker::record_commit(NodeId node, const raft::Entry& entry, std::uint
   first.chain_known = chain != nullptr;
   if (chain != nullptr) first.chain = *chain;
   committed_index_ = std::max(committed_index_, entry.index);
-  check_electable_without(entry);
+  if (chain != nullptr) check_electable_without(entry, *chain);
   if (entry.type == raft::EntryType::kConfChange) follow_conf_change(node, entry);
 }
 

@@ -151,7 +151,8 @@ class RaftChecker final : public node::NodeObserver {
   void append(NodeId node, NodeLog& log, std::span<const raft::Entry> entries);
   Position position_at_snapshot(raft::Index index, raft::Term term) const;
   bool holds(const NodeLog& log, raft::Index index, std::uint64_t chain) const;
-  void check_electable_without(const raft::Entry& entry);
+  // `chain` is the committed entry's (a commit whose chain no log reported is not checked).
+  void check_electable_without(const raft::Entry& entry, std::uint64_t chain);
   // on_applied's work for the first node to apply the entry: records it as committed and runs the
   // checks a commit triggers.
   void record_commit(NodeId node, const raft::Entry& entry, std::uint64_t digest);
