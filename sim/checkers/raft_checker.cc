@@ -296,7 +296,11 @@ void RaftChecker::on_applied(NodeId node, const raft::Entry& entry) {
 }
 
 void RaftChecker::record_commit(NodeId node, const raft::Entry& entry, std::uint64_t digest) {
-  if (entry.index > committed_.size()) committed_.resize(entry.index);
+  if (entry.index == committed_.size() + 1) {
+    committed_.emplace_back();  // the common case, without resize's out-of-line call
+  } else if (entry.index > committed_.size()) {
+    committed_.resize(entry.index);
+  }
   Applied& first = committed_[entry.index - 1];
   first = Applied{entry.term, digest, latest_leader_term_};
   const std::uint64_t* chain = chains_.find(entry.index, entry.term);
