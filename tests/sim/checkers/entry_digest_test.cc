@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <set>
+#include <string>
 
 namespace keel::sim {
 namespace {
@@ -76,6 +77,27 @@ TEST(EntryDigest, NoCollisionsAmongCounters) {
     Bytes bytes(12, 0x20);
     for (int k = 0; k < 4; ++k) bytes[4 + k] = static_cast<std::uint8_t>(i >> (8 * k));
     seen.insert(entry_digest(entry(bytes), static_cast<std::uint64_t>(i % 3 + 1)));
+  }
+  EXPECT_EQ(seen.size(), static_cast<std::size_t>(kCount));
+}
+
+// Chains as the checker builds them (each entry's digest seeded with the chain before it), over a
+// workload's values: every prefix has its own chain, and two logs that differ in one early entry
+// keep differing chains after it.
+TEST(EntryDigest, ChainsOfClientValuesStayDistinct) {
+  auto value = [](int number) {
+    const std::string text = "c7-" + std::to_string(number);
+    return entry(Bytes(text.begin(), text.end()));
+  };
+  std::set<std::uint64_t> seen;
+  std::uint64_t chain = 0;
+  std::uint64_t other = entry_digest(value(-1));  // the other log's first entry differs
+  constexpr int kCount = 50000;
+  for (int number = 0; number < kCount; ++number) {
+    if (number > 0) other = entry_digest(value(number), other);
+    chain = entry_digest(value(number), chain);
+    seen.insert(chain);
+    ASSERT_NE(chain, other) << "entry " << number;
   }
   EXPECT_EQ(seen.size(), static_cast<std::size_t>(kCount));
 }
