@@ -1,11 +1,11 @@
 // entry_digest: a 64-bit digest of a Raft entry's term, type and bytes, for the Raft checker's
 // comparisons: log matching chains (an entry's chain is its digest seeded with the chain before
 // it) and state machine safety. The checker digests every entry once per node that persists it and
-// once per node that applies it, and entries are small (a client's value is about ten bytes), so
-// the digest is inline and absorbs the term, the length and type, and the bytes eight at a time in
-// one pass. It ends without a finalizer (such as mix64): digests are only compared for equality,
-// and a final bijection would not change which inputs collide; a chain is mixed further as the
-// first steps of the next entry's digest absorb it.
+// once per node that applies it, and entries are small (the benchmark's client values are under
+// ten bytes), so the digest is inline and absorbs the term, the length and type, and the bytes
+// eight at a time in one pass. It ends without a finalizer (such as mix64): digests are only
+// compared for equality, and a final bijection would not change which inputs collide; a chain is
+// mixed further as the first steps of the next entry's digest absorb it.
 //
 // Contract: equal (seed, term, type, bytes) give equal digests. For one entry the digest is a
 // bijection of the seed, so logs whose chains differ before an entry still differ after it. Two
