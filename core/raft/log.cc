@@ -35,22 +35,19 @@ bool Log::is_up_to_date(Index index, Term t) const {
 
 void Log::slice(Index from, Index to, std::size_t max_count, std::size_t max_bytes,
                 std::vector<Entry>& out) const {
-  out.clear();
-  if (from > to) return;
-  KEEL_ASSERT(from >= first_index() && to <= last_index(), "entries ", from, "..", to,
-              " outside the log (", first_index(), "..", last_index(), ")");
-  // Where the limits cut, first, walking the entries directly (the range is checked once above,
+  // Where the limits cut, first, walking the entries directly (between() checks the range once,
   // not per entry as at() would); then one copy (issue 3: the leader slices for every append).
-  const auto first = entries_.begin() + static_cast<std::ptrdiff_t>(from - first_index());
-  const auto last = first + static_cast<std::ptrdiff_t>(std::min<Index>(to - from + 1, max_count));
-  auto end = first;
+  const auto all = between(from, to);
+  const auto range = all.first(std::min(all.size(), max_count));
+  auto end = range.begin();
   std::size_t bytes = 0;
-  while (end != last) {
+  while (end != range.end()) {
     bytes += end->data.size();
-    if (end != first && bytes > max_bytes) break;
+    if (end != range.begin() && bytes > max_bytes) break;
     ++end;
   }
-  out.assign(first, end);
+  out.clear();
+  out.assign(range.begin(), end);
 }
 
 Index Log::find_conflict(std::span<const Entry> entries) const {
@@ -99,15 +96,6 @@ void Log::commit_to(Index index) {
   commit_ = index;
 }
 
-void Log::copy(Index from, Index to, std::vector<Entry>& out) const {
-  out.clear();
-  if (from > to) return;
-  KEEL_ASSERT(from >= first_index() && to <= last_index(), "entries ", from, "..", to,
-              " outside the log (", first_index(), "..", last_index(), ")");
-  const auto first = entries_.begin() + static_cast<std::ptrdiff_t>(from - first_index());
-  out.assign(first, first + static_cast<std::ptrdiff_t>(to - from + 1));
-}
-
 std::span<const Entry> Log::take_unstable() {
   KEEL_ASSERT(handed_out_ >= snapshot_index_, "handed out up to ", handed_out_,
               ", below the snapshot at ", snapshot_index_);
@@ -123,7 +111,9 @@ void Log::stable_to(Index index) {
 
 void Log::take_committed(std::size_t max_count, std::vector<Entry>& out) {
   const Index to = std::min<Index>(commit_, apply_handed_out_ + max_count);
-  copy(apply_handed_out_ + 1, to, out);
+  const auto committed = between(apply_handed_out_ + 1, to);
+  out.clear();
+  out.assign(committed.begin(), committed.end());
   apply_handed_out_ += out.size();
 }
 

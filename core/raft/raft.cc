@@ -471,16 +471,22 @@ void Raft::send(Message&& m) {
                         m.type == MessageType::kVoteResponse;
   if (!election) m.term = term_;  // election messages carry the term they are about
   if (m.type == MessageType::kAppendResponse && !m.reject) {
-    // One acknowledgement per leader and Ready: the highest match index says all the lower ones
-    // do (the earlier answers are as good as lost, which the leader tolerates).
-    for (Message& queued : messages_) {
-      if (queued.type == m.type && !queued.reject && queued.to == m.to && queued.term == m.term) {
-        queued.index = std::max(queued.index, m.index);
-        return;
-      }
+    if (Message* queued = queued_acknowledgement(m.to)) {
+      queued->index = std::max(queued->index, m.index);
+      return;
     }
   }
   next_outgoing() = std::move(m);
+}
+
+Message* Raft::queued_acknowledgement(NodeId to) {
+  for (Message& queued : messages_) {
+    if (queued.type == MessageType::kAppendResponse && !queued.reject && queued.to == to &&
+        queued.term == term_) {
+      return &queued;
+    }
+  }
+  return nullptr;
 }
 
 Message& Raft::next_outgoing() {
@@ -490,8 +496,9 @@ Message& Raft::next_outgoing() {
 
 Message& Raft::queue_message(MessageType type, NodeId to) {
   KEEL_ASSERT(to != kNoNode && to != config_.id, "message ", to_string(type), " to ", to);
-  KEEL_ASSERT(type == MessageType::kAppend || type == MessageType::kHeartbeat, "queue_message for ",
-              to_string(type), ": send() it");
+  KEEL_ASSERT(type == MessageType::kAppend || type == MessageType::kHeartbeat ||
+                  type == MessageType::kAppendResponse,
+              "queue_message for ", to_string(type), ": send() it");
   Message& m = next_outgoing();
   m.type = type;
   m.cluster = config_.cluster;
@@ -594,10 +601,11 @@ Status Raft::transfer_leadership(NodeId to) {
   // transfer is abandoned if it has not happened within an election timeout.
   lead_transferee_ = to;
   election_elapsed_ = 0;
-  if (progress_.at(to).match == log_.last_index()) {
+  Progress& pr = progress_.at(to);
+  if (pr.match == log_.last_index()) {
     send_timeout_now(to);
   } else {
-    send_append(to, true);
+    send_append(to, pr, true);
   }
   return {};
 }

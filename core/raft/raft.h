@@ -226,7 +226,8 @@ class Raft {
   // Replication (leader).
   Status check_can_propose(std::size_t bytes) const;
   void append_as_leader(EntryType type, SharedBytes data);
-  bool send_append(NodeId to, bool send_if_empty);
+  // pr is progress_'s entry for `to` (the callers hold it already: no lookup per append).
+  bool send_append(NodeId to, Progress& pr, bool send_if_empty);
   void send_snapshot_chunks(NodeId to, Progress& pr);
   // The snapshot pr's follower is receiving: the kept one, or else the latest (restarting pr).
   const Snapshot& snapshot_for(Progress& pr);
@@ -258,11 +259,17 @@ class Raft {
   // Queues m for the next Ready, stamped with this node's cluster, id and (except election
   // messages) term. Takes m by rvalue reference: one move into the queue, not two.
   void send(Message&& m);
-  // Queues a message of `type` (not an election message, nor an AppendResponse, which send()
-  // merges) for `to`, stamped like send()'s, and returns it for the caller to fill in place:
-  // appends and heartbeats skip building a Message and moving it (issue 3). The reference is
-  // valid until the next message is queued.
+  // Queues a message of `type` (an Append, a Heartbeat, or an AppendResponse that
+  // acknowledge_append found no queued one to merge into) for `to`, stamped like send()'s, and
+  // returns it for the caller to fill in place: appends, heartbeats and acknowledgements skip
+  // building a Message and moving it (issue 3). The reference is valid until the next message is
+  // queued.
   Message& queue_message(MessageType type, NodeId to);
+  // One acknowledgement per leader and Ready: the AppendResponse (not a rejection) of this term
+  // already queued for `to`, if any, which a later one merges into by raising its index (the
+  // highest match index says all the lower ones do; the earlier answers are as good as lost,
+  // which the leader tolerates). Valid until the next message is queued.
+  Message* queued_acknowledgement(NodeId to);
   // A new, empty message at the end of the queue, which a Ready takes whole: room for a round of
   // messages is made once instead of regrowing the vector each time.
   Message& next_outgoing();

@@ -35,11 +35,11 @@ void Raft::handle_append(const Message& m) {
 }
 
 void Raft::acknowledge_append(NodeId to, Index index) {
-  Message r;
-  r.type = MessageType::kAppendResponse;
-  r.to = to;
-  r.index = index;
-  send(std::move(r));
+  if (Message* queued = queued_acknowledgement(to)) {
+    queued->index = std::max(queued->index, index);
+    return;
+  }
+  queue_message(MessageType::kAppendResponse, to).index = index;
 }
 
 void Raft::reject_append(const Message& m) {
@@ -66,7 +66,7 @@ bool Raft::hold_append(const Message& m) {
   auto at = std::upper_bound(
       held_appends_.begin(), held_appends_.end(), m.index,
       [](Index index, const HeldAppend& held) { return index < held.message.index; });
-  held_appends_.insert(at, HeldAppend{m});
+  held_appends_.emplace(at, m);
   // Still answered, with what is known to match: the leader counts this follower as active
   // (check-quorum, §6.2) while the gap lasts. It learns nothing else from it.
   acknowledge_append(m.from, matched_);
@@ -74,11 +74,18 @@ bool Raft::hold_append(const Message& m) {
 }
 
 void Raft::release_held_appends() {
-  while (!held_appends_.empty() && held_appends_.front().message.index <= log_.last_index()) {
-    Message next = std::move(held_appends_.front().message);
-    held_appends_.erase(held_appends_.begin());
-    handle_append(next);  // it reaches the log: accepted or rejected, never held again
+  // Each is handled where it is held, and the released ones are erased together afterwards:
+  // one that reaches the log is accepted or rejected, never held again, so handle_append leaves
+  // held_appends_ as it is.
+  const std::size_t held = held_appends_.size();
+  std::size_t released = 0;
+  while (released < held && held_appends_[released].message.index <= log_.last_index()) {
+    handle_append(held_appends_[released].message);
+    KEEL_ASSERT(held_appends_.size() == held, "a released append was held again");
+    ++released;
   }
+  held_appends_.erase(held_appends_.begin(),
+                      held_appends_.begin() + static_cast<std::ptrdiff_t>(released));
 }
 
 // A whole tick passed and the gap is still open: the message before it was most likely lost, so

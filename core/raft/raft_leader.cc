@@ -20,7 +20,7 @@ void Raft::handle_append_response(const Message& m) {
     if (m.hint_term > 0) hint = log_.find_conflict_by_term(m.reject_hint, m.hint_term).first;
     if (pr.maybe_decrease_to(m.index, hint)) {
       if (pr.state == ReplicationState::kReplicate) pr.become_probe();
-      send_append(m.from, true);
+      send_append(m.from, pr, true);
     }
     return;
   }
@@ -46,7 +46,7 @@ void Raft::handle_append_response(const Message& m) {
     if (role_ != Role::kLeader) return;  // it committed its own removal and stepped down
     owe_appends(Owed::kEveryFollower);
   } else if (was_paused) {
-    send_append(m.from, true);
+    send_append(m.from, pr, true);
   }
   owe_appends(Owed::kNewEntries);  // the window may have room for more
   if (m.from == lead_transferee_ && pr.match == log_.last_index()) {
@@ -63,7 +63,7 @@ void Raft::handle_heartbeat_response(const Message& m) {
   if (pr.state == ReplicationState::kReplicate && pr.inflights.full()) {
     pr.inflights.free_first_one();
   }
-  if (pr.match < log_.last_index()) send_append(m.from, true);
+  if (pr.match < log_.last_index()) send_append(m.from, pr, true);
   if (m.context == 0) return;
   // §6.4 step 3: the heartbeat round for this read (and every earlier one) is confirmed once a
   // majority answered.
@@ -87,7 +87,7 @@ void Raft::handle_snapshot_response(const Message& m) {
     // The follower installed the snapshot (or did not need it) and matches up to m.index.
     pr.maybe_update(m.index);
     if (pr.state == ReplicationState::kSnapshot) pr.become_probe();
-    send_append(m.from, true);
+    send_append(m.from, pr, true);
     return;
   }
   if (pr.state != ReplicationState::kSnapshot || m.index != pr.snapshot_index) return;
@@ -175,8 +175,7 @@ void Raft::append_as_leader(EntryType type, SharedBytes data) {
   append(std::span(&entry, 1));
 }
 
-bool Raft::send_append(NodeId to, bool send_if_empty) {
-  Progress& pr = progress_.at(to);
+bool Raft::send_append(NodeId to, Progress& pr, bool send_if_empty) {
   if (pr.is_paused()) return false;
   KEEL_ASSERT(pr.next >= 1 && pr.next <= log_.last_index() + 1, "next index ", pr.next, " of node ",
               to, " outside 1..", log_.last_index() + 1);
@@ -294,7 +293,7 @@ void Raft::recycle_entry_vectors(std::vector<Message>& sent) {
 }
 
 void Raft::broadcast_append() {
-  for (const auto& [node, pr] : progress_) send_append(node, true);
+  for (auto& [node, pr] : progress_) send_append(node, pr, true);
 }
 
 void Raft::owe_appends(Owed owed) {
@@ -304,10 +303,10 @@ void Raft::owe_appends(Owed owed) {
 
 void Raft::send_owed_appends() {
   if (!appends_owed_) return;
-  for (const auto& [node, pr] : progress_) {
+  for (auto& [node, pr] : progress_) {
     bool sent = false;
-    while (send_append(node, false)) sent = true;
-    if (!sent && empty_appends_owed_) send_append(node, true);
+    while (send_append(node, pr, false)) sent = true;
+    if (!sent && empty_appends_owed_) send_append(node, pr, true);
   }
   appends_owed_ = false;
   empty_appends_owed_ = false;

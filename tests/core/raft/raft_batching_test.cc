@@ -58,6 +58,38 @@ TEST(RaftBatching, AnAppendThatOvertookAnEarlierOneIsHeldUntilTheGapFills) {
   EXPECT_EQ(out[0].index, 3u);
 }
 
+TEST(RaftBatching, AppendsReleasedTogetherLeaveTheOnesStillPastTheLogHeld) {
+  Raft r = matched_follower();
+  r.step(append(5, {entry(6, 1, "f")}));
+  r.step(append(3, {entry(4, 1, "d")}));
+  r.step(append(2, {entry(3, 1, "c")}));
+  expect_held(r, 1);
+  r.step(append(1, {entry(2, 1, "b")}));  // releases 3, which lets 4 in; 6 still has a gap
+  EXPECT_EQ(r.last_index(), 4u);
+  r.step(append(4, {entry(5, 1, "e")}));  // releases 6
+  EXPECT_EQ(r.last_index(), 6u);
+  EXPECT_EQ(r.log().at(6), entry(6, 1, "f"));
+  const std::vector<Message> out = replies(r);
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_FALSE(out[0].reject);
+  EXPECT_EQ(out[0].index, 6u);
+  r.tick();
+  r.tick();
+  EXPECT_TRUE(replies(r).empty());  // nothing was left held to reject
+}
+
+TEST(RaftBatching, AcknowledgementsOfDifferentTermsAreNotMerged) {
+  Raft r = matched_follower();
+  r.step(append(1, {entry(2, 1)}));
+  r.step(append_from_two(2, 2, 1, {entry(3, 2)}));  // the same leader, re-elected in term 2
+  const std::vector<Message> out = replies(r);
+  ASSERT_EQ(out.size(), 2u);
+  EXPECT_EQ(out[0].term, 1u);
+  EXPECT_EQ(out[0].index, 2u);
+  EXPECT_EQ(out[1].term, 2u);
+  EXPECT_EQ(out[1].index, 3u);
+}
+
 TEST(RaftBatching, AHeldAppendIsRejectedAfterAWholeTickWithTheGapOpen) {
   Raft r = matched_follower();
   r.step(append(2, {entry(3, 1, "c")}));

@@ -58,6 +58,13 @@ TEST(RaftLog, SliceReplacesTheVectorsContentsAndKeepsItsCapacity) {
   EXPECT_TRUE(out.empty());
 }
 
+TEST(RaftLogDeathTest, SliceOutsideTheLogIsFatal) {
+  Log log(1, 1, {entry(2, 1), entry(3, 1)}, 1);
+  std::vector<Entry> out;
+  EXPECT_DEATH(log.slice(1, 3, 10, 100, out), "entries 1..3 outside the log \\(2..3\\)");
+  EXPECT_DEATH(log.slice(2, 4, 10, 100, out), "entries 2..4 outside the log \\(2..3\\)");
+}
+
 TEST(RaftLog, TruncationUnderAnOutstandingReadyIsNotMarkedStable) {
   Log log(0, 0, {entry(1, 1)}, 1);
   log.append(std::vector<Entry>{entry(2, 1), entry(3, 1)});
@@ -94,9 +101,11 @@ TEST(RaftLog, CommittedEntriesAreHandedOutInBoundedBatches) {
   ASSERT_EQ(committed.size(), 2u);
   EXPECT_EQ(committed[0].index, 1u);
   log.take_committed(2, committed);
-  ASSERT_EQ(committed.size(), 1u);
+  ASSERT_EQ(committed.size(), 1u);  // the previous batch replaced
   EXPECT_EQ(committed[0].index, 3u);
   EXPECT_FALSE(log.has_committed_to_apply());
+  log.take_committed(2, committed);
+  EXPECT_TRUE(committed.empty());
   log.applied_to(3);
   log.compact(2);
   EXPECT_EQ(log.first_index(), 3u);
