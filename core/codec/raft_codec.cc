@@ -28,6 +28,7 @@ std::size_t bound(const raft::SnapshotMeta& meta) { return 2 * kMaxVarintBytes +
 std::size_t bound(const raft::Message& message) { return encoded_size_bound(message); }
 
 constexpr std::size_t kEmptySnapshotMetaBytes = 4;
+constexpr std::uint8_t kEmptySnapshotMeta[kEmptySnapshotMetaBytes] = {};
 
 // The four bytes at the start of `bytes`, which must hold them, as one word (for a test against 0,
 // so their order does not matter).
@@ -89,6 +90,27 @@ inline ByteView read_fields(Reader& in, raft::Entry& entry) {
   entry.index = in.varint("Entry.index");
   entry.type = read_enum<raft::EntryType>(in, "Entry.type", kEntryTypeCount);
   return in.bytes("Entry.data", kMaxEntryDataBytes);
+}
+
+// Most messages carry no snapshot, whose meta is four zero bytes (index 0, term 0 and two empty
+// configurations, each a one-byte varint; no other meta starts so): encode_tail() writes it and
+// read(Message) reads it at once, inline.
+bool is_empty(const raft::SnapshotMeta& meta) {
+  return meta.index == 0 && meta.term == 0 && meta.conf.voters.empty() &&
+         meta.conf.learners.empty();
+}
+
+// Reads an empty meta if that is what comes next (and no read failed); else reads nothing and
+// returns false.
+inline bool read_empty_snapshot_meta(Reader& in, raft::SnapshotMeta& meta) {
+  const ByteView rest = in.rest();
+  if (!in.ok() || rest.size() < kEmptySnapshotMetaBytes || load_u32(rest) != 0) return false;
+  meta.index = 0;
+  meta.term = 0;
+  meta.conf.voters.clear();
+  meta.conf.learners.clear();
+  in.skip(kEmptySnapshotMetaBytes);
+  return true;
 }
 
 // A message's entries, read in one pass over one shared copy of the rest of the input (the entries
@@ -170,16 +192,7 @@ void encode(BoundedWriter& out, const raft::SnapshotMeta& meta) {
 }
 
 void read(Reader& in, raft::SnapshotMeta& meta) {
-  // Most messages carry no snapshot, whose meta is four zero bytes (index 0, term 0 and two empty
-  // configurations, each a one-byte varint; no other meta starts so), read at once.
-  if (const ByteView rest = in.rest();
-      in.ok() && rest.size() >= kEmptySnapshotMetaBytes && load_u32(rest) == 0) {
-    meta.index = 0;
-    meta.term = 0;
-    meta.conf.voters.clear();
-    meta.conf.learners.clear();
-    return in.skip(kEmptySnapshotMetaBytes);
-  }
+  if (read_empty_snapshot_meta(in, meta)) return;
   meta.index = in.varint("SnapshotMeta.index");
   meta.term = in.varint("SnapshotMeta.term");
   read(in, meta.conf);
@@ -240,7 +253,8 @@ void encode_tail(BoundedWriter& out, const raft::Message& message) {
     at = put_varint(at, message.reject_hint);
     at = put_varint(at, message.hint_term);
     at = put_varint(at, message.context);
-    at = put_snapshot_meta(at, message.snapshot);
+    at = is_empty(message.snapshot) ? put_raw(at, kEmptySnapshotMeta)
+                                    : put_snapshot_meta(at, message.snapshot);
     at = put_varint(at, message.offset);
     at = put_bytes(at, message.chunk);
     return put_boolean(at, message.done);
@@ -261,7 +275,7 @@ void read(Reader& in, raft::Message& message) {
   message.reject_hint = in.varint("Message.reject_hint");
   message.hint_term = in.varint("Message.hint_term");
   message.context = in.varint("Message.context");
-  if (in.ok()) {
+  if (in.ok() && !read_empty_snapshot_meta(in, message.snapshot)) {
     read(in, message.snapshot);
     if (!in.ok()) in.add_context("Message.snapshot");
   }

@@ -138,6 +138,36 @@ TEST(CodecMessage, TheSplitEncodingIsTheWholeOne) {
   EXPECT_LE(parts.size(), encoded_size_bound_outside_entries(m) + encoded_size_bound(m.entries));
 }
 
+// encode_tail() writes an empty snapshot meta as its four zero bytes at once: the bytes are the
+// meta's own encoding, between the context and the offset, for an empty meta and for metas that
+// differ from it in one field only.
+TEST(CodecMessage, AnEmptySnapshotMetaIsWrittenAsItsOwnEncoding) {
+  raft::Message m;
+  m.context = 5;
+  m.offset = 6;
+  raft::SnapshotMeta index_only;
+  index_only.index = 1;
+  raft::SnapshotMeta term_only;
+  term_only.term = 1;
+  raft::SnapshotMeta voter_only;
+  voter_only.conf.voters = {1};
+  raft::SnapshotMeta learner_only;
+  learner_only.conf.learners = {1};
+  for (const raft::SnapshotMeta& meta :
+       {raft::SnapshotMeta{}, index_only, term_only, voter_only, learner_only}) {
+    m.snapshot = meta;
+    const Bytes message = encode(m);
+    const Bytes expected = encode(meta);
+    // The meta's bytes end before the offset (one byte), the chunk's length (one) and done (one).
+    ASSERT_GE(message.size(), expected.size() + 3);
+    const Bytes actual(message.end() - 3 - expected.size(), message.end() - 3);
+    EXPECT_EQ(actual, expected);
+    EXPECT_EQ(message[message.size() - 4 - expected.size()], 5) << "the context before the meta";
+    EXPECT_EQ(decode<raft::Message>(message).value(), m);
+  }
+  EXPECT_EQ(encode(raft::SnapshotMeta{}), Bytes(4, 0));
+}
+
 TEST(CodecMessage, TrailingBytesAreRejected) {
   Bytes encoded = encode(sample_message());
   encoded.push_back(0);
