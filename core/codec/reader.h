@@ -25,6 +25,36 @@
 
 namespace keel::codec {
 
+// Reads a varint of one to three bytes in its shortest form from [at, end) into `value`, moving
+// `at` past it; returns false, moving nothing, for anything else (a longer varint, a malformed one,
+// or too few bytes), which Reader::varint() then reads or rejects. Most values fit in one byte,
+// which is always the shortest form; most others (log indexes, commit points, lengths) in two or
+// three. A last byte of 0 after others is not the shortest form. For decoders that read fields
+// from raw pointers on their fast path (read_entries in raft_codec.cc) and Reader::varint().
+inline bool read_short_varint(const std::uint8_t*& at, const std::uint8_t* end,
+                              std::uint64_t& value) {
+  // Whether `byte` ends a varint of two or more bytes in its shortest form: no continuation bit,
+  // and not 0 (which would make the byte before it the last).
+  const auto is_canonical_last_byte = [](std::uint8_t byte) { return byte - 1u < 0x7Fu; };
+  const std::size_t available = static_cast<std::size_t>(end - at);
+  if (available >= 1 && at[0] < 0x80) {
+    value = at[0];
+    at += 1;
+    return true;
+  }
+  if (available >= 2 && is_canonical_last_byte(at[1])) {
+    value = (at[0] & 0x7Fu) | std::uint64_t{at[1]} << 7;
+    at += 2;
+    return true;
+  }
+  if (available >= 3 && at[1] >= 0x80 && is_canonical_last_byte(at[2])) {
+    value = (at[0] & 0x7Fu) | std::uint64_t{at[1] & 0x7Fu} << 7 | std::uint64_t{at[2]} << 14;
+    at += 3;
+    return true;
+  }
+  return false;
+}
+
 class Reader {
  public:
   explicit Reader(ByteView input)
@@ -42,23 +72,8 @@ class Reader {
   std::uint64_t u64(std::string_view field);
   // Rejects encodings longer than the canonical one and values past 64 bits.
   std::uint64_t varint(std::string_view field) {
-    // Most values fit in one byte, which is always the canonical encoding; most others (log
-    // indexes, commit points) in two or three, read here too. A last byte of 0 after others is not
-    // the shortest form: long_varint() rejects it, and reads longer values.
-    const std::size_t available = static_cast<std::size_t>(readable_end_ - next_);  // 0 if failed
-    const std::uint8_t* const at = next_;
-    if (available >= 1 && at[0] < 0x80) {
-      next_ += 1;
-      return at[0];
-    }
-    if (available >= 2 && is_canonical_last_byte(at[1])) {
-      next_ += 2;
-      return (at[0] & 0x7Fu) | std::uint64_t{at[1]} << 7;
-    }
-    if (available >= 3 && at[1] >= 0x80 && is_canonical_last_byte(at[2])) {
-      next_ += 3;
-      return (at[0] & 0x7Fu) | std::uint64_t{at[1] & 0x7Fu} << 7 | std::uint64_t{at[2]} << 14;
-    }
+    std::uint64_t value;
+    if (read_short_varint(next_, readable_end_, value)) return value;  // none once a read failed
     return long_varint(field);
   }
   // Rejects anything but 0 and 1.
@@ -127,9 +142,6 @@ class Reader {
   // Fails unless `n` bytes remain.
   bool need(std::string_view field, std::size_t n);
   std::uint64_t fixed(std::string_view field, std::size_t width);
-  // Whether `byte` ends a varint of two or more bytes in its shortest form: no continuation bit,
-  // and not 0 (which would make the byte before it the last).
-  static bool is_canonical_last_byte(std::uint8_t byte) { return byte - 1u < 0x7Fu; }
   // varint() past its fast paths (values of one to three bytes).
   std::uint64_t long_varint(std::string_view field);
   // finish() when a read failed or input is left: the error.

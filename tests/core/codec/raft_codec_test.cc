@@ -103,6 +103,26 @@ TEST(CodecMessage, DecodedEntriesShareOneBufferPerMessage) {
   EXPECT_EQ(decoded->entries[4].data.use_count(), 0u);
 }
 
+// Entries whose varints take more than three bytes (a term, index or data length of 2^21 or
+// more) are past the decoder's fast path, which hands the rest of the message to the Reader: they
+// and the entries after them decode alike, their data slices of the same one buffer.
+TEST(CodecMessage, EntriesWithLongVarintsDecodeAmongShortOnes) {
+  raft::Message m = sample_message();
+  m.entries.clear();
+  const raft::Index far = raft::Index{1} << 40;
+  const Bytes data{1, 2, 3};
+  m.entries.push_back({7, 40, raft::EntryType::kNormal, data});
+  m.entries.push_back({7, far, raft::EntryType::kNormal, data});  // an index of six bytes
+  m.entries.push_back({7, 42, raft::EntryType::kNormal, data});
+  m.entries.push_back({far, 43, raft::EntryType::kNormal, data});             // a term of six bytes
+  m.entries.push_back({7, 44, raft::EntryType::kNormal, Bytes(1 << 21, 9)});  // a 4-byte length
+  m.entries.push_back({7, 45, raft::EntryType::kConfChange, data});
+  const auto decoded = decode<raft::Message>(encode(m));
+  ASSERT_TRUE(decoded.has_value()) << decoded.error().message;
+  EXPECT_EQ(*decoded, m);
+  for (const raft::Entry& entry : decoded->entries) EXPECT_EQ(entry.data.use_count(), 6u);
+}
+
 // Entries are read from a copy of the input; a failure in one still names the entry and its
 // offset in the input itself.
 TEST(CodecMessage, ABadEntryIsReportedAtItsOffsetInTheInput) {
