@@ -28,6 +28,7 @@ std::size_t bound(const raft::SnapshotMeta& meta) { return 2 * kMaxVarintBytes +
 std::size_t bound(const raft::Message& message) { return encoded_size_bound(message); }
 
 constexpr std::size_t kEmptySnapshotMetaBytes = 4;
+constexpr std::uint8_t kEmptySnapshotMeta[kEmptySnapshotMetaBytes] = {};
 
 // The four bytes at the start of `bytes`, which must hold them, as one word (for a test against 0,
 // so their order does not matter).
@@ -91,29 +92,80 @@ inline ByteView read_fields(Reader& in, raft::Entry& entry) {
   return in.bytes("Entry.data", kMaxEntryDataBytes);
 }
 
-// A message's entries, read in one pass over one shared copy of the rest of the input (the entries
-// and the few fields after them): each entry's data is a slice of that copy, one allocation per
-// message rather than one per entry (entries with data are most of what the network carries).
+// Most messages carry no snapshot, whose meta is four zero bytes (index 0, term 0 and two empty
+// configurations, each a one-byte varint; no other meta starts so): encode_tail() writes it and
+// read(Message) reads it at once, inline.
+bool is_empty(const raft::SnapshotMeta& meta) {
+  return meta.index == 0 && meta.term == 0 && meta.conf.voters.empty() &&
+         meta.conf.learners.empty();
+}
+
+// Reads an empty meta if that is what comes next (and no read failed); else reads nothing and
+// returns false.
+inline bool read_empty_snapshot_meta(Reader& in, raft::SnapshotMeta& meta) {
+  const ByteView rest = in.rest();
+  if (!in.ok() || rest.size() < kEmptySnapshotMetaBytes || load_u32(rest) != 0) return false;
+  meta.index = 0;
+  meta.term = 0;
+  meta.conf.voters.clear();
+  meta.conf.learners.clear();
+  in.skip(kEmptySnapshotMetaBytes);
+  return true;
+}
+
+// One entry from [at, end), a part of `copy`, when its varints take at most three bytes each
+// (read_short_varint: a term and index below 2^21 and data shorter than 2 MiB, as most entries)
+// and it is well formed: its fields into `entry`, its data a slice of `copy`, `at` moved past it.
+// Otherwise false, with `at` and `entry` unchanged. The fast path of read_entries().
+inline bool read_short_entry(const std::uint8_t*& at, const std::uint8_t* end,
+                             const SharedBytes& copy, raft::Entry& entry) {
+  const std::uint8_t* next = at;
+  std::uint64_t term;
+  std::uint64_t index;
+  std::uint64_t length;
+  if (!read_short_varint(next, end, term) || !read_short_varint(next, end, index) || next == end ||
+      *next >= kEntryTypeCount) {
+    return false;
+  }
+  const auto type = static_cast<raft::EntryType>(*next++);
+  if (!read_short_varint(next, end, length) || length > kMaxEntryDataBytes ||
+      length > static_cast<std::size_t>(end - next)) {
+    return false;
+  }
+  entry.term = term;
+  entry.index = index;
+  entry.type = type;
+  entry.data = copy.slice(ByteView(next, static_cast<std::size_t>(length)));
+  at = next + length;
+  return true;
+}
+
+// A message's entries, read over one shared copy of the rest of the input (the entries and the
+// few fields after them): each entry's data is a slice of that copy, one allocation per message
+// rather than one per entry (entries with data are most of what the network carries).
 void read_entries(Reader& in, std::vector<raft::Entry>& entries) {
   // An encoded entry takes at least 4 bytes: term, index, type and an empty data length.
   const std::size_t n = in.count("Message.entries", kMaxEntriesPerMessage, 4);
   // Entries already there are overwritten rather than destroyed and built again.
   entries.resize(n);
   if (n == 0) return;
-  const SharedBytes copy(in.rest());
-  Reader from_copy(copy.view());
-  for (raft::Entry& entry : entries) {
-    entry.data = copy.slice(read_fields(from_copy, entry));
-    if (!from_copy.ok()) break;
+  const ByteView input = in.rest();
+  const SharedBytes copy(input);
+  const std::uint8_t* const begin = copy.data();
+  const std::uint8_t* const end = copy.end();
+  const std::uint8_t* at = begin;
+  raft::Entry* const first = entries.data();
+  std::size_t i = 0;
+  while (i < n && read_short_entry(at, end, copy, first[i])) ++i;
+  in.skip(static_cast<std::size_t>(at - begin));
+  // The entries the fast path does not take, read by the Reader from the input itself, so that a
+  // failure names its offset there and the entry it is in; their data, sliced from the copy.
+  for (; i < n; ++i) {
+    const ByteView data = read_fields(in, entries[i]);
+    if (!in.ok()) return in.add_context(str("Message.entries[", i, "]"));
+    entries[i].data = copy.slice(
+        copy.view().subspan(static_cast<std::size_t>(data.data() - input.data()), data.size()));
   }
-  if (from_copy.ok()) return in.skip(from_copy.offset());
-  // Malformed: the entries are read again from the input itself, so that the failure names its
-  // offset there and the entry it is in.
-  for (std::size_t i = 0; i < n && in.ok(); ++i) {
-    read_fields(in, entries[i]);
-    if (!in.ok()) in.add_context(str("Message.entries[", i, "]"));
-  }
-  KEEL_ASSERT(!in.ok(), "entries that failed to read from a copy read from the original");
 }
 
 }  // namespace
@@ -170,16 +222,7 @@ void encode(BoundedWriter& out, const raft::SnapshotMeta& meta) {
 }
 
 void read(Reader& in, raft::SnapshotMeta& meta) {
-  // Most messages carry no snapshot, whose meta is four zero bytes (index 0, term 0 and two empty
-  // configurations, each a one-byte varint; no other meta starts so), read at once.
-  if (const ByteView rest = in.rest();
-      in.ok() && rest.size() >= kEmptySnapshotMetaBytes && load_u32(rest) == 0) {
-    meta.index = 0;
-    meta.term = 0;
-    meta.conf.voters.clear();
-    meta.conf.learners.clear();
-    return in.skip(kEmptySnapshotMetaBytes);
-  }
+  if (read_empty_snapshot_meta(in, meta)) return;
   meta.index = in.varint("SnapshotMeta.index");
   meta.term = in.varint("SnapshotMeta.term");
   read(in, meta.conf);
@@ -240,7 +283,8 @@ void encode_tail(BoundedWriter& out, const raft::Message& message) {
     at = put_varint(at, message.reject_hint);
     at = put_varint(at, message.hint_term);
     at = put_varint(at, message.context);
-    at = put_snapshot_meta(at, message.snapshot);
+    at = is_empty(message.snapshot) ? put_raw(at, kEmptySnapshotMeta)
+                                    : put_snapshot_meta(at, message.snapshot);
     at = put_varint(at, message.offset);
     at = put_bytes(at, message.chunk);
     return put_boolean(at, message.done);
@@ -261,7 +305,7 @@ void read(Reader& in, raft::Message& message) {
   message.reject_hint = in.varint("Message.reject_hint");
   message.hint_term = in.varint("Message.hint_term");
   message.context = in.varint("Message.context");
-  if (in.ok()) {
+  if (in.ok() && !read_empty_snapshot_meta(in, message.snapshot)) {
     read(in, message.snapshot);
     if (!in.ok()) in.add_context("Message.snapshot");
   }

@@ -9,8 +9,12 @@ namespace keel::codec {
 
 void Reader::fail(Errc code, std::string_view field, std::string_view what) {
   if (error_) return;
-  error_ = Error{code, str(field, ": ", what, " (at offset ", offset_, ")")};
-  readable_end_ = offset_;
+  error_ = Error{code, str(field, ": ", what, " (at offset ", offset(), ")")};
+  readable_end_ = next_;
+}
+
+void Reader::bad_enum(std::string_view field, std::uint8_t raw, int count) {
+  fail(Errc::kCorrupt, field, str("value ", int{raw}, " is not one of the ", count, " known"));
 }
 
 void Reader::add_context(std::string_view context) {
@@ -30,9 +34,9 @@ std::uint64_t Reader::fixed(std::string_view field, std::size_t width) {
   if (!need(field, width)) return 0;
   std::uint64_t value = 0;
   for (std::size_t i = 0; i < width; ++i) {
-    value |= std::uint64_t{input_[offset_ + i]} << (8 * i);
+    value |= std::uint64_t{next_[i]} << (8 * i);
   }
-  offset_ += width;
+  next_ += width;
   return value;
 }
 
@@ -47,16 +51,17 @@ std::uint64_t Reader::u64(std::string_view field) { return fixed(field, 8); }
 std::uint64_t Reader::long_varint(std::string_view field) {
   // One bound for the whole varint rather than one check per byte; no checks on the way when it
   // is well formed, bad_varint() names what is wrong when it is not.
-  const std::size_t available = std::min(readable_end_ - offset_, kMaxVarintBytes);  // 0 if failed
+  const std::size_t available =
+      std::min(static_cast<std::size_t>(readable_end_ - next_), kMaxVarintBytes);  // 0 if failed
   std::uint64_t value = 0;
   for (std::size_t i = 0; i < available; ++i) {
-    const std::uint8_t byte = input_[offset_ + i];
+    const std::uint8_t byte = next_[i];
     value |= std::uint64_t{byte & 0x7Fu} << (7 * i);
     if (byte < 0x80) {
       // The tenth byte holds bit 63 alone; a last byte of 0 after others is not the shortest form.
       const bool canonical = i == 0 || (byte != 0 && (i < kMaxVarintBytes - 1 || byte == 1));
       if (!canonical) break;
-      offset_ += i + 1;
+      next_ += i + 1;
       return value;
     }
   }
@@ -67,16 +72,21 @@ std::uint64_t Reader::long_varint(std::string_view field) {
 void Reader::bad_varint(std::string_view field, std::size_t available) {
   if (error_) return;
   for (std::size_t i = 0; i < available; ++i) {
-    const std::uint8_t byte = input_[offset_ + i];
+    const std::uint8_t byte = next_[i];
     if (i == kMaxVarintBytes - 1 && byte > 1) break;  // overflows
     if (byte < 0x80) {
-      KEEL_ASSERT(byte == 0 && i > 0, "varint at offset ", offset_, " is well formed");
+      KEEL_ASSERT(byte == 0 && i > 0, "varint at offset ", offset(), " is well formed");
       return fail(Errc::kCorrupt, field, "varint is not in its shortest form");
     }
   }
   fail(Errc::kCorrupt, field,
        available == kMaxVarintBytes ? "varint overflows 64 bits"
                                     : "varint runs past the end of the input");
+}
+
+void Reader::bad_skip(std::size_t n) const {
+  KEEL_UNREACHABLE("skipping ", n, " bytes of the ", remaining(), " left",
+                   error_ ? " after a failed read" : "");
 }
 
 bool Reader::bad_boolean(std::string_view field) {
@@ -102,8 +112,8 @@ bool Reader::check_length(std::string_view field, std::uint64_t length, std::siz
 
 ByteView Reader::raw(std::string_view field, std::size_t length) {
   if (!need(field, length)) return {};
-  ByteView view = input_.subspan(offset_, length);
-  offset_ += length;
+  const ByteView view(next_, length);
+  next_ += length;
   return view;
 }
 
@@ -111,7 +121,7 @@ Status Reader::unfinished(std::string_view what) const {
   if (error_) return std::unexpected(*error_);
   KEEL_ASSERT(remaining() != 0, "unfinished() called on a finished Reader");
   return keel::fail(Errc::kCorrupt,
-                    str(what, ": ", remaining(), " trailing bytes after offset ", offset_));
+                    str(what, ": ", remaining(), " trailing bytes after offset ", offset()));
 }
 
 }  // namespace keel::codec

@@ -25,12 +25,46 @@
 
 namespace keel::codec {
 
+// Reads a varint of one to three bytes in its shortest form from [at, end) into `value`, moving
+// `at` past it; returns false, moving nothing, for anything else (a longer varint, a malformed one,
+// or too few bytes), which Reader::varint() then reads or rejects. Most values fit in one byte,
+// which is always the shortest form; most others (log indexes, commit points, lengths) in two or
+// three. A last byte of 0 after others is not the shortest form. For decoders that read fields
+// from raw pointers on their fast path (read_entries in raft_codec.cc) and Reader::varint().
+inline bool read_short_varint(const std::uint8_t*& at, const std::uint8_t* end,
+                              std::uint64_t& value) {
+  // Whether `byte` ends a varint of two or more bytes in its shortest form: no continuation bit,
+  // and not 0 (which would make the byte before it the last).
+  const auto is_canonical_last_byte = [](std::uint8_t byte) { return byte - 1u < 0x7Fu; };
+  const std::size_t available = static_cast<std::size_t>(end - at);
+  if (available >= 1 && at[0] < 0x80) {
+    value = at[0];
+    at += 1;
+    return true;
+  }
+  if (available >= 2 && is_canonical_last_byte(at[1])) {
+    value = (at[0] & 0x7Fu) | std::uint64_t{at[1]} << 7;
+    at += 2;
+    return true;
+  }
+  if (available >= 3 && at[1] >= 0x80 && is_canonical_last_byte(at[2])) {
+    value = (at[0] & 0x7Fu) | std::uint64_t{at[1] & 0x7Fu} << 7 | std::uint64_t{at[2]} << 14;
+    at += 3;
+    return true;
+  }
+  return false;
+}
+
 class Reader {
  public:
-  explicit Reader(ByteView input) : input_(input), readable_end_(input.size()) {}
+  explicit Reader(ByteView input)
+      : begin_(input.data()),
+        next_(input.data()),
+        readable_end_(input.data() + input.size()),
+        end_(input.data() + input.size()) {}
 
   std::uint8_t u8(std::string_view field) {
-    if (offset_ < readable_end_) return input_[offset_++];
+    if (next_ < readable_end_) return *next_++;
     return static_cast<std::uint8_t>(fixed(field, 1));  // records the failure
   }
   std::uint16_t u16(std::string_view field);
@@ -38,36 +72,21 @@ class Reader {
   std::uint64_t u64(std::string_view field);
   // Rejects encodings longer than the canonical one and values past 64 bits.
   std::uint64_t varint(std::string_view field) {
-    // Most values fit in one byte, which is always the canonical encoding; most others (log
-    // indexes, commit points) in two or three, read here too. A last byte of 0 after others is not
-    // the shortest form: long_varint() rejects it, and reads longer values.
-    const std::size_t available = readable_end_ - offset_;  // 0 once a read failed
-    const std::uint8_t* const at = input_.data() + offset_;
-    if (available >= 1 && at[0] < 0x80) {
-      offset_ += 1;
-      return at[0];
-    }
-    if (available >= 2 && is_canonical_last_byte(at[1])) {
-      offset_ += 2;
-      return (at[0] & 0x7Fu) | std::uint64_t{at[1]} << 7;
-    }
-    if (available >= 3 && at[1] >= 0x80 && is_canonical_last_byte(at[2])) {
-      offset_ += 3;
-      return (at[0] & 0x7Fu) | std::uint64_t{at[1] & 0x7Fu} << 7 | std::uint64_t{at[2]} << 14;
-    }
+    std::uint64_t value;
+    if (read_short_varint(next_, readable_end_, value)) return value;  // none once a read failed
     return long_varint(field);
   }
   // Rejects anything but 0 and 1.
   bool boolean(std::string_view field) {
-    if (offset_ < readable_end_ && input_[offset_] <= 1) return input_[offset_++] == 1;
+    if (next_ < readable_end_ && *next_ <= 1) return *next_++ == 1;
     return bad_boolean(field);
   }
   // A length-prefixed byte string of at most `limit` bytes, as a view into the input.
   ByteView bytes(std::string_view field, std::size_t limit) {
     const std::uint64_t length = varint(field);
-    if (length <= limit && length <= readable_end_ - offset_) {
-      const ByteView view = input_.subspan(offset_, static_cast<std::size_t>(length));
-      offset_ += static_cast<std::size_t>(length);
+    if (length <= limit && length <= static_cast<std::size_t>(readable_end_ - next_)) {
+      const ByteView view(next_, static_cast<std::size_t>(length));
+      next_ += length;
       return view;
     }
     check_length(field, length, limit, remaining(), "length");  // records the failure
@@ -80,7 +99,7 @@ class Reader {
   std::size_t count(std::string_view field, std::size_t limit, std::size_t min_element_bytes = 1) {
     const std::uint64_t n = varint(field);
     // n <= limit first, so that n * min_element_bytes cannot overflow.
-    if (n <= limit && n * min_element_bytes <= readable_end_ - offset_) {
+    if (n <= limit && n * min_element_bytes <= static_cast<std::size_t>(readable_end_ - next_)) {
       return static_cast<std::size_t>(n);
     }
     const std::size_t available = min_element_bytes == 0 ? limit : remaining() / min_element_bytes;
@@ -91,6 +110,10 @@ class Reader {
   // Records a failure found by the caller (a value out of range, say), unless one is recorded.
   void fail(Errc code, std::string_view field, std::string_view what);
 
+  // Records that an enum's byte `raw` is not below `count` (read_enum() below, whose fast path
+  // this keeps small enough to inline).
+  [[gnu::cold]] void bad_enum(std::string_view field, std::uint8_t raw, int count);
+
   // Prefixes the recorded failure's message with "context: " (a nested value's place, say
   // "Message.entries[3]"). Call only right after the nested read failed.
   void add_context(std::string_view context);
@@ -98,16 +121,16 @@ class Reader {
   bool ok() const { return !error_; }
   // The first failure; only when !ok().
   const Error& error() const { return *error_; }
-  std::size_t offset() const { return offset_; }
-  std::size_t remaining() const { return input_.size() - offset_; }
+  std::size_t offset() const { return static_cast<std::size_t>(next_ - begin_); }
+  std::size_t remaining() const { return static_cast<std::size_t>(end_ - next_); }
   // The input not read yet.
-  ByteView rest() const { return input_.subspan(offset_); }
+  ByteView rest() const { return ByteView(next_, remaining()); }
   // Moves past `n` bytes of rest() that the caller has read some other way (a copy of them, say);
   // they must be there and no read may have failed.
   void skip(std::size_t n) {
-    KEEL_ASSERT(!error_ && n <= remaining(), "skipping ", n, " bytes of the ", remaining(), " left",
-                error_ ? " after a failed read" : "");
-    offset_ += n;
+    if (error_ || n > remaining()) [[unlikely]]
+      bad_skip(n);
+    next_ += n;
   }
   // Success if no read failed and the whole input was consumed.
   Status finish(std::string_view what) {
@@ -119,15 +142,14 @@ class Reader {
   // Fails unless `n` bytes remain.
   bool need(std::string_view field, std::size_t n);
   std::uint64_t fixed(std::string_view field, std::size_t width);
-  // Whether `byte` ends a varint of two or more bytes in its shortest form: no continuation bit,
-  // and not 0 (which would make the byte before it the last).
-  static bool is_canonical_last_byte(std::uint8_t byte) { return byte - 1u < 0x7Fu; }
   // varint() past its fast paths (values of one to three bytes).
   std::uint64_t long_varint(std::string_view field);
   // finish() when a read failed or input is left: the error.
   Status unfinished(std::string_view what) const;
-  // Records why the varint at offset_ (of which `available` bytes are there) is malformed.
+  // Records why the varint at next_ (of which `available` bytes are there) is malformed.
   [[gnu::cold]] void bad_varint(std::string_view field, std::size_t available);
+  // The assertion skip() breaks, out of line so that skip() stays small enough to inline.
+  [[noreturn, gnu::cold]] void bad_skip(std::size_t n) const;
   // boolean() past its fast path: reads the byte (or records the failure) and rejects it if over 1.
   bool bad_boolean(std::string_view field);
   // Checks a length or count: at most `limit` (kLimitExceeded) and at most `available`
@@ -135,12 +157,15 @@ class Reader {
   bool check_length(std::string_view field, std::uint64_t length, std::size_t limit,
                     std::size_t available, std::string_view unit);
 
-  ByteView input_;
-  std::size_t offset_ = 0;
-  // input_.size() until a read fails, then offset_ (so never below it): the fast paths read only
-  // below it, so one comparison tells them both that no read failed and that the input holds
-  // their bytes.
-  std::size_t readable_end_;
+  // The input is [begin_, end_); the next byte to read is at next_. Pointers rather than offsets,
+  // so that a decoder's stores into the integer fields it fills cannot alias them (the compiler
+  // then keeps them in registers between reads instead of loading them again after every field).
+  const std::uint8_t* begin_;
+  const std::uint8_t* next_;
+  // end_ until a read fails, then next_ (so never below it): the fast paths read only below it,
+  // so one comparison tells them both that no read failed and that the input holds their bytes.
+  const std::uint8_t* readable_end_;
+  const std::uint8_t* end_;
   std::optional<Error> error_;
 };
 
@@ -150,7 +175,7 @@ E read_enum(Reader& in, std::string_view field, int count) {
   const std::uint8_t raw = in.u8(field);
   if (raw < count) [[likely]]
     return static_cast<E>(raw);
-  in.fail(Errc::kCorrupt, field, str("value ", int{raw}, " is not one of the ", count, " known"));
+  in.bad_enum(field, raw, count);
   return E{};
 }
 

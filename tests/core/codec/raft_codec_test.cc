@@ -103,6 +103,26 @@ TEST(CodecMessage, DecodedEntriesShareOneBufferPerMessage) {
   EXPECT_EQ(decoded->entries[4].data.use_count(), 0u);
 }
 
+// Entries whose varints take more than three bytes (a term, index or data length of 2^21 or
+// more) are past the decoder's fast path, which hands the rest of the message to the Reader: they
+// and the entries after them decode alike, their data slices of the same one buffer.
+TEST(CodecMessage, EntriesWithLongVarintsDecodeAmongShortOnes) {
+  raft::Message m = sample_message();
+  m.entries.clear();
+  const raft::Index far = raft::Index{1} << 40;
+  const Bytes data{1, 2, 3};
+  m.entries.push_back({7, 40, raft::EntryType::kNormal, data});
+  m.entries.push_back({7, far, raft::EntryType::kNormal, data});  // an index of six bytes
+  m.entries.push_back({7, 42, raft::EntryType::kNormal, data});
+  m.entries.push_back({far, 43, raft::EntryType::kNormal, data});             // a term of six bytes
+  m.entries.push_back({7, 44, raft::EntryType::kNormal, Bytes(1 << 21, 9)});  // a 4-byte length
+  m.entries.push_back({7, 45, raft::EntryType::kConfChange, data});
+  const auto decoded = decode<raft::Message>(encode(m));
+  ASSERT_TRUE(decoded.has_value()) << decoded.error().message;
+  EXPECT_EQ(*decoded, m);
+  for (const raft::Entry& entry : decoded->entries) EXPECT_EQ(entry.data.use_count(), 6u);
+}
+
 // Entries are read from a copy of the input; a failure in one still names the entry and its
 // offset in the input itself.
 TEST(CodecMessage, ABadEntryIsReportedAtItsOffsetInTheInput) {
@@ -136,6 +156,36 @@ TEST(CodecMessage, TheSplitEncodingIsTheWholeOne) {
             });
   EXPECT_EQ(parts, encode(m));
   EXPECT_LE(parts.size(), encoded_size_bound_outside_entries(m) + encoded_size_bound(m.entries));
+}
+
+// encode_tail() writes an empty snapshot meta as its four zero bytes at once: the bytes are the
+// meta's own encoding, between the context and the offset, for an empty meta and for metas that
+// differ from it in one field only.
+TEST(CodecMessage, AnEmptySnapshotMetaIsWrittenAsItsOwnEncoding) {
+  raft::Message m;
+  m.context = 5;
+  m.offset = 6;
+  raft::SnapshotMeta index_only;
+  index_only.index = 1;
+  raft::SnapshotMeta term_only;
+  term_only.term = 1;
+  raft::SnapshotMeta voter_only;
+  voter_only.conf.voters = {1};
+  raft::SnapshotMeta learner_only;
+  learner_only.conf.learners = {1};
+  for (const raft::SnapshotMeta& meta :
+       {raft::SnapshotMeta{}, index_only, term_only, voter_only, learner_only}) {
+    m.snapshot = meta;
+    const Bytes message = encode(m);
+    const Bytes expected = encode(meta);
+    // The meta's bytes end before the offset (one byte), the chunk's length (one) and done (one).
+    ASSERT_GE(message.size(), expected.size() + 3);
+    const Bytes actual(message.end() - 3 - expected.size(), message.end() - 3);
+    EXPECT_EQ(actual, expected);
+    EXPECT_EQ(message[message.size() - 4 - expected.size()], 5) << "the context before the meta";
+    EXPECT_EQ(decode<raft::Message>(message).value(), m);
+  }
+  EXPECT_EQ(encode(raft::SnapshotMeta{}), Bytes(4, 0));
 }
 
 TEST(CodecMessage, TrailingBytesAreRejected) {
