@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <memory>
 
+#include "core/codec/bounded_writer.h"
 #include "core/codec/limits.h"
 #include "core/codec/reader.h"
 #include "core/codec/writer.h"
@@ -17,17 +18,24 @@ void AppendRegister::append(ByteView value) {
   KEEL_ASSERT(value.size() <= codec::kMaxEntryDataBytes, "a value of ", value.size(),
               " bytes, over kMaxEntryDataBytes");
   const std::size_t encoded = codec::kMaxVarintBytes + value.size();  // at most
-  if (!open_.empty() && open_.size() + encoded > kChunkBytes) {
-    sealed_.push_back(std::make_shared<const ChunkedBytes::Chunk>(std::move(open_)));
-    open_ = Bytes();
-  }
-  // Reserved whole, so the open chunk never moves while it fills (and moving it into a sealed
-  // chunk copies nothing).
-  if (open_.empty()) open_.reserve(std::max(kChunkBytes, encoded));
-  codec::Writer(open_).bytes(value);
+  if (open_used_ + encoded > open_.size()) open_chunk(encoded);
+  // Encoded in place, as codec::Writer::bytes would append it.
+  std::uint8_t* const at = codec::put_varint(open_.data() + open_used_, value.size());
+  const auto offset = static_cast<std::size_t>(at - open_.data());
+  codec::put_raw(at, value);
+  open_used_ = offset + value.size();
   places_.push_back(Place{static_cast<std::uint32_t>(sealed_.size()),
-                          static_cast<std::uint32_t>(open_.size() - value.size()),
+                          static_cast<std::uint32_t>(offset),
                           static_cast<std::uint32_t>(value.size())});
+}
+
+void AppendRegister::open_chunk(std::size_t encoded) {
+  if (open_used_ > 0) {
+    open_.resize(open_used_);  // shrinks, so moves nothing
+    sealed_.push_back(std::make_shared<const ChunkedBytes::Chunk>(std::move(open_)));
+  }
+  open_ = Bytes(std::max(kChunkBytes, encoded));
+  open_used_ = 0;
 }
 
 ByteView AppendRegister::value(std::size_t i) const {
@@ -42,7 +50,7 @@ ChunkedBytes AppendRegister::snapshot() const {
   codec::Writer(count).varint(places_.size());
   ChunkedBytes out(std::move(count));
   for (const ChunkedBytes::ChunkPtr& chunk : sealed_) out.append(chunk);
-  out.append(open_);
+  out.append(Bytes(open_.begin(), open_.begin() + static_cast<std::ptrdiff_t>(open_used_)));
   return out;
 }
 

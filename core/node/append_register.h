@@ -50,10 +50,16 @@ class AppendRegister final : public StateMachine {
     std::uint32_t size;
   };
   void append(ByteView value);
+  // Seals the open chunk if it holds values, and opens a new one with room for `encoded` bytes
+  // (kChunkBytes, or more for a larger value).
+  void open_chunk(std::size_t encoded);
 
   std::vector<Place> places_;                   // one per value, in commit order
   std::vector<ChunkedBytes::ChunkPtr> sealed_;  // full chunks of encoded values, never changed
-  Bytes open_;                                  // the encoding of the values after them
+  // The open chunk, made at its full size up front so that a value is written with no check of
+  // the vector's capacity: its first open_used_ bytes encode the values after the sealed ones.
+  Bytes open_;
+  std::size_t open_used_ = 0;
 };
 
 }  // namespace keel::node

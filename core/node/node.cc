@@ -294,34 +294,32 @@ void Node::apply(const raft::Ready& ready) {
   for (const raft::Entry& entry : ready.committed) {
     if (entry.type == raft::EntryType::kNormal && !entry.data.empty()) machine_->apply(entry);
     if (config_.observer) config_.observer->on_applied(env_.self, entry);
-    std::optional<Pending> pending = take_pending(entry.index);
-    if (!pending) continue;
-    if (pending->term == entry.term) {
-      pending->done(entry.index);
-    } else {
-      pending->done(fail(Errc::kUnavailable,
-                         str("the proposal at index ", entry.index, " was replaced by term ",
-                             entry.term, "'s entry after a leader change")));
-    }
+    settle_pending(entry);
   }
 }
 
-// Front or nothing. pending_ ascends (propose() fails the proposals at or past a new index first)
-// and entries are applied one index after another, so every pending proposal below the entry
-// applied now was taken when its own index was applied, and none is ever left behind:
+// Front or nothing (settle_pending() checks for the front): pending_ ascends (propose() fails the
+// proposals at or past a new index first) and entries are applied one index after another, so every
+// pending proposal below the entry applied now was settled when its own index was applied, and none
+// is ever left behind:
 // - a leader change or log truncation replaces the entry at a pending index, but that index is
-//   still applied (Raft applies every index up to its commit), and apply() fails the proposal
-//   there on the term mismatch;
+//   still applied (Raft applies every index up to its commit), and the proposal fails there on
+//   the term mismatch;
 // - an installed snapshot skips indexes, and apply() fails the proposals at or below it before
 //   any entry past it is applied;
 // - a restarted node starts with no pending proposals, and stop() fails them all.
-std::optional<Node::Pending> Node::take_pending(raft::Index index) {
-  if (pending_.empty() || pending_.front().index > index) return std::nullopt;
-  KEEL_ASSERT(pending_.front().index == index, "a proposal at index ", pending_.front().index,
-              " is still pending after index ", index, " was applied");
-  std::optional<Pending> taken(std::move(pending_.front()));
+void Node::settle_front(const raft::Entry& entry) {
+  KEEL_ASSERT(pending_.front().index == entry.index, "a proposal at index ", pending_.front().index,
+              " is still pending after index ", entry.index, " was applied");
+  Pending pending = std::move(pending_.front());
   pending_.pop_front();
-  return taken;
+  if (pending.term == entry.term) {
+    pending.done(entry.index);
+  } else {
+    pending.done(fail(Errc::kUnavailable,
+                      str("the proposal at index ", entry.index, " was replaced by term ",
+                          entry.term, "'s entry after a leader change")));
+  }
 }
 
 // Every snapshot_every applied entries the state machine's image is encoded here, on the loop

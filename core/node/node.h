@@ -114,8 +114,13 @@ class Node {
     raft::Term term;
     ProposeDone done;
   };
-  // Removes and returns the pending proposal at `index`, if there is one.
-  std::optional<Pending> take_pending(raft::Index index);
+  // Settles the proposal pending at the applied `entry`'s index, if there is one: `done` gets the
+  // index if the entry is that proposal's (same term), else kUnavailable. The check is inline, as
+  // most entries (all of a follower's) have none; settle_front() takes the front one.
+  void settle_pending(const raft::Entry& entry) {
+    if (!pending_.empty() && pending_.front().index <= entry.index) settle_front(entry);
+  }
+  void settle_front(const raft::Entry& entry);
 
   Env& env_;
   NodeConfig config_;

@@ -81,6 +81,19 @@ Bytes encoding_of(const std::vector<std::string>& values) {
   return out;
 }
 
+// The open chunk is made at its full size up front: its snapshot holds the values' encoding and
+// nothing of the room after it, whatever the values' lengths (an empty one is its length alone).
+TEST(AppendRegister, ItsOpenChunkSnapshotsOnlyTheValuesWritten) {
+  AppendRegister reg;
+  const std::vector<std::string> values = {"", "x", std::string(127, 'y'), std::string(128, 'z'),
+                                           ""};
+  for (std::size_t i = 0; i < values.size(); ++i) reg.apply(entry(i + 1, values[i]));
+  ASSERT_EQ(reg.sealed_chunks(), 0u);
+  const ChunkedBytes snapshot = reg.snapshot();
+  EXPECT_EQ(snapshot.flatten(), encoding_of(values));
+  for (std::size_t i = 0; i < values.size(); ++i) EXPECT_EQ(text(reg.value(i)), values[i]) << i;
+}
+
 TEST(AppendRegister, SealsFullChunksAndItsSnapshotsShareThem) {
   AppendRegister reg;
   std::vector<std::string> values;
