@@ -201,8 +201,8 @@ void World::resume(NodeId id) {
   record("resume", {{"machine", h.name()}});
   h.state_ = HostState::kUp;
   // Everything that waited runs now, in the order it arrived.
-  for (std::uint32_t slot : h.deferred_) queue_.push(now_, slot);
-  h.deferred_.clear();
+  for (std::uint32_t slot : h.paused_events_) queue_.push(now_, slot);
+  h.paused_events_.clear();
 }
 
 void World::step_clock(NodeId id, Duration offset) {
@@ -300,7 +300,7 @@ void World::dispatch(std::uint32_t slot) {
     return;
   }
   if (h.state_ == HostState::kPaused) {
-    h.deferred_.push_back(slot);
+    h.paused_events_.push_back(slot);
     return;
   }
   if (event.kind == Event::Kind::kWake) {
