@@ -33,9 +33,9 @@ class EventQueue {
   };
 
   void push(Time time, std::uint32_t slot) {
-    KEEL_ASSERT(time >= current_, "event pushed before the current instant");
-    KEEL_ASSERT(slot < kSlotLimit, "event slot out of the queue's range");
-    KEEL_ASSERT(next_seq_ < kSeqLimit, "event sequence numbers exhausted");
+    if (time < current_ || slot >= kSlotLimit || next_seq_ >= kSeqLimit) [[unlikely]] {
+      refuse_push(time, slot);
+    }
     const Item item{time, next_seq_++ << kSlotBits | slot};
     if (time == current_) {
       now_lane_.push_back(item);
@@ -71,6 +71,14 @@ class EventQueue {
  private:
   static bool before(const Item& a, const Item& b) {
     return a.time < b.time || (a.time == b.time && a.order < b.order);
+  }
+
+  // push()'s checks, out of line: the message building stays off the hot path.
+  [[noreturn, gnu::cold, gnu::noinline]] void refuse_push(Time time, std::uint32_t slot) const {
+    KEEL_ASSERT(time >= current_, "event pushed before the current instant");
+    KEEL_ASSERT(slot < kSlotLimit, "event slot out of the queue's range");
+    KEEL_ASSERT(next_seq_ < kSeqLimit, "event sequence numbers exhausted");
+    KEEL_UNREACHABLE("refuse_push called for a valid push");
   }
 
   bool lane_empty() const { return lane_head_ == now_lane_.size(); }
