@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <cstring>
 #include <iterator>
 
 #include "core/env/assert.h"
@@ -240,14 +241,16 @@ void Cluster::arm_client_timer(Client& client) {
 }
 
 void Cluster::write_client_value(int client, std::uint64_t number, Bytes& out) const {
-  char digits[24];  // enough for any 64-bit number in decimal
-  out.assign(1, 'c');
-  char* end = std::to_chars(std::begin(digits), std::end(digits), client).ptr;
-  out.insert(out.end(), std::begin(digits), end);
-  out.push_back('-');
-  end = std::to_chars(std::begin(digits), std::end(digits), number).ptr;
-  out.insert(out.end(), std::begin(digits), end);
-  if (out.size() < client_options_.value_bytes) out.resize(client_options_.value_bytes, '.');
+  char text[32];  // 'c', an int (up to 11 characters), '-', a 64-bit number (up to 20 digits)
+  text[0] = 'c';
+  char* end = std::to_chars(text + 1, text + 12, client).ptr;
+  *end++ = '-';
+  end = std::to_chars(end, std::end(text), number).ptr;
+  const auto length = static_cast<std::size_t>(end - text);
+  // One resize and one copy: the buffer keeps its capacity from one proposal to the next.
+  out.resize(std::max(length, client_options_.value_bytes));
+  std::memcpy(out.data(), text, length);
+  std::fill(out.begin() + static_cast<std::ptrdiff_t>(length), out.end(), '.');
 }
 
 std::string Cluster::client_value(int client, std::uint64_t number) const {

@@ -18,15 +18,25 @@ namespace keel::sim {
 // reached, so their sequence numbers are smaller than every lane event's and they go first.
 class EventQueue {
  public:
+  // Slots are below 2^kSlotBits (World keeps fewer slots); sequence numbers below 2^(64 -
+  // kSlotBits), over a trillion events. Both limits are asserted.
+  static constexpr int kSlotBits = 24;
+  static constexpr std::uint32_t kSlotLimit = std::uint32_t{1} << kSlotBits;
+  static constexpr std::uint64_t kSeqLimit = std::uint64_t{1} << (64 - kSlotBits);
+
+  // 16 bytes: the sequence number and the slot share one word, the sequence number on top, so
+  // comparing (time, order) compares (time, seq), and an item moves in one 16-byte copy.
   struct Item {
     Time time;
-    std::uint64_t seq;
-    std::uint32_t slot;
+    std::uint64_t order;  // seq << kSlotBits | slot
+    std::uint32_t slot() const { return static_cast<std::uint32_t>(order & (kSlotLimit - 1)); }
   };
 
   void push(Time time, std::uint32_t slot) {
-    KEEL_ASSERT(time >= current_, "event pushed before the current instant");
-    const Item item{time, next_seq_++, slot};
+    if (time < current_ || slot >= kSlotLimit || next_seq_ >= kSeqLimit) [[unlikely]] {
+      refuse_push(time, slot);
+    }
+    const Item item{time, next_seq_++ << kSlotBits | slot};
     if (time == current_) {
       now_lane_.push_back(item);
       return;
@@ -60,7 +70,15 @@ class EventQueue {
 
  private:
   static bool before(const Item& a, const Item& b) {
-    return a.time < b.time || (a.time == b.time && a.seq < b.seq);
+    return a.time < b.time || (a.time == b.time && a.order < b.order);
+  }
+
+  // push()'s checks, out of line: the message building stays off the hot path.
+  [[noreturn, gnu::cold, gnu::noinline]] void refuse_push(Time time, std::uint32_t slot) const {
+    KEEL_ASSERT(time >= current_, "event pushed before the current instant");
+    KEEL_ASSERT(slot < kSlotLimit, "event slot out of the queue's range");
+    KEEL_ASSERT(next_seq_ < kSeqLimit, "event sequence numbers exhausted");
+    KEEL_UNREACHABLE("refuse_push called for a valid push");
   }
 
   bool lane_empty() const { return lane_head_ == now_lane_.size(); }
@@ -103,7 +121,8 @@ class EventQueue {
   // hole left by the root moves down to a leaf along the smaller children, one comparison per
   // level, and `last` (the former last item) is put there and sifted up. `last` nearly always
   // belongs near the bottom, so this saves the second comparison per level that sifting it down
-  // from the root costs. Keys are unique (seq), so the order of pops is the same either way.
+  // from the root costs. Keys are unique (the sequence numbers), so the order of pops is the same
+  // either way.
   void refill_root_with(const Item& last) {
     const std::size_t n = heap_.size();
     std::size_t hole = 0;

@@ -123,8 +123,8 @@ void Host::crash(CrashMode mode) {
   timers_.clear();
   deferred_calls_.clear();
   receive_ = nullptr;
-  for (std::uint32_t slot : deferred_) world_.release(slot);
-  deferred_.clear();
+  for (std::uint32_t slot : paused_events_) world_.release(slot);
+  paused_events_.clear();
   for (std::uint32_t slot : waiting_) world_.release(slot);
   waiting_.clear();
   containers_.lose_all();

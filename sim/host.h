@@ -71,7 +71,7 @@ class Host {
   SimFileSystem fs_;
   SimContainers containers_;
   Time busy_until_{};
-  std::vector<std::uint32_t> deferred_;  // events that arrived while paused, in arrival order
+  std::vector<std::uint32_t> paused_events_;  // events that arrived while paused, in arrival order
   // Events that arrived during a blocking sync, in arrival order, behind one kWake event.
   std::vector<std::uint32_t> waiting_;
 
@@ -86,7 +86,10 @@ class Host {
   std::vector<Timer>::iterator find_timer(TimerId id);
   TimerId next_timer_ = 1;  // for timers and deferred calls alike
   // The ids of the calls deferred (Clock::defer) and neither run nor cancelled. Each call waits
-  // in its event (World::queue_deferred_call), which runs it only if its id is still here.
+  // in its event (World::queue_deferred_call), which runs it only if its id is still here. A
+  // cancelled call's callback (and what it captured) stays alive in its event slot until the
+  // event comes up and releases the slot: at the host's current instant, or later while the host
+  // is paused or inside a blocking sync (a crash releases the events the host holds back).
   std::vector<TimerId> deferred_calls_;
   Transport::ReceiveHandler receive_;
 

@@ -90,7 +90,7 @@ NodeId World::id_of(std::string_view name) const {
 
 std::uint32_t World::new_event(Event::Kind kind, Host* host) {
   if (free_head_ == kNoSlot) {  // every slot is taken: add a chunk of free ones
-    KEEL_ASSERT(slot_count_ < kNoSlot - kChunkSize, "event slots exhausted");
+    KEEL_ASSERT(slot_count_ + kChunkSize <= EventQueue::kSlotLimit, "event slots exhausted");
     chunks_.push_back(std::make_unique<Event[]>(kChunkSize));
     for (std::uint32_t i = kChunkSize; i-- > 0;) {
       chunks_.back()[i].next_free = free_head_;
@@ -201,8 +201,8 @@ void World::resume(NodeId id) {
   record("resume", {{"machine", h.name()}});
   h.state_ = HostState::kUp;
   // Everything that waited runs now, in the order it arrived.
-  for (std::uint32_t slot : h.deferred_) queue_.push(now_, slot);
-  h.deferred_.clear();
+  for (std::uint32_t slot : h.paused_events_) queue_.push(now_, slot);
+  h.paused_events_.clear();
 }
 
 void World::step_clock(NodeId id, Duration offset) {
@@ -282,7 +282,7 @@ void World::run(const EventQueue::Item& item) {
   KEEL_ASSERT(item.time >= now_, "event queue went back in time");
   now_ = item.time;
   ++events_run_;
-  dispatch(item.slot);
+  dispatch(item.slot());
 }
 
 void World::dispatch(std::uint32_t slot) {
@@ -300,7 +300,7 @@ void World::dispatch(std::uint32_t slot) {
     return;
   }
   if (h.state_ == HostState::kPaused) {
-    h.deferred_.push_back(slot);
+    h.paused_events_.push_back(slot);
     return;
   }
   if (event.kind == Event::Kind::kWake) {

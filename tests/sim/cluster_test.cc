@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <set>
+#include <string>
 
 #include "core/codec/frame.h"
 
@@ -21,6 +23,25 @@ TEST(Cluster, ElectsALeaderAndCommitsProposals) {
   EXPECT_TRUE(cluster.check_final_state()) << cluster.first_violation();
   EXPECT_GT(cluster.client_stats().acknowledged, 400u);
   EXPECT_GT(cluster.checker().committed_index(), 400u);
+}
+
+// A client's value is "c<client>-<number>", padded with '.' to value_bytes when shorter.
+TEST(Cluster, ClientValuesAreNamedAndPaddedToValueBytes) {
+  Cluster cluster(3, ClusterOptions{});
+  cluster.start_clients(ClientOptions{10, 5ms, 1s, 7});
+  cluster.world().run_for(6s);  // about 1,200 proposals per client
+  cluster.stop_clients();
+  ASSERT_TRUE(cluster.converge(5s)) << cluster.first_violation();
+  const node::AppendRegister& values = cluster.node(cluster.leader())->state();
+  std::set<std::string> present;
+  for (std::size_t i = 0; i < values.size(); ++i) {
+    const ByteView value = values.value(i);
+    present.emplace(value.begin(), value.end());
+  }
+  EXPECT_TRUE(present.contains("c1-500."));   // shorter: padded
+  EXPECT_TRUE(present.contains("c2-1000"));   // exactly value_bytes
+  EXPECT_TRUE(present.contains("c10-1000"));  // longer: as it is
+  EXPECT_FALSE(present.contains("c1-500"));
 }
 
 // A client's proposals are answered or time out, each exactly once, whatever the leader does.

@@ -14,7 +14,7 @@ Time at(std::int64_t ns) { return Time{} + Duration(ns); }
 
 std::vector<std::uint32_t> drain(EventQueue& queue) {
   std::vector<std::uint32_t> slots;
-  while (!queue.empty()) slots.push_back(queue.pop().slot);
+  while (!queue.empty()) slots.push_back(queue.pop().slot());
   return slots;
 }
 
@@ -34,14 +34,14 @@ TEST(EventQueue, EventsPushedAtTheCurrentInstantRunAfterOlderOnesAtIt) {
   queue.push(at(10), 1);
   queue.push(at(10), 2);
   queue.push(at(20), 3);
-  EXPECT_EQ(queue.pop().slot, 1u);  // now at 10, with 2 still queued for it
-  queue.push(at(10), 4);            // the lane
+  EXPECT_EQ(queue.pop().slot(), 1u);  // now at 10, with 2 still queued for it
+  queue.push(at(10), 4);              // the lane
   queue.push(at(15), 5);
   queue.push(at(10), 6);  // the lane
   EXPECT_EQ(queue.size(), 5u);
-  EXPECT_EQ(queue.top().slot, 2u);
-  EXPECT_EQ(queue.pop().slot, 2u);
-  EXPECT_EQ(queue.pop().slot, 4u);
+  EXPECT_EQ(queue.top().slot(), 2u);
+  EXPECT_EQ(queue.pop().slot(), 2u);
+  EXPECT_EQ(queue.pop().slot(), 4u);
   queue.push(at(10), 7);  // pushed while the lane drains: still this instant, after 6
   EXPECT_EQ(drain(queue), (std::vector<std::uint32_t>{6, 7, 5, 3}));
 }
@@ -81,7 +81,7 @@ TEST(EventQueue, RandomPushesAndPopsFollowTimeThenPushOrder) {
     }
     for (std::uint64_t k = random.below(4); k > 0 && !reference.empty(); --k) {
       const EventQueue::Item item = queue.pop();
-      ASSERT_EQ(item.slot, reference.front().slot) << "pop " << popped;
+      ASSERT_EQ(item.slot(), reference.front().slot) << "pop " << popped;
       ASSERT_EQ(item.time, at(reference.front().time));
       now = reference.front().time;
       reference.erase(reference.begin());
@@ -97,14 +97,30 @@ TEST(EventQueue, PopDueTakesOnlyEventsDueByTheGivenTime) {
   queue.push(at(20), 1);
   queue.push(at(10), 2);
   EXPECT_FALSE(queue.pop_due(at(9)).has_value());
-  EXPECT_EQ(queue.pop_due(at(10))->slot, 2u);
+  EXPECT_EQ(queue.pop_due(at(10))->slot(), 2u);
   queue.push(at(10), 3);  // at the current instant: the lane
-  EXPECT_EQ(queue.pop_due(at(10))->slot, 3u);
+  EXPECT_EQ(queue.pop_due(at(10))->slot(), 3u);
   EXPECT_FALSE(queue.pop_due(at(19)).has_value());
   EXPECT_EQ(queue.size(), 1u);
-  EXPECT_EQ(queue.pop_due(at(25))->slot, 1u);
+  EXPECT_EQ(queue.pop_due(at(25))->slot(), 1u);
   EXPECT_FALSE(queue.pop_due(at(100)).has_value());
   EXPECT_TRUE(queue.empty());
+}
+
+// The slot shares a word with the sequence number: a large slot must not outrank a later push.
+TEST(EventQueue, SlotValuesDoNotAffectTheOrder) {
+  EventQueue queue;
+  const std::uint32_t largest = EventQueue::kSlotLimit - 1;
+  queue.push(at(10), 5);
+  queue.push(at(10), largest);
+  queue.push(at(10), 0);
+  queue.push(at(5), largest);
+  EXPECT_EQ(drain(queue), (std::vector<std::uint32_t>{largest, 5, largest, 0}));
+}
+
+TEST(EventQueueDeathTest, RefusesASlotOutOfItsRange) {
+  EventQueue queue;
+  EXPECT_DEATH(queue.push(at(10), EventQueue::kSlotLimit), "out of the queue's range");
 }
 
 TEST(EventQueueDeathTest, RefusesAnEventBeforeTheCurrentInstant) {
