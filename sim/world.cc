@@ -88,16 +88,19 @@ NodeId World::id_of(std::string_view name) const {
   return kNoNode;
 }
 
-std::uint32_t World::new_event(Event::Kind kind, Host* host) {
-  if (free_head_ == kNoSlot) {  // every slot is taken: add a chunk of free ones
-    KEEL_ASSERT(slot_count_ + kChunkSize <= EventQueue::kSlotLimit, "event slots exhausted");
-    chunks_.push_back(std::make_unique<Event[]>(kChunkSize));
-    for (std::uint32_t i = kChunkSize; i-- > 0;) {
-      chunks_.back()[i].next_free = free_head_;
-      free_head_ = slot_count_ + i;
-    }
-    slot_count_ += kChunkSize;
+void World::add_chunk() {
+  KEEL_ASSERT(slot_count_ + kChunkSize <= EventQueue::kSlotLimit, "event slots exhausted");
+  chunks_.push_back(std::make_unique<Event[]>(kChunkSize));
+  for (std::uint32_t i = kChunkSize; i-- > 0;) {
+    chunks_.back()[i].next_free = free_head_;
+    free_head_ = slot_count_ + i;
   }
+  slot_count_ += kChunkSize;
+}
+
+std::uint32_t World::new_event(Event::Kind kind, Host* host) {
+  if (free_head_ == kNoSlot) [[unlikely]]
+    add_chunk();
   const std::uint32_t slot = free_head_;
   Event& event = event_at(slot);
   free_head_ = event.next_free;

@@ -122,6 +122,8 @@ class World {
   // A free slot holding an event of `kind` on `host` (and its incarnation; null: none), with no
   // frame and no call: the caller fills in the rest in place and pushes the slot on queue_.
   std::uint32_t new_event(Event::Kind kind, Host* host);
+  // Every slot is taken: adds a chunk of free ones (rare, so kept out of new_event's body).
+  [[gnu::cold, gnu::noinline]] void add_chunk();
   void release(std::uint32_t slot);
   // Runs an event popped from queue_: the time moves to it.
   void run(const EventQueue::Item& item);
