@@ -34,6 +34,13 @@ TEST(Random, KnownValuesArePinned) {
   EXPECT_EQ(r.next(), 0x99ec5f36cb75f2b4ULL);
 }
 
+TEST(RandomDeathTest, RefusesAnEmptyRange) {
+  Random r(3);
+  EXPECT_DEATH(r.below(0), "bound > 0.*Random::below\\(0\\)");
+  EXPECT_DEATH(r.between(2, 1), "low <= high.*Random::between\\(2, 1\\)");
+  EXPECT_DEATH(r.between(Duration(5), Duration(-5)), "Random::between\\(5, -5\\)");
+}
+
 TEST(Random, BelowIsInRangeAndCoversIt) {
   Random r(3);
   std::set<std::uint64_t> seen;
