@@ -28,11 +28,13 @@ class AppendRegister final : public StateMachine {
   // A chunk is sealed once the next value would take it past this (a larger value gets a chunk of
   // its own).
   static constexpr std::size_t kChunkBytes = 256u << 10;
+  // Values' places are kept in blocks of this many (see places_).
+  static constexpr std::size_t kPlacesPerBlock = 4096;
 
   void apply(const raft::Entry& entry) override;
   // How many values it holds, and the i-th (i < size()) as a view into the register: valid until
   // the next apply() or restore().
-  std::size_t size() const { return places_.size(); }
+  std::size_t size() const { return size_; }
   ByteView value(std::size_t i) const;
   // The sealed chunks, for tests (the open one is not among them).
   std::size_t sealed_chunks() const { return sealed_.size(); }
@@ -54,7 +56,11 @@ class AppendRegister final : public StateMachine {
   // (kChunkBytes, or more for a larger value).
   void open_chunk(std::size_t encoded);
 
-  std::vector<Place> places_;                   // one per value, in commit order
+  // One place per value, in commit order: value i's is places_[i / kPlacesPerBlock][i %
+  // kPlacesPerBlock]. Each block is reserved in full when it is added, so the register grows
+  // without ever copying the places it holds.
+  std::vector<std::vector<Place>> places_;
+  std::size_t size_ = 0;
   std::vector<ChunkedBytes::ChunkPtr> sealed_;  // full chunks of encoded values, never changed
   // The open chunk, made at its full size up front so that a value is written with no check of
   // the vector's capacity: its first open_used_ bytes encode the values after the sealed ones.

@@ -328,10 +328,8 @@ void Node::settle_front(const raft::Entry& entry) {
 // at a time, so that a large snapshot does not stall the loop past an election timeout (issue 7);
 // entries keep being persisted and applied meanwhile, and the WAL keeps everything after its
 // older marker until the new one is durable.
-Status Node::maybe_snapshot() {
-  if (snapshot_writer_) return {};  // one at a time
+Status Node::take_snapshot() {
   const raft::Index applied = raft_->applied();
-  if (applied < snapshot_index_ + config_.snapshot_every) return {};
   auto meta = raft_->compact(applied, machine_->snapshot());
   if (!meta) return std::unexpected(meta.error());
   snapshot_writer_.emplace(snapshots_.begin_save(*meta, raft_->snapshot()->data.size()));

@@ -36,7 +36,7 @@ struct NodeConfig {
   raft::Config raft;
   std::size_t snapshot_every = 10000;  // applied entries between two snapshots (etcd: 10,000+)
   // A snapshot's file is checksummed, then written and synced, this many bytes per turn of the
-  // loop (see maybe_snapshot in node.cc): about 30 ms of fdatasync per turn on a laptop disk.
+  // loop (see take_snapshot in node.cc): about 30 ms of fdatasync per turn on a laptop disk.
   std::size_t snapshot_step_bytes = 4u << 20;
   storage::WalOptions wal;
   NodeObserver* observer = nullptr;  // not owned; may be null
@@ -102,7 +102,13 @@ class Node {
   Status persist(const raft::Ready& ready);
   void send(const std::vector<raft::Message>& messages);
   void apply(const raft::Ready& ready);
-  Status maybe_snapshot();
+  // Takes a snapshot (take_snapshot) once snapshot_every entries were applied since the last one
+  // and none is being written. Inline: every turn of the Ready loop asks.
+  Status maybe_snapshot() {
+    if (snapshot_writer_ || raft_->applied() < snapshot_index_ + config_.snapshot_every) return {};
+    return take_snapshot();
+  }
+  Status take_snapshot();
   void schedule_snapshot_step();
   Status step_snapshot();
   Status abandon_snapshot();

@@ -17,6 +17,7 @@
 #include <string>
 #include <vector>
 
+#include "core/codec/bounded_writer.h"
 #include "core/codec/crc32c.h"
 #include "core/codec/limits.h"
 #include "core/codec/writer.h"
@@ -72,6 +73,17 @@ void append_record(Bytes& out, std::uint64_t offset, RecordType type,
   codec::Writer writer(out);
   write_payload(writer);
   finish_record(out.data() + start, out.data() + out.size(), type);
+}
+
+// Writes a record at `room`'s position, to be stored at byte `offset` of its file:
+// `write_payload(BoundedWriter&)` writes the payload into the room after the header.
+template <class WritePayload>
+void put_record(codec::BoundedWriter& room, std::uint64_t offset, RecordType type,
+                WritePayload&& write_payload) {
+  std::uint8_t* const record = room.position();
+  room.put(kRecordHeaderBytes, [&](std::uint8_t* at) { return begin_record(at, offset, type); });
+  write_payload(room);
+  finish_record(record, room.position(), type);
 }
 
 struct Record {

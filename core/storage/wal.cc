@@ -1,6 +1,7 @@
 #include "core/storage/wal.h"
 
 #include <array>
+#include <utility>
 
 #include "core/codec/raft_codec.h"
 #include "core/codec/reader.h"
@@ -16,10 +17,20 @@ namespace {
 constexpr std::array<RecordType, 3> kOpening = {RecordType::kSegmentHeader, RecordType::kSnapshot,
                                                 RecordType::kHardState};
 
-void write_mark(codec::Writer& out, SnapshotMark mark) {
-  out.varint(mark.index);
-  out.varint(mark.term);
+constexpr std::size_t kMarkBound = 2 * codec::kMaxVarintBytes;
+
+void write_mark(codec::BoundedWriter& out, SnapshotMark mark) {
+  out.put(kMarkBound, [&](std::uint8_t* at) {
+    return codec::put_varint(codec::put_varint(at, mark.index), mark.term);
+  });
 }
+
+void write_mark(codec::Writer& out, SnapshotMark mark) {
+  out.bounded(kMarkBound, [&](codec::BoundedWriter& room) { write_mark(room, mark); });
+}
+
+// A hard state's encoding is three varints (codec::encode checks that it fits).
+constexpr std::size_t kHardStateBound = 3 * codec::kMaxVarintBytes;
 
 Result<SnapshotMark> decode_mark(ByteView payload) {
   codec::Reader in(payload);
@@ -243,56 +254,70 @@ Status Wal::failed(Error error) {
   return std::unexpected(std::move(error));
 }
 
+codec::BoundedWriter Wal::pending_room(std::size_t bound) {
+  if (pending_.size() - pending_used_ < bound) pending_.resize(pending_used_ + bound);
+  return codec::BoundedWriter(pending_.data() + pending_used_, pending_.data() + pending_.size());
+}
+
+template <class WritePayload>
+void Wal::put_pending_record(codec::BoundedWriter& room, RecordType type,
+                             WritePayload&& write_payload) {
+  const std::uint64_t offset =
+      file_size_ + static_cast<std::uint64_t>(room.position() - pending_.data());
+  put_record(room, offset, type, std::forward<WritePayload>(write_payload));
+}
+
 Status Wal::append(const raft::HardState* state, std::span<const raft::Entry> entries) {
   if (Status ok = check_failed(); !ok) return ok;
   if (!entries.empty()) append_entries(entries);
   if (state != nullptr) {
     hard_state_ = *state;
-    append_record(pending_, next_offset(), RecordType::kHardState,
-                  [&](codec::Writer& out) { codec::encode(out, *state); });
+    codec::BoundedWriter room = pending_room(kRecordHeaderBytes + kHardStateBound);
+    put_pending_record(room, RecordType::kHardState,
+                       [&](codec::BoundedWriter& out) { codec::encode(out, *state); });
+    add_pending(room);
   }
   stats_.records += entries.size() + (state != nullptr ? 1 : 0);
   return {};
 }
 
 // The batch's records go into room made once for all of them (its size bound: a record header and
-// an entry's bound each), each entry encoded by one BoundedWriter put; the room left is cut off.
+// an entry's bound each), each entry encoded by one BoundedWriter put.
 void Wal::append_entries(std::span<const raft::Entry> entries) {
-  const std::size_t start = pending_.size();
-  pending_.resize(start + entries.size() * kRecordHeaderBytes + codec::encoded_size_bound(entries));
-  codec::BoundedWriter room(pending_.data() + start, pending_.data() + pending_.size());
+  codec::BoundedWriter room =
+      pending_room(entries.size() * kRecordHeaderBytes + codec::encoded_size_bound(entries));
   for (const raft::Entry& entry : entries) {
     const Status added = log_.add_entry(entry);
     KEEL_ASSERT(added, "wal append: ", added.error().message);
-    std::uint8_t* const record = room.position();
-    const std::uint64_t offset = file_size_ + static_cast<std::uint64_t>(record - pending_.data());
-    room.put(kRecordHeaderBytes,
-             [&](std::uint8_t* at) { return begin_record(at, offset, RecordType::kEntry); });
-    codec::encode(room, entry);
-    finish_record(record, room.position(), RecordType::kEntry);
+    put_pending_record(room, RecordType::kEntry,
+                       [&](codec::BoundedWriter& out) { codec::encode(out, entry); });
   }
-  pending_.resize(static_cast<std::size_t>(room.position() - pending_.data()));
+  add_pending(room);
 }
 
 Status Wal::save_snapshot(SnapshotMark mark) {
   if (Status ok = check_failed(); !ok) return ok;
   const Status added = log_.add_snapshot(mark);
   KEEL_ASSERT(added, "wal save_snapshot: ", added.error().message);
-  append_record(pending_, next_offset(), RecordType::kSnapshot,
-                [&](codec::Writer& out) { write_mark(out, mark); });
+  codec::BoundedWriter room = pending_room(kRecordHeaderBytes + kMarkBound);
+  put_pending_record(room, RecordType::kSnapshot,
+                     [&](codec::BoundedWriter& out) { write_mark(out, mark); });
+  add_pending(room);
   ++stats_.records;
   return {};
 }
 
 Status Wal::sync() {
   if (Status ok = check_failed(); !ok) return ok;
-  if (pending_.empty()) return {};
-  if (Status written = file_->append(pending_); !written) return failed(written.error());
+  if (pending_used_ == 0) return {};
+  if (Status written = file_->append(ByteView(pending_.data(), pending_used_)); !written) {
+    return failed(written.error());
+  }
   if (Status synced = file_->sync(); !synced) return failed(synced.error());
-  file_size_ += pending_.size();
-  stats_.bytes_written += pending_.size();
+  file_size_ += pending_used_;
+  stats_.bytes_written += pending_used_;
   ++stats_.syncs;
-  pending_.clear();
+  pending_used_ = 0;
   synced_snapshot_ = log_.snapshot();
   if (file_size_ < options_.segment_bytes) return {};
   return start_segment({segments_.back().seq + 1, log_.last_index() + 1});

@@ -26,6 +26,7 @@
 // restart from what the disk holds.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -33,10 +34,12 @@
 #include <string>
 #include <vector>
 
+#include "core/codec/bounded_writer.h"
 #include "core/env/error.h"
 #include "core/env/file_system.h"
 #include "core/raft/types.h"
 #include "core/storage/log_tracker.h"
+#include "core/storage/record.h"
 #include "core/storage/segment.h"
 
 namespace keel::storage {
@@ -101,9 +104,18 @@ class Wal {
   Status write_segment_start(SegmentName name);
   // Creates, starts and directory-syncs a new last segment.
   Status start_segment(SegmentName name);
-  // append()'s entries, each as a record at the end of pending_.
+  // append()'s entries, each as a record at the end of the pending ones.
   void append_entries(std::span<const raft::Entry> entries);
-  std::uint64_t next_offset() const { return file_size_ + pending_.size(); }
+  // Room for `bound` more bytes after the pending records (pending_ grows only if it has less),
+  // valid until the next call; add_pending() then takes what was written into it as pending.
+  codec::BoundedWriter pending_room(std::size_t bound);
+  void add_pending(const codec::BoundedWriter& room) {
+    pending_used_ = static_cast<std::size_t>(room.position() - pending_.data());
+  }
+  // Writes a record at `room`'s position, which must be in pending_room().
+  template <class WritePayload>
+  void put_pending_record(codec::BoundedWriter& room, RecordType type,
+                          WritePayload&& write_payload);
   // Inline: every append() asks.
   Status check_failed() const {
     if (failed_) return std::unexpected(*failed_);
@@ -117,9 +129,13 @@ class Wal {
   WalIdentity identity_;
   WalOptions options_;
   std::vector<SegmentName> segments_;
-  std::unique_ptr<File> file_;    // the last segment
-  std::uint64_t file_size_ = 0;   // its length, excluding pending_
-  Bytes pending_;                 // records appended since the last sync
+  std::unique_ptr<File> file_;   // the last segment
+  std::uint64_t file_size_ = 0;  // its length, excluding pending_
+  // The records appended since the last sync are pending_'s first pending_used_ bytes; the rest is
+  // room for the next ones. pending_ keeps its size, so that making room zero-fills nothing
+  // unless a batch needs more than any before it.
+  Bytes pending_;
+  std::size_t pending_used_ = 0;
   LogTracker log_;                // includes pending_
   raft::HardState hard_state_;    // includes pending_
   SnapshotMark synced_snapshot_;  // the last marker synced

@@ -138,5 +138,24 @@ TEST(AppendRegister, AValueLargerThanAChunkGetsAChunkOfItsOwn) {
   EXPECT_EQ(reg.snapshot().flatten(), encoding_of({"small", big, "after"}));
 }
 
+TEST(AppendRegister, KeepsEveryValueAcrossBlocksOfPlaces) {
+  AppendRegister reg;
+  std::vector<std::string> values;
+  for (std::size_t i = 0; i < 2 * AppendRegister::kPlacesPerBlock + 3; ++i) {
+    values.push_back(std::to_string(i));
+    reg.apply(entry(i + 1, values.back()));
+  }
+  ASSERT_EQ(reg.size(), values.size());
+  for (std::size_t i = 0; i < values.size(); ++i) ASSERT_EQ(text(reg.value(i)), values[i]) << i;
+  EXPECT_EQ(reg.snapshot().flatten(), encoding_of(values));
+
+  AppendRegister restored;
+  ASSERT_TRUE(restored.restore(reg.snapshot().flatten()));
+  ASSERT_EQ(restored.size(), values.size());
+  for (std::size_t i = 0; i < values.size(); ++i) {
+    ASSERT_EQ(text(restored.value(i)), values[i]) << i;
+  }
+}
+
 }  // namespace
 }  // namespace keel::node

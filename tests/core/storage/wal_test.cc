@@ -120,6 +120,45 @@ TEST(WalBasic, BatchedEntriesAreTheRecordsOneByOne) {
   EXPECT_EQ(open_wal(fs).take_recovered().entries, batch);
 }
 
+// The buffer of pending records keeps its size across syncs: a smaller batch after a larger one
+// writes only its own records (none of the larger one's bytes left in the room after them), and a
+// hard state or snapshot marker goes right after the entries, exactly as append_record writes it.
+TEST(WalBasic, ASmallBatchAfterALargeOneWritesOnlyItsRecords) {
+  sim::SimFileSystem fs{Random(5)};
+  std::size_t after_large = 0;  // the file's size once the large batch is synced
+  const std::vector<raft::Entry> small = entries(41, 42, 1);
+  const raft::HardState state{1, 1, 40};
+  const SnapshotMark mark{40, 1};
+  {
+    Wal wal = open_wal(fs);
+    std::vector<raft::Entry> large = entries(1, 40, 1);
+    large[3].data = bytes_of(std::string(500, 'L'));
+    ASSERT_TRUE(wal.append(nullptr, large));
+    ASSERT_TRUE(wal.sync());
+    after_large = read_file(fs, kSegment1).size();
+    ASSERT_TRUE(wal.save_snapshot(mark));
+    ASSERT_TRUE(wal.append(&state, small));
+    ASSERT_TRUE(wal.sync());
+  }
+  Bytes expected = read_file(fs, kSegment1);
+  expected.resize(after_large);
+  append_record(expected, expected.size(), RecordType::kSnapshot, [&](codec::Writer& out) {
+    out.varint(mark.index);
+    out.varint(mark.term);
+  });
+  for (const raft::Entry& e : small) {
+    append_record(expected, expected.size(), RecordType::kEntry,
+                  [&](codec::Writer& out) { codec::encode(out, e); });
+  }
+  append_record(expected, expected.size(), RecordType::kHardState,
+                [&](codec::Writer& out) { codec::encode(out, state); });
+  EXPECT_EQ(read_file(fs, kSegment1), expected);
+  const WalContents contents = open_wal(fs).take_recovered();
+  EXPECT_EQ(contents.snapshot, mark);
+  EXPECT_EQ(contents.hard_state, state);
+  EXPECT_EQ(contents.entries, small);
+}
+
 TEST(WalBasic, ConflictingSuffixIsOverwritten) {
   sim::SimFileSystem fs{Random(4)};
   {
