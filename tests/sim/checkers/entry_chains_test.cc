@@ -35,10 +35,33 @@ TEST(EntryChains, SeveralTermsAtOneIndexAreKeptApart) {
   EXPECT_EQ(chains.find(5, 5), nullptr);
 }
 
+TEST(EntryChains, ConsecutiveIndexesAndOnesPastAGapAreRemembered) {
+  EntryChains chains;
+  for (raft::Index index = 1; index <= 100; ++index) {
+    EXPECT_EQ(chains.remember(index, 1, index * 10), index * 10);
+  }
+  EXPECT_EQ(chains.remember(105, 2, 1050), 1050u);  // a log that starts after a snapshot
+  EXPECT_EQ(chains.remember(106, 2, 1060), 1060u);
+  for (raft::Index index = 1; index <= 100; ++index) {
+    ASSERT_NE(chains.find(index, 1), nullptr);
+    EXPECT_EQ(*chains.find(index, 1), index * 10);
+    EXPECT_EQ(chains.remember(index, 1, 7), index * 10);
+  }
+  EXPECT_EQ(chains.find(101, 1), nullptr);  // the gap
+  EXPECT_EQ(chains.find(104, 2), nullptr);
+  EXPECT_EQ(*chains.find(105, 2), 1050u);
+  EXPECT_EQ(*chains.find(106, 2), 1060u);
+  EXPECT_EQ(chains.remember(101, 2, 1010), 1010u);  // filling the gap later
+  EXPECT_EQ(*chains.find(101, 2), 1010u);
+}
+
 TEST(EntryChainsDeathTest, IndexOrTermZeroIsABug) {
   EntryChains chains;
+  chains.remember(1, 1, 1);
   EXPECT_DEATH(chains.remember(0, 1, 1), "entry chain for index 0");
-  EXPECT_DEATH(chains.remember(1, 0, 1), "term 0");
+  EXPECT_DEATH(chains.remember(1, 0, 1), "term 0");  // a known index
+  EXPECT_DEATH(chains.remember(2, 0, 1), "term 0");  // the next index
+  EXPECT_DEATH(chains.remember(5, 0, 1), "term 0");  // past a gap
 }
 
 }  // namespace

@@ -67,6 +67,27 @@ TEST(RaftChecker, LogsThatDivergeBeneathAMatchingEntryAreCaught) {
   EXPECT_EQ(checker.violations()[0].check, "log matching");
 }
 
+TEST(RaftChecker, PersistingOutOfPlaceIsCaught) {
+  RaftChecker covered;
+  covered.on_snapshot_installed(1, raft::SnapshotMeta{2, 1, {}});
+  covered.on_persisted(1, 0, entries({entry(2, 1)}));
+  ASSERT_EQ(covered.violations().size(), 1u);
+  EXPECT_EQ(covered.violations()[0].check, "log matching");
+  EXPECT_EQ(covered.violations()[0].detail,
+            "n1 persisted index 2 which its snapshot at 2 already covers");
+
+  RaftChecker gap;
+  gap.on_persisted(1, 0, entries({entry(1, 1)}));
+  gap.on_persisted(1, 0, entries({entry(3, 1)}));
+  ASSERT_EQ(gap.violations().size(), 1u);
+  EXPECT_EQ(gap.violations()[0].detail, "n1 persisted index 3 leaving a gap after 1");
+
+  RaftChecker skip;
+  skip.on_persisted(1, 0, entries({entry(1, 1), entry(3, 1)}));
+  ASSERT_EQ(skip.violations().size(), 1u);
+  EXPECT_EQ(skip.violations()[0].detail, "n1 persisted non-consecutive index 3");
+}
+
 TEST(RaftChecker, DifferentEntriesAppliedAtOneIndexAreCaught) {
   RaftChecker checker;
   checker.on_applied(1, entry(5, 2, "a"));
