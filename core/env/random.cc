@@ -1,8 +1,7 @@
 #include "core/env/random.h"
 
-#include <cstring>
-
 #include "core/env/assert.h"
+#include "core/env/word_hash.h"
 
 namespace keel {
 namespace {
@@ -16,43 +15,8 @@ std::uint64_t rotl(std::uint64_t x, int k) { return (x << k) | (x >> (64 - k)); 
 
 }  // namespace
 
-namespace {
-
-// One step of hash_bytes: a bijection of the state for each word. The xorshift before the
-// multiply carries a change in the high bits down to the low ones, where the multiply's carries
-// spread it up again: xor-multiply alone moves a flip of bit 63 to bit 63 whatever the data, so
-// flipping bit 63 of two words would cancel out.
-std::uint64_t absorb(std::uint64_t h, std::uint64_t word) {
-  constexpr std::uint64_t kWordPrime = 0x9e3779b97f4a7c15ULL;  // odd: multiplying is a bijection
-  const std::uint64_t x = h ^ word;
-  return (x ^ (x >> 32)) * kWordPrime;
-}
-
-}  // namespace
-
 std::uint64_t hash_bytes(ByteView bytes, std::uint64_t seed) {
-  const std::uint8_t* p = bytes.data();
-  const std::size_t n = bytes.size();
-  std::uint64_t h = mix64(seed ^ n);
-  std::size_t i = 0;
-  for (; i + 8 <= n; i += 8) {
-    std::uint64_t word;
-    std::memcpy(&word, p + i, 8);
-    h = absorb(h, word);
-  }
-  // The 1 to 7 tail bytes as one word, each byte in it (for a known length this is one-to-one):
-  // two overlapping 4-byte loads from 4 bytes on, the first, middle and last byte below (the
-  // way wyhash reads short inputs).
-  const std::size_t tail = n - i;
-  if (tail >= 4) {
-    std::uint32_t low, high;
-    std::memcpy(&low, p + i, 4);
-    std::memcpy(&high, p + n - 4, 4);
-    h = absorb(h, low | std::uint64_t{high} << 32);
-  } else if (tail > 0) {
-    h = absorb(h, p[i] | std::uint64_t{p[i + tail / 2]} << 8 | std::uint64_t{p[n - 1]} << 16);
-  }
-  return mix64(h);
+  return mix64(word_hash::absorb_bytes(mix64(seed ^ bytes.size()), bytes.data(), bytes.size()));
 }
 
 std::uint64_t stable_hash(std::string_view text, std::uint64_t seed) {
