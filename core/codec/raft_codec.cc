@@ -19,7 +19,7 @@ constexpr std::size_t kHeadBound = 1 + 6 * kMaxVarintBytes;   // type .. index
 constexpr std::size_t kTailBound = 6 * kMaxVarintBytes + 2;   // commit .. done, but snapshot, chunk
 
 std::size_t bound(const raft::Entry& entry) { return kEntryBound + entry.data.size(); }
-std::size_t bound(const raft::HardState&) { return 3 * kMaxVarintBytes; }
+std::size_t bound(const raft::HardState&) { return kHardStateBound; }
 std::size_t bound(const raft::ConfState& conf) {
   return (2 + conf.voters.size() + conf.learners.size()) * kMaxVarintBytes;
 }

@@ -48,6 +48,8 @@ void encode_tail(BoundedWriter& out, const raft::Message& message);
 std::size_t encoded_size_bound(const raft::Message& message);
 std::size_t encoded_size_bound(std::span<const raft::Entry> entries);
 std::size_t encoded_size_bound_outside_entries(const raft::Message& message);
+// A hard state's encoding: three varints.
+inline constexpr std::size_t kHardStateBound = 3 * kMaxVarintBytes;
 
 // Reads one value; failures are recorded in the Reader (check ok() after the last read).
 void read(Reader& in, raft::Entry& entry);

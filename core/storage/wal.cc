@@ -29,9 +29,6 @@ void write_mark(codec::Writer& out, SnapshotMark mark) {
   out.bounded(kMarkBound, [&](codec::BoundedWriter& room) { write_mark(room, mark); });
 }
 
-// A hard state's encoding is three varints (codec::encode checks that it fits).
-constexpr std::size_t kHardStateBound = 3 * codec::kMaxVarintBytes;
-
 Result<SnapshotMark> decode_mark(ByteView payload) {
   codec::Reader in(payload);
   SnapshotMark mark;
@@ -272,7 +269,7 @@ Status Wal::append(const raft::HardState* state, std::span<const raft::Entry> en
   if (!entries.empty()) append_entries(entries);
   if (state != nullptr) {
     hard_state_ = *state;
-    codec::BoundedWriter room = pending_room(kRecordHeaderBytes + kHardStateBound);
+    codec::BoundedWriter room = pending_room(kRecordHeaderBytes + codec::kHardStateBound);
     put_pending_record(room, RecordType::kHardState,
                        [&](codec::BoundedWriter& out) { codec::encode(out, *state); });
     add_pending(room);
