@@ -75,37 +75,38 @@ const bool kHardwareAvailable = [] {
 bool crc32c_hardware_available() { return kHardwareAvailable; }
 
 namespace {
+// The 8 bytes at `at`, as a little-endian word.
+inline std::uint64_t load_u64(const std::uint8_t* at) {
+  std::uint64_t word;
+  std::memcpy(&word, at, sizeof word);
+  return word;
+}
+
 // Continues the bit-inverted CRC `c` with `data` (the hardware path's loop, without its check).
 [[gnu::always_inline]] __attribute__((target("sse4.2"))) inline std::uint32_t extend_inverted(
     std::uint32_t c, ByteView data) {
   const std::uint8_t* p = data.data();
-  std::size_t n = data.size();
+  const std::size_t n = data.size();
+  const std::uint8_t* const words_end = p + (n & ~std::size_t{7});
   std::uint64_t c64 = c;
-  while (n >= 8) {
-    std::uint64_t word;
-    std::memcpy(&word, p, 8);
-    c64 = _mm_crc32_u64(c64, word);
-    p += 8;
-    n -= 8;
-  }
+  // Up to an end pointer rather than counting down: a crc32, an add and a compare per word.
+  for (; p != words_end; p += 8) c64 = _mm_crc32_u64(c64, load_u64(p));
+  auto c32 = static_cast<std::uint32_t>(c64);
   // The last 0 to 7 bytes in at most three steps: frames and WAL records are short, and their
   // tails are a fair part of them.
-  auto c32 = static_cast<std::uint32_t>(c64);
-  if (n >= 4) {
+  if (n & 4) {
     std::uint32_t word;
     std::memcpy(&word, p, 4);
     c32 = _mm_crc32_u32(c32, word);
     p += 4;
-    n -= 4;
   }
-  if (n >= 2) {
+  if (n & 2) {
     std::uint16_t half;
     std::memcpy(&half, p, 2);
     c32 = _mm_crc32_u16(c32, half);
     p += 2;
-    n -= 2;
   }
-  if (n == 1) c32 = _mm_crc32_u8(c32, *p);
+  if (n & 1) c32 = _mm_crc32_u8(c32, *p);
   return c32;
 }
 }  // namespace
