@@ -100,15 +100,20 @@ bool is_empty(const raft::SnapshotMeta& meta) {
          meta.conf.learners.empty();
 }
 
+// Makes `meta` the empty one (keeping its vectors' capacity).
+void clear_to_empty(raft::SnapshotMeta& meta) {
+  meta.index = 0;
+  meta.term = 0;
+  meta.conf.voters.clear();
+  meta.conf.learners.clear();
+}
+
 // Reads an empty meta if that is what comes next (and no read failed); else reads nothing and
 // returns false.
 inline bool read_empty_snapshot_meta(Reader& in, raft::SnapshotMeta& meta) {
   const ByteView rest = in.rest();
   if (!in.ok() || rest.size() < kEmptySnapshotMetaBytes || load_u32(rest) != 0) return false;
-  meta.index = 0;
-  meta.term = 0;
-  meta.conf.voters.clear();
-  meta.conf.learners.clear();
+  clear_to_empty(meta);
   in.skip(kEmptySnapshotMetaBytes);
   return true;
 }
@@ -116,19 +121,23 @@ inline bool read_empty_snapshot_meta(Reader& in, raft::SnapshotMeta& meta) {
 // One entry from [at, end), a part of `copy`, when its varints take at most three bytes each
 // (read_short_varint: a term and index below 2^21 and data shorter than 2 MiB, as most entries)
 // and it is well formed: its fields into `entry`, its data a slice of `copy`, `at` moved past it.
-// Otherwise false, with `at` and `entry` unchanged. The fast path of read_entries().
+// Otherwise false, with `at` and `entry` unchanged. The fast path of read_entries(). Its fields
+// before the data take at most kShortEntryFieldsBytes; one check covers them all (in a whole
+// message, at least the dozen bytes of its tail follow any entry).
 inline bool read_short_entry(const std::uint8_t*& at, const std::uint8_t* end,
                              const SharedBytes& copy, raft::Entry& entry) {
+  constexpr std::size_t kShortEntryFieldsBytes = 3 * kMaxShortVarintBytes + 1;
+  if (static_cast<std::size_t>(end - at) < kShortEntryFieldsBytes) return false;
   const std::uint8_t* next = at;
   std::uint64_t term;
   std::uint64_t index;
   std::uint64_t length;
-  if (!read_short_varint(next, end, term) || !read_short_varint(next, end, index) || next == end ||
+  if (!read_short_varint_unchecked(next, term) || !read_short_varint_unchecked(next, index) ||
       *next >= kEntryTypeCount) {
     return false;
   }
   const auto type = static_cast<raft::EntryType>(*next++);
-  if (!read_short_varint(next, end, length) || length > kMaxEntryDataBytes ||
+  if (!read_short_varint_unchecked(next, length) || length > kMaxEntryDataBytes ||
       length > static_cast<std::size_t>(end - next)) {
     return false;
   }
@@ -166,6 +175,91 @@ void read_entries(Reader& in, std::vector<raft::Entry>& entries) {
     entries[i].data = copy.slice(
         copy.view().subspan(static_cast<std::size_t>(data.data() - input.data()), data.size()));
   }
+}
+
+// A message's fields before its entries (type .. index), by the Reader.
+void read_head(Reader& in, raft::Message& message) {
+  message.type = read_enum<raft::MessageType>(in, "Message.type", raft::kMessageTypeCount);
+  message.cluster = in.varint("Message.cluster");
+  message.from = in.varint("Message.from");
+  message.to = in.varint("Message.to");
+  message.term = in.varint("Message.term");
+  message.log_term = in.varint("Message.log_term");
+  message.index = in.varint("Message.index");
+}
+
+// A message's fields after its entries (commit .. done), by the Reader.
+void read_tail(Reader& in, raft::Message& message) {
+  message.commit = in.varint("Message.commit");
+  message.reject = in.boolean("Message.reject");
+  message.reject_hint = in.varint("Message.reject_hint");
+  message.hint_term = in.varint("Message.hint_term");
+  message.context = in.varint("Message.context");
+  if (in.ok() && !read_empty_snapshot_meta(in, message.snapshot)) {
+    read(in, message.snapshot);
+    if (!in.ok()) in.add_context("Message.snapshot");
+  }
+  message.offset = in.varint("Message.offset");
+  const ByteView chunk = in.bytes("Message.chunk", kMaxSnapshotChunkBytes);
+  message.chunk.assign(chunk.begin(), chunk.end());
+  message.done = in.boolean("Message.done");
+}
+
+// The fast paths of read(Message), as read_short_entry() is read_entries()': from raw pointers
+// into the input, for the common case where every varint is short (read_short_varint) and the
+// snapshot meta empty, which read_head() and read_tail() would read to the same values. Each reads
+// its fields and moves the Reader past them, or returns false with the Reader unmoved (some of the
+// fields may be written; the Reader's read writes them all again), which it does once a read
+// failed too. No failure is recorded here: the Reader's read names it.
+
+// The head takes at most kShortHeadBytes bytes with short varints; one check covers them all.
+inline bool read_short_head(Reader& in, raft::Message& message) {
+  constexpr std::size_t kShortHeadBytes = 1 + 6 * kMaxShortVarintBytes;
+  const ByteView input = in.rest();
+  if (!in.ok() || input.size() < kShortHeadBytes || input[0] >= raft::kMessageTypeCount) {
+    return false;
+  }
+  const std::uint8_t* at = input.data() + 1;
+  if (!read_short_varint_unchecked(at, message.cluster) ||
+      !read_short_varint_unchecked(at, message.from) ||
+      !read_short_varint_unchecked(at, message.to) ||
+      !read_short_varint_unchecked(at, message.term) ||
+      !read_short_varint_unchecked(at, message.log_term) ||
+      !read_short_varint_unchecked(at, message.index)) {
+    return false;
+  }
+  message.type = static_cast<raft::MessageType>(input[0]);
+  in.skip(static_cast<std::size_t>(at - input.data()));
+  return true;
+}
+
+// The tail often ends the input after a dozen bytes, so each field checks its own bytes.
+inline bool read_short_tail(Reader& in, raft::Message& message) {
+  const ByteView input = in.rest();
+  if (!in.ok()) return false;
+  const std::uint8_t* at = input.data();
+  const std::uint8_t* const end = at + input.size();
+  std::uint64_t chunk_length;
+  if (!read_short_varint(at, end, message.commit) || !read_short_boolean(at, end, message.reject) ||
+      !read_short_varint(at, end, message.reject_hint) ||
+      !read_short_varint(at, end, message.hint_term) ||
+      !read_short_varint(at, end, message.context) ||
+      static_cast<std::size_t>(end - at) < kEmptySnapshotMetaBytes ||
+      load_u32(ByteView(at, kEmptySnapshotMetaBytes)) != 0) {
+    return false;
+  }
+  at += kEmptySnapshotMetaBytes;
+  if (!read_short_varint(at, end, message.offset) || !read_short_varint(at, end, chunk_length) ||
+      chunk_length > kMaxSnapshotChunkBytes || chunk_length > static_cast<std::size_t>(end - at)) {
+    return false;
+  }
+  const std::uint8_t* const chunk = at;
+  at += chunk_length;
+  if (!read_short_boolean(at, end, message.done)) return false;
+  message.chunk.assign(chunk, chunk + chunk_length);
+  clear_to_empty(message.snapshot);
+  in.skip(static_cast<std::size_t>(at - input.data()));
+  return true;
 }
 
 }  // namespace
@@ -292,27 +386,9 @@ void encode_tail(BoundedWriter& out, const raft::Message& message) {
 }
 
 void read(Reader& in, raft::Message& message) {
-  message.type = read_enum<raft::MessageType>(in, "Message.type", raft::kMessageTypeCount);
-  message.cluster = in.varint("Message.cluster");
-  message.from = in.varint("Message.from");
-  message.to = in.varint("Message.to");
-  message.term = in.varint("Message.term");
-  message.log_term = in.varint("Message.log_term");
-  message.index = in.varint("Message.index");
+  if (!read_short_head(in, message)) read_head(in, message);
   read_entries(in, message.entries);
-  message.commit = in.varint("Message.commit");
-  message.reject = in.boolean("Message.reject");
-  message.reject_hint = in.varint("Message.reject_hint");
-  message.hint_term = in.varint("Message.hint_term");
-  message.context = in.varint("Message.context");
-  if (in.ok() && !read_empty_snapshot_meta(in, message.snapshot)) {
-    read(in, message.snapshot);
-    if (!in.ok()) in.add_context("Message.snapshot");
-  }
-  message.offset = in.varint("Message.offset");
-  const ByteView chunk = in.bytes("Message.chunk", kMaxSnapshotChunkBytes);
-  message.chunk.assign(chunk.begin(), chunk.end());
-  message.done = in.boolean("Message.done");
+  if (!read_short_tail(in, message)) read_tail(in, message);
 }
 
 }  // namespace keel::codec

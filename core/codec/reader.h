@@ -25,6 +25,9 @@
 
 namespace keel::codec {
 
+// The longest varint read_short_varint() reads.
+inline constexpr std::size_t kMaxShortVarintBytes = 3;
+
 // Reads a varint of one to three bytes in its shortest form from [at, end) into `value`, moving
 // `at` past it; returns false, moving nothing, for anything else (a longer varint, a malformed one,
 // or too few bytes), which Reader::varint() then reads or rejects. Most values fit in one byte,
@@ -55,6 +58,21 @@ inline bool read_short_varint(const std::uint8_t*& at, const std::uint8_t* end,
   return false;
 }
 
+// read_short_varint() where at least kMaxShortVarintBytes bytes are known to be readable at `at`
+// (a decoder checked once for a run of fields): no bounds check of its own.
+inline bool read_short_varint_unchecked(const std::uint8_t*& at, std::uint64_t& value) {
+  return read_short_varint(at, at + kMaxShortVarintBytes, value);
+}
+
+// Reads a boolean (0 or 1) from [at, end) into `value`, moving `at` past it; returns false, moving
+// nothing, for anything else or no byte, which Reader::boolean() then rejects. For decoders that
+// read fields from raw pointers, and Reader::boolean().
+inline bool read_short_boolean(const std::uint8_t*& at, const std::uint8_t* end, bool& value) {
+  if (at == end || *at > 1) return false;
+  value = *at++ == 1;
+  return true;
+}
+
 class Reader {
  public:
   explicit Reader(ByteView input)
@@ -78,7 +96,8 @@ class Reader {
   }
   // Rejects anything but 0 and 1.
   bool boolean(std::string_view field) {
-    if (next_ < readable_end_ && *next_ <= 1) return *next_++ == 1;
+    bool value;
+    if (read_short_boolean(next_, readable_end_, value)) return value;  // none once a read failed
     return bad_boolean(field);
   }
   // A length-prefixed byte string of at most `limit` bytes, as a view into the input.

@@ -3,6 +3,10 @@
 #include <gtest/gtest.h>
 #include <rapidcheck/gtest.h>
 
+#include <cstdint>
+#include <string_view>
+#include <utility>
+
 #include "core/codec/limits.h"
 #include "core/codec/raft_generators.h"
 #include "core/env/random.h"
@@ -186,6 +190,114 @@ TEST(CodecMessage, AnEmptySnapshotMetaIsWrittenAsItsOwnEncoding) {
     EXPECT_EQ(decode<raft::Message>(message).value(), m);
   }
   EXPECT_EQ(encode(raft::SnapshotMeta{}), Bytes(4, 0));
+}
+
+// read(Message) reads the fields before and after the entries on a fast path while their varints
+// are short (at most three bytes, values below 2^21), and by the Reader otherwise: each field at
+// each varint length around that edge must read back, the others short or long, with and without
+// entries and a snapshot meta.
+TEST(CodecMessage, EveryFieldReadsBackAtEveryVarintLength) {
+  using Field = std::uint64_t raft::Message::*;
+  const Field fields[] = {
+      &raft::Message::cluster, &raft::Message::from,        &raft::Message::to,
+      &raft::Message::term,    &raft::Message::log_term,    &raft::Message::index,
+      &raft::Message::commit,  &raft::Message::reject_hint, &raft::Message::hint_term,
+      &raft::Message::context, &raft::Message::offset};
+  const std::uint64_t values[] = {
+      0, 127, 128, (1u << 14) - 1, 1u << 14, (1u << 21) - 1, 1u << 21, ~std::uint64_t{0}};
+  for (const bool short_others : {true, false}) {
+    for (const bool with_entries : {true, false}) {
+      raft::Message base = sample_message();
+      if (!with_entries) base.entries.clear();
+      if (short_others) {
+        base.snapshot = {};
+        base.chunk.clear();
+      }
+      for (const Field field : fields) {
+        if (!short_others) base.*field = std::uint64_t{1} << 40;
+      }
+      for (const Field field : fields) {
+        for (const std::uint64_t value : values) {
+          raft::Message m = base;
+          m.*field = value;
+          const auto decoded = decode<raft::Message>(encode(m));
+          ASSERT_TRUE(decoded.has_value()) << decoded.error().message;
+          ASSERT_EQ(*decoded, m) << "value " << value << " short others " << short_others;
+        }
+      }
+    }
+  }
+}
+
+// A field the fast path does not take is read by the Reader, whose error names the field and its
+// offset: a non-canonical varint (a one-byte value written in two) or a bad boolean in each place
+// of a message whose fields all take one byte.
+TEST(CodecMessage, AMalformedFieldIsNamedWhereverItIs) {
+  raft::Message m;
+  m.type = raft::MessageType::kAppendResponse;
+  m.cluster = 1;
+  m.from = 2;
+  m.to = 3;
+  m.term = 4;
+  m.log_term = 5;
+  m.index = 6;
+  m.commit = 7;
+  m.reject_hint = 8;
+  m.hint_term = 9;
+  m.context = 10;
+  m.offset = 11;
+  const Bytes valid = encode(m);
+  // type, the head's varints, the entry count, the tail up to the snapshot, its meta, offset,
+  // chunk length and done.
+  ASSERT_EQ(valid, (Bytes{static_cast<std::uint8_t>(m.type),
+                          1,
+                          2,
+                          3,
+                          4,
+                          5,
+                          6,
+                          0,
+                          7,
+                          0,
+                          8,
+                          9,
+                          10,
+                          0,
+                          0,
+                          0,
+                          0,
+                          11,
+                          0,
+                          0}));
+  const std::pair<std::size_t, std::string_view> varints[] = {
+      {1, "cluster"},    {2, "from"},     {3, "to"},      {4, "term"},
+      {5, "log_term"},   {6, "index"},    {8, "commit"},  {10, "reject_hint"},
+      {11, "hint_term"}, {12, "context"}, {17, "offset"}, {18, "chunk"}};
+  for (const auto& [at, name] : varints) {
+    Bytes bad = valid;
+    bad[at] |= 0x80;
+    bad.insert(bad.begin() + static_cast<std::ptrdiff_t>(at) + 1, 0);
+    const auto decoded = decode<raft::Message>(bad);
+    ASSERT_FALSE(decoded) << name;
+    EXPECT_EQ(decoded.error().message,
+              str("Message.", name, ": varint is not in its shortest form (at offset ", at, ")"));
+  }
+  for (const auto& [at, name] : {std::pair<std::size_t, std::string_view>{9, "reject"},
+                                 std::pair<std::size_t, std::string_view>{19, "done"}}) {
+    Bytes bad = valid;
+    bad[at] = 2;
+    const auto decoded = decode<raft::Message>(bad);
+    ASSERT_FALSE(decoded) << name;
+    EXPECT_EQ(decoded.error().message,
+              str("Message.", name, ": boolean is 2, not 0 or 1 (at offset ", at + 1, ")"));
+  }
+  for (std::size_t n = 0; n < valid.size(); ++n) {
+    const auto decoded = decode<raft::Message>(ByteView(valid).first(n));
+    ASSERT_FALSE(decoded) << "prefix of " << n << " bytes decoded";
+    EXPECT_EQ(decoded.error().code, Errc::kCorrupt) << decoded.error().message;
+    EXPECT_NE(decoded.error().message.find("Message."), std::string::npos)
+        << decoded.error().message;
+  }
 }
 
 TEST(CodecMessage, TrailingBytesAreRejected) {
