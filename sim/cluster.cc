@@ -26,8 +26,9 @@ std::string text(ByteView bytes) { return std::string(bytes.begin(), bytes.end()
 // Whether `shorter` holds the first shorter.size() values of `longer`, in the same order.
 bool is_prefix(const node::AppendRegister& shorter, const node::AppendRegister& longer) {
   if (shorter.size() > longer.size()) return false;
-  for (std::size_t i = 0; i < shorter.size(); ++i) {
-    if (!std::ranges::equal(shorter.value(i), longer.value(i))) return false;
+  auto longer_values = longer.values();
+  for (auto values = shorter.values(); !values.done();) {
+    if (!std::ranges::equal(values.next(), longer_values.next())) return false;
   }
   return true;
 }
@@ -327,7 +328,7 @@ bool Cluster::check_final_state() {
   }
   const node::AppendRegister& reference = node(longest)->state();
   std::set<std::string> present;
-  for (std::size_t i = 0; i < reference.size(); ++i) present.insert(text(reference.value(i)));
+  for (auto values = reference.values(); !values.done();) present.insert(text(values.next()));
   for (const auto& [client, number] : acknowledged_) {
     const std::string value = client_value(client, number);
     if (!present.contains(value)) {

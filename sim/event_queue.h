@@ -72,6 +72,15 @@ class EventQueue {
   static bool before(const Item& a, const Item& b) {
     return a.time < b.time || (a.time == b.time && a.order < b.order);
   }
+  // before(), as one unsigned 128-bit compare of (time, order) with no branch: for the choice
+  // between two children, which goes either way about as often. Times are never negative (the
+  // queue starts at Time{} and refuses pushes before its current instant), so the unsigned high
+  // word orders them as Time does.
+  static bool before_branchless(const Item& a, const Item& b) { return key(a) < key(b); }
+  static unsigned __int128 key(const Item& item) {
+    const auto time = static_cast<std::uint64_t>(item.time.time_since_epoch().count());
+    return static_cast<unsigned __int128>(time) << 64 | item.order;
+  }
 
   // push()'s checks, out of line: the message building stays off the hot path.
   [[noreturn, gnu::cold, gnu::noinline]] void refuse_push(Time time, std::uint32_t slot) const {
@@ -124,15 +133,23 @@ class EventQueue {
   // from the root costs. Keys are unique (the sequence numbers), so the order of pops is the same
   // either way.
   void refill_root_with(const Item& last) {
+    Item* const heap = heap_.data();
     const std::size_t n = heap_.size();
-    std::size_t hole = 0;
-    for (std::size_t child = 1; child < n; child = 2 * hole + 1) {
-      if (child + 1 < n && before(heap_[child + 1], heap_[child])) ++child;
-      heap_[hole] = heap_[child];
+    const Item* const two_children_end = heap + (n - 1) / 2;  // holes before it have both
+    Item* hole = heap;
+    while (hole < two_children_end) {
+      Item* child = hole + (hole - heap) + 1;  // index 2i + 1
+      // The smaller of the two children, picked by adding the comparison: no branch to mispredict.
+      child += before_branchless(child[1], child[0]) ? 1 : 0;
+      *hole = *child;
       hole = child;
     }
-    heap_[hole] = last;
-    sift_up(hole);
+    if (const std::size_t only = 2 * static_cast<std::size_t>(hole - heap) + 1; only < n) {
+      *hole = heap[only];  // an only child (the last item)
+      hole = heap + only;
+    }
+    *hole = last;
+    sift_up(static_cast<std::size_t>(hole - heap));
   }
 
   std::vector<Item> heap_;

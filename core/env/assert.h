@@ -10,14 +10,22 @@
 namespace keel::detail {
 [[noreturn]] void assertion_failed(const char* file, int line, const char* condition,
                                    const std::string& message);
+// The failure branch of KEEL_ASSERT, out of line: the message is formatted here, so the function
+// that asserts keeps none of the formatting code (nor its stack frame) on its hot path.
+template <class... Parts>
+[[noreturn, gnu::cold, gnu::noinline]] void assertion_failed_with(const char* file, int line,
+                                                                  const char* condition,
+                                                                  const Parts&... parts) {
+  assertion_failed(file, line, condition, ::keel::str(parts...));
+}
 }  // namespace keel::detail
 
 // KEEL_ASSERT(cond, parts...): the parts are concatenated with keel::str, only when cond is false.
-#define KEEL_ASSERT(cond, ...)                                                               \
-  do {                                                                                       \
-    if (!(cond)) [[unlikely]] {                                                              \
-      ::keel::detail::assertion_failed(__FILE__, __LINE__, #cond, ::keel::str(__VA_ARGS__)); \
-    }                                                                                        \
+#define KEEL_ASSERT(cond, ...)                                                       \
+  do {                                                                               \
+    if (!(cond)) [[unlikely]] {                                                      \
+      ::keel::detail::assertion_failed_with(__FILE__, __LINE__, #cond, __VA_ARGS__); \
+    }                                                                                \
   } while (false)
 
 #define KEEL_UNREACHABLE(...) \

@@ -24,10 +24,6 @@ void AppendRegister::append(ByteView value) {
   const auto offset = static_cast<std::size_t>(at - open_.data());
   codec::put_raw(at, value);
   open_used_ = offset + value.size();
-  if (size_ % kPlacesPerBlock == 0) places_.emplace_back().reserve(kPlacesPerBlock);
-  places_.back().push_back(Place{static_cast<std::uint32_t>(sealed_.size()),
-                                 static_cast<std::uint32_t>(offset),
-                                 static_cast<std::uint32_t>(value.size())});
   ++size_;
 }
 
@@ -40,11 +36,20 @@ void AppendRegister::open_chunk(std::size_t encoded) {
   open_used_ = 0;
 }
 
-ByteView AppendRegister::value(std::size_t i) const {
-  KEEL_ASSERT(i < size_, "value ", i, " of a register of ", size_);
-  const Place& place = places_[i / kPlacesPerBlock][i % kPlacesPerBlock];
-  const Bytes& chunk = place.chunk < sealed_.size() ? sealed_[place.chunk]->bytes : open_;
-  return ByteView(chunk).subspan(place.offset, place.size);
+ByteView AppendRegister::Cursor::next() {
+  KEEL_ASSERT(left_ > 0, "read past the ", reg_->size_, " values of a register");
+  while (offset_ == reg_->chunk(chunk_).size()) {
+    ++chunk_;
+    offset_ = 0;
+  }
+  const ByteView chunk = reg_->chunk(chunk_);
+  codec::Reader reader(chunk.subspan(offset_));
+  const ByteView value = reader.bytes("register.value", codec::kMaxEntryDataBytes);
+  KEEL_ASSERT(reader.ok(), "the register's own encoding does not decode at offset ", offset_,
+              " of chunk ", chunk_);
+  offset_ = static_cast<std::size_t>(value.data() + value.size() - chunk.data());
+  --left_;
+  return value;
 }
 
 ChunkedBytes AppendRegister::snapshot() const {
@@ -60,7 +65,6 @@ Status AppendRegister::restore(ByteView snapshot) {
   codec::Reader reader(snapshot);
   const std::size_t count = reader.count("register.count", kMaxValues);
   AppendRegister restored;
-  restored.places_.reserve((count + kPlacesPerBlock - 1) / kPlacesPerBlock);
   for (std::size_t i = 0; i < count && reader.ok(); ++i) {
     const ByteView value = reader.bytes("register.value", codec::kMaxEntryDataBytes);
     if (reader.ok()) restored.append(value);

@@ -7,12 +7,12 @@
 // not fit. snapshot() shares the sealed chunks and copies only the open one, so a snapshot costs
 // what arrived since the last one, not the register's size (issue 3: the speed fell from ~244x to
 // ~176x as the register grew to 1.6 M values); a sealed chunk is checksummed once for every
-// snapshot file that holds it. The values are held only in the chunks (each is a place in one:
-// a value never spans two), so applying an entry keeps none of its bytes.
+// snapshot file that holds it. The values are held only in the chunks (a value never spans two),
+// so applying an entry keeps none of its bytes, and nothing else is kept per value: they are read
+// back in order by decoding the chunks (values()), which only checks and tests do.
 #pragma once
 
 #include <cstddef>
-#include <cstdint>
 #include <vector>
 
 #include "core/env/chunked_bytes.h"
@@ -28,14 +28,30 @@ class AppendRegister final : public StateMachine {
   // A chunk is sealed once the next value would take it past this (a larger value gets a chunk of
   // its own).
   static constexpr std::size_t kChunkBytes = 256u << 10;
-  // Values' places are kept in blocks of this many (see places_).
-  static constexpr std::size_t kPlacesPerBlock = 4096;
+
+  // Reads the values in commit order, each as a view into the register: the cursor and the views
+  // are valid until the next apply() or restore().
+  //   for (auto values = reg.values(); !values.done();) use(values.next());
+  class Cursor {
+   public:
+    bool done() const { return left_ == 0; }
+    // The next value; asserts !done().
+    ByteView next();
+
+   private:
+    friend class AppendRegister;
+    explicit Cursor(const AppendRegister& reg) : reg_(&reg), left_(reg.size_) {}
+
+    const AppendRegister* reg_;
+    std::size_t chunk_ = 0;   // as AppendRegister::chunk()'s index
+    std::size_t offset_ = 0;  // of the next value's length prefix in that chunk
+    std::size_t left_;        // values not yet read
+  };
 
   void apply(const raft::Entry& entry) override;
-  // How many values it holds, and the i-th (i < size()) as a view into the register: valid until
-  // the next apply() or restore().
+  // How many values it holds.
   std::size_t size() const { return size_; }
-  ByteView value(std::size_t i) const;
+  Cursor values() const { return Cursor(*this); }
   // The sealed chunks, for tests (the open one is not among them).
   std::size_t sealed_chunks() const { return sealed_.size(); }
 
@@ -46,20 +62,16 @@ class AppendRegister final : public StateMachine {
   Status restore(ByteView snapshot) override;
 
  private:
-  struct Place {
-    std::uint32_t chunk;   // index in sealed_, or sealed_.size() for open_
-    std::uint32_t offset;  // of the value's bytes in the chunk, after its length prefix
-    std::uint32_t size;
-  };
   void append(ByteView value);
   // Seals the open chunk if it holds values, and opens a new one with room for `encoded` bytes
   // (kChunkBytes, or more for a larger value).
   void open_chunk(std::size_t encoded);
+  // The encoded values of sealed chunk i, or of the open chunk for i == sealed_.size(): every
+  // chunk ends where its last value does.
+  ByteView chunk(std::size_t i) const {
+    return i < sealed_.size() ? ByteView(sealed_[i]->bytes) : ByteView(open_.data(), open_used_);
+  }
 
-  // One place per value, in commit order: value i's is places_[i / kPlacesPerBlock][i %
-  // kPlacesPerBlock]. Each block is reserved in full when it is added, so the register grows
-  // without ever copying the places it holds.
-  std::vector<std::vector<Place>> places_;
   std::size_t size_ = 0;
   std::vector<ChunkedBytes::ChunkPtr> sealed_;  // full chunks of encoded values, never changed
   // The open chunk, made at its full size up front so that a value is written with no check of

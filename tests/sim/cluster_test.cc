@@ -34,8 +34,8 @@ TEST(Cluster, ClientValuesAreNamedAndPaddedToValueBytes) {
   ASSERT_TRUE(cluster.converge(5s)) << cluster.first_violation();
   const node::AppendRegister& values = cluster.node(cluster.leader())->state();
   std::set<std::string> present;
-  for (std::size_t i = 0; i < values.size(); ++i) {
-    const ByteView value = values.value(i);
+  for (auto cursor = values.values(); !cursor.done();) {
+    const ByteView value = cursor.next();
     present.emplace(value.begin(), value.end());
   }
   EXPECT_TRUE(present.contains("c1-500."));   // shorter: padded

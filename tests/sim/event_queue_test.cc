@@ -118,6 +118,29 @@ TEST(EventQueue, SlotValuesDoNotAffectTheOrder) {
   EXPECT_EQ(drain(queue), (std::vector<std::uint32_t>{largest, 5, largest, 0}));
 }
 
+// The heap compares (time, order) as one 128-bit key: times far apart in their high bits, and ties
+// decided by the push order alone, must come out as the plain (time, push order) sort. Enough
+// items to fill several levels, pushed latest first, so that every pop walks the hole down.
+TEST(EventQueue, WideTimesAndTiesFollowTimeThenPushOrder) {
+  EventQueue queue;
+  const std::int64_t times[] = {std::int64_t{1} << 62,
+                                (std::int64_t{1} << 40) + 1,
+                                std::int64_t{1} << 40,
+                                (std::int64_t{1} << 32) - 1,
+                                3,
+                                1};
+  std::vector<std::uint32_t> expected;
+  std::uint32_t slot = 0;
+  for (std::int64_t time : times) {
+    for (int copy = 0; copy < 5; ++copy) queue.push(at(time), slot++);
+  }
+  for (std::size_t t = std::size(times); t-- > 0;) {
+    for (std::uint32_t copy = 0; copy < 5; ++copy)
+      expected.push_back(static_cast<std::uint32_t>(5 * t) + copy);
+  }
+  EXPECT_EQ(drain(queue), expected);
+}
+
 TEST(EventQueueDeathTest, RefusesASlotOutOfItsRange) {
   EventQueue queue;
   EXPECT_DEATH(queue.push(at(10), EventQueue::kSlotLimit), "out of the queue's range");

@@ -17,6 +17,13 @@ raft::Entry entry(raft::Index index, std::string_view value) {
 
 std::string text(ByteView bytes) { return std::string(bytes.begin(), bytes.end()); }
 
+// Every value of `reg`, read by its cursor.
+std::vector<std::string> values_of(const AppendRegister& reg) {
+  std::vector<std::string> values;
+  for (auto cursor = reg.values(); !cursor.done();) values.push_back(text(cursor.next()));
+  return values;
+}
+
 TEST(AppendRegister, SnapshotIsTheCountThenEachValueAndRestoresAnEqualRegister) {
   AppendRegister reg;
   reg.apply(entry(1, "a"));
@@ -33,15 +40,13 @@ TEST(AppendRegister, SnapshotIsTheCountThenEachValueAndRestoresAnEqualRegister) 
   AppendRegister restored;
   ASSERT_TRUE(restored.restore(reg.snapshot().flatten()));
   ASSERT_EQ(restored.size(), 3u);
-  EXPECT_EQ(text(restored.value(0)), "a");
-  EXPECT_EQ(text(restored.value(1)), std::string(200, 'b'));
-  EXPECT_EQ(text(restored.value(2)), "c");
+  EXPECT_EQ(values_of(restored), (std::vector<std::string>{"a", std::string(200, 'b'), "c"}));
   // It goes on from the restored state: its next snapshot covers old and new values.
   restored.apply(entry(4, "d"));
   reg.apply(entry(4, "d"));
   EXPECT_EQ(restored.snapshot(), reg.snapshot());
   ASSERT_EQ(restored.size(), 4u);
-  EXPECT_EQ(text(restored.value(3)), "d");
+  EXPECT_EQ(values_of(restored), (std::vector<std::string>{"a", std::string(200, 'b'), "c", "d"}));
 }
 
 TEST(AppendRegister, KeepsNoBytesOfTheEntriesItApplies) {
@@ -49,8 +54,7 @@ TEST(AppendRegister, KeepsNoBytesOfTheEntriesItApplies) {
   const raft::Entry applied = entry(1, "value");
   reg.apply(applied);
   EXPECT_EQ(applied.data.use_count(), 1u);  // the register copied the value into its image
-  ASSERT_EQ(reg.size(), 1u);
-  EXPECT_EQ(text(reg.value(0)), "value");
+  EXPECT_EQ(values_of(reg), std::vector<std::string>{"value"});
 }
 
 TEST(AppendRegister, ARestoreReplacesEverythingAndABadSnapshotChangesNothing) {
@@ -68,8 +72,7 @@ TEST(AppendRegister, ARestoreReplacesEverythingAndABadSnapshotChangesNothing) {
   trailing.push_back(0);
   EXPECT_FALSE(reg.restore(trailing));
   EXPECT_EQ(reg.snapshot(), other.snapshot());
-  ASSERT_EQ(reg.size(), 1u);
-  EXPECT_EQ(text(reg.value(0)), "new");
+  EXPECT_EQ(values_of(reg), std::vector<std::string>{"new"});
 }
 
 // The encoding of `values` as a register snapshot, built value by value (the reference).
@@ -91,7 +94,7 @@ TEST(AppendRegister, ItsOpenChunkSnapshotsOnlyTheValuesWritten) {
   ASSERT_EQ(reg.sealed_chunks(), 0u);
   const ChunkedBytes snapshot = reg.snapshot();
   EXPECT_EQ(snapshot.flatten(), encoding_of(values));
-  for (std::size_t i = 0; i < values.size(); ++i) EXPECT_EQ(text(reg.value(i)), values[i]) << i;
+  EXPECT_EQ(values_of(reg), values);
 }
 
 TEST(AppendRegister, SealsFullChunksAndItsSnapshotsShareThem) {
@@ -107,7 +110,7 @@ TEST(AppendRegister, SealsFullChunksAndItsSnapshotsShareThem) {
   EXPECT_EQ(first.flatten(), encoding_of(values));
   // The count, the two sealed chunks, the open one.
   ASSERT_EQ(first.chunks().size(), 4u);
-  for (std::size_t i = 0; i < values.size(); ++i) ASSERT_EQ(text(reg.value(i)), values[i]) << i;
+  EXPECT_EQ(values_of(reg), values);
 
   values.push_back("late");
   reg.apply(entry(values.size(), values.back()));
@@ -132,29 +135,42 @@ TEST(AppendRegister, AValueLargerThanAChunkGetsAChunkOfItsOwn) {
   reg.apply(entry(2, big));
   reg.apply(entry(3, "after"));
   EXPECT_EQ(reg.sealed_chunks(), 2u);  // "small", then the big value alone
-  EXPECT_EQ(text(reg.value(0)), "small");
-  EXPECT_EQ(text(reg.value(1)), big);
-  EXPECT_EQ(text(reg.value(2)), "after");
+  EXPECT_EQ(values_of(reg), (std::vector<std::string>{"small", big, "after"}));
   EXPECT_EQ(reg.snapshot().flatten(), encoding_of({"small", big, "after"}));
 }
 
-TEST(AppendRegister, KeepsEveryValueAcrossBlocksOfPlaces) {
+// The cursor reads the values back from the chunks alone, across sealed chunks (cut where their
+// last value ends), a value with a chunk of its own, empty values and the open chunk; a restored
+// register reads the same.
+TEST(AppendRegister, ItsCursorReadsEveryValueBackAcrossChunks) {
   AppendRegister reg;
   std::vector<std::string> values;
-  for (std::size_t i = 0; i < 2 * AppendRegister::kPlacesPerBlock + 3; ++i) {
-    values.push_back(std::to_string(i));
-    reg.apply(entry(i + 1, values.back()));
+  auto add = [&](std::string value) {
+    values.push_back(std::move(value));
+    reg.apply(entry(values.size(), values.back()));
+  };
+  for (std::size_t i = 0; values.size() * 700 < AppendRegister::kChunkBytes * 3 / 2; ++i) {
+    add(i % 5 == 0 ? std::string() : std::string(700 + i % 300, static_cast<char>('a' + i % 26)));
   }
-  ASSERT_EQ(reg.size(), values.size());
-  for (std::size_t i = 0; i < values.size(); ++i) ASSERT_EQ(text(reg.value(i)), values[i]) << i;
-  EXPECT_EQ(reg.snapshot().flatten(), encoding_of(values));
+  add(std::string(AppendRegister::kChunkBytes + 1, 'B'));
+  add("");
+  add("last");
+  ASSERT_EQ(reg.sealed_chunks(), 3u);
+  EXPECT_EQ(values_of(reg), values);
 
   AppendRegister restored;
   ASSERT_TRUE(restored.restore(reg.snapshot().flatten()));
-  ASSERT_EQ(restored.size(), values.size());
-  for (std::size_t i = 0; i < values.size(); ++i) {
-    ASSERT_EQ(text(restored.value(i)), values[i]) << i;
-  }
+  EXPECT_EQ(values_of(restored), values);
+  EXPECT_TRUE(AppendRegister().values().done());
+}
+
+TEST(AppendRegisterDeathTest, ItsCursorStopsAtTheLastValue) {
+  AppendRegister reg;
+  reg.apply(entry(1, "only"));
+  auto cursor = reg.values();
+  EXPECT_EQ(text(cursor.next()), "only");
+  EXPECT_TRUE(cursor.done());
+  EXPECT_DEATH(cursor.next(), "read past the 1 values of a register");
 }
 
 }  // namespace
