@@ -93,7 +93,7 @@ class Node {
        std::unique_ptr<StateMachine> machine);
   Status recover();
   void arm_tick();
-  void on_frame(NodeId from, ByteView frame);
+  void on_frame(NodeId from, const SharedBytes& frame);
   void on_node_frame(NodeId from, ByteView frame);
   // Runs Raft's Ready loop once every input queued at this instant has been stepped.
   void flush_soon();
@@ -148,7 +148,7 @@ class Node {
   raft::Ready ready_;
   // Likewise reused: the frames of one Ready's messages (send()) and the frame being received
   // (on_frame()).
-  std::vector<Bytes> outgoing_frames_;
+  std::vector<SharedBytes> outgoing_frames_;
   codec::Frame incoming_frame_;
   NodeStats stats_;
   std::optional<Error> stopped_;

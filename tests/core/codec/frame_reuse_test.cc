@@ -29,7 +29,8 @@ TEST(CodecFrameReuse, ABadFrameIntoAUsedFrameIsStillAnError) {
   heartbeat.term = 4;
   Frame frame;
   ASSERT_TRUE(decode_frame(encode_frame(1, heartbeat), frame).has_value());
-  Bytes corrupt = encode_frame(1, heartbeat);
+  const SharedBytes encoded = encode_frame(1, heartbeat);
+  Bytes corrupt(encoded.begin(), encoded.end());
   corrupt.back() ^= 0x01;  // the CRC no longer matches
   const Status decoded = decode_frame(corrupt, frame);
   ASSERT_FALSE(decoded.has_value());
@@ -59,7 +60,7 @@ TEST(CodecFrameReuse, AnEmptySnapshotMetaReplacesAFullOne) {
 // The frames written into a used vector replace its old ones, in order.
 RC_GTEST_PROP(CodecFrameReuse, EncodingIntoAUsedVectorGivesOnlyTheNewBatch,
               (const std::vector<raft::Message>& first, const std::vector<raft::Message>& second)) {
-  std::vector<Bytes> frames;
+  std::vector<SharedBytes> frames;
   encode_frames(7, first, frames);
   RC_ASSERT(frames.size() == first.size());
   encode_frames(7, second, frames);
