@@ -43,23 +43,44 @@ T load_little_endian(ByteView bytes, std::size_t offset) {
   return value;
 }
 
-// A frame of at most `body_bound` body bytes, built in place: write_body(std::uint8_t* body) writes
-// the body from `body` on and returns where it ends; the header goes in front of it.
+// Writes a frame of at most `body_bound` body bytes from `frame` on and returns where it ends:
+// write_body(std::uint8_t* body) writes the body from `body` on and returns where it ends; the
+// header goes in front of it.
+template <class WriteBody>
+std::uint8_t* write_frame(std::uint8_t* frame, std::uint32_t magic, std::uint64_t cluster,
+                          WriteBody write_body) {
+  std::uint8_t* const body_end = write_body(frame + kFrameHeaderBytes);
+  const auto body = static_cast<std::size_t>(body_end - frame) - kFrameHeaderBytes;
+  KEEL_ASSERT(body <= kMaxFrameBodyBytes, "a frame body of ", body,
+              " bytes is over kMaxFrameBodyBytes");
+  store_little_endian(frame, magic);
+  frame[4] = kFrameVersion;
+  store_little_endian(frame + 5, cluster);
+  store_little_endian(frame + kCrcOffset - 4, static_cast<std::uint32_t>(body));
+  store_little_endian(frame + kCrcOffset, frame_crc(ByteView(frame, kFrameHeaderBytes + body)));
+  return body_end;
+}
+
+// A frame whose bound is larger than this is written in place into its own buffer rather than
+// through the sender's room (encode_frames): the room it leaves unused is a small part of it, and
+// the room does not grow to the size of a snapshot chunk.
+constexpr std::size_t kLargestFrameThroughRoom = 64 << 10;
+
+// The frame write_frame() writes, with at most `body_bound` body bytes. If `room` is not null it
+// is written there (`room` grows as needed) and copied into a buffer of exactly its size, so that
+// a receiver that keeps it (a decoded entry slices it) keeps no unused room; else, and when it is
+// larger than kLargestFrameThroughRoom, it is written in place into a buffer of its bound.
 template <class WriteBody>
 SharedBytes build_frame(std::size_t body_bound, std::uint32_t magic, std::uint64_t cluster,
-                        WriteBody write_body) {
-  return SharedBytes::build(kFrameHeaderBytes + body_bound, [&](std::uint8_t* frame) {
-    std::uint8_t* const body_end = write_body(frame + kFrameHeaderBytes);
-    const auto body = static_cast<std::size_t>(body_end - frame) - kFrameHeaderBytes;
-    KEEL_ASSERT(body <= kMaxFrameBodyBytes, "a frame body of ", body,
-                " bytes is over kMaxFrameBodyBytes");
-    store_little_endian(frame, magic);
-    frame[4] = kFrameVersion;
-    store_little_endian(frame + 5, cluster);
-    store_little_endian(frame + kCrcOffset - 4, static_cast<std::uint32_t>(body));
-    store_little_endian(frame + kCrcOffset, frame_crc(ByteView(frame, kFrameHeaderBytes + body)));
-    return body_end;
-  });
+                        Bytes* room, WriteBody write_body) {
+  const std::size_t bound = kFrameHeaderBytes + body_bound;
+  if (room == nullptr || bound > kLargestFrameThroughRoom) {
+    return SharedBytes::build(
+        bound, [&](std::uint8_t* frame) { return write_frame(frame, magic, cluster, write_body); });
+  }
+  if (room->size() < bound) room->resize(bound);
+  std::uint8_t* const frame = room->data();
+  return SharedBytes(ByteView(frame, write_frame(frame, magic, cluster, write_body)));
 }
 
 // Where a frame's encoded entries (encode_entries: their count, then each) lie in it.
@@ -68,15 +89,15 @@ struct EntriesSpan {
   std::size_t size = 0;
 };
 
-// The frame of `message`. Its entries' bytes are copied from `encoded_entries` if that is not
-// null (it must be what encode_entries writes for them), else encoded; `where` is set to where
-// they lie in the frame.
+// The frame of `message`, built through `room` (see build_frame). Its entries' bytes are copied
+// from `encoded_entries` if that is not null (it must be what encode_entries writes for them),
+// else encoded; `where` is set to where they lie in the frame.
 SharedBytes encode_raft_frame(std::uint64_t cluster, const raft::Message& message,
-                              const ByteView* encoded_entries, EntriesSpan& where) {
+                              const ByteView* encoded_entries, EntriesSpan& where, Bytes* room) {
   const std::size_t entries_bound =
       encoded_entries != nullptr ? encoded_entries->size() : encoded_size_bound(message.entries);
   const std::size_t body_bound = encoded_size_bound_outside_entries(message) + entries_bound;
-  return build_frame(body_bound, kFrameMagic, cluster, [&](std::uint8_t* body) {
+  return build_frame(body_bound, kFrameMagic, cluster, room, [&](std::uint8_t* body) {
     // One room for the whole body, so no byte is appended with a capacity check
     // (bounded_writer.h).
     BoundedWriter out(body, body + body_bound);
@@ -147,18 +168,19 @@ Status check_header(ByteView frame, std::uint32_t expected_magic, std::uint64_t&
 
 SharedBytes encode_frame(std::uint64_t cluster, const raft::Message& message) {
   EntriesSpan where;
-  return encode_raft_frame(cluster, message, nullptr, where);
+  return encode_raft_frame(cluster, message, nullptr, where, nullptr);
 }
 
 std::vector<SharedBytes> encode_frames(std::uint64_t cluster,
                                        std::span<const raft::Message> messages) {
   std::vector<SharedBytes> frames;
-  encode_frames(cluster, messages, frames);
+  Bytes room;
+  encode_frames(cluster, messages, frames, room);
   return frames;
 }
 
 void encode_frames(std::uint64_t cluster, std::span<const raft::Message> messages,
-                   std::vector<SharedBytes>& frames) {
+                   std::vector<SharedBytes>& frames, Bytes& room) {
   frames.clear();
   frames.reserve(messages.size());
   // The latest message with entries whose encoding was not copied, and where that encoding is.
@@ -173,7 +195,7 @@ void encode_frames(std::uint64_t cluster, std::span<const raft::Message> message
       reused = frames[source_frame].view().subspan(source_span.offset, source_span.size);
     }
     EntriesSpan where;
-    frames.push_back(encode_raft_frame(cluster, message, reuse ? &reused : nullptr, where));
+    frames.push_back(encode_raft_frame(cluster, message, reuse ? &reused : nullptr, where, &room));
     if (!message.entries.empty() && !reuse) {
       source = &message;
       source_frame = frames.size() - 1;
@@ -204,7 +226,8 @@ Status decode_frame(const SharedBytes& frame, Frame& into) {
 SharedBytes encode_node_frame(std::uint64_t cluster, ByteView payload) {
   KEEL_ASSERT(payload.size() <= kMaxFrameBodyBytes, "node frame payload of ", payload.size(),
               " bytes is over kMaxFrameBodyBytes");
-  return build_frame(payload.size(), kNodeFrameMagic, cluster,
+  // Its bound is its size: written in place.
+  return build_frame(payload.size(), kNodeFrameMagic, cluster, nullptr,
                      [&](std::uint8_t* body) { return put_raw(body, payload); });
 }
 

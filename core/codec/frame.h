@@ -30,8 +30,8 @@ struct Frame {
   raft::Message message;
 };
 
-// Frames are encoded straight into the SharedBytes the transport carries (one allocation each),
-// and decoded into messages whose entries' data are slices of the received frame.
+// Frames are encoded into the SharedBytes the transport carries (one allocation each), and decoded
+// into messages whose entries' data are slices of the received frame.
 
 // Asserts the message is within limits.h (see raft_codec.h).
 SharedBytes encode_frame(std::uint64_t cluster, const raft::Message& message);
@@ -41,10 +41,13 @@ SharedBytes encode_frame(std::uint64_t cluster, const raft::Message& message);
 // to each follower) are encoded once, and their bytes copied into the later frames.
 std::vector<SharedBytes> encode_frames(std::uint64_t cluster,
                                        std::span<const raft::Message> messages);
-// The same, into `frames` (its old contents are replaced; its capacity is kept, so a sender that
-// passes the same vector for every batch allocates only the frames themselves).
+// The same, into `frames` (its old contents are replaced; its capacity is kept), each frame written
+// in `room` first (it grows as needed, up to a frame's bound or 64 KiB; what it holds after is
+// unspecified) and copied into a buffer of exactly its size: a sender that passes the same vector
+// and room for every batch allocates only the frames themselves, and a receiver that keeps a frame
+// (the decoded entries of an append do, in its log) keeps no unused room.
 void encode_frames(std::uint64_t cluster, std::span<const raft::Message> messages,
-                   std::vector<SharedBytes>& frames);
+                   std::vector<SharedBytes>& frames, Bytes& room);
 
 // Rejects a frame with a bad magic, version, length (short, long or over kMaxFrameBodyBytes) or
 // CRC, or whose body is not exactly one valid message. The error message names the field. The

@@ -13,7 +13,7 @@
 // - The count is not atomic: the copies of one buffer stay on one thread, as core code does
 //   (DESIGN.md principle 1: one event loop per node; entries cross machines only as encoded bytes).
 // - build() writes one in place, into room for an upper bound of its size (the network codec
-//   encodes a frame straight into the buffer the transport carries and the receiver slices).
+//   writes a node frame or a large Raft frame straight into the buffer the transport carries).
 // - Compared by content, like Bytes.
 #pragma once
 

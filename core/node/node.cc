@@ -242,7 +242,7 @@ void Node::process_ready() {
 
 void Node::send(const std::vector<raft::Message>& messages) {
   // One batch: the entries a leader sends to each of its followers are encoded once.
-  codec::encode_frames(config_.cluster, messages, outgoing_frames_);
+  codec::encode_frames(config_.cluster, messages, outgoing_frames_, frame_room_);
   for (std::size_t i = 0; i < messages.size(); ++i) {
     env_.transport.send(messages[i].to, std::move(outgoing_frames_[i]));
   }

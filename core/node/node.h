@@ -146,9 +146,10 @@ class Node {
   // process_ready() hands this one Ready back to Raft each round, so its vectors' capacity is
   // reused instead of allocated per Ready (Raft::ready(Ready&)).
   raft::Ready ready_;
-  // Likewise reused: the frames of one Ready's messages (send()) and the frame being received
-  // (on_frame()).
+  // Likewise reused: the frames of one Ready's messages and the room they are written in
+  // (send(), codec::encode_frames), and the frame being received (on_frame()).
   std::vector<SharedBytes> outgoing_frames_;
+  Bytes frame_room_;
   codec::Frame incoming_frame_;
   NodeStats stats_;
   std::optional<Error> stopped_;
