@@ -137,7 +137,7 @@ void BM_CodecFrameRoundTrip(benchmark::State& state) {
   const raft::Message m = append_message(64, 1024);
   std::size_t size = 0;
   for (auto _ : state) {
-    const Bytes frame = codec::encode_frame(7, m);
+    const SharedBytes frame = codec::encode_frame(7, m);
     size = frame.size();
     auto decoded = codec::decode_frame(frame);
     benchmark::DoNotOptimize(decoded);

@@ -26,7 +26,7 @@ std::int64_t millis(Duration d) {
 // The frames of one write with their length prefixes. The write's handler owns it, so the buffers
 // outlive the write even when the link gives up on the connection first.
 struct PeerLink::WriteBatch {
-  std::vector<Bytes> frames;
+  std::vector<SharedBytes> frames;
   std::vector<std::array<std::uint8_t, kLengthPrefixBytes>> prefixes;
   std::vector<asio::const_buffer> buffers;
   std::size_t bytes = 0;
@@ -42,7 +42,7 @@ PeerLink::PeerLink(NetContext& context, NodeId peer, Endpoint endpoint, Random r
       liveness_(context.options.peer_silence_timeout),
       hello_out_(encode_hello(Hello{context.options.cluster, context.options.self, peer})) {}
 
-void PeerLink::send(Bytes frame) {
+void PeerLink::send(SharedBytes frame) {
   KEEL_ASSERT(state_ != State::kClosed, "send on a closed link to node ", peer_);
   KEEL_ASSERT(frame.size() <= kMaxStreamFrameBytes, "frame of ", frame.size(), " bytes");
   const std::size_t queued = queue_.size() + (writing_ ? writing_->frames.size() : 0);
@@ -155,10 +155,10 @@ void PeerLink::write_batch() {
   for (std::size_t i = 0; i < count; ++i) {
     batch->frames.push_back(std::move(queue_.front()));
     queue_.pop_front();
-    const Bytes& frame = batch->frames.back();
+    const SharedBytes& frame = batch->frames.back();
     encode_length_prefix(frame.size(), batch->prefixes[i].data());
     batch->buffers.push_back(asio::buffer(batch->prefixes[i]));
-    batch->buffers.push_back(asio::buffer(frame));
+    batch->buffers.push_back(asio::buffer(frame.data(), frame.size()));
     batch->bytes += frame.size();
   }
   liveness_.wrote();

@@ -28,6 +28,7 @@
 #include <string_view>
 
 #include "core/env/random.h"
+#include "core/env/shared_bytes.h"
 #include "core/env/types.h"
 #include "real/backoff.h"
 #include "real/endpoint.h"
@@ -44,7 +45,7 @@ class PeerLink : public std::enable_shared_from_this<PeerLink> {
   // Where the next dial goes (an IP literal: check_endpoint); a connection already up stays up.
   void set_endpoint(Endpoint endpoint) { endpoint_ = std::move(endpoint); }
   // Queues a frame (at most kMaxStreamFrameBytes) or drops it past the limits; never blocks.
-  void send(Bytes frame);
+  void send(SharedBytes frame);
   // Closes the connection and cancels timers; idempotent. Queued frames are discarded.
   void close();
 
@@ -89,7 +90,7 @@ class PeerLink : public std::enable_shared_from_this<PeerLink> {
   std::array<std::uint8_t, kHelloBytes> hello_in_{};
   std::array<std::uint8_t, 64> keepalives_in_{};
 
-  std::deque<Bytes> queue_;
+  std::deque<SharedBytes> queue_;
   std::shared_ptr<WriteBatch> writing_;  // frames in the write in flight, if any
   std::size_t pending_bytes_ = 0;        // bytes in queue_ and writing_
 };

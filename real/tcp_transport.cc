@@ -159,7 +159,7 @@ void TcpTransport::on_accept(const error_code& error, tcp::socket socket) {
   accept();
 }
 
-void TcpTransport::send(NodeId to, Bytes frame) {
+void TcpTransport::send(NodeId to, SharedBytes frame) {
   if (stopped_ || frame.empty() || frame.size() > kMaxStreamFrameBytes) {
     ++stats_.frames_dropped_unsendable;
     return;
@@ -173,7 +173,7 @@ void TcpTransport::send(NodeId to, Bytes frame) {
   it->second->send(std::move(frame));
 }
 
-void TcpTransport::send_to_self(Bytes frame) {
+void TcpTransport::send_to_self(SharedBytes frame) {
   if (self_queued_frames_ >= options_.max_queue_frames ||
       self_queued_bytes_ + frame.size() > options_.max_queue_bytes) {
     ++stats_.frames_dropped_queue_full;
@@ -187,7 +187,7 @@ void TcpTransport::send_to_self(Bytes frame) {
     self_queued_bytes_ -= frame.size();
     ++stats_.frames_sent;
     stats_.bytes_sent += frame.size();
-    deliver(options_.self, frame);
+    receive(options_.self, frame);
   });
 }
 
@@ -210,7 +210,9 @@ void TcpTransport::on_inbound_ended(std::uint64_t serial) {
   inbound_.erase(it);
 }
 
-void TcpTransport::deliver(NodeId from, ByteView frame) {
+void TcpTransport::deliver(NodeId from, ByteView frame) { receive(from, SharedBytes(frame)); }
+
+void TcpTransport::receive(NodeId from, const SharedBytes& frame) {
   ++stats_.frames_received;
   stats_.bytes_received += frame.size();
   if (handler_) handler_(from, frame);

@@ -62,7 +62,7 @@ class TcpTransport final : public Transport, private InboundOwner {
   const TransportStats& stats() const { return stats_; }
   const TcpTransportOptions& options() const { return options_; }
 
-  void send(NodeId to, Bytes frame) override;
+  void send(NodeId to, SharedBytes frame) override;
   void set_receive_handler(ReceiveHandler handler) override { handler_ = std::move(handler); }
 
  private:
@@ -71,13 +71,16 @@ class TcpTransport final : public Transport, private InboundOwner {
 
   void accept();
   void on_accept(const boost::system::error_code& error, boost::asio::ip::tcp::socket socket);
-  void send_to_self(Bytes frame);
+  void send_to_self(SharedBytes frame);
 
   // InboundOwner
   bool is_peer(NodeId node) const override { return links_.contains(node); }
   void on_inbound_ready(std::uint64_t serial, NodeId peer) override;
   void on_inbound_ended(std::uint64_t serial) override;
+  // Copies the frame out of the connection's buffer once, into the SharedBytes the handler gets.
   void deliver(NodeId from, ByteView frame) override;
+  // Hands a frame to the receive handler.
+  void receive(NodeId from, const SharedBytes& frame);
 
   boost::asio::io_context& io_;
   const TcpTransportOptions options_;

@@ -44,7 +44,9 @@ class Host::HostClock final : public Clock {
 class Host::HostTransport final : public Transport {
  public:
   explicit HostTransport(Host& host) : host_(host) {}
-  void send(NodeId to, Bytes frame) override { host_.world_.send(host_, to, std::move(frame)); }
+  void send(NodeId to, SharedBytes frame) override {
+    host_.world_.send(host_, to, std::move(frame));
+  }
   void set_receive_handler(ReceiveHandler handler) override { host_.receive_ = std::move(handler); }
 
  private:

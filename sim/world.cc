@@ -114,7 +114,7 @@ void World::release(std::uint32_t slot) {
   Event& event = event_at(slot);
   // Only deliveries hold a frame and only calls a function (the other kinds never set them).
   if (event.kind == Event::Kind::kDeliver) {
-    event.frame.clear();
+    event.frame = SharedBytes();
   } else if (event.call) {
     event.call = nullptr;
   }
@@ -248,7 +248,7 @@ void World::requeue_timers(Host& h) {
   for (const Host::Timer& timer : h.timers_) schedule_timer(h, timer.id, timer.deadline);
 }
 
-void World::send(Host& from, NodeId to, Bytes frame) {
+void World::send(Host& from, NodeId to, SharedBytes frame) {
   const Time depart = from.effective_now();
   Host* receiver = find(to);
   if (receiver == nullptr || !receiver->up()) {

@@ -105,7 +105,7 @@ class World {
     NodeId from = kNoNode;  // kDeliver
     TimerId timer = 0;      // kTimer, kDeferredCall (its id)
     std::uint64_t clock_epoch = 0;
-    Bytes frame;                 // kDeliver
+    SharedBytes frame;           // kDeliver
     std::function<void()> call;  // kHostCall, kWorldCall, kDeferredCall
   };
 
@@ -131,7 +131,7 @@ class World {
   void wait_for_sync(Host& host, std::uint32_t slot);
   void wake(Host& host, std::uint32_t wake_slot);
   void run_on_host(Host& host, Event& event);
-  void send(Host& from, NodeId to, Bytes frame);
+  void send(Host& from, NodeId to, SharedBytes frame);
   void schedule_timer(Host& host, TimerId id, Time deadline);
   // Clock::defer's kernel side: the call runs where a zero-delay timer set now would, behind the
   // events already due at the host's now (so a node's group commit still sees every input of the

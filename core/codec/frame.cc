@@ -29,10 +29,10 @@ std::uint32_t frame_crc(ByteView frame) {
 static_assert(std::endian::native == std::endian::little,
               "header fields are stored and loaded in place as little-endian words");
 
-// Stores `value` little-endian at `offset` of `frame`, which must hold its bytes.
+// Stores `value` little-endian at `at`.
 template <class T>
-void store_little_endian(Bytes& frame, std::size_t offset, T value) {
-  std::memcpy(frame.data() + offset, &value, sizeof value);
+void store_little_endian(std::uint8_t* at, T value) {
+  std::memcpy(at, &value, sizeof value);
 }
 
 // The little-endian T at `offset` of `bytes`, which must hold it.
@@ -43,21 +43,44 @@ T load_little_endian(ByteView bytes, std::size_t offset) {
   return value;
 }
 
-// Starts a frame of at most `body_bound` body bytes: the header's room and the body's, zeroed;
-// finish_frame() trims the body to where it ends and writes the header in front of it.
-Bytes start_frame(std::size_t body_bound) { return Bytes(kFrameHeaderBytes + body_bound); }
-
-void finish_frame(Bytes& frame, const std::uint8_t* body_end, std::uint32_t magic,
-                  std::uint64_t cluster) {
-  frame.resize(static_cast<std::size_t>(body_end - frame.data()));
-  const std::size_t body = frame.size() - kFrameHeaderBytes;
+// Writes a frame of at most `body_bound` body bytes from `frame` on and returns where it ends:
+// write_body(std::uint8_t* body) writes the body from `body` on and returns where it ends; the
+// header goes in front of it.
+template <class WriteBody>
+std::uint8_t* write_frame(std::uint8_t* frame, std::uint32_t magic, std::uint64_t cluster,
+                          WriteBody write_body) {
+  std::uint8_t* const body_end = write_body(frame + kFrameHeaderBytes);
+  const auto body = static_cast<std::size_t>(body_end - frame) - kFrameHeaderBytes;
   KEEL_ASSERT(body <= kMaxFrameBodyBytes, "a frame body of ", body,
               " bytes is over kMaxFrameBodyBytes");
-  store_little_endian(frame, 0, magic);
+  store_little_endian(frame, magic);
   frame[4] = kFrameVersion;
-  store_little_endian(frame, 5, cluster);
-  store_little_endian(frame, kCrcOffset - 4, static_cast<std::uint32_t>(body));
-  store_little_endian(frame, kCrcOffset, frame_crc(frame));
+  store_little_endian(frame + 5, cluster);
+  store_little_endian(frame + kCrcOffset - 4, static_cast<std::uint32_t>(body));
+  store_little_endian(frame + kCrcOffset, frame_crc(ByteView(frame, kFrameHeaderBytes + body)));
+  return body_end;
+}
+
+// A frame whose bound is larger than this is written in place into its own buffer rather than
+// through the sender's room (encode_frames): the room it leaves unused is a small part of it, and
+// the room does not grow to the size of a snapshot chunk.
+constexpr std::size_t kLargestFrameThroughRoom = 64 << 10;
+
+// The frame write_frame() writes, with at most `body_bound` body bytes. If `room` is not null it
+// is written there (`room` grows as needed) and copied into a buffer of exactly its size, so that
+// a receiver that keeps it (a decoded entry slices it) keeps no unused room; else, and when it is
+// larger than kLargestFrameThroughRoom, it is written in place into a buffer of its bound.
+template <class WriteBody>
+SharedBytes build_frame(std::size_t body_bound, std::uint32_t magic, std::uint64_t cluster,
+                        Bytes* room, WriteBody write_body) {
+  const std::size_t bound = kFrameHeaderBytes + body_bound;
+  if (room == nullptr || bound > kLargestFrameThroughRoom) {
+    return SharedBytes::build(
+        bound, [&](std::uint8_t* frame) { return write_frame(frame, magic, cluster, write_body); });
+  }
+  if (room->size() < bound) room->resize(bound);
+  std::uint8_t* const frame = room->data();
+  return SharedBytes(ByteView(frame, write_frame(frame, magic, cluster, write_body)));
 }
 
 // Where a frame's encoded entries (encode_entries: their count, then each) lie in it.
@@ -66,28 +89,31 @@ struct EntriesSpan {
   std::size_t size = 0;
 };
 
-// The frame of `message`. Its entries' bytes are copied from `encoded_entries` if that is not
-// null (it must be what encode_entries writes for them), else encoded; `where` is set to where
-// they lie in the frame.
-Bytes encode_raft_frame(std::uint64_t cluster, const raft::Message& message,
-                        const ByteView* encoded_entries, EntriesSpan& where) {
+// The frame of `message`, built through `room` (see build_frame). Its entries' bytes are copied
+// from `encoded_entries` if that is not null (it must be what encode_entries writes for them),
+// else encoded; `where` is set to where they lie in the frame.
+SharedBytes encode_raft_frame(std::uint64_t cluster, const raft::Message& message,
+                              const ByteView* encoded_entries, EntriesSpan& where, Bytes* room) {
   const std::size_t entries_bound =
       encoded_entries != nullptr ? encoded_entries->size() : encoded_size_bound(message.entries);
-  Bytes frame = start_frame(encoded_size_bound_outside_entries(message) + entries_bound);
-  // One room for the whole body, so no byte is appended with a capacity check (bounded_writer.h).
-  BoundedWriter out(frame.data() + kFrameHeaderBytes, frame.data() + frame.size());
-  encode_head(out, message);
-  where.offset = static_cast<std::size_t>(out.position() - frame.data());
-  if (encoded_entries != nullptr) {
-    out.put(encoded_entries->size(),
-            [&](std::uint8_t* at) { return put_raw(at, *encoded_entries); });
-  } else {
-    encode_entries(out, message.entries);
-  }
-  where.size = static_cast<std::size_t>(out.position() - frame.data()) - where.offset;
-  encode_tail(out, message);
-  finish_frame(frame, out.position(), kFrameMagic, cluster);
-  return frame;
+  const std::size_t body_bound = encoded_size_bound_outside_entries(message) + entries_bound;
+  return build_frame(body_bound, kFrameMagic, cluster, room, [&](std::uint8_t* body) {
+    // One room for the whole body, so no byte is appended with a capacity check
+    // (bounded_writer.h).
+    BoundedWriter out(body, body + body_bound);
+    encode_head(out, message);
+    const std::uint8_t* const frame = body - kFrameHeaderBytes;
+    where.offset = static_cast<std::size_t>(out.position() - frame);
+    if (encoded_entries != nullptr) {
+      out.put(encoded_entries->size(),
+              [&](std::uint8_t* at) { return put_raw(at, *encoded_entries); });
+    } else {
+      encode_entries(out, message.entries);
+    }
+    where.size = static_cast<std::size_t>(out.position() - frame) - where.offset;
+    encode_tail(out, message);
+    return out.position();
+  });
 }
 
 // Whether `a` and `b` are the same entries, copies from one log: same places and terms, and data
@@ -140,19 +166,21 @@ Status check_header(ByteView frame, std::uint32_t expected_magic, std::uint64_t&
 
 }  // namespace
 
-Bytes encode_frame(std::uint64_t cluster, const raft::Message& message) {
+SharedBytes encode_frame(std::uint64_t cluster, const raft::Message& message) {
   EntriesSpan where;
-  return encode_raft_frame(cluster, message, nullptr, where);
+  return encode_raft_frame(cluster, message, nullptr, where, nullptr);
 }
 
-std::vector<Bytes> encode_frames(std::uint64_t cluster, std::span<const raft::Message> messages) {
-  std::vector<Bytes> frames;
-  encode_frames(cluster, messages, frames);
+std::vector<SharedBytes> encode_frames(std::uint64_t cluster,
+                                       std::span<const raft::Message> messages) {
+  std::vector<SharedBytes> frames;
+  Bytes room;
+  encode_frames(cluster, messages, frames, room);
   return frames;
 }
 
 void encode_frames(std::uint64_t cluster, std::span<const raft::Message> messages,
-                   std::vector<Bytes>& frames) {
+                   std::vector<SharedBytes>& frames, Bytes& room) {
   frames.clear();
   frames.reserve(messages.size());
   // The latest message with entries whose encoding was not copied, and where that encoding is.
@@ -164,10 +192,10 @@ void encode_frames(std::uint64_t cluster, std::span<const raft::Message> message
     const bool reuse = !message.entries.empty() && source != nullptr &&
                        same_entries(source->entries, message.entries);
     if (reuse) {
-      reused = ByteView(frames[source_frame]).subspan(source_span.offset, source_span.size);
+      reused = frames[source_frame].view().subspan(source_span.offset, source_span.size);
     }
     EntriesSpan where;
-    frames.push_back(encode_raft_frame(cluster, message, reuse ? &reused : nullptr, where));
+    frames.push_back(encode_raft_frame(cluster, message, reuse ? &reused : nullptr, where, &room));
     if (!message.entries.empty() && !reuse) {
       source = &message;
       source_frame = frames.size() - 1;
@@ -176,7 +204,7 @@ void encode_frames(std::uint64_t cluster, std::span<const raft::Message> message
   }
 }
 
-Result<Frame> decode_frame(ByteView frame) {
+Result<Frame> decode_frame(const SharedBytes& frame) {
   // Straight into the result: a Message is large, and moving it is not free.
   Result<Frame> result(std::in_place);
   if (Status decoded = decode_frame(frame, *result); !decoded) {
@@ -185,23 +213,22 @@ Result<Frame> decode_frame(ByteView frame) {
   return result;
 }
 
-Status decode_frame(ByteView frame, Frame& into) {
+Status decode_frame(const SharedBytes& frame, Frame& into) {
   if (Status checked = check_header(frame, kFrameMagic, into.cluster); !checked) return checked;
-  Reader body(frame.subspan(kFrameHeaderBytes));
-  read(body, into.message);
+  Reader body(frame.view().subspan(kFrameHeaderBytes));
+  read(body, into.message, frame);
   if (Status done = body.finish("decode"); !done) {
     return fail(done.error().code, str("frame body: ", done.error().message));
   }
   return {};
 }
 
-Bytes encode_node_frame(std::uint64_t cluster, ByteView payload) {
+SharedBytes encode_node_frame(std::uint64_t cluster, ByteView payload) {
   KEEL_ASSERT(payload.size() <= kMaxFrameBodyBytes, "node frame payload of ", payload.size(),
               " bytes is over kMaxFrameBodyBytes");
-  Bytes frame = start_frame(payload.size());
-  put_raw(frame.data() + kFrameHeaderBytes, payload);
-  finish_frame(frame, frame.data() + frame.size(), kNodeFrameMagic, cluster);
-  return frame;
+  // Its bound is its size: written in place.
+  return build_frame(payload.size(), kNodeFrameMagic, cluster, nullptr,
+                     [&](std::uint8_t* body) { return put_raw(body, payload); });
 }
 
 std::optional<std::uint32_t> claimed_frame_crc(ByteView frame) {

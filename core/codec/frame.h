@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "core/env/error.h"
+#include "core/env/shared_bytes.h"
 #include "core/env/types.h"
 #include "core/raft/types.h"
 
@@ -29,25 +30,34 @@ struct Frame {
   raft::Message message;
 };
 
+// Frames are encoded into the SharedBytes the transport carries (one allocation each), and decoded
+// into messages whose entries' data are slices of the received frame.
+
 // Asserts the message is within limits.h (see raft_codec.h).
-Bytes encode_frame(std::uint64_t cluster, const raft::Message& message);
+SharedBytes encode_frame(std::uint64_t cluster, const raft::Message& message);
 
 // The frames of a batch of messages (one Ready's), in order: byte for byte encode_frame() of each.
 // Entries that an earlier message of the batch carried too (a leader sends the same new entries
 // to each follower) are encoded once, and their bytes copied into the later frames.
-std::vector<Bytes> encode_frames(std::uint64_t cluster, std::span<const raft::Message> messages);
-// The same, into `frames` (its old contents are replaced; its capacity is kept, so a sender that
-// passes the same vector for every batch allocates only the frames themselves).
+std::vector<SharedBytes> encode_frames(std::uint64_t cluster,
+                                       std::span<const raft::Message> messages);
+// The same, into `frames` (its old contents are replaced; its capacity is kept), each frame written
+// in `room` first (it grows as needed, up to a frame's bound or 64 KiB; what it holds after is
+// unspecified) and copied into a buffer of exactly its size: a sender that passes the same vector
+// and room for every batch allocates only the frames themselves, and a receiver that keeps a frame
+// (the decoded entries of an append do, in its log) keeps no unused room.
 void encode_frames(std::uint64_t cluster, std::span<const raft::Message> messages,
-                   std::vector<Bytes>& frames);
+                   std::vector<SharedBytes>& frames, Bytes& room);
 
 // Rejects a frame with a bad magic, version, length (short, long or over kMaxFrameBodyBytes) or
-// CRC, or whose body is not exactly one valid message. The error message names the field.
-Result<Frame> decode_frame(ByteView frame);
+// CRC, or whose body is not exactly one valid message. The error message names the field. The
+// message's entries' data are slices of `frame` (they keep its buffer alive, and copy nothing); a
+// caller holding the bytes in another form converts them to SharedBytes, which copies them once.
+Result<Frame> decode_frame(const SharedBytes& frame);
 // The same, into `into`: every field is overwritten, and its message's vectors keep their
 // capacity, so a receiver that decodes every frame into one Frame allocates less per frame. On
 // an error `into` holds an unspecified mix of old and new fields.
-Status decode_frame(ByteView frame, Frame& into);
+Status decode_frame(const SharedBytes& frame, Frame& into);
 
 inline constexpr std::uint32_t kNodeFrameMagic = 0x4E45454B;  // "KEEN" in file order
 
@@ -57,7 +67,7 @@ struct NodeFrame {
 };
 
 // Asserts the payload is at most kMaxFrameBodyBytes long.
-Bytes encode_node_frame(std::uint64_t cluster, ByteView payload);
+SharedBytes encode_node_frame(std::uint64_t cluster, ByteView payload);
 // The CRC32C a frame's header claims, when its magic is a frame's (Raft or node) and its body
 // length field equals the bytes that follow the header; nullopt otherwise. Nothing is verified:
 // this is a digest of what a sender wrote (the simulator's trace hash uses it), not a check.

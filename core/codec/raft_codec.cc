@@ -118,14 +118,14 @@ inline bool read_empty_snapshot_meta(Reader& in, raft::SnapshotMeta& meta) {
   return true;
 }
 
-// One entry from [at, end), a part of `copy`, when its varints take at most three bytes each
+// One entry from [at, end), a part of `shared`, when its varints take at most three bytes each
 // (read_short_varint: a term and index below 2^21 and data shorter than 2 MiB, as most entries)
-// and it is well formed: its fields into `entry`, its data a slice of `copy`, `at` moved past it.
+// and it is well formed: its fields into `entry`, its data a slice of `shared`, `at` moved past it.
 // Otherwise false, with `at` and `entry` unchanged. The fast path of read_entries(). Its fields
 // before the data take at most kShortEntryFieldsBytes; one check covers them all (in a whole
 // message, at least the dozen bytes of its tail follow any entry).
 inline bool read_short_entry(const std::uint8_t*& at, const std::uint8_t* end,
-                             const SharedBytes& copy, raft::Entry& entry) {
+                             const SharedBytes& shared, raft::Entry& entry) {
   constexpr std::size_t kShortEntryFieldsBytes = 3 * kMaxShortVarintBytes + 1;
   if (static_cast<std::size_t>(end - at) < kShortEntryFieldsBytes) return false;
   const std::uint8_t* next = at;
@@ -144,36 +144,38 @@ inline bool read_short_entry(const std::uint8_t*& at, const std::uint8_t* end,
   entry.term = term;
   entry.index = index;
   entry.type = type;
-  entry.data = copy.slice(ByteView(next, static_cast<std::size_t>(length)));
+  entry.data = shared.slice(ByteView(next, static_cast<std::size_t>(length)));
   at = next + length;
   return true;
 }
 
-// A message's entries, read over one shared copy of the rest of the input (the entries and the
-// few fields after them): each entry's data is a slice of that copy, one allocation per message
-// rather than one per entry (entries with data are most of what the network carries).
-void read_entries(Reader& in, std::vector<raft::Entry>& entries) {
+// A message's entries: each entry's data is a slice of the rest of the input (the entries and the
+// few fields after them), shared from `input_owner` if it is not null (it must hold the Reader's
+// input: no copy), else from one copy of that rest, one allocation per message rather than one
+// per entry (entries with data are most of what the network carries).
+void read_entries(Reader& in, std::vector<raft::Entry>& entries, const SharedBytes* input_owner) {
   // An encoded entry takes at least 4 bytes: term, index, type and an empty data length.
   const std::size_t n = in.count("Message.entries", kMaxEntriesPerMessage, 4);
   // Entries already there are overwritten rather than destroyed and built again.
   entries.resize(n);
   if (n == 0) return;
   const ByteView input = in.rest();
-  const SharedBytes copy(input);
-  const std::uint8_t* const begin = copy.data();
-  const std::uint8_t* const end = copy.end();
+  const SharedBytes shared =
+      input_owner != nullptr ? input_owner->slice(input) : SharedBytes(input);
+  const std::uint8_t* const begin = shared.data();
+  const std::uint8_t* const end = shared.end();
   const std::uint8_t* at = begin;
   raft::Entry* const first = entries.data();
   std::size_t i = 0;
-  while (i < n && read_short_entry(at, end, copy, first[i])) ++i;
+  while (i < n && read_short_entry(at, end, shared, first[i])) ++i;
   in.skip(static_cast<std::size_t>(at - begin));
   // The entries the fast path does not take, read by the Reader from the input itself, so that a
-  // failure names its offset there and the entry it is in; their data, sliced from the copy.
+  // failure names its offset there and the entry it is in; their data, sliced from `shared`.
   for (; i < n; ++i) {
     const ByteView data = read_fields(in, entries[i]);
     if (!in.ok()) return in.add_context(str("Message.entries[", i, "]"));
-    entries[i].data = copy.slice(
-        copy.view().subspan(static_cast<std::size_t>(data.data() - input.data()), data.size()));
+    entries[i].data = shared.slice(
+        shared.view().subspan(static_cast<std::size_t>(data.data() - input.data()), data.size()));
   }
 }
 
@@ -385,10 +387,21 @@ void encode_tail(BoundedWriter& out, const raft::Message& message) {
   });
 }
 
-void read(Reader& in, raft::Message& message) {
+namespace {
+
+// read(Reader&, raft::Message&) and its form over a shared input (see read_entries).
+void read_message(Reader& in, raft::Message& message, const SharedBytes* input_owner) {
   if (!read_short_head(in, message)) read_head(in, message);
-  read_entries(in, message.entries);
+  read_entries(in, message.entries, input_owner);
   if (!read_short_tail(in, message)) read_tail(in, message);
+}
+
+}  // namespace
+
+void read(Reader& in, raft::Message& message) { read_message(in, message, nullptr); }
+
+void read(Reader& in, raft::Message& message, const SharedBytes& input_owner) {
+  read_message(in, message, &input_owner);
 }
 
 }  // namespace keel::codec

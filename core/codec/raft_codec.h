@@ -58,6 +58,9 @@ void read(Reader& in, raft::ConfState& conf);
 void read(Reader& in, raft::ConfChange& change);
 void read(Reader& in, raft::SnapshotMeta& meta);
 void read(Reader& in, raft::Message& message);
+// The same, where the Reader's input lies within `input_owner`: the entries' data are slices of
+// it rather than of a copy (decode_frame: a frame's entries share the received frame).
+void read(Reader& in, raft::Message& message, const SharedBytes& input_owner);
 
 template <class T>
 Bytes encode(const T& value) {

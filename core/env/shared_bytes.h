@@ -12,6 +12,8 @@
 //   entries are limited to far less, core/codec/limits.h).
 // - The count is not atomic: the copies of one buffer stay on one thread, as core code does
 //   (DESIGN.md principle 1: one event loop per node; entries cross machines only as encoded bytes).
+// - build() writes one in place, into room for an upper bound of its size (the network codec
+//   writes a node frame or a large Raft frame straight into the buffer the transport carries).
 // - Compared by content, like Bytes.
 #pragma once
 
@@ -45,6 +47,23 @@ class SharedBytes {
     std::swap(size_, other.size_);
     return *this;
   }
+  // The bytes `write` puts into room for `bound` bytes: write(std::uint8_t* room) writes from room
+  // on and returns where its bytes end, at most room + bound. The buffer keeps the whole room
+  // (the bytes past the end stay allocated, unused); empty if nothing was written.
+  template <class Write>
+  static SharedBytes build(std::size_t bound, Write write) {
+    SharedBytes out;
+    if (bound == 0) return out;
+    out.block_ = allocate(bound);
+    std::uint8_t* const room = bytes_of(out.block_);
+    const std::uint8_t* const end = write(room);
+    KEEL_ASSERT(end >= room && static_cast<std::size_t>(end - room) <= bound,
+                "SharedBytes::build wrote ", end - room, " bytes into room for ", bound);
+    if (end == room) return SharedBytes();  // `out` frees the block
+    out.size_ = static_cast<std::uint32_t>(end - room);
+    return out;
+  }
+
   // The count drops inline; only the last copy calls out to free the block.
   ~SharedBytes() {
     if (block_ != nullptr && --block_->references == 0) free_block(block_);
@@ -86,6 +105,8 @@ class SharedBytes {
     // The bytes follow.
   };
   static std::uint8_t* bytes_of(Block* block) { return reinterpret_cast<std::uint8_t*>(block + 1); }
+  // A block referred to once, with room for `bytes` (at most 4 GiB) bytes.
+  static Block* allocate(std::size_t bytes);
   // Frees a block no SharedBytes refers to any more.
   static void free_block(Block* block);
 

@@ -3,6 +3,7 @@
 
 #include <functional>
 
+#include "core/env/shared_bytes.h"
 #include "core/env/types.h"
 
 namespace keel {
@@ -12,14 +13,16 @@ namespace keel {
 //   times, late, out of order with other frames, or never. Protocols above must tolerate all four.
 // - A delivered frame is byte-for-byte the frame that was sent (corruption is detected below this
 //   interface and turns into a drop), and it arrives with the sender's NodeId.
-// - The receive handler runs on the receiving machine's event loop, never inside send(). The
-//   frame view is valid only during the call.
+// - A frame is a SharedBytes: send() takes a copy (it shares the buffer, which never changes) and
+//   keeps it until the frame is delivered or written; the receive handler runs on the receiving
+//   machine's event loop, never inside send(), and may keep its own copy of the frame, or slices
+//   of it, as long as it likes (the decoded entries of a Raft frame do).
 // - Sending to oneself is allowed and goes through the same path.
 class Transport {
  public:
-  using ReceiveHandler = std::function<void(NodeId from, ByteView frame)>;
+  using ReceiveHandler = std::function<void(NodeId from, const SharedBytes& frame)>;
   virtual ~Transport() = default;
-  virtual void send(NodeId to, Bytes frame) = 0;
+  virtual void send(NodeId to, SharedBytes frame) = 0;
   virtual void set_receive_handler(ReceiveHandler handler) = 0;
 };
 

@@ -98,7 +98,7 @@ Status Node::recover() {
   raft_ = std::make_unique<raft::Raft>(raft_config(env_, config_), std::move(bootstrap),
                                        env_.random.derive("raft"));
   env_.transport.set_receive_handler(
-      [this](NodeId from, ByteView frame) { on_frame(from, frame); });
+      [this](NodeId from, const SharedBytes& frame) { on_frame(from, frame); });
   arm_tick();
   process_ready();
   return {};
@@ -113,7 +113,7 @@ void Node::arm_tick() {
   });
 }
 
-void Node::on_frame(NodeId from, ByteView frame) {
+void Node::on_frame(NodeId from, const SharedBytes& frame) {
   if (stopped_) return;
   ++stats_.frames_received;
   if (codec::is_node_frame(frame)) return on_node_frame(from, frame);
@@ -242,7 +242,7 @@ void Node::process_ready() {
 
 void Node::send(const std::vector<raft::Message>& messages) {
   // One batch: the entries a leader sends to each of its followers are encoded once.
-  codec::encode_frames(config_.cluster, messages, outgoing_frames_);
+  codec::encode_frames(config_.cluster, messages, outgoing_frames_, frame_room_);
   for (std::size_t i = 0; i < messages.size(); ++i) {
     env_.transport.send(messages[i].to, std::move(outgoing_frames_[i]));
   }

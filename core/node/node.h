@@ -93,7 +93,7 @@ class Node {
        std::unique_ptr<StateMachine> machine);
   Status recover();
   void arm_tick();
-  void on_frame(NodeId from, ByteView frame);
+  void on_frame(NodeId from, const SharedBytes& frame);
   void on_node_frame(NodeId from, ByteView frame);
   // Runs Raft's Ready loop once every input queued at this instant has been stepped.
   void flush_soon();
@@ -146,9 +146,10 @@ class Node {
   // process_ready() hands this one Ready back to Raft each round, so its vectors' capacity is
   // reused instead of allocated per Ready (Raft::ready(Ready&)).
   raft::Ready ready_;
-  // Likewise reused: the frames of one Ready's messages (send()) and the frame being received
-  // (on_frame()).
-  std::vector<Bytes> outgoing_frames_;
+  // Likewise reused: the frames of one Ready's messages and the room they are written in
+  // (send(), codec::encode_frames), and the frame being received (on_frame()).
+  std::vector<SharedBytes> outgoing_frames_;
+  Bytes frame_room_;
   codec::Frame incoming_frame_;
   NodeStats stats_;
   std::optional<Error> stopped_;

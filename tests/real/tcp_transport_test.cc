@@ -6,7 +6,10 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/read.hpp>
 #include <boost/asio/write.hpp>
+#include <string>
+#include <vector>
 
+#include "core/env/shared_bytes.h"
 #include "real/support/run_loop.h"
 #include "real/support/transport_node.h"
 #include "real/wire.h"
@@ -59,6 +62,50 @@ TEST(TcpTransportTest, SendingToOneselfGoesThroughTheLoop) {
   ASSERT_TRUE(run_until(io, [&] { return !a.received.empty(); }));
   EXPECT_EQ(a.received, (Received{{1, "note to self"}}));
   EXPECT_EQ(a.transport->stats().frames_sent, 1u);
+}
+
+// The transport writes the sender's buffer itself: it holds it (no copy) until the frame is
+// written, then lets it go.
+TEST(TcpTransportTest, ASentBufferIsHeldUntilWrittenThenReleased) {
+  boost::asio::io_context io;
+  TransportNode a(io, test_options(1, kCluster));
+  TransportNode b(io, test_options(2, kCluster));
+  a.knows(b);
+  b.knows(a);
+  const SharedBytes frame(bytes_of("held"));
+  a.transport->send(2, frame);
+  EXPECT_EQ(frame.use_count(), 2u);
+  ASSERT_TRUE(run_until(io, [&] { return !b.received.empty(); }));
+  ASSERT_TRUE(run_until(io, [&] { return frame.use_count() == 1; }));
+  EXPECT_EQ(b.received, (Received{{1, "held"}}));
+}
+
+// A receiver may keep the frames it is handed: each is its own buffer, not a view of the
+// connection's, which goes on to read the next ones. A frame sent to oneself is the sender's
+// buffer.
+TEST(TcpTransportTest, AReceiverMayKeepItsFrames) {
+  boost::asio::io_context io;
+  TransportNode a(io, test_options(1, kCluster));
+  TransportNode b(io, test_options(2, kCluster));
+  a.knows(b);
+  b.knows(a);
+  std::vector<SharedBytes> kept;
+  b.transport->set_receive_handler(
+      [&kept](NodeId, const SharedBytes& frame) { kept.push_back(frame); });
+  constexpr std::size_t kFrames = 20;
+  for (std::size_t i = 0; i < kFrames; ++i) {
+    a.transport->send(2, bytes_of("frame " + std::to_string(i)));
+  }
+  ASSERT_TRUE(run_until(io, [&] { return kept.size() == kFrames; }));
+  for (std::size_t i = 0; i < kFrames; ++i) {
+    EXPECT_EQ(kept[i], SharedBytes(bytes_of("frame " + std::to_string(i)))) << i;
+  }
+
+  const SharedBytes to_self(bytes_of("to self"));
+  kept.clear();
+  b.transport->send(2, to_self);
+  ASSERT_TRUE(run_until(io, [&] { return !kept.empty(); }));
+  EXPECT_EQ(kept[0].data(), to_self.data());
 }
 
 TEST(TcpTransportTest, ALargeFrameArrivesWhole) {

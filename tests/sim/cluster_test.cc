@@ -164,9 +164,8 @@ TEST(Cluster, BadFramesAreDroppedAndCounted) {
           Bytes garbage(64);
           for (auto& b : garbage) b = static_cast<std::uint8_t>(env.random.next());
           env.transport.send(to, garbage);
-          Bytes truncated = codec::encode_frame(1, vote);
-          truncated.resize(truncated.size() - 3);
-          env.transport.send(to, truncated);
+          const SharedBytes valid = codec::encode_frame(1, vote);
+          env.transport.send(to, valid.slice(valid.view().first(valid.size() - 3)));
         }
       }
     };

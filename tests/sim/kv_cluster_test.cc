@@ -200,10 +200,9 @@ TEST(KvService, BadNodeFramesAreDroppedAndCounted) {
         const Bytes junk = {1, 2, 3, 4, 5};
         for (NodeId to = 1; to <= 3; ++to) {
           env.transport.send(to, codec::encode_node_frame(99, junk));  // foreign
-          Bytes truncated = codec::encode_node_frame(1, junk);
-          truncated.resize(truncated.size() - 2);
-          env.transport.send(to, truncated);  // rejected
-          Bytes flipped = codec::encode_node_frame(1, junk);
+          const SharedBytes valid = codec::encode_node_frame(1, junk);
+          env.transport.send(to, valid.slice(valid.view().first(valid.size() - 2)));  // rejected
+          Bytes flipped(valid.begin(), valid.end());
           flipped.back() ^= 0x10;
           env.transport.send(to, flipped);                            // rejected: CRC
           env.transport.send(to, codec::encode_node_frame(1, junk));  // a bad payload

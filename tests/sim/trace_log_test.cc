@@ -30,7 +30,7 @@ TEST(TraceLog, KeepsNoRecordsUnlessAskedButHashesEverything) {
   EXPECT_NE(log.hash(), before);
 }
 
-std::uint64_t hash_after_frame(const Bytes& frame) {
+std::uint64_t hash_after_frame(ByteView frame) {
   TraceLog log;
   log.note(1, Time{} + Duration(5), 2, 3);
   log.note_frame(frame);
@@ -54,7 +54,7 @@ TEST(TraceLog, ACodecFrameWithAnotherBodyOrClusterChangesTheHash) {
   const Bytes payload(100, 7);
   Bytes other_payload = payload;
   other_payload[60] ^= 1;
-  const Bytes frame = codec::encode_node_frame(9, payload);
+  const SharedBytes frame = codec::encode_node_frame(9, payload);
   EXPECT_EQ(hash_after_frame(frame), hash_after_frame(codec::encode_node_frame(9, payload)));
   EXPECT_NE(hash_after_frame(frame), hash_after_frame(codec::encode_node_frame(9, other_payload)));
   EXPECT_NE(hash_after_frame(frame), hash_after_frame(codec::encode_node_frame(8, payload)));
@@ -67,7 +67,8 @@ TEST(TraceLog, ACodecFrameWithAnotherBodyOrClusterChangesTheHash) {
 // (which no sender produces) is not seen; and bytes that only look like a codec frame, with a
 // length field that does not match their size, are hashed whole.
 TEST(TraceLog, ACodecFrameIsDigestedByItsHeaderOnlyWhenItsLengthMatches) {
-  const Bytes frame = codec::encode_node_frame(9, Bytes(100, 7));
+  const SharedBytes encoded = codec::encode_node_frame(9, Bytes(100, 7));
+  const Bytes frame(encoded.begin(), encoded.end());
   Bytes stale_crc = frame;
   stale_crc.back() ^= 1;
   EXPECT_EQ(hash_after_frame(frame), hash_after_frame(stale_crc));

@@ -157,6 +157,37 @@ TEST(WorldNetwork, DuplicatesAndReorderingHappen) {
   EXPECT_GT(reordered, 50);
 }
 
+// The network carries the sender's buffer itself: each delivered copy (a duplicate too) is that
+// buffer, and a receiver may keep it after its handler returns.
+TEST(WorldNetwork, ADeliveredFrameSharesTheSentBuffer) {
+  World world(14);
+  const SharedBytes sent(Bytes{1, 2, 3});
+  world.add_host("a", [&sent](Env& env) {
+    struct Sender final : Program {
+      Sender(Env& env, const SharedBytes& frame) { env.transport.send(2, frame); }
+    };
+    return std::make_unique<Sender>(env, sent);
+  });
+  std::vector<SharedBytes> kept;
+  world.add_host("b", [&kept](Env& env) {
+    struct Keeper final : Program {
+      Keeper(Env& env, std::vector<SharedBytes>& kept) {
+        env.transport.set_receive_handler(
+            [&kept](NodeId, const SharedBytes& frame) { kept.push_back(frame); });
+      }
+    };
+    return std::make_unique<Keeper>(env, kept);
+  });
+  // "a" sent before "b" existed: its frame was to a down machine. Send again, duplicated.
+  world.network().set_default(LinkConfig{1ms, 2ms, 0.0, 1.0});
+  world.crash(1);
+  world.restart(1);
+  world.run_for(1s);
+  ASSERT_EQ(kept.size(), 2u);
+  for (const SharedBytes& frame : kept) EXPECT_EQ(frame.data(), sent.data());
+  EXPECT_EQ(sent.use_count(), 3u);  // the test's and the two kept: the network holds none
+}
+
 TEST(WorldNetwork, PartitionsBlockExactlyTheDirectionsTheyName) {
   World world(13);
   std::vector<NodeId> ids{1, 2, 3};

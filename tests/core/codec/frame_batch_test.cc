@@ -38,7 +38,7 @@ std::vector<raft::Entry> entries_from(raft::Index first, int count) {
 
 // Each frame of the batch against the frame of its message alone.
 void expect_same_as_one_by_one(const std::vector<raft::Message>& batch) {
-  const std::vector<Bytes> frames = encode_frames(kCluster, batch);
+  const std::vector<SharedBytes> frames = encode_frames(kCluster, batch);
   ASSERT_EQ(frames.size(), batch.size());
   for (std::size_t i = 0; i < batch.size(); ++i) {
     EXPECT_EQ(frames[i], encode_frame(kCluster, batch[i])) << "message " << i;
@@ -104,7 +104,7 @@ RC_GTEST_PROP(CodecFrameBatch, AnyBatchEncodesAsItsMessagesOneByOne,
       batch.back().to = message.to + static_cast<NodeId>(i);
     }
   }
-  const std::vector<Bytes> frames = encode_frames(kCluster, batch);
+  const std::vector<SharedBytes> frames = encode_frames(kCluster, batch);
   RC_ASSERT(frames.size() == batch.size());
   for (std::size_t i = 0; i < batch.size(); ++i) {
     RC_ASSERT(frames[i] == encode_frame(kCluster, batch[i]));

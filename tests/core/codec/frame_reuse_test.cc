@@ -29,7 +29,8 @@ TEST(CodecFrameReuse, ABadFrameIntoAUsedFrameIsStillAnError) {
   heartbeat.term = 4;
   Frame frame;
   ASSERT_TRUE(decode_frame(encode_frame(1, heartbeat), frame).has_value());
-  Bytes corrupt = encode_frame(1, heartbeat);
+  const SharedBytes encoded = encode_frame(1, heartbeat);
+  Bytes corrupt(encoded.begin(), encoded.end());
   corrupt.back() ^= 0x01;  // the CRC no longer matches
   const Status decoded = decode_frame(corrupt, frame);
   ASSERT_FALSE(decoded.has_value());
@@ -56,14 +57,39 @@ TEST(CodecFrameReuse, AnEmptySnapshotMetaReplacesAFullOne) {
   }
 }
 
-// The frames written into a used vector replace its old ones, in order.
+// The frames written into a used vector, through a used room, replace its old ones, in order; the
+// first batch's frames are their own buffers, which the second batch's writing leaves unchanged.
 RC_GTEST_PROP(CodecFrameReuse, EncodingIntoAUsedVectorGivesOnlyTheNewBatch,
               (const std::vector<raft::Message>& first, const std::vector<raft::Message>& second)) {
-  std::vector<Bytes> frames;
-  encode_frames(7, first, frames);
+  std::vector<SharedBytes> frames;
+  Bytes room;
+  encode_frames(7, first, frames, room);
   RC_ASSERT(frames.size() == first.size());
-  encode_frames(7, second, frames);
+  const std::vector<SharedBytes> first_frames = frames;
+  encode_frames(7, second, frames, room);
   RC_ASSERT(frames == encode_frames(7, second));
+  for (std::size_t i = 0; i < first.size(); ++i) {
+    RC_ASSERT(first_frames[i] == encode_frame(7, first[i]));
+  }
+}
+
+// A frame is copied out of the room at its exact size; a frame larger than 64 KiB (a snapshot
+// chunk) is written in place, and the room does not grow to it.
+TEST(CodecFrameReuse, TheRoomHoldsOnlySmallFrames) {
+  raft::Message heartbeat;
+  heartbeat.type = raft::MessageType::kHeartbeat;
+  raft::Message chunk;
+  chunk.type = raft::MessageType::kSnapshot;
+  chunk.chunk = Bytes(100 << 10, 7);
+  const std::vector<raft::Message> batch = {heartbeat, chunk};
+  std::vector<SharedBytes> frames;
+  Bytes room;
+  encode_frames(7, batch, frames, room);
+  ASSERT_EQ(frames.size(), 2u);
+  EXPECT_EQ(frames[0], encode_frame(7, heartbeat));
+  EXPECT_EQ(frames[1], encode_frame(7, chunk));
+  EXPECT_GE(room.size(), frames[0].size());
+  EXPECT_LT(room.size(), std::size_t{64} << 10);
 }
 
 }  // namespace

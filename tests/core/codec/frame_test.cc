@@ -25,21 +25,44 @@ raft::Message heartbeat() {
   return m;
 }
 
+// A frame's bytes, to be tampered with (a SharedBytes never changes).
+Bytes bytes_of(const SharedBytes& frame) { return Bytes(frame.begin(), frame.end()); }
+
 std::string error_of(const Bytes& frame) {
   auto decoded = decode_frame(frame);
   return decoded ? "" : decoded.error().message;
 }
 
 RC_GTEST_PROP(CodecFrame, RoundTrip, (std::uint64_t cluster, const raft::Message& message)) {
-  const Bytes frame = encode_frame(cluster, message);
+  const SharedBytes frame = encode_frame(cluster, message);
   auto decoded = decode_frame(frame);
   RC_ASSERT(decoded.has_value());
   RC_ASSERT(decoded->cluster == cluster);
   RC_ASSERT(decoded->message == message);
 }
 
+// A decoded entry's data is a slice of the frame it came in: no copy, and it keeps the frame's
+// buffer alive after the frame itself is gone.
+TEST(CodecFrame, DecodedEntriesShareTheFramesBuffer) {
+  raft::Message append;
+  append.type = raft::MessageType::kAppend;
+  append.entries = {raft::Entry{.term = 1, .index = 5, .data = SharedBytes(Bytes{1, 2, 3})},
+                    raft::Entry{.term = 1, .index = 6, .data = SharedBytes(Bytes{4, 5})}};
+  Frame decoded;
+  {
+    const SharedBytes frame = encode_frame(7, append);
+    ASSERT_TRUE(decode_frame(frame, decoded).has_value());
+    for (const raft::Entry& entry : decoded.message.entries) {
+      EXPECT_GE(entry.data.data(), frame.data());
+      EXPECT_LE(entry.data.end(), frame.end());
+    }
+    EXPECT_EQ(frame.use_count(), 1u + append.entries.size());
+  }
+  EXPECT_EQ(decoded.message, append);
+}
+
 TEST(CodecFrame, HeaderLayout) {
-  const Bytes frame = encode_frame(0x1122334455667788, heartbeat());
+  const Bytes frame = bytes_of(encode_frame(0x1122334455667788, heartbeat()));
   ASSERT_GE(frame.size(), kFrameHeaderBytes);
   EXPECT_EQ(std::string(frame.begin(), frame.begin() + 4), "KEEL");
   EXPECT_EQ(frame[4], kFrameVersion);
@@ -49,7 +72,7 @@ TEST(CodecFrame, HeaderLayout) {
 }
 
 TEST(CodecFrame, TheClaimedCrcIsReadOnlyFromAFrameWhoseLengthFieldFits) {
-  const Bytes frame = encode_frame(0xC0FFEE, heartbeat());
+  const Bytes frame = bytes_of(encode_frame(0xC0FFEE, heartbeat()));
   std::uint32_t written = 0;
   std::memcpy(&written, frame.data() + kFrameHeaderBytes - 4, 4);
   EXPECT_EQ(claimed_frame_crc(frame), written);
@@ -70,7 +93,7 @@ TEST(CodecFrame, TheClaimedCrcIsReadOnlyFromAFrameWhoseLengthFieldFits) {
 }
 
 TEST(CodecFrame, EveryTruncationAndEveryFlipIsRejected) {
-  const Bytes frame = encode_frame(7, heartbeat());
+  const Bytes frame = bytes_of(encode_frame(7, heartbeat()));
   for (std::size_t n = 0; n < frame.size(); ++n) {
     EXPECT_FALSE(decode_frame(ByteView(frame).first(n))) << n;
   }
@@ -84,7 +107,7 @@ TEST(CodecFrame, EveryTruncationAndEveryFlipIsRejected) {
 }
 
 TEST(CodecFrame, ErrorsNameWhatIsWrong) {
-  const Bytes frame = encode_frame(7, heartbeat());
+  const Bytes frame = bytes_of(encode_frame(7, heartbeat()));
   EXPECT_NE(
       error_of(Bytes(frame.begin(), frame.begin() + 10)).find("shorter than the 21-byte header"),
       std::string::npos);
@@ -103,7 +126,7 @@ TEST(CodecFrame, ErrorsNameWhatIsWrong) {
 }
 
 TEST(CodecFrame, OverLimitLengthIsRejectedWithoutReadingTheBody) {
-  Bytes frame = encode_frame(7, heartbeat());
+  Bytes frame = bytes_of(encode_frame(7, heartbeat()));
   const auto big = static_cast<std::uint32_t>(kMaxFrameBodyBytes + 1);
   for (int i = 0; i < 4; ++i) frame[13 + i] = static_cast<std::uint8_t>(big >> (8 * i));
   auto decoded = decode_frame(frame);
@@ -114,7 +137,7 @@ TEST(CodecFrame, OverLimitLengthIsRejectedWithoutReadingTheBody) {
 
 // A frame with a valid header and CRC around a body that is not a message: the body's own error.
 TEST(CodecFrame, ValidCrcOverABadBodyIsRejected) {
-  Bytes frame = encode_frame(7, heartbeat());
+  Bytes frame = bytes_of(encode_frame(7, heartbeat()));
   frame.resize(kFrameHeaderBytes);
   frame.push_back(200);  // not a MessageType
   frame[13] = 1;
@@ -126,7 +149,7 @@ TEST(CodecFrame, ValidCrcOverABadBodyIsRejected) {
 
 TEST(CodecFrame, RandomGarbageNeverCrashes) {
   Random random(5);
-  const Bytes valid = encode_frame(3, heartbeat());
+  const Bytes valid = bytes_of(encode_frame(3, heartbeat()));
   for (int i = 0; i < 5000; ++i) {
     Bytes garbage;
     if (random.chance(0.5)) {
@@ -142,21 +165,21 @@ TEST(CodecFrame, RandomGarbageNeverCrashes) {
 
 TEST(CodecNodeFrame, RoundTripAndTheKindsDoNotMix) {
   const Bytes payload = {7, 0, 255, 3};
-  const Bytes frame = encode_node_frame(42, payload);
+  const Bytes frame = bytes_of(encode_node_frame(42, payload));
   ASSERT_TRUE(is_node_frame(frame));
   auto decoded = decode_node_frame(frame);
   ASSERT_TRUE(decoded) << decoded.error().message;
   EXPECT_EQ(decoded->cluster, 42u);
   EXPECT_EQ(decoded->payload, payload);
   // A Raft frame is not a node frame and the other way round.
-  const Bytes raft = encode_frame(42, heartbeat());
+  const Bytes raft = bytes_of(encode_frame(42, heartbeat()));
   EXPECT_FALSE(is_node_frame(raft));
   EXPECT_NE(decode_node_frame(raft).error().message.find("frame.magic"), std::string::npos);
   EXPECT_NE(error_of(frame).find("frame.magic"), std::string::npos);
 }
 
 TEST(CodecNodeFrame, EveryTruncationAndEveryFlipIsRejected) {
-  const Bytes frame = encode_node_frame(7, Bytes{1, 2, 3});
+  const Bytes frame = bytes_of(encode_node_frame(7, Bytes{1, 2, 3}));
   for (std::size_t n = 0; n < frame.size(); ++n) {
     EXPECT_FALSE(decode_node_frame(ByteView(frame).first(n))) << n;
   }

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <cstdint>
 #include <utility>
 
 namespace keel {
@@ -76,6 +78,37 @@ TEST(SharedBytes, AnEmptySliceHoldsNoBufferAndSlicesCompareByContent) {
   EXPECT_EQ(none.data(), nullptr);
   EXPECT_EQ(whole.slice(whole.view().first(1)), whole.slice(whole.view().subspan(1, 1)));
   EXPECT_NE(whole.slice(whole.view().first(2)), whole.slice(whole.view().last(2)));
+}
+
+TEST(SharedBytes, BuildKeepsWhatTheWriterWroteIntoItsRoom) {
+  const Bytes written{4, 5, 6};
+  std::uint8_t* room_seen = nullptr;
+  const SharedBytes built = SharedBytes::build(10, [&](std::uint8_t* room) {
+    room_seen = room;
+    return std::copy(written.begin(), written.end(), room);
+  });
+  EXPECT_EQ(built, SharedBytes(written));
+  EXPECT_EQ(built.data(), room_seen);  // built in place: nothing copied afterwards
+  EXPECT_EQ(built.use_count(), 1u);
+  const SharedBytes part = built.slice(built.view().subspan(1));
+  EXPECT_EQ(built.use_count(), 2u);
+  EXPECT_EQ(part, SharedBytes(Bytes{5, 6}));
+}
+
+TEST(SharedBytes, BuildingNothingIsEmpty) {
+  EXPECT_EQ(SharedBytes::build(8, [](std::uint8_t* room) { return room; }).use_count(), 0u);
+  bool called = false;
+  const SharedBytes none = SharedBytes::build(0, [&](std::uint8_t* room) {
+    called = true;
+    return room;
+  });
+  EXPECT_TRUE(none.empty());
+  EXPECT_FALSE(called);  // no room to write into
+}
+
+TEST(SharedBytesDeathTest, BuildingPastTheRoomIsCaught) {
+  EXPECT_DEATH(SharedBytes::build(2, [](std::uint8_t* room) { return room + 3; }),
+               "wrote 3 bytes into room for 2");
 }
 
 }  // namespace
