@@ -62,8 +62,11 @@ std::uint8_t* write_frame(std::uint8_t* frame, std::uint32_t magic, std::uint64_
 }
 
 // A frame whose bound is larger than this is written in place into its own buffer rather than
-// through the sender's room (encode_frames): the room it leaves unused is a small part of it, and
-// the room does not grow to the size of a snapshot chunk.
+// through the sender's room (encode_frames), so the room does not grow to the size of a snapshot
+// chunk. The room such a frame leaves unused is a small part of it when it is one large snapshot
+// chunk or a few entries; an append of thousands of small entries (max_entries_per_message up to
+// kMaxEntriesPerMessage) may leave about half of it unused, kept while a follower keeps its
+// entries.
 constexpr std::size_t kLargestFrameThroughRoom = 64 << 10;
 
 // The frame write_frame() writes, with at most `body_bound` body bytes. If `room` is not null it

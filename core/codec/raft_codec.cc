@@ -339,8 +339,8 @@ std::size_t encoded_size_bound(const raft::Message& message) {
 }
 
 // Every field, in declaration order (encode_head, encode_entries, encode_tail). When raft::Message
-// gains a field, add it there and in read() below (CodecMessage.CoversEveryField fails as a
-// reminder).
+// gains a field, add it there and where it is read: read_head or read_tail, and their fast paths
+// read_short_head or read_short_tail (CodecMessage.CoversEveryField fails as a reminder).
 void encode(BoundedWriter& out, const raft::Message& message) {
   encode_head(out, message);
   encode_entries(out, message.entries);

@@ -43,7 +43,7 @@ void encode_entries(BoundedWriter& out, std::span<const raft::Entry> entries);
 void encode_tail(BoundedWriter& out, const raft::Message& message);
 
 // At least the size of encode(message), cheaply computed (every varint counted at its longest,
-// as BoundedWriter needs), so that a frame is allocated once; and its parts:
+// as BoundedWriter needs), so that a frame's room is made once; and its parts:
 // encode_entries(entries), and encode_head plus encode_tail.
 std::size_t encoded_size_bound(const raft::Message& message);
 std::size_t encoded_size_bound(std::span<const raft::Entry> entries);

@@ -10,8 +10,10 @@
 //   slice of it does: the codec decodes the entries of one message into slices of one buffer
 //   (one allocation per message instead of one per entry). At most 4 GiB (offsets are 32-bit;
 //   entries are limited to far less, core/codec/limits.h).
-// - The count is not atomic: the copies of one buffer stay on one thread, as core code does
-//   (DESIGN.md principle 1: one event loop per node; entries cross machines only as encoded bytes).
+// - The count is not atomic: the copies of one buffer stay on one thread (DESIGN.md principle 1:
+//   one event loop per node). A frame's buffer is shared by its sender, the transport and the
+//   receiver's decoded entries, so a transport, its I/O loop and the nodes using it run on one
+//   thread (the simulator; keeld's one io_context).
 // - build() writes one in place, into room for an upper bound of its size (the network codec
 //   writes a node frame or a large Raft frame straight into the buffer the transport carries).
 // - Compared by content, like Bytes.

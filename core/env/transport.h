@@ -14,9 +14,9 @@ namespace keel {
 // - A delivered frame is byte-for-byte the frame that was sent (corruption is detected below this
 //   interface and turns into a drop), and it arrives with the sender's NodeId.
 // - A frame is a SharedBytes: send() takes a copy (it shares the buffer, which never changes) and
-//   keeps it until the frame is delivered or written; the receive handler runs on the receiving
-//   machine's event loop, never inside send(), and may keep its own copy of the frame, or slices
-//   of it, as long as it likes (the decoded entries of a Raft frame do).
+//   keeps it until the frame is delivered, written or dropped; the receive handler runs on the
+//   receiving machine's event loop, never inside send(), and may keep its own copy of the frame, or
+//   slices of it, as long as it likes (the decoded entries of a Raft frame do).
 // - Sending to oneself is allowed and goes through the same path.
 class Transport {
  public:

@@ -147,7 +147,8 @@ class Node {
   // reused instead of allocated per Ready (Raft::ready(Ready&)).
   raft::Ready ready_;
   // Likewise reused: the frames of one Ready's messages and the room they are written in
-  // (send(), codec::encode_frames), and the frame being received (on_frame()).
+  // (send(), codec::encode_frames), and the frame being received (on_frame(); its entries slice
+  // the last Raft frame received, which stays alive until the next one is decoded).
   std::vector<SharedBytes> outgoing_frames_;
   Bytes frame_room_;
   codec::Frame incoming_frame_;
