@@ -18,13 +18,17 @@ if [ ${#patches[@]} -eq 0 ]; then
 fi
 seeds=${KEEL_MUTATION_SEEDS:-500}
 members=${KEEL_MUTATION_MEMBERS:-5}
+# The scratch build sits at tree/build, as the main build (`make test`) sits at build: with ccache
+# and a base directory above both, the pristine objects are cache hits from that build.
 tree=$work/tree
-build=$work/build
+build=$tree/build
+export CCACHE_BASEDIR=${CCACHE_BASEDIR:-$src}
 
 source "$src/scripts/lib/scratch_tree.sh"
 sync_scratch_tree "$src" "$tree"
-mkdir -p "$build"
-cmake -S "$tree" -B "$build" -DCMAKE_BUILD_TYPE=Release >/dev/null
+launcher=()
+command -v ccache >/dev/null && launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
+cmake -S "$tree" -B "$build" -DCMAKE_BUILD_TYPE=Release "${launcher[@]}" >/dev/null
 cmake --build "$build" --target keelsim -j "$(nproc)" >/dev/null
 
 survived=0
