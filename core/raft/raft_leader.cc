@@ -286,9 +286,7 @@ std::vector<Entry> Raft::take_spare_entry_vector() {
 void Raft::recycle_entry_vectors(std::vector<Message>& sent) {
   for (Message& m : sent) {
     if (spare_entry_vectors_.size() >= kMaxSpareEntryVectors) return;
-    if (m.entries.capacity() == 0) continue;
-    m.entries.clear();  // lets go of the entries' bytes now
-    spare_entry_vectors_.push_back(std::move(m.entries));
+    recycle_entry_vector(m.entries);
   }
 }
 
