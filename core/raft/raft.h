@@ -24,6 +24,7 @@
 #include <optional>
 #include <span>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "core/env/error.h"
@@ -301,8 +302,17 @@ class Raft {
   int heartbeat_elapsed_ = 0;  // leader: ticks since the last heartbeat
   int randomized_election_timeout_ = 0;
 
-  std::map<NodeId, bool> votes_;                  // candidates: answers so far
-  std::map<NodeId, Progress> progress_;           // leader: every member but itself
+  std::map<NodeId, bool> votes_;  // candidates: answers so far
+  // Leader: every member but itself, by ascending id. A flat map: a cluster has a handful of
+  // members, and the leader walks them or looks one up for every acknowledgement.
+  std::vector<std::pair<NodeId, Progress>> progress_;
+  // progress_'s entry for `node`, or null.
+  Progress* find_progress(NodeId node) {
+    for (auto& [id, pr] : progress_) {
+      if (id == node) return &pr;
+    }
+    return nullptr;
+  }
   NodeId lead_transferee_ = kNoNode;              // leader: the target of a transfer in progress
   ReadOnly read_only_;                            // leader: reads waiting for a heartbeat quorum
   std::vector<ReadRequest> reads_before_commit_;  // leader: reads before its first commit
