@@ -111,7 +111,7 @@ SharedBytes encode_raft_frame(std::uint64_t cluster, const raft::Message& messag
       out.put(encoded_entries->size(),
               [&](std::uint8_t* at) { return put_raw(at, *encoded_entries); });
     } else {
-      encode_entries(out, message.entries);
+      encode_entries(out, message.entries, entries_bound);
     }
     where.size = static_cast<std::size_t>(out.position() - frame) - where.offset;
     encode_tail(out, message);

@@ -343,7 +343,7 @@ std::size_t encoded_size_bound(const raft::Message& message) {
 // read_short_head or read_short_tail (CodecMessage.CoversEveryField fails as a reminder).
 void encode(BoundedWriter& out, const raft::Message& message) {
   encode_head(out, message);
-  encode_entries(out, message.entries);
+  encode_entries(out, message.entries, encoded_size_bound(message.entries));
   encode_tail(out, message);
 }
 
@@ -361,10 +361,11 @@ void encode_head(BoundedWriter& out, const raft::Message& message) {
   });
 }
 
-void encode_entries(BoundedWriter& out, std::span<const raft::Entry> entries) {
+void encode_entries(BoundedWriter& out, std::span<const raft::Entry> entries,
+                    std::size_t entries_bound) {
   KEEL_ASSERT(entries.size() <= kMaxEntriesPerMessage, "a message carries ", entries.size(),
               " entries, over kMaxEntriesPerMessage");
-  out.put(encoded_size_bound(entries), [&](std::uint8_t* at) {
+  out.put(entries_bound, [&](std::uint8_t* at) {
     at = put_varint(at, entries.size());
     for (const raft::Entry& entry : entries) at = put_entry(at, entry);
     return at;

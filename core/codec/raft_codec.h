@@ -37,9 +37,13 @@ void encode(BoundedWriter& out, const raft::Message& message);
 // encode(message) in three parts, into room of at least the size bounds below (the frame encoder
 // makes room for a whole frame once), for an encoder that copies the entries' bytes from an
 // earlier encoding of the same entries (encode_frames in frame.h): the fields before the entries,
-// the entries (their count, then each), and the fields after them.
+// the entries (their count, then each), and the fields after them. encode_entries() takes
+// encoded_size_bound(entries), which its caller computed to make room, rather than computing it
+// again (one pass over the entries per frame instead of two); a bound under what it writes is
+// fatal, as in BoundedWriter::put.
 void encode_head(BoundedWriter& out, const raft::Message& message);
-void encode_entries(BoundedWriter& out, std::span<const raft::Entry> entries);
+void encode_entries(BoundedWriter& out, std::span<const raft::Entry> entries,
+                    std::size_t entries_bound);
 void encode_tail(BoundedWriter& out, const raft::Message& message);
 
 // At least the size of encode(message), cheaply computed (every varint counted at its longest,

@@ -1,9 +1,11 @@
 // env::Random: the only source of randomness for the core (DESIGN.md principle 2).
 #pragma once
 
+#include <bit>
 #include <cstdint>
 #include <string_view>
 
+#include "core/env/assert.h"
 #include "core/env/types.h"
 
 namespace keel {
@@ -21,16 +23,51 @@ class Random {
   std::uint64_t seed() const { return seed_; }
   Random derive(std::string_view label) const;
 
-  std::uint64_t next();
+  // The draws are inline: the simulator draws a latency for every frame it sends and every sync
+  // (callgrind: ~85,000 calls per 20 simulated seconds of the benchmark).
+  std::uint64_t next() {
+    const std::uint64_t result = std::rotl(state_[1] * 5, 7) * 9;
+    const std::uint64_t t = state_[1] << 17;
+    state_[2] ^= state_[0];
+    state_[3] ^= state_[1];
+    state_[1] ^= state_[2];
+    state_[0] ^= state_[3];
+    state_[2] ^= t;
+    state_[3] = std::rotl(state_[3], 45);
+    return result;
+  }
   // Uniform in [0, bound), bound > 0, without modulo bias (Lemire's method).
-  std::uint64_t below(std::uint64_t bound);
+  std::uint64_t below(std::uint64_t bound) {
+    KEEL_ASSERT(bound > 0, "Random::below(0)");
+    unsigned __int128 m = static_cast<unsigned __int128>(next()) * bound;
+    auto low = static_cast<std::uint64_t>(m);
+    if (low < bound) {
+      const std::uint64_t threshold = -bound % bound;
+      while (low < threshold) {
+        m = static_cast<unsigned __int128>(next()) * bound;
+        low = static_cast<std::uint64_t>(m);
+      }
+    }
+    return static_cast<std::uint64_t>(m >> 64);
+  }
   // Uniform in [low, high], low <= high.
-  std::int64_t between(std::int64_t low, std::int64_t high);
-  Duration between(Duration low, Duration high);
+  std::int64_t between(std::int64_t low, std::int64_t high) {
+    KEEL_ASSERT(low <= high, "Random::between(", low, ", ", high, ")");
+    const auto span = static_cast<std::uint64_t>(high) - static_cast<std::uint64_t>(low);
+    if (span == ~std::uint64_t{0}) return static_cast<std::int64_t>(next());
+    return static_cast<std::int64_t>(static_cast<std::uint64_t>(low) + below(span + 1));
+  }
+  Duration between(Duration low, Duration high) {
+    return Duration(between(low.count(), high.count()));
+  }
   // Uniform in [0, 1).
-  double unit();
+  double unit() { return static_cast<double>(next() >> 11) * 0x1.0p-53; }
   // True with probability p (p <= 0: never; p >= 1: always).
-  bool chance(double p);
+  bool chance(double p) {
+    if (p <= 0) return false;
+    if (p >= 1) return true;
+    return unit() < p;
+  }
 
  private:
   std::uint64_t seed_;

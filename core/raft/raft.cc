@@ -234,8 +234,8 @@ void Raft::tick_heartbeat() {
       // so clients can find the real leader and stickiness (§4.2.3) cannot block a new election.
       const bool active = has_quorum(confs_.current().voters, [&](NodeId voter) {
         if (voter == config_.id) return true;
-        auto it = progress_.find(voter);
-        return it != progress_.end() && it->second.recent_active;
+        const Progress* pr = find_progress(voter);
+        return pr != nullptr && pr->recent_active;
       });
       for (auto& [node, pr] : progress_) pr.recent_active = false;
       if (!active) {
@@ -552,7 +552,9 @@ Status Raft::propose_conf_change(const ConfChange& change) {
   if (!next) return std::unexpected(next.error());
   if (change.type == ConfChangeType::kPromoteLearner) {
     // §4.2.1: a new voter must be caught up, or it could stall commitment.
-    const Progress& pr = progress_.at(change.node);
+    const Progress* const found = find_progress(change.node);
+    KEEL_ASSERT(found != nullptr, "promoting learner ", change.node, ", which has no progress");
+    const Progress& pr = *found;
     if (pr.match + config_.max_promotion_lag < log_.last_index()) {
       return fail(Errc::kUnavailable,
                   str("promote: learner ", change.node, " matches ", pr.match, ", leader's last ",
@@ -601,7 +603,9 @@ Status Raft::transfer_leadership(NodeId to) {
   // transfer is abandoned if it has not happened within an election timeout.
   lead_transferee_ = to;
   election_elapsed_ = 0;
-  Progress& pr = progress_.at(to);
+  Progress* const found = find_progress(to);
+  KEEL_ASSERT(found != nullptr, "transferring leadership to ", to, ", which has no progress");
+  Progress& pr = *found;
   if (pr.match == log_.last_index()) {
     send_timeout_now(to);
   } else {
@@ -695,7 +699,8 @@ void Raft::advance(const Ready& rd) {
 }
 
 const Progress* Raft::progress(NodeId node) const {
-  auto it = progress_.find(node);
+  const auto it = std::find_if(progress_.begin(), progress_.end(),
+                               [&](const auto& item) { return item.first == node; });
   return it == progress_.end() ? nullptr : &it->second;
 }
 

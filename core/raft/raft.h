@@ -24,6 +24,7 @@
 #include <optional>
 #include <span>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "core/env/error.h"
@@ -234,11 +235,18 @@ class Raft {
   // compact(): keeps the snapshot a follower still receives, or lets go of the one kept.
   void keep_snapshot_in_transfer(Index new_snapshot_index);
   bool receiving(Index snapshot_index) const;  // some follower receives that snapshot
-  // Leader: an empty entry vector for an append, with the capacity of one sent before if any.
+  // An empty entry vector, with the capacity of one used before if any: for an append the leader
+  // sends, or an append a follower holds.
   std::vector<Entry> take_spare_entry_vector();
   // Keeps the entry vectors of messages handed out in a Ready, emptied, for
   // take_spare_entry_vector.
   void recycle_entry_vectors(std::vector<Message>& sent);
+  // The same for one vector (a released held append's). Inline: called for every message sent.
+  void recycle_entry_vector(std::vector<Entry>& entries) {
+    if (spare_entry_vectors_.size() >= kMaxSpareEntryVectors || entries.capacity() == 0) return;
+    entries.clear();  // lets go of the entries' bytes now
+    spare_entry_vectors_.push_back(std::move(entries));
+  }
   void broadcast_append();
   // Replication owed since the last Ready, sent when the next Ready is built: every proposal and
   // acknowledgement stepped before it then leaves in one append per follower instead of one each.
@@ -294,8 +302,17 @@ class Raft {
   int heartbeat_elapsed_ = 0;  // leader: ticks since the last heartbeat
   int randomized_election_timeout_ = 0;
 
-  std::map<NodeId, bool> votes_;                  // candidates: answers so far
-  std::map<NodeId, Progress> progress_;           // leader: every member but itself
+  std::map<NodeId, bool> votes_;  // candidates: answers so far
+  // Leader: every member but itself, by ascending id. A flat map: a cluster has a handful of
+  // members, and the leader walks them or looks one up for every acknowledgement.
+  std::vector<std::pair<NodeId, Progress>> progress_;
+  // progress_'s entry for `node`, or null.
+  Progress* find_progress(NodeId node) {
+    for (auto& [id, pr] : progress_) {
+      if (id == node) return &pr;
+    }
+    return nullptr;
+  }
   NodeId lead_transferee_ = kNoNode;              // leader: the target of a transfer in progress
   ReadOnly read_only_;                            // leader: reads waiting for a heartbeat quorum
   std::vector<ReadRequest> reads_before_commit_;  // leader: reads before its first commit
@@ -322,9 +339,9 @@ class Raft {
   bool appends_owed_ = false;
   bool empty_appends_owed_ = false;
 
-  // Leader: entry vectors of appends already handed out and sent, emptied, at most
-  // kMaxSpareEntryVectors: an append reuses one instead of allocating a vector per follower per
-  // append (issue 3).
+  // Entry vectors of appends already handed out and sent (leader) or held and released
+  // (follower), emptied, at most kMaxSpareEntryVectors: an append reuses one instead of allocating
+  // a vector per follower per append (issue 3).
   static constexpr std::size_t kMaxSpareEntryVectors = 64;
   std::vector<std::vector<Entry>> spare_entry_vectors_;
 

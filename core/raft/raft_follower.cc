@@ -66,7 +66,9 @@ bool Raft::hold_append(const Message& m) {
   auto at = std::upper_bound(
       held_appends_.begin(), held_appends_.end(), m.index,
       [](Index index, const HeldAppend& held) { return index < held.message.index; });
-  held_appends_.emplace(at, m);
+  Message& copy = held_appends_.emplace(at)->message;
+  copy.entries = take_spare_entry_vector();
+  copy = m;  // the entries are copied into the spare vector's room, if it has enough
   // Still answered, with what is known to match: the leader counts this follower as active
   // (check-quorum, §6.2) while the gap lasts. It learns nothing else from it.
   acknowledge_append(m.from, matched_);
@@ -74,6 +76,7 @@ bool Raft::hold_append(const Message& m) {
 }
 
 void Raft::release_held_appends() {
+  if (held_appends_.empty()) return;  // nearly always: every append received comes here
   // Each is handled where it is held, and the released ones are erased together afterwards:
   // one that reaches the log is accepted or rejected, never held again, so handle_append leaves
   // held_appends_ as it is.
@@ -82,6 +85,7 @@ void Raft::release_held_appends() {
   while (released < held && held_appends_[released].message.index <= log_.last_index()) {
     handle_append(held_appends_[released].message);
     KEEL_ASSERT(held_appends_.size() == held, "a released append was held again");
+    recycle_entry_vector(held_appends_[released].message.entries);
     ++released;
   }
   held_appends_.erase(held_appends_.begin(),

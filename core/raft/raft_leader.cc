@@ -10,9 +10,9 @@
 namespace keel::raft {
 
 void Raft::handle_append_response(const Message& m) {
-  auto it = progress_.find(m.from);
-  if (it == progress_.end()) return;
-  Progress& pr = it->second;
+  Progress* const found = find_progress(m.from);
+  if (found == nullptr) return;
+  Progress& pr = *found;
   pr.recent_active = true;
   if (m.reject) {
     // Fast backtracking: skip every entry of the follower's conflicting term at once.
@@ -55,9 +55,9 @@ void Raft::handle_append_response(const Message& m) {
 }
 
 void Raft::handle_heartbeat_response(const Message& m) {
-  auto it = progress_.find(m.from);
-  if (it == progress_.end()) return;
-  Progress& pr = it->second;
+  Progress* const found = find_progress(m.from);
+  if (found == nullptr) return;
+  Progress& pr = *found;
   pr.recent_active = true;
   pr.probe_sent = false;
   if (pr.state == ReplicationState::kReplicate && pr.inflights.full()) {
@@ -79,9 +79,9 @@ void Raft::handle_heartbeat_response(const Message& m) {
 }
 
 void Raft::handle_snapshot_response(const Message& m) {
-  auto it = progress_.find(m.from);
-  if (it == progress_.end()) return;
-  Progress& pr = it->second;
+  Progress* const found = find_progress(m.from);
+  if (found == nullptr) return;
+  Progress& pr = *found;
   pr.recent_active = true;
   if (m.done) {
     // The follower installed the snapshot (or did not need it) and matches up to m.index.
@@ -112,8 +112,10 @@ void Raft::on_conf_changed() {
   std::erase_if(progress_, [&](const auto& item) { return !member(item.first); });
   for (const auto* ids : {&conf.voters, &conf.learners}) {
     for (NodeId node : *ids) {
-      if (node == config_.id || progress_.contains(node)) continue;
-      progress_.emplace(node, Progress(log_.last_index() + 1, config_.max_inflight_messages));
+      if (node == config_.id || find_progress(node) != nullptr) continue;
+      const auto at = std::find_if(progress_.begin(), progress_.end(),
+                                   [&](const auto& item) { return item.first > node; });
+      progress_.emplace(at, node, Progress(log_.last_index() + 1, config_.max_inflight_messages));
     }
   }
   if (lead_transferee_ != kNoNode && !is_voter(conf, lead_transferee_)) abort_transfer();
@@ -286,9 +288,7 @@ std::vector<Entry> Raft::take_spare_entry_vector() {
 void Raft::recycle_entry_vectors(std::vector<Message>& sent) {
   for (Message& m : sent) {
     if (spare_entry_vectors_.size() >= kMaxSpareEntryVectors) return;
-    if (m.entries.capacity() == 0) continue;
-    m.entries.clear();  // lets go of the entries' bytes now
-    spare_entry_vectors_.push_back(std::move(m.entries));
+    recycle_entry_vector(m.entries);
   }
 }
 

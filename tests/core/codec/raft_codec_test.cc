@@ -136,7 +136,8 @@ TEST(CodecMessage, ABadEntryIsReportedAtItsOffsetInTheInput) {
   // The first two entries under a count of 2, as long as the message's count of 4 (one byte).
   w.bounded(encoded_size_bound(m), [&](BoundedWriter& out) {
     encode_head(out, m);
-    encode_entries(out, std::span(m.entries).first(2));
+    const auto first_two = std::span(m.entries).first(2);
+    encode_entries(out, first_two, encoded_size_bound(first_two));
   });
   Bytes encoded = encode(m);
   const std::size_t type_at = before_entry_2.size() + 2;  // after its term and index
@@ -155,11 +156,23 @@ TEST(CodecMessage, TheSplitEncodingIsTheWholeOne) {
   w.bounded(encoded_size_bound_outside_entries(m) + encoded_size_bound(m.entries),
             [&](BoundedWriter& out) {
               encode_head(out, m);
-              encode_entries(out, m.entries);
+              encode_entries(out, m.entries, encoded_size_bound(m.entries));
               encode_tail(out, m);
             });
   EXPECT_EQ(parts, encode(m));
   EXPECT_LE(parts.size(), encoded_size_bound_outside_entries(m) + encoded_size_bound(m.entries));
+}
+
+// encode_entries() trusts the bound its caller computed to make room, and stops when the entries
+// turn out to be longer than it.
+TEST(CodecMessageDeathTest, EntriesOverTheBoundTheCallerPassedAreFatal) {
+  const raft::Message m = sample_message();
+  Bytes encoded;
+  Writer w(encoded);
+  const std::size_t too_small = 1;  // the count's byte alone
+  EXPECT_DEATH(w.bounded(encoded_size_bound(m.entries),
+                         [&](BoundedWriter& out) { encode_entries(out, m.entries, too_small); }),
+               str("is over its bound of ", too_small));
 }
 
 // encode_tail() writes an empty snapshot meta as its four zero bytes at once: the bytes are the

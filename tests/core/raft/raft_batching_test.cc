@@ -78,6 +78,21 @@ TEST(RaftBatching, AppendsReleasedTogetherLeaveTheOnesStillPastTheLogHeld) {
   EXPECT_TRUE(replies(r).empty());  // nothing was left held to reject
 }
 
+// A released held append's entry vector is kept, emptied, for the next one held (or an append
+// sent): the next one carries only its own entries, however many the vector held before.
+TEST(RaftBatching, AnAppendHeldAfterALongerOneWasReleasedCarriesOnlyItsOwnEntries) {
+  Raft r = matched_follower();
+  r.step(append(2, {entry(3, 1, "c"), entry(4, 1, "d"), entry(5, 1, "e")}));
+  r.step(append(1, {entry(2, 1, "b")}));  // releases 3..5
+  ASSERT_EQ(r.last_index(), 5u);
+  r.step(append(6, {entry(7, 1, "g")}));
+  expect_held(r, 5);
+  r.step(append(5, {entry(6, 1, "f")}));  // releases 7 alone
+  EXPECT_EQ(r.last_index(), 7u);
+  EXPECT_EQ(r.log().at(6), entry(6, 1, "f"));
+  EXPECT_EQ(r.log().at(7), entry(7, 1, "g"));
+}
+
 TEST(RaftBatching, AcknowledgementsOfDifferentTermsAreNotMerged) {
   Raft r = matched_follower();
   r.step(append(1, {entry(2, 1)}));

@@ -38,6 +38,25 @@ TEST(RaftMembership, AddedLearnerReceivesTheLog) {
   EXPECT_EQ(*decoded, change(ConfChangeType::kAddLearner, 4));
 }
 
+// The leader keeps its followers' progress in order of id, whatever order they joined in: its
+// appends go out by ascending id.
+TEST(RaftMembership, TheLeaderSendsInOrderOfIdWhateverOrderTheFollowersJoinedIn) {
+  Cluster c(2);
+  ASSERT_EQ(c.campaign(1), 1u);
+  for (NodeId id : {4, 3}) {
+    c.add_machine(id);
+    ASSERT_TRUE(c.raft(1).propose_conf_change(change(ConfChangeType::kAddLearner, id)));
+    c.settle();
+  }
+  ASSERT_TRUE(c.raft(1).propose(bytes("x")));
+  c.flush_readies();
+  std::vector<NodeId> appended_to;
+  for (const Message& m : c.queue()) {
+    if (m.from == 1 && m.type == MessageType::kAppend) appended_to.push_back(m.to);
+  }
+  EXPECT_EQ(appended_to, (std::vector<NodeId>{2, 3, 4}));
+}
+
 TEST(RaftMembership, SecondChangeIsRefusedWhileTheFirstIsUncommitted) {
   Cluster c(3);
   ASSERT_EQ(c.campaign(1), 1u);
