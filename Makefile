@@ -2,10 +2,11 @@
 BUILD ?= build
 JOBS ?= $(shell nproc)
 # ccache (scripts/setup installs it) lets the mutation tests' scratch copies of the tree reuse this
-# build's objects: with a base directory above both, their compile commands are the same.
-# LAUNCHER is expanded when a recipe runs, after `setup` has installed ccache.
+# build's objects: with a base directory above both, their compile commands are the same. LAUNCHER
+# is expanded when the recipe runs, after `setup` has installed ccache; it is empty (and clears a
+# cached launcher) without it.
 export CCACHE_BASEDIR := $(CURDIR)
-LAUNCHER = $(if $(shell command -v ccache),-DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
+LAUNCHER = -DCMAKE_CXX_COMPILER_LAUNCHER=$(if $(shell command -v ccache),ccache)
 
 .PHONY: setup build run test asan bench format clean
 
@@ -23,9 +24,11 @@ run: build
 test: build
 	ctest --test-dir $(BUILD) --output-on-failure -j $(JOBS) -LE long
 
-# The core and sim tests under AddressSanitizer and UndefinedBehaviorSanitizer.
+# The core and sim tests under AddressSanitizer and UndefinedBehaviorSanitizer. Without ccache:
+# nothing else shares its objects, and a miss costs a second preprocessor run.
 asan: setup
-	@cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DKEEL_SANITIZE=ON $(LAUNCHER) >/dev/null
+	@cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DKEEL_SANITIZE=ON \
+	  -DCMAKE_CXX_COMPILER_LAUNCHER= >/dev/null
 	@cmake --build build-asan -j $(JOBS) --target keel_core_tests keel_sim_tests
 	ctest --test-dir build-asan --output-on-failure -j $(JOBS) -L 'core|sim' -LE long
 

@@ -175,7 +175,9 @@ class Raft {
   const Log& log() const { return log_; }
   const std::optional<Snapshot>& snapshot() const { return snapshot_; }  // the latest one
   NodeId lead_transferee() const { return lead_transferee_; }
-  const Progress* progress(NodeId node) const;  // leader only; nullptr otherwise
+  // Leader only; nullptr otherwise. Valid until the next step, tick or proposal (a membership
+  // change may move any member's entry).
+  const Progress* progress(NodeId node) const;
   std::uint64_t dropped_foreign_cluster_messages() const { return dropped_foreign_cluster_; }
   // Messages not for this node, or claiming to come from it or from node 0.
   std::uint64_t dropped_misaddressed_messages() const { return dropped_misaddressed_; }

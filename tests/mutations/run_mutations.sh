@@ -10,7 +10,8 @@
 set -euo pipefail
 
 src=$(cd "$1" && pwd)
-work=$2
+mkdir -p "$2"
+work=$(cd "$2" && pwd)
 shift 2
 patches=("$@")
 if [ ${#patches[@]} -eq 0 ]; then
@@ -26,9 +27,9 @@ export CCACHE_BASEDIR=${CCACHE_BASEDIR:-$src}
 
 source "$src/scripts/lib/scratch_tree.sh"
 sync_scratch_tree "$src" "$tree"
-launcher=()
-command -v ccache >/dev/null && launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
-cmake -S "$tree" -B "$build" -DCMAKE_BUILD_TYPE=Release "${launcher[@]}" >/dev/null
+launcher=$(command -v ccache || true)
+cmake -S "$tree" -B "$build" -DCMAKE_BUILD_TYPE=Release -DCMAKE_CXX_COMPILER_LAUNCHER="$launcher" \
+  >/dev/null
 cmake --build "$build" --target keelsim -j "$(nproc)" >/dev/null
 
 survived=0

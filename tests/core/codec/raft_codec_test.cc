@@ -163,8 +163,8 @@ TEST(CodecMessage, TheSplitEncodingIsTheWholeOne) {
   EXPECT_LE(parts.size(), encoded_size_bound_outside_entries(m) + encoded_size_bound(m.entries));
 }
 
-// encode_entries() trusts the bound its caller computed to make room, and stops when the entries
-// turn out to be longer than it.
+// encode_entries() trusts the bound its caller computed to make room, and aborts once it has
+// written past it (the room must hold what it writes: the caller's bound is the real one).
 TEST(CodecMessageDeathTest, EntriesOverTheBoundTheCallerPassedAreFatal) {
   const raft::Message m = sample_message();
   Bytes encoded;
