@@ -698,10 +698,4 @@ void Raft::advance(const Ready& rd) {
     owe_appends(Owed::kEveryFollower);
 }
 
-const Progress* Raft::progress(NodeId node) const {
-  const auto it = std::find_if(progress_.begin(), progress_.end(),
-                               [&](const auto& item) { return item.first == node; });
-  return it == progress_.end() ? nullptr : &it->second;
-}
-
 }  // namespace keel::raft

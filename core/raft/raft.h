@@ -176,8 +176,13 @@ class Raft {
   const std::optional<Snapshot>& snapshot() const { return snapshot_; }  // the latest one
   NodeId lead_transferee() const { return lead_transferee_; }
   // Leader only; nullptr otherwise. Valid until the next step, tick or proposal (a membership
-  // change may move any member's entry).
-  const Progress* progress(NodeId node) const;
+  // change may move any member's entry). Inline: looked up for every acknowledgement.
+  const Progress* progress(NodeId node) const {
+    for (const auto& [id, pr] : progress_) {
+      if (id == node) return &pr;
+    }
+    return nullptr;
+  }
   std::uint64_t dropped_foreign_cluster_messages() const { return dropped_foreign_cluster_; }
   // Messages not for this node, or claiming to come from it or from node 0.
   std::uint64_t dropped_misaddressed_messages() const { return dropped_misaddressed_; }
@@ -307,13 +312,11 @@ class Raft {
   std::map<NodeId, bool> votes_;  // candidates: answers so far
   // Leader: every member but itself, by ascending id. A flat map: a cluster has a handful of
   // members, and the leader walks them or looks one up for every acknowledgement.
-  std::vector<std::pair<NodeId, Progress>> progress_;
-  // progress_'s entry for `node`, or null.
+  using MemberProgress = std::pair<NodeId, Progress>;
+  std::vector<MemberProgress> progress_;
+  // progress(node), to change.
   Progress* find_progress(NodeId node) {
-    for (auto& [id, pr] : progress_) {
-      if (id == node) return &pr;
-    }
-    return nullptr;
+    return const_cast<Progress*>(std::as_const(*this).progress(node));
   }
   NodeId lead_transferee_ = kNoNode;              // leader: the target of a transfer in progress
   ReadOnly read_only_;                            // leader: reads waiting for a heartbeat quorum

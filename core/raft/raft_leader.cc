@@ -112,9 +112,9 @@ void Raft::on_conf_changed() {
   std::erase_if(progress_, [&](const auto& item) { return !member(item.first); });
   for (const auto* ids : {&conf.voters, &conf.learners}) {
     for (NodeId node : *ids) {
-      if (node == config_.id || find_progress(node) != nullptr) continue;
-      const auto at = std::find_if(progress_.begin(), progress_.end(),
-                                   [&](const auto& item) { return item.first > node; });
+      if (node == config_.id) continue;
+      const auto at = std::ranges::lower_bound(progress_, node, {}, &MemberProgress::first);
+      if (at != progress_.end() && at->first == node) continue;
       progress_.emplace(at, node, Progress(log_.last_index() + 1, config_.max_inflight_messages));
     }
   }
@@ -286,10 +286,7 @@ std::vector<Entry> Raft::take_spare_entry_vector() {
 }
 
 void Raft::recycle_entry_vectors(std::vector<Message>& sent) {
-  for (Message& m : sent) {
-    if (spare_entry_vectors_.size() >= kMaxSpareEntryVectors) return;
-    recycle_entry_vector(m.entries);
-  }
+  for (Message& m : sent) recycle_entry_vector(m.entries);
 }
 
 void Raft::broadcast_append() {
