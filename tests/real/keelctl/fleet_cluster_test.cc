@@ -222,13 +222,15 @@ TEST(FleetClusterTest, AServiceInAContainerMovesWhenItsMachineIsKilled) {
   expect_ok(cluster.run({"submit", unit}), "Unit web.service submitted\n");
   expect_ok(cluster.run({"start", "web.service"}), "Unit web.service launched\n");
   const std::string announced = str("web\\.service\\s+(n[123])\\s+127\\.0\\.0\\.1:", port);
-  std::smatch where;
+  std::smatch where;  // refers into the output it matched: read it before that output goes
+  std::string host;   // the machine the last catalog names
   for (int k = 1; k <= 3; ++k) {  // every member's own catalog
     const KeelctlRun seen = cluster.run_until_on_machine(k, {"service", "web"}, announced);
     ASSERT_TRUE(std::regex_search(seen.out, where, std::regex(announced)))
         << "n" << k << ": " << seen.out << seen.err << cluster.logs();
+    host = where[1].str();
   }
-  const int first = where[1].str()[1] - '0';
+  const int first = host[1] - '0';
   cluster.machine(first).signal(SIGKILL);
   const std::string moved = str("web\\.service\\s+(n[123])\\s+127\\.0\\.0\\.1:", port);
   const int other = first == 1 ? 2 : 1;

@@ -1,7 +1,9 @@
 // keeld as real processes on 127.0.0.1: a three-member cluster elects one leader and survives
 // losing it, a member of another cluster is refused, the WAL's torn tail is repaired and its
-// corruption refused, SIGTERM stops a member cleanly. Every wait is on a condition in the logs
+// corruption refused, SIGTERM stops a member cleanly, and a sanitizer's report in a member's log
+// fails the test. Every wait is on a condition in the logs
 // (JSON lines, real/stream_trace_sink.h) with a bound; every child is killed when the test ends.
+#include <gtest/gtest-spi.h>
 #include <gtest/gtest.h>
 #include <signal.h>
 
@@ -171,6 +173,25 @@ TEST(KeeldProcessTest, ABadFlagIsOneLineAndExitCodeTwo) {
   ASSERT_EQ(keeld.wait_exit(kExitBound), 2);
   EXPECT_EQ(read_text(dir / "log"),
             "keeld: --cluster-id: expected a positive integer, decimal or 0x-hex, got 'nope'\n");
+}
+
+// A keeld whose log holds a sanitizer's report (here appended after it exited) fails the test
+// that ran it when the KeeldProcess goes away, though that test never read the log.
+void run_keeld_that_reports(const std::string& report) {
+  TempDir dir;
+  KeeldProcess keeld({"--name", "n1", "--cluster-id", "nope"}, dir / "log");
+  ASSERT_EQ(keeld.wait_exit(kExitBound), 2);
+  std::ofstream(dir / "log", std::ios::app) << report;
+}
+
+TEST(KeeldProcessTest, ASanitizerReportInTheLogFailsTheTest) {
+  EXPECT_NONFATAL_FAILURE(
+      run_keeld_that_reports("==42==ERROR: AddressSanitizer: heap-use-after-free on address\n"),
+      "keeld wrote a sanitizer report");
+  EXPECT_NONFATAL_FAILURE(
+      run_keeld_that_reports("core/raft/log.cc:12:3: runtime error: signed integer overflow\n"),
+      "keeld wrote a sanitizer report");
+  run_keeld_that_reports("");  // a log without one passes
 }
 
 }  // namespace

@@ -1,7 +1,8 @@
 // Test helpers for keeld as a real process: start it with arguments and its stderr (the log) in a
 // file, signal it, wait for its exit with a bound, and read its JSON log lines back. A
 // KeeldProcess is a Subprocess (subprocess.h): one still running when it goes away (a test that
-// failed half-way included) is killed with SIGKILL and reaped.
+// failed half-way included) is killed with SIGKILL and reaped, and a sanitizer's report in its
+// log fails the test.
 #pragma once
 
 #include <sys/types.h>
@@ -25,6 +26,12 @@ class KeeldProcess {
   // Starts keeld with `args`; its stderr goes to `log_path` (created or truncated), stdout is
   // discarded.
   KeeldProcess(const std::vector<std::string>& args, std::string log_path);
+  // Fails the running test if the log holds a sanitizer's report (an ASan build's keeld writes
+  // it to stderr, the log, and a test that never reads the log would not see it); then the
+  // process is killed, if still running, and reaped.
+  ~KeeldProcess();
+  KeeldProcess(const KeeldProcess&) = delete;
+  KeeldProcess& operator=(const KeeldProcess&) = delete;
 
   void signal(int number) { process_.signal(number); }
   // The exit status once the process has ended within `bound`: its exit code, or 128 + the signal
