@@ -29,8 +29,9 @@ test: build
 asan: setup
 	@cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DKEEL_SANITIZE=ON \
 	  -DCMAKE_CXX_COMPILER_LAUNCHER= >/dev/null
-	@cmake --build build-asan -j $(JOBS) --target keel_core_tests keel_sim_tests keel_real_tests
-	ctest --test-dir build-asan --output-on-failure -j $(JOBS) -L 'core|sim|real' -LE long
+	@cmake --build build-asan -j $(JOBS) --target keel_core_tests keel_sim_tests keel_real_tests \
+	  keelsim
+	ctest --test-dir build-asan --output-on-failure -j $(JOBS) -L 'core|sim|real|scenarios' -LE long
 
 bench: build
 	$(BUILD)/bin/keel_bench
