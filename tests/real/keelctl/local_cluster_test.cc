@@ -21,6 +21,7 @@
 namespace keel::real::keelctl {
 namespace {
 
+using keel::real::testing::expect_no_sanitizer_report;
 using keel::real::testing::read_text;
 using keel::real::testing::Subprocess;
 using keel::real::testing::TempDir;
@@ -76,6 +77,11 @@ class KeelctlLocalClusterTest : public ::testing::Test {
  protected:
   ~KeelctlLocalClusterTest() override {
     for (const pid_t pid : processes_in(dir_.path())) ::kill(pid, SIGKILL);
+    // The keelds that keelctl started log to cluster/NAME.log, which no Subprocess owns.
+    if (!std::filesystem::is_directory(cluster_dir())) return;
+    for (const auto& entry : std::filesystem::directory_iterator(cluster_dir())) {
+      if (entry.path().extension() == ".log") expect_no_sanitizer_report(entry.path());
+    }
   }
 
   struct Run {

@@ -1,12 +1,9 @@
 #include "real/support/keeld_process.h"
 
-#include <gtest/gtest.h>
-
 #include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
-#include <string_view>
 #include <thread>
 
 namespace keel::real::testing {
@@ -79,18 +76,6 @@ std::string keeld_binary() {
 
 KeeldProcess::KeeldProcess(const std::vector<std::string>& args, std::string log_path)
     : log_path_(std::move(log_path)), process_(keeld_binary(), args, "/dev/null", log_path_) {}
-
-KeeldProcess::~KeeldProcess() {
-  // ASan and LSan begin their reports with "ERROR: AddressSanitizer" or "ERROR: LeakSanitizer",
-  // UBSan (which aborts: -fno-sanitize-recover) with "runtime error:".
-  const std::string log = read_text(log_path_);
-  for (const std::string_view mark : {"Sanitizer", "runtime error:"}) {
-    if (log.find(mark) != std::string::npos) {
-      ADD_FAILURE() << "keeld wrote a sanitizer report to " << log_path_ << ":\n" << log;
-      return;
-    }
-  }
-}
 
 std::vector<LogEvent> read_log(const std::string& path) {
   std::vector<LogEvent> events;

@@ -26,12 +26,6 @@ class KeeldProcess {
   // Starts keeld with `args`; its stderr goes to `log_path` (created or truncated), stdout is
   // discarded.
   KeeldProcess(const std::vector<std::string>& args, std::string log_path);
-  // Fails the running test if the log holds a sanitizer's report (an ASan build's keeld writes
-  // it to stderr, the log, and a test that never reads the log would not see it); then the
-  // process is killed, if still running, and reaped.
-  ~KeeldProcess();
-  KeeldProcess(const KeeldProcess&) = delete;
-  KeeldProcess& operator=(const KeeldProcess&) = delete;
 
   void signal(int number) { process_.signal(number); }
   // The exit status once the process has ended within `bound`: its exit code, or 128 + the signal

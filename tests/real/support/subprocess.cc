@@ -1,6 +1,7 @@
 #include "real/support/subprocess.h"
 
 #include <fcntl.h>
+#include <gtest/gtest.h>
 #include <signal.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
@@ -11,6 +12,7 @@
 #include <chrono>
 #include <cstdlib>
 #include <ranges>
+#include <regex>
 
 #include "core/env/assert.h"
 #include "real/support/keeld_process.h"
@@ -19,7 +21,8 @@ namespace keel::real::testing {
 
 Subprocess::Subprocess(const std::string& binary, const std::vector<std::string>& args,
                        const std::string& stdout_path, const std::string& stderr_path,
-                       const std::vector<std::string>& env) {
+                       const std::vector<std::string>& env)
+    : stderr_path_(stderr_path) {
   std::vector<char*> argv;
   argv.push_back(const_cast<char*>(binary.c_str()));
   for (const std::string& arg : args) argv.push_back(const_cast<char*>(arg.c_str()));
@@ -43,6 +46,19 @@ Subprocess::~Subprocess() {
   if (!status_) {
     signal(SIGKILL);
     wait_exit(std::chrono::seconds(10));
+  }
+  expect_no_sanitizer_report(stderr_path_);
+}
+
+void expect_no_sanitizer_report(const std::string& path) {
+  // ASan and LSan open their reports with "==PID==ERROR: AddressSanitizer" or "LeakSanitizer";
+  // UBSan (which aborts here: -fno-sanitize-recover) with "file:line:column: runtime error:".
+  // Go's panics ("panic: runtime error:", from etcd) carry no line and column before it.
+  static const std::regex kReport(
+      "ERROR: (AddressSanitizer|LeakSanitizer)|:[0-9]+:[0-9]+: runtime error: ");
+  const std::string text = read_text(path);
+  if (std::regex_search(text, kReport)) {
+    ADD_FAILURE() << "a sanitizer's report in " << path << ":\n" << text;
   }
 }
 

@@ -1,7 +1,10 @@
 // Subprocess: any program run by a test (etcd, etcdctl, curl, the keelctl and keeld binaries),
 // its stdout and stderr in files (one file for both when the two paths are the same). A
 // Subprocess still running when it goes away (a failed test included) is killed with SIGKILL and
-// reaped; it also dies with the test process (PR_SET_PDEATHSIG). Also: free loopback ports.
+// reaped; it also dies with the test process (PR_SET_PDEATHSIG). A sanitizer's report in its
+// stderr file fails the running test when it goes away (expect_no_sanitizer_report), so an
+// ASan build's keeld or keelctl cannot fail unseen by a test that never reads that file. Also:
+// free loopback ports.
 #pragma once
 
 #include <sys/types.h>
@@ -33,9 +36,14 @@ class Subprocess {
   pid_t pid() const { return pid_; }
 
  private:
+  std::string stderr_path_;
   pid_t pid_ = -1;
   std::optional<int> status_;
 };
+
+// Fails the running test (ADD_FAILURE) if the file at `path` holds a report of AddressSanitizer,
+// LeakSanitizer or UndefinedBehaviorSanitizer, which a sanitized program writes to its stderr.
+void expect_no_sanitizer_report(const std::string& path);
 
 // The path of `name` in PATH, if it is there and executable.
 std::optional<std::string> find_in_path(const std::string& name);
