@@ -22,6 +22,7 @@ namespace keel::real::keelctl {
 namespace {
 
 using keel::real::testing::expect_no_sanitizer_report;
+using keel::real::testing::keelctl_binary;
 using keel::real::testing::read_text;
 using keel::real::testing::Subprocess;
 using keel::real::testing::TempDir;
@@ -51,10 +52,6 @@ TEST(KeelctlClusterState, RefusesWhatIsNotAStateFile) {
     ASSERT_FALSE(parsed) << bad;
     EXPECT_EQ(parsed.error().code, Errc::kCorrupt);
   }
-}
-
-std::string keelctl_binary() {
-  return (std::filesystem::read_symlink("/proc/self/exe").parent_path() / "keelctl").string();
 }
 
 // The pids of live (not zombie) processes whose command line mentions `dir`.

@@ -16,6 +16,7 @@
 #include "real/keelctl/json_answer.h"
 #include "real/keelctl/table.h"
 #include "real/support/journal_cluster.h"
+#include "real/support/keeld_process.h"
 #include "real/support/subprocess.h"
 
 namespace keel::real::keelctl {
@@ -24,6 +25,7 @@ namespace {
 using keel::real::keelctl::testing::JournalCluster;
 using keel::real::keelctl::testing::kClusterBound;
 using keel::real::keelctl::testing::KeelctlRun;
+using keel::real::testing::keelctl_binary;
 using keel::real::testing::read_text;
 using keel::real::testing::Subprocess;
 using keel::real::testing::wait_for;
@@ -32,10 +34,6 @@ constexpr std::string_view kTicker =
     "[Service]\n"
     "ExecStart=/bin/sh -c \"i=0; while true; do i=$((i+1)); echo tick-$i; sleep 1; done\"\n"
     "[X-Container]\nImage=busybox:latest\n";
-
-std::string keelctl_binary() {
-  return (std::filesystem::read_symlink("/proc/self/exe").parent_path() / "keelctl").string();
-}
 
 // The tick numbers in `text`, in order.
 std::vector<int> ticks(const std::string& text) {

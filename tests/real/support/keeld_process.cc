@@ -70,9 +70,16 @@ std::optional<LogEvent> parse_line(std::string_view line) {
 
 }  // namespace
 
-std::string keeld_binary() {
-  return (std::filesystem::read_symlink("/proc/self/exe").parent_path() / "keeld").string();
+namespace {
+
+std::string next_to_this_binary(const char* name) {
+  return (std::filesystem::read_symlink("/proc/self/exe").parent_path() / name).string();
 }
+
+}  // namespace
+
+std::string keeld_binary() { return next_to_this_binary("keeld"); }
+std::string keelctl_binary() { return next_to_this_binary("keelctl"); }
 
 KeeldProcess::KeeldProcess(const std::vector<std::string>& args, std::string log_path)
     : log_path_(std::move(log_path)), process_(keeld_binary(), args, "/dev/null", log_path_) {}

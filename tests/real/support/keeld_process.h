@@ -18,8 +18,9 @@
 
 namespace keel::real::testing {
 
-// The keeld binary next to the running test binary (CMake puts both in build/bin).
+// The keeld and keelctl binaries next to the running test binary (CMake puts all in build/bin).
 std::string keeld_binary();
+std::string keelctl_binary();
 
 class KeeldProcess {
  public:
