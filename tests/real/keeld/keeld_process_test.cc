@@ -195,6 +195,9 @@ TEST(KeeldProcessTest, ASanitizerReportInTheLogFailsTheTest) {
   EXPECT_NONFATAL_FAILURE(
       run_keeld_that_reports("==42==ERROR: LeakSanitizer: detected memory leaks\n"),
       "a sanitizer's report in");
+  EXPECT_NONFATAL_FAILURE(  // UBSan's summary alone, as when the location is unknown
+      run_keeld_that_reports("SUMMARY: UndefinedBehaviorSanitizer: undefined-behavior\n"),
+      "a sanitizer's report in");
   run_keeld_that_reports("panic: runtime error: index out of range\n");  // Go's, not ours
   run_keeld_that_reports("");                                            // a log without one passes
 }

@@ -7,6 +7,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <chrono>
@@ -52,19 +53,14 @@ Subprocess::~Subprocess() {
 
 namespace {
 
-// Whether `text` holds a sanitizer's report. ASan and LSan open theirs with "==PID==ERROR:
-// AddressSanitizer" or "LeakSanitizer"; UBSan (which aborts here: -fno-sanitize-recover) with
-// "file:line:column: runtime error: ". Go's panics ("panic: runtime error:", from etcd) carry no
-// line and column before it. Plain searches: a log can be megabytes, and std::regex is slow.
-bool holds_sanitizer_report(std::string_view text) {
-  if (text.find("ERROR: AddressSanitizer") != std::string_view::npos ||
-      text.find("ERROR: LeakSanitizer") != std::string_view::npos) {
-    return true;
-  }
+// Where "file:line:column: runtime error: " (UBSan's report) first occurs in `text`: the position
+// of its ": runtime error: ", or npos. Go's panics ("panic: runtime error:", from etcd) carry no
+// line and column before it.
+std::size_t find_ubsan_line(std::string_view text) {
   const auto is_digit = [](char c) { return c >= '0' && c <= '9'; };
-  constexpr std::string_view kUbsan = ": runtime error: ";
-  for (std::size_t at = text.find(kUbsan); at != std::string_view::npos;
-       at = text.find(kUbsan, at + 1)) {
+  constexpr std::string_view kMark = ": runtime error: ";
+  for (std::size_t at = text.find(kMark); at != std::string_view::npos;
+       at = text.find(kMark, at + 1)) {
     // Back over "column", ':', "line", ':': both must be digits.
     std::size_t i = at;
     int numbers = 0;
@@ -76,17 +72,36 @@ bool holds_sanitizer_report(std::string_view text) {
         --i;
       }
     }
-    if (numbers == 2 && i > 0 && text[i - 1] == ':') return true;
+    if (numbers == 2 && i > 0 && text[i - 1] == ':') return at;
   }
-  return false;
+  return std::string_view::npos;
+}
+
+// Where the first sanitizer's report in `text` begins (the start of its line), or npos. ASan and
+// LSan open theirs with "==PID==ERROR: AddressSanitizer" or "LeakSanitizer"; UBSan (which aborts
+// here: -fno-sanitize-recover) with "file:line:column: runtime error: ", and ends it with
+// "SUMMARY: UndefinedBehaviorSanitizer" (the only mark when the location is unknown). Plain
+// searches: a log can be megabytes, and std::regex is slow.
+std::size_t find_sanitizer_report(std::string_view text) {
+  std::size_t first = find_ubsan_line(text);
+  for (const std::string_view mark :
+       {"ERROR: AddressSanitizer", "ERROR: LeakSanitizer", "SUMMARY: UndefinedBehaviorSanitizer"}) {
+    first = std::min(first, text.find(mark));
+  }
+  if (first == std::string_view::npos) return first;
+  const std::size_t line_end = text.rfind('\n', first);
+  return line_end == std::string_view::npos ? 0 : line_end + 1;
 }
 
 }  // namespace
 
 void expect_no_sanitizer_report(const std::string& path) {
   const std::string text = read_text(path);
-  if (holds_sanitizer_report(text)) {
-    ADD_FAILURE() << "a sanitizer's report in " << path << ":\n" << text;
+  const std::size_t report = find_sanitizer_report(text);
+  if (report != std::string::npos) {
+    constexpr std::size_t kShown = 4096;  // a keeld log can be megabytes: the report is enough
+    ADD_FAILURE() << "a sanitizer's report in " << path << " (at byte " << report << "):\n"
+                  << std::string_view(text).substr(report, kShown);
   }
 }
 

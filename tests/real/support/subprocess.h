@@ -42,7 +42,8 @@ class Subprocess {
 };
 
 // Fails the running test (ADD_FAILURE) if the file at `path` holds a report of AddressSanitizer,
-// LeakSanitizer or UndefinedBehaviorSanitizer, which a sanitized program writes to its stderr.
+// LeakSanitizer or UndefinedBehaviorSanitizer, which a sanitized program writes to its stderr;
+// the failure shows the first report, from its first line, up to 4 KiB.
 void expect_no_sanitizer_report(const std::string& path);
 
 // The path of `name` in PATH, if it is there and executable.
