@@ -24,7 +24,8 @@ run: build
 test: build
 	ctest --test-dir $(BUILD) --output-on-failure -j $(JOBS) -LE long
 
-# The core and sim tests under AddressSanitizer and UndefinedBehaviorSanitizer. Without ccache:
+# The core, sim and real tests and the scenarios under AddressSanitizer and
+# UndefinedBehaviorSanitizer (the real tests' keeld and keelctl too). Without ccache:
 # nothing else shares its objects, and a miss costs a second preprocessor run.
 asan: setup
 	@cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DKEEL_SANITIZE=ON \

@@ -234,7 +234,7 @@ void Raft::tick_heartbeat() {
       // so clients can find the real leader and stickiness (§4.2.3) cannot block a new election.
       const bool active = has_quorum(confs_.current().voters, [&](NodeId voter) {
         if (voter == config_.id) return true;
-        const Progress* pr = find_progress(voter);
+        const Progress* pr = progress(voter);
         return pr != nullptr && pr->recent_active;
       });
       for (auto& [node, pr] : progress_) pr.recent_active = false;
@@ -552,7 +552,7 @@ Status Raft::propose_conf_change(const ConfChange& change) {
   if (!next) return std::unexpected(next.error());
   if (change.type == ConfChangeType::kPromoteLearner) {
     // §4.2.1: a new voter must be caught up, or it could stall commitment.
-    const Progress* const found = find_progress(change.node);
+    const Progress* const found = progress(change.node);
     KEEL_ASSERT(found != nullptr, "promoting learner ", change.node, ", which has no progress");
     const Progress& pr = *found;
     if (pr.match + config_.max_promotion_lag < log_.last_index()) {

@@ -12,6 +12,7 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <chrono>
 #include <cstdlib>
+#include <optional>
 #include <ranges>
 #include <string_view>
 
@@ -57,22 +58,18 @@ namespace {
 // of its ": runtime error: ", or npos. Go's panics ("panic: runtime error:", from etcd) carry no
 // line and column before it.
 std::size_t find_ubsan_line(std::string_view text) {
-  const auto is_digit = [](char c) { return c >= '0' && c <= '9'; };
+  // The position of the ':' before the number that ends at `end`, if there are both.
+  const auto colon_before_number = [&](std::size_t end) -> std::optional<std::size_t> {
+    std::size_t start = end;
+    while (start > 0 && text[start - 1] >= '0' && text[start - 1] <= '9') --start;
+    if (start == end || start == 0 || text[start - 1] != ':') return std::nullopt;
+    return start - 1;
+  };
   constexpr std::string_view kMark = ": runtime error: ";
   for (std::size_t at = text.find(kMark); at != std::string_view::npos;
        at = text.find(kMark, at + 1)) {
-    // Back over "column", ':', "line", ':': both must be digits.
-    std::size_t i = at;
-    int numbers = 0;
-    while (numbers < 2 && i > 0 && is_digit(text[i - 1])) {
-      while (i > 0 && is_digit(text[i - 1])) --i;
-      ++numbers;
-      if (numbers < 2) {
-        if (i == 0 || text[i - 1] != ':') break;
-        --i;
-      }
-    }
-    if (numbers == 2 && i > 0 && text[i - 1] == ':') return at;
+    const std::optional<std::size_t> before_column = colon_before_number(at);
+    if (before_column && colon_before_number(*before_column)) return at;
   }
   return std::string_view::npos;
 }
