@@ -627,7 +627,8 @@ Result<SnapshotMeta> Raft::compact(Index index, ChunkedBytes snapshot_data) {
   SnapshotMeta meta{index, *log_.term(index), confs_.at(index)};
   keep_snapshot_in_transfer(index);
   snapshot_ = Snapshot{meta, std::move(snapshot_data)};
-  const Index log_start = snapshot_in_transfer_ ? snapshot_in_transfer_->meta.index : index;
+  Index log_start = index - std::min<Index>(index, config_.log_kept_below_snapshot);
+  if (snapshot_in_transfer_) log_start = std::min(log_start, snapshot_in_transfer_->meta.index);
   if (log_start > log_.snapshot_index()) {
     log_.compact(log_start);
     confs_.compact_to(log_start);

@@ -72,6 +72,11 @@ struct Config {
   // SnapshotCatchUpEntries, 5000, of log after each compaction for the same reason); past that,
   // the follower is sent the newest snapshot. 0: never kept.
   std::size_t max_catch_up_entries = 5000;
+  // Every compaction keeps this many entries of log below the new snapshot (etcd's
+  // SnapshotCatchUpEntries), so that a follower a few entries behind when the snapshot is taken
+  // catches up by appends instead of being sent the whole state machine. 0: the log is dropped up
+  // to the snapshot.
+  std::size_t log_kept_below_snapshot = 5000;
 };
 
 // What the node restores from its disk at start.
@@ -146,11 +151,11 @@ class Raft {
   // §3.10. Fails with kNotLeader off the leader, kNotFound if `to` is not a voter.
   Status transfer_leadership(NodeId to);
   // The state machine took a snapshot covering everything up to `index`. Raft keeps it to send to
-  // followers that fall behind, drops its log up to index (a leader only up to its previous
-  // snapshot while a follower still receives that one: see max_catch_up_entries), and returns the
-  // snapshot's metadata (with the configuration as of index) for the node to persist with the
-  // data. Fails with kInvalidArgument if index is past the applied index or not past the latest
-  // snapshot.
+  // followers that fall behind, drops its log up to log_kept_below_snapshot entries before index
+  // (a leader further back, up to its previous snapshot, while a follower still receives that
+  // one: see max_catch_up_entries), and returns the snapshot's metadata (with the configuration
+  // as of index) for the node to persist with the data. Fails with kInvalidArgument if index is
+  // past the applied index or not past the latest snapshot.
   Result<SnapshotMeta> compact(Index index, ChunkedBytes snapshot_data);
 
   bool has_ready() const;

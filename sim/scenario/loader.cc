@@ -467,10 +467,10 @@ void Loader::cluster(const YAML::Node& node, Scenario& s) const {
   if (node["workers"]) s.cluster.workers = integer(node["workers"], "cluster.workers", 0, 1000);
   if (const YAML::Node& raft = node["raft"]) {
     need_map(raft, "cluster.raft");
-    only_keys(
-        raft, "cluster.raft",
-        {"heartbeat", "election_timeout", "pre_vote", "check_quorum", "max_entries_per_message",
-         "max_inflight_messages", "snapshot_every", "snapshot_chunk", "max_held_appends"});
+    only_keys(raft, "cluster.raft",
+              {"heartbeat", "election_timeout", "pre_vote", "check_quorum",
+               "max_entries_per_message", "max_inflight_messages", "snapshot_every",
+               "snapshot_chunk", "max_held_appends", "log_kept_below_snapshot"});
     if (raft["heartbeat"])
       s.cluster.heartbeat = duration(raft["heartbeat"], "cluster.raft.heartbeat");
     if (raft["election_timeout"]) {
@@ -492,6 +492,10 @@ void Loader::cluster(const YAML::Node& node, Scenario& s) const {
     if (raft["max_held_appends"]) {
       s.cluster.max_held_appends =
           integer(raft["max_held_appends"], "cluster.raft.max_held_appends", 0, 1 << 16);
+    }
+    if (raft["log_kept_below_snapshot"]) {
+      s.cluster.log_kept_below_snapshot = integer(
+          raft["log_kept_below_snapshot"], "cluster.raft.log_kept_below_snapshot", 0, 1 << 30);
     }
     if (raft["snapshot_every"]) {
       s.cluster.snapshot_every =

@@ -35,6 +35,7 @@ struct ClusterSpec {
   std::optional<int> snapshot_every;  // applied entries between two snapshots
   std::optional<std::uint64_t> snapshot_chunk_bytes;
   std::optional<int> max_held_appends;  // appends a follower holds past a gap (0: rejects them)
+  std::optional<int> log_kept_below_snapshot;  // entries a compaction keeps for catching up
   std::map<std::string, MachineSpec> machines;
   bool operator==(const ClusterSpec&) const = default;
 };

@@ -40,6 +40,9 @@ Result<RaftRunOptions> run_options(const Scenario& s) {
   if (s.cluster.max_held_appends) {
     raft.max_held_appends = static_cast<std::size_t>(*s.cluster.max_held_appends);
   }
+  if (s.cluster.log_kept_below_snapshot) {
+    raft.log_kept_below_snapshot = static_cast<std::size_t>(*s.cluster.log_kept_below_snapshot);
+  }
   if (s.cluster.snapshot_chunk_bytes) {
     raft.snapshot_chunk_bytes = static_cast<std::size_t>(*s.cluster.snapshot_chunk_bytes);
   }

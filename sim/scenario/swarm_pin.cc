@@ -21,6 +21,7 @@ Scenario pin_swarm_tuning(const Scenario& scenario, const RaftRunOptions& option
   c.snapshot_every = static_cast<int>(drawn.node.snapshot_every);
   c.snapshot_chunk_bytes = raft.snapshot_chunk_bytes;
   c.max_held_appends = static_cast<int>(raft.max_held_appends);
+  c.log_kept_below_snapshot = static_cast<int>(raft.log_kept_below_snapshot);
   pinned.latency = {drawn.network.latency_low, drawn.network.latency_high};
   return pinned;
 }

@@ -226,7 +226,7 @@ void emit_cluster(YAML::Emitter& out, const ClusterSpec& c) {
   if (c.workers != 0) out << YAML::Key << "workers" << YAML::Value << c.workers;
   const bool tuned = c.heartbeat || c.election_timeout || c.pre_vote || c.check_quorum ||
                      c.max_entries_per_message || c.max_inflight_messages || c.snapshot_every ||
-                     c.snapshot_chunk_bytes || c.max_held_appends;
+                     c.snapshot_chunk_bytes || c.max_held_appends || c.log_kept_below_snapshot;
   if (tuned) {
     out << YAML::Key << "raft" << YAML::Value << YAML::BeginMap;
     if (c.heartbeat) out << YAML::Key << "heartbeat" << YAML::Value << duration_text(*c.heartbeat);
@@ -248,6 +248,9 @@ void emit_cluster(YAML::Emitter& out, const ClusterSpec& c) {
     }
     if (c.max_held_appends) {
       out << YAML::Key << "max_held_appends" << YAML::Value << *c.max_held_appends;
+    }
+    if (c.log_kept_below_snapshot) {
+      out << YAML::Key << "log_kept_below_snapshot" << YAML::Value << *c.log_kept_below_snapshot;
     }
     out << YAML::EndMap;
   }

@@ -53,10 +53,13 @@ TEST(KvCluster, ClientsAgreeWithTheModelWithoutFaults) {
 // Clients retry through leader crashes (losing unsynced writes), partitions that isolate the
 // leader, and a lossy network; every answer must agree with the store's history.
 // Returns the snapshots installed.
-std::uint64_t run_faults(int members, std::uint64_t seed, std::size_t snapshot_every = 10000) {
+std::uint64_t run_faults(
+    int members, std::uint64_t seed, std::size_t snapshot_every = 10000,
+    std::size_t log_kept_below_snapshot = raft::Config{}.log_kept_below_snapshot) {
   KvClusterOptions options;
   options.cluster.members = members;
   options.cluster.node.snapshot_every = snapshot_every;
+  options.cluster.node.raft.log_kept_below_snapshot = log_kept_below_snapshot;
   options.cluster.network = LinkConfig{1ms, 10ms, 0.02, 0.01};
   KvCluster cluster(seed, options);
   KvClientOptions clients;
@@ -117,7 +120,7 @@ TEST(KvCluster, SameSeedSameRun) {
 // Members that fall behind catch up from snapshots of the store (sessions, leases and all).
 TEST(KvCluster, ClientsRetryThroughFaultsWithFrequentSnapshots) {
   std::uint64_t installed = 0;
-  for (std::uint64_t seed = 1; seed <= 4; ++seed) installed += run_faults(3, seed, 30);
+  for (std::uint64_t seed = 1; seed <= 4; ++seed) installed += run_faults(3, seed, 30, 10);
   EXPECT_GT(installed, 0u);
 }
 

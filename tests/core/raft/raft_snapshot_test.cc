@@ -13,10 +13,13 @@ std::vector<std::string> commands(int n, const char* prefix = "cmd-") {
   return out;
 }
 
-// Leader 1 with 20 committed commands that 3 missed, then compacted: 3 can only catch up from the
-// snapshot.
+// Leader 1 with 20 committed commands that 3 missed, then compacted with no log kept below the
+// snapshot: 3 can only catch up from the snapshot.
 Cluster lagging_follower(std::size_t chunk_bytes) {
-  Cluster c(3, [=](Config& config) { config.snapshot_chunk_bytes = chunk_bytes; });
+  Cluster c(3, [=](Config& config) {
+    config.snapshot_chunk_bytes = chunk_bytes;
+    config.log_kept_below_snapshot = 0;
+  });
   EXPECT_EQ(c.campaign(1), 1u);
   c.isolate(3);
   for (const auto& command : commands(20)) EXPECT_TRUE(c.raft(1).propose(bytes(command)));
@@ -28,7 +31,7 @@ Cluster lagging_follower(std::size_t chunk_bytes) {
 }
 
 TEST(RaftSnapshot, CompactionDropsThePrefixAndKeepsTheSnapshot) {
-  Cluster c(3);
+  Cluster c(3, [](Config& config) { config.log_kept_below_snapshot = 0; });
   ASSERT_EQ(c.campaign(1), 1u);
   for (const auto& command : commands(5)) ASSERT_TRUE(c.raft(1).propose(bytes(command)));
   c.settle();
@@ -47,6 +50,56 @@ TEST(RaftSnapshot, CompactionDropsThePrefixAndKeepsTheSnapshot) {
   auto ahead = c.raft(1).compact(9, {});
   ASSERT_FALSE(ahead);
   EXPECT_EQ(ahead.error().code, Errc::kInvalidArgument);
+}
+
+// etcd's SnapshotCatchUpEntries: the log below a new snapshot is kept up to
+// log_kept_below_snapshot entries, and the snapshot covers the whole prefix all the same.
+TEST(RaftSnapshot, CompactionKeepsTheLogKeptBelowTheSnapshot) {
+  Cluster c(3, [](Config& config) { config.log_kept_below_snapshot = 3; });
+  ASSERT_EQ(c.campaign(1), 1u);
+  for (const auto& command : commands(5)) ASSERT_TRUE(c.raft(1).propose(bytes(command)));
+  c.settle();
+  c.compact(1);
+  const Raft& r = c.raft(1);
+  ASSERT_TRUE(r.snapshot());
+  EXPECT_EQ(r.snapshot()->meta.index, 6u);
+  EXPECT_EQ(decode_state(r.snapshot()->data.flatten()), commands(5));
+  EXPECT_EQ(r.log().snapshot_index(), 3u);
+  EXPECT_FALSE(r.log().term(2).has_value());
+  EXPECT_EQ(r.log().term(4), 1u);
+  // A log shorter than the kept tail is not compacted at all.
+  Cluster young(3, [](Config& config) { config.log_kept_below_snapshot = 100; });
+  ASSERT_EQ(young.campaign(1), 1u);
+  ASSERT_TRUE(young.raft(1).propose(bytes("x")));
+  young.settle();
+  young.compact(1);
+  EXPECT_EQ(young.raft(1).log().snapshot_index(), 0u);
+  EXPECT_EQ(young.raft(1).snapshot()->meta.index, 2u);
+}
+
+// A follower a few entries behind when the leader compacts catches up by appends from the kept
+// log; with no log kept, the same follower is sent the whole snapshot.
+TEST(RaftSnapshot, FollowerAFewEntriesBehindCatchesUpByAppendsFromTheKeptLog) {
+  for (const std::size_t kept : {std::size_t{0}, std::size_t{5}}) {
+    SCOPED_TRACE(str("log_kept_below_snapshot ", kept));
+    Cluster c(3, [=](Config& config) { config.log_kept_below_snapshot = kept; });
+    ASSERT_EQ(c.campaign(1), 1u);
+    for (const auto& command : commands(10)) ASSERT_TRUE(c.raft(1).propose(bytes(command)));
+    c.settle();
+    c.isolate(3);
+    for (const auto& command : commands(3, "late-")) ASSERT_TRUE(c.raft(1).propose(bytes(command)));
+    c.settle();
+    c.compact(1);
+    c.heal();
+    c.delivered.clear();
+    c.tick(1);
+    c.settle();
+    std::size_t chunks = 0;
+    for (const Message& m : c.delivered) chunks += m.type == MessageType::kSnapshot;
+    EXPECT_EQ(chunks > 0, kept == 0);
+    EXPECT_EQ(c.machine(3).applied, c.machine(1).applied);
+    EXPECT_EQ(c.raft(3).commit(), 14u);
+  }
 }
 
 TEST(RaftSnapshot, LaggingFollowerInstallsASnapshotSentInChunks) {

@@ -24,13 +24,14 @@ std::size_t chunks_of(const ChunkedBytes& data) {
   return (data.size() + kChunkBytes - 1) / kChunkBytes;
 }
 
-// Leader 1 committed `n` commands that 3 missed, then compacted: 3 can only catch up from a
-// snapshot of many chunks.
+// Leader 1 committed `n` commands that 3 missed, then compacted with no log kept below the
+// snapshot: 3 can only catch up from a snapshot of many chunks.
 Cluster lagging_follower(int n, std::size_t max_catch_up_entries = 5000) {
   Cluster c(3, [=](Config& config) {
     config.snapshot_chunk_bytes = kChunkBytes;
     config.max_inflight_messages = kWindow;
     config.max_catch_up_entries = max_catch_up_entries;
+    config.log_kept_below_snapshot = 0;
   });
   EXPECT_EQ(c.campaign(1), 1u);
   c.isolate(3);

@@ -119,7 +119,9 @@ TEST(MemberChanges, ChangesDuringAPartitionStaySafeOnManySeeds) {
     ClusterOptions options;
     options.members = 5;
     options.network = LinkConfig{1ms, 10ms, 0.01, 0.01};
-    options.node.snapshot_every = 100;  // the newcomer may catch up from a snapshot
+    // The newcomer may catch up from a snapshot: it is further behind than the log kept below one.
+    options.node.snapshot_every = 100;
+    options.node.raft.log_kept_below_snapshot = 20;
     Cluster cluster(seed, options);
     const std::string leaver = str("n", 1 + seed % 5);
     PartitionFault minority;

@@ -146,6 +146,7 @@ ClusterSpec any_cluster() {
   if (*rc::gen::arbitrary<bool>()) c.max_inflight_messages = *rc::gen::inRange(1, 1 << 20);
   if (*rc::gen::arbitrary<bool>()) c.snapshot_every = *rc::gen::inRange(1, 1 << 30);
   if (*rc::gen::arbitrary<bool>()) c.max_held_appends = *rc::gen::inRange(0, (1 << 16) + 1);
+  if (*rc::gen::arbitrary<bool>()) c.log_kept_below_snapshot = *rc::gen::inRange(0, (1 << 30) + 1);
   if (*rc::gen::arbitrary<bool>()) {
     c.snapshot_chunk_bytes = *rc::gen::inRange<std::uint64_t>(1, (std::uint64_t{1} << 30) + 1);
   }

@@ -60,7 +60,8 @@ TEST(ScenarioRun, RaftTuningFromTheFileReachesTheNode) {
 name: tuned
 cluster:
   raft: {pre_vote: false, check_quorum: false, max_entries_per_message: 4,
-         max_inflight_messages: 8, snapshot_every: 50, snapshot_chunk: 64}
+         max_inflight_messages: 8, snapshot_every: 50, snapshot_chunk: 64,
+         log_kept_below_snapshot: 7}
 )");
   auto options = run_options(s);
   ASSERT_TRUE(options) << options.error().message;
@@ -70,12 +71,14 @@ cluster:
   EXPECT_EQ(options->node.raft.max_inflight_messages, 8u);
   EXPECT_EQ(options->node.snapshot_every, 50u);
   EXPECT_EQ(options->node.raft.snapshot_chunk_bytes, 64u);
+  EXPECT_EQ(options->node.raft.log_kept_below_snapshot, 7u);
   auto defaults = run_options(parse("name: plain\n"));
   ASSERT_TRUE(defaults);
   EXPECT_EQ(defaults->node.raft.pre_vote, raft::Config{}.pre_vote);
   EXPECT_EQ(defaults->node.snapshot_every, node::NodeConfig{}.snapshot_every);
+  EXPECT_EQ(defaults->node.raft.log_kept_below_snapshot, raft::Config{}.log_kept_below_snapshot);
   for (std::string_view bad : {"pre_vote: maybe", "snapshot_chunk: 0", "max_entries_per_message: 0",
-                               "snapshot_every: -3"}) {
+                               "snapshot_every: -3", "log_kept_below_snapshot: -1"}) {
     auto refused = parse_scenario(str("name: b\ncluster: {raft: {", bad, "}}\n"), "b.yaml");
     ASSERT_FALSE(refused) << bad;
     EXPECT_NE(refused.error().message.find("cluster.raft."), std::string::npos)
