@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# Paired speed runs of two (or more) builds of keel_bench: this VM's speed swings by up to 1.7x
+# between runs of one binary, so a change is judged by alternating runs and their medians, never by
+# one run of each.
+#
+# usage: ab_speed.sh ROUNDS FILTER NAME=KEEL_BENCH [NAME=KEEL_BENCH...]
+#   ROUNDS  runs of each binary, alternating (the order rotates each round)
+#   FILTER  a --benchmark_filter matching exactly one benchmark that reports simulated_x, e.g.
+#           'SimulatedSpeedAfter/1500' (fixed iteration counts make two builds' runs comparable)
+# Prints every run, then each binary's median simulated_x and how many rounds it won.
+set -euo pipefail
+
+if [ $# -lt 3 ]; then
+  echo "usage: $0 ROUNDS FILTER NAME=KEEL_BENCH [NAME=KEEL_BENCH...]" >&2
+  exit 2
+fi
+rounds=$1
+filter=$2
+shift 2
+names=()
+binaries=()
+for arg in "$@"; do
+  if [[ "$arg" != *=* ]]; then
+    echo "$0: '$arg' is not NAME=KEEL_BENCH" >&2
+    exit 2
+  fi
+  names+=("${arg%%=*}")
+  binaries+=("${arg#*=}")
+  if [ ! -x "${arg#*=}" ]; then
+    echo "$0: ${arg#*=} is not an executable" >&2
+    exit 2
+  fi
+done
+count=${#names[@]}
+
+declare -A runs wins
+for ((r = 0; r < rounds; r++)); do
+  best=""
+  best_x=0
+  for ((k = 0; k < count; k++)); do
+    i=$(((k + r) % count))
+    out=$("${binaries[$i]}" --benchmark_filter="$filter" 2>&1)
+    x=$(grep -o 'simulated_x=[0-9.]*' <<<"$out" | cut -d= -f2 || true)
+    if [ -z "$x" ] || [ "$(wc -l <<<"$x")" -ne 1 ]; then
+      echo "$0: '$filter' did not match exactly one benchmark reporting simulated_x in" \
+        "${binaries[$i]}:" >&2
+      echo "$out" | tail -5 >&2
+      exit 1
+    fi
+    echo "round $r ${names[$i]} ${x}x"
+    runs[${names[$i]}]="${runs[${names[$i]}]:-} $x"
+    if awk -v a="$x" -v b="$best_x" 'BEGIN { exit !(a > b) }'; then
+      best=${names[$i]}
+      best_x=$x
+    fi
+  done
+  wins[$best]=$((${wins[$best]:-0} + 1))
+done
+for name in "${names[@]}"; do
+  median=$(tr ' ' '\n' <<<"${runs[$name]}" | grep . | sort -n |
+    awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }')
+  echo "$name: median ${median}x over $rounds runs, fastest in ${wins[$name]:-0} of $rounds rounds"
+done
