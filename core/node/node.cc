@@ -284,6 +284,8 @@ void Node::apply(const raft::Ready& ready) {
     KEEL_ASSERT(restored.has_value(),
                 "the leader sent a snapshot that does not decode: ", restored.error().message);
     snapshot_index_ = ready.snapshot->meta.index;
+    env_.emit("node", "snapshot-installed",
+              {{"index", ready.snapshot->meta.index}, {"term", ready.snapshot->meta.term}});
     // Proposals at or below the snapshot were decided by entries this machine never saw.
     while (!pending_.empty() && pending_.front().index <= snapshot_index_) {
       auto done = std::move(pending_.front().done);
@@ -368,7 +370,8 @@ Status Node::step_snapshot() {
   if (Status released = snapshots_.release_before(meta.index); !released) return released;
   snapshot_index_ = meta.index;
   ++stats_.snapshots_taken;
-  env_.emit("node", "snapshot", {{"index", meta.index}, {"term", meta.term}});
+  env_.emit("node", "snapshot",
+            {{"index", meta.index}, {"term", meta.term}, {"log_from", raft_->log().first_index()}});
   return {};
 }
 

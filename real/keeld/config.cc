@@ -21,9 +21,14 @@ struct Setting {
 };
 using Settings = std::map<std::string, Setting, std::less<>>;
 
-constexpr std::string_view kKeys[] = {
-    "name",    "data-dir", "cluster-id", "initial-cluster", "listen-peer", "listen-client", "role",
-    "workers", "metadata", "capacity",   "advertise-ip",    "lease-ttl",   "log-format"};
+constexpr std::string_view kKeys[] = {"name",           "data-dir",
+                                      "cluster-id",     "initial-cluster",
+                                      "listen-peer",    "listen-client",
+                                      "role",           "workers",
+                                      "metadata",       "capacity",
+                                      "advertise-ip",   "lease-ttl",
+                                      "snapshot-count", "snapshot-catch-up-entries",
+                                      "log-format"};
 // Keys that the file may give as a YAML map.
 constexpr std::string_view kMapKeys[] = {"initial-cluster", "workers", "metadata", "capacity"};
 
@@ -274,6 +279,15 @@ Status apply(KeeldConfig& config, std::string_view key, const Setting& setting) 
                  text);
     }
     config.lease_ttl = std::chrono::seconds(*seconds);
+  } else if (key == "snapshot-count" || key == "snapshot-catch-up-entries") {
+    const bool count = key == "snapshot-count";
+    const std::uint64_t low = count ? 1 : 0;
+    const auto entries = parse_u64(text);
+    if (!entries || text.starts_with("0x") || *entries < low || *entries > kMaxSnapshotEntries) {
+      return bad(origin, str("a whole number of entries from ", low, " to ", kMaxSnapshotEntries),
+                 text);
+    }
+    (count ? config.snapshot_count : config.snapshot_catch_up_entries) = *entries;
   } else if (key == "log-format") {
     if (text != "text" && text != "json") return bad(origin, "text or json", text);
     config.log_format = text == "json" ? TraceFormat::kJson : TraceFormat::kText;
@@ -435,6 +449,9 @@ std::string_view usage() {
                          --listen-client address (127.0.0.1 when that is a wildcard)
   --lease-ttl SECONDS    the machine's presence lease (default 5): units move this long after
                          the machine goes silent
+  --snapshot-count N     applied entries between two snapshots (default 10000)
+  --snapshot-catch-up-entries N   log entries kept below each snapshot, so a member that far
+                         behind catches up without being sent the snapshot (default 5000)
   --log-format text|json default text (stderr)
   --help                 this text
 )";

@@ -17,6 +17,11 @@
 //   --advertise-ip IP              the IP announced for this machine's services; default the
 //                                  --listen-client address, 127.0.0.1 when that is a wildcard
 //   --lease-ttl SECONDS            the machine's presence lease (fleet's agent TTL), default 5
+//   --snapshot-count N             applied entries between two snapshots, default 10000 (etcd's
+//                                  --snapshot-count)
+//   --snapshot-catch-up-entries N  log entries kept below each snapshot, default 5000 (etcd's
+//                                  --experimental-snapshot-catchup-entries): a member at most
+//                                  that far behind catches up by appends, not from a snapshot
 //   --log-format text|json         default text; the log goes to stderr
 // Flags are spelled "--flag value" or "--flag=value". The file holds the same keys without the
 // dashes; initial-cluster, metadata and capacity may also be YAML maps there.
@@ -35,6 +40,7 @@
 
 #include "core/env/error.h"
 #include "core/env/types.h"
+#include "core/node/node.h"
 #include "real/endpoint.h"
 #include "real/stream_trace_sink.h"
 
@@ -63,6 +69,7 @@ inline constexpr std::size_t kMaxMetadataBytes = 256;  // per key and per value
 // whole seconds satisfy from 3 on.
 inline constexpr std::uint64_t kMinLeaseTtlSeconds = 3;
 inline constexpr std::uint64_t kMaxLeaseTtlSeconds = 3600;
+inline constexpr std::uint64_t kMaxSnapshotEntries = 1'000'000'000;
 
 struct KeeldConfig {
   std::string name;
@@ -78,6 +85,8 @@ struct KeeldConfig {
   Capacity capacity;
   std::string advertise_ip;  // set by parse_command_line (see default_advertise_ip)
   Duration lease_ttl = std::chrono::seconds(5);
+  std::uint64_t snapshot_count = node::NodeConfig{}.snapshot_every;
+  std::uint64_t snapshot_catch_up_entries = raft::Config{}.log_kept_below_snapshot;
   TraceFormat log_format = TraceFormat::kText;
 };
 

@@ -218,6 +218,33 @@ TEST(KeeldConfigTest, BadFleetIdentityFlagsAreRefused) {
             "--lease-ttl: expected whole seconds from 3 to 3600, got '3601'");
 }
 
+TEST(KeeldConfigTest, SnapshotFlagsReachTheConfigAndBadOnesAreRefused) {
+  auto line = parse({"--name", "n2", "--cluster-id", "7", "--initial-cluster", kCluster,
+                     "--snapshot-count", "100", "--snapshot-catch-up-entries", "0"});
+  ASSERT_TRUE(line) << line.error().message;
+  EXPECT_EQ(line->config.snapshot_count, 100u);
+  EXPECT_EQ(line->config.snapshot_catch_up_entries, 0u);
+  auto defaults = parse({"--name", "n2", "--cluster-id", "7", "--initial-cluster", kCluster});
+  ASSERT_TRUE(defaults) << defaults.error().message;
+  EXPECT_EQ(defaults->config.snapshot_count, 10000u);
+  EXPECT_EQ(defaults->config.snapshot_catch_up_entries, 5000u);
+  const auto with = [](std::string_view flag, std::string_view value) {
+    return error_of(
+        {"--name", "n2", "--cluster-id", "7", "--initial-cluster", kCluster, flag, value});
+  };
+  EXPECT_EQ(with("--snapshot-count", "0"),
+            "--snapshot-count: expected a whole number of entries from 1 to 1000000000, got '0'");
+  EXPECT_EQ(with("--snapshot-count", "1e4"),
+            "--snapshot-count: expected a whole number of entries from 1 to 1000000000, got "
+            "'1e4'");
+  EXPECT_EQ(with("--snapshot-catch-up-entries", "-1"),
+            "--snapshot-catch-up-entries: expected a whole number of entries from 0 to "
+            "1000000000, got '-1'");
+  EXPECT_EQ(with("--snapshot-catch-up-entries", "1000000001"),
+            "--snapshot-catch-up-entries: expected a whole number of entries from 0 to "
+            "1000000000, got '1000000001'");
+}
+
 TEST(KeeldConfigTest, WorkersAreListedForEveryMachineAndAWorkerMustBeAmongThem) {
   auto member = parse({"--name", "n1", "--cluster-id", "7", "--initial-cluster", kCluster,
                        "--workers", "n5=10.0.0.5:2390,n4=10.0.0.4:2390"});

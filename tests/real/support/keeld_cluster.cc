@@ -41,7 +41,7 @@ std::string last_wal_segment(const std::string& data_dir) {
   return segments.empty() ? "" : *segments.rbegin();
 }
 
-KeeldCluster::KeeldCluster(int size) {
+KeeldCluster::KeeldCluster(int size, std::vector<std::string> flags) : flags_(std::move(flags)) {
   std::vector<std::uint16_t> taken;
   const auto fresh_port = [&] {
     std::uint16_t port = free_port();
@@ -61,13 +61,22 @@ KeeldCluster::KeeldCluster(int size) {
 KeeldProcess& KeeldCluster::start(int k, std::uint64_t cluster_id) {
   members_.at(k).reset();
   const std::string log_path = dir_ / str(name(k), ".", lives_.at(k)++, ".log");
-  members_.at(k) = std::make_unique<KeeldProcess>(
-      std::vector<std::string>{"--name", name(k), "--cluster-id", str(cluster_id),
-                               "--initial-cluster", initial_, "--listen-peer",
-                               str("127.0.0.1:", peer_ports_.at(k - 1)), "--listen-client",
-                               str("127.0.0.1:", client_ports_.at(k - 1)), "--data-dir",
-                               data_dir(k), "--log-format", "json"},
-      log_path);
+  std::vector<std::string> args{"--name",
+                                name(k),
+                                "--cluster-id",
+                                str(cluster_id),
+                                "--initial-cluster",
+                                initial_,
+                                "--listen-peer",
+                                str("127.0.0.1:", peer_ports_.at(k - 1)),
+                                "--listen-client",
+                                str("127.0.0.1:", client_ports_.at(k - 1)),
+                                "--data-dir",
+                                data_dir(k),
+                                "--log-format",
+                                "json"};
+  args.insert(args.end(), flags_.begin(), flags_.end());
+  members_.at(k) = std::make_unique<KeeldProcess>(args, log_path);
   return *members_.at(k);
 }
 

@@ -36,7 +36,8 @@ std::string last_wal_segment(const std::string& data_dir);
 
 class KeeldCluster {
  public:
-  explicit KeeldCluster(int size);
+  // `flags` are given to every member after the ones the cluster sets (--snapshot-count 50, ...).
+  explicit KeeldCluster(int size, std::vector<std::string> flags = {});
 
   static std::string name(int k) { return str("n", k); }
   int size() const { return static_cast<int>(peer_ports_.size()); }
@@ -61,6 +62,7 @@ class KeeldCluster {
   std::vector<std::uint16_t> peer_ports_;    // by k - 1
   std::vector<std::uint16_t> client_ports_;  // by k - 1
   std::string initial_;
+  std::vector<std::string> flags_;
   std::vector<std::unique_ptr<KeeldProcess>> members_;  // by k; index 0 unused
   std::vector<int> lives_;
 };

@@ -1,0 +1,101 @@
+// A member that was down while the others wrote and took snapshots catches up over TCP when it
+// restarts: from the leader's log while it is at most --snapshot-catch-up-entries behind the
+// leader's latest snapshot (etcd's SnapshotCatchUpEntries), else from that snapshot, sent in chunks
+// (thesis §5.3) and installed from the WAL's point of view as etcd does (snap file, then marker).
+// Either way it then serves every write from its own store. Every wait is on a condition with a
+// bound.
+#include <gtest/gtest.h>
+#include <signal.h>
+
+#include <filesystem>
+
+#include "core/env/str.h"
+#include "real/keelctl/http_client.h"
+#include "real/support/keeld_cluster.h"
+
+namespace keel::real::testing {
+namespace {
+
+using std::chrono::seconds;
+
+constexpr Duration kElectionBound = seconds(15);
+constexpr Duration kExitBound = seconds(10);
+constexpr Duration kCatchUpBound = seconds(20);
+// While the member is down. Appends the leader sent it meanwhile wait in the leader's transport and
+// arrive once it is back; those are at most max_inflight_messages (256) appends of one write each,
+// so with 600 writes the member still lacks entries that the leader has compacted.
+constexpr int kWrites = 600;
+constexpr int kSnapshotEvery = 50;  // --snapshot-count
+constexpr keelctl::HttpTimeouts kTimeouts{.connect = seconds(1), .answer = seconds(5)};
+
+Result<keelctl::HttpAnswer> exchange(std::uint16_t port, std::string method, std::string target,
+                                     std::string body = "") {
+  const keelctl::HttpUrl url{"127.0.0.1", port, str("http://127.0.0.1:", port)};
+  return keelctl::http_exchange(url, {std::move(method), std::move(target), std::move(body)},
+                                kTimeouts);
+}
+
+// Whether the member at `port` serves /v2/keys/catch-up/k<i> = v<i> from its own store (no quorum
+// read: etcd v2's local GET).
+bool serves_locally(std::uint16_t port, int i) {
+  const auto answer = exchange(port, "GET", str("/v2/keys/catch-up/k", i));
+  return answer && answer->status == 200 &&
+         answer->body.find(str("\"value\":\"v", i, "\"")) != std::string::npos;
+}
+
+bool has_snap_file(const std::string& data_dir) {
+  const std::filesystem::path snap = std::filesystem::path(data_dir) / "snap";
+  if (!std::filesystem::exists(snap)) return false;
+  for (const auto& entry : std::filesystem::directory_iterator(snap)) {
+    if (entry.path().extension() == ".snap") return true;
+  }
+  return false;
+}
+
+// Stops a follower, writes kWrites keys through the leader (snapshots every kSnapshotEvery entries,
+// `kept` entries of log kept below each), restarts the follower and waits until it serves them all.
+// The follower must have installed a snapshot from the leader exactly when `sent_snapshot`.
+void follower_catches_up(std::uint64_t kept, bool sent_snapshot) {
+  KeeldCluster cluster(
+      3, {"--snapshot-count", str(kSnapshotEvery), "--snapshot-catch-up-entries", str(kept)});
+  for (int k = 1; k <= 3; ++k) cluster.start(k);
+  const int leader = static_cast<int>(cluster.agreed_leader({1, 2, 3}, kElectionBound));
+  EXPECT_NE(leader, 0) << read_text(cluster.log(1));
+  if (leader == 0) return;
+  const int down = leader % 3 + 1;
+  cluster.member(down).signal(SIGTERM);
+  EXPECT_EQ(cluster.member(down).wait_exit(kExitBound), 0);
+
+  for (int i = 0; i < kWrites; ++i) {
+    const auto put = exchange(cluster.client_port(leader), "PUT", str("/v2/keys/catch-up/k", i),
+                              str("value=v", i));
+    EXPECT_TRUE(put && (put->status == 200 || put->status == 201))
+        << "PUT " << i << ": " << (put ? put->body : put.error().message);
+    if (!put) return;
+  }
+  EXPECT_TRUE(
+      wait_for([&] { return logged(cluster.log(leader), "node", "snapshot"); }, kCatchUpBound))
+      << "the leader took no snapshot after " << kWrites << " writes";
+
+  cluster.start(down);
+  const std::uint16_t port = cluster.client_port(down);
+  EXPECT_TRUE(wait_for([&] { return serves_locally(port, kWrites - 1); }, kCatchUpBound))
+      << read_text(cluster.log(down));
+  for (int i = 0; i < kWrites; ++i) EXPECT_TRUE(serves_locally(port, i)) << "key " << i;
+  const bool installed = logged(cluster.log(down), "node", "snapshot-installed");
+  EXPECT_EQ(installed, sent_snapshot) << read_text(cluster.log(down)) << "the leader:\n"
+                                      << read_text(cluster.log(leader));
+  EXPECT_TRUE(!installed || has_snap_file(cluster.data_dir(down)));
+  cluster.expect_one_leader_per_term();
+}
+
+TEST(SnapshotCatchUpTest, AMemberBehindTheKeptLogIsSentTheSnapshot) {
+  follower_catches_up(10, true);
+}
+
+TEST(SnapshotCatchUpTest, AMemberWithinTheKeptLogCatchesUpByAppends) {
+  follower_catches_up(5000, false);
+}
+
+}  // namespace
+}  // namespace keel::real::testing
