@@ -30,12 +30,19 @@ Cluster lagging_follower(std::size_t chunk_bytes) {
   return c;
 }
 
-TEST(RaftSnapshot, CompactionDropsThePrefixAndKeepsTheSnapshot) {
-  Cluster c(3, [](Config& config) { config.log_kept_below_snapshot = 0; });
-  ASSERT_EQ(c.campaign(1), 1u);
-  for (const auto& command : commands(5)) ASSERT_TRUE(c.raft(1).propose(bytes(command)));
+// Leader 1 with 5 committed commands (indexes 2..6, after its no-op), compacted at 6 keeping
+// `kept` entries of log below the snapshot.
+Cluster compacted_after_five_commands(std::size_t kept) {
+  Cluster c(3, [=](Config& config) { config.log_kept_below_snapshot = kept; });
+  EXPECT_EQ(c.campaign(1), 1u);
+  for (const auto& command : commands(5)) EXPECT_TRUE(c.raft(1).propose(bytes(command)));
   c.settle();
   c.compact(1);
+  return c;
+}
+
+TEST(RaftSnapshot, CompactionDropsThePrefixAndKeepsTheSnapshot) {
+  Cluster c = compacted_after_five_commands(0);
   const Raft& r = c.raft(1);
   EXPECT_EQ(r.log().snapshot_index(), 6u);
   EXPECT_EQ(r.log().snapshot_term(), 1u);
@@ -55,11 +62,7 @@ TEST(RaftSnapshot, CompactionDropsThePrefixAndKeepsTheSnapshot) {
 // etcd's SnapshotCatchUpEntries: the log below a new snapshot is kept up to
 // log_kept_below_snapshot entries, and the snapshot covers the whole prefix all the same.
 TEST(RaftSnapshot, CompactionKeepsTheLogKeptBelowTheSnapshot) {
-  Cluster c(3, [](Config& config) { config.log_kept_below_snapshot = 3; });
-  ASSERT_EQ(c.campaign(1), 1u);
-  for (const auto& command : commands(5)) ASSERT_TRUE(c.raft(1).propose(bytes(command)));
-  c.settle();
-  c.compact(1);
+  Cluster c = compacted_after_five_commands(3);
   const Raft& r = c.raft(1);
   ASSERT_TRUE(r.snapshot());
   EXPECT_EQ(r.snapshot()->meta.index, 6u);
@@ -68,13 +71,9 @@ TEST(RaftSnapshot, CompactionKeepsTheLogKeptBelowTheSnapshot) {
   EXPECT_FALSE(r.log().term(2).has_value());
   EXPECT_EQ(r.log().term(4), 1u);
   // A log shorter than the kept tail is not compacted at all.
-  Cluster young(3, [](Config& config) { config.log_kept_below_snapshot = 100; });
-  ASSERT_EQ(young.campaign(1), 1u);
-  ASSERT_TRUE(young.raft(1).propose(bytes("x")));
-  young.settle();
-  young.compact(1);
+  Cluster young = compacted_after_five_commands(100);
   EXPECT_EQ(young.raft(1).log().snapshot_index(), 0u);
-  EXPECT_EQ(young.raft(1).snapshot()->meta.index, 2u);
+  EXPECT_EQ(young.raft(1).snapshot()->meta.index, 6u);
 }
 
 // A follower a few entries behind when the leader compacts catches up by appends from the kept
@@ -179,12 +178,11 @@ TEST(RaftSnapshot, FollowerThatLostItsPartialSnapshotRestartsFromZero) {
   EXPECT_EQ(c.machine(3).applied, commands(20));
 }
 
+// The log kept below the snapshot (the default 5,000 entries) is in memory only: a restart starts
+// the log at the snapshot, as etcd's does.
 TEST(RaftSnapshot, NodeRestartsFromItsSnapshotAndLog) {
-  Cluster c(3);
-  ASSERT_EQ(c.campaign(1), 1u);
-  for (const auto& command : commands(5)) ASSERT_TRUE(c.raft(1).propose(bytes(command)));
-  c.settle();
-  c.compact(1);
+  Cluster c = compacted_after_five_commands(Config{}.log_kept_below_snapshot);
+  ASSERT_EQ(c.raft(1).log().first_index(), 1u);
   for (const auto& command : commands(3, "more-")) ASSERT_TRUE(c.raft(1).propose(bytes(command)));
   c.settle();
   c.crash(1);

@@ -203,18 +203,20 @@ TEST(KeeldConfigTest, TheAdvertisedIpDefaultsToTheClientAddressUnlessItIsAWildca
   EXPECT_EQ(wildcard->config.advertise_ip, "127.0.0.1");
 }
 
+// The error of a valid command line for n2 with `flag value` added.
+std::string error_with(std::string_view flag, std::string_view value) {
+  return error_of(
+      {"--name", "n2", "--cluster-id", "7", "--initial-cluster", kCluster, flag, value});
+}
+
 TEST(KeeldConfigTest, BadFleetIdentityFlagsAreRefused) {
-  const auto with = [](std::string_view flag, std::string_view value) {
-    return error_of(
-        {"--name", "n2", "--cluster-id", "7", "--initial-cluster", kCluster, flag, value});
-  };
-  EXPECT_EQ(with("--advertise-ip", "host.example"),
+  EXPECT_EQ(error_with("--advertise-ip", "host.example"),
             "--advertise-ip: expected an IPv4 or IPv6 literal, got 'host.example'");
-  EXPECT_EQ(with("--lease-ttl", "2"),
+  EXPECT_EQ(error_with("--lease-ttl", "2"),
             "--lease-ttl: expected whole seconds from 3 to 3600, got '2'");
-  EXPECT_EQ(with("--lease-ttl", "1.5"),
+  EXPECT_EQ(error_with("--lease-ttl", "1.5"),
             "--lease-ttl: expected whole seconds from 3 to 3600, got '1.5'");
-  EXPECT_EQ(with("--lease-ttl", "3601"),
+  EXPECT_EQ(error_with("--lease-ttl", "3601"),
             "--lease-ttl: expected whole seconds from 3 to 3600, got '3601'");
 }
 
@@ -228,19 +230,15 @@ TEST(KeeldConfigTest, SnapshotFlagsReachTheConfigAndBadOnesAreRefused) {
   ASSERT_TRUE(defaults) << defaults.error().message;
   EXPECT_EQ(defaults->config.snapshot_count, 10000u);
   EXPECT_EQ(defaults->config.snapshot_catch_up_entries, 5000u);
-  const auto with = [](std::string_view flag, std::string_view value) {
-    return error_of(
-        {"--name", "n2", "--cluster-id", "7", "--initial-cluster", kCluster, flag, value});
-  };
-  EXPECT_EQ(with("--snapshot-count", "0"),
+  EXPECT_EQ(error_with("--snapshot-count", "0"),
             "--snapshot-count: expected a whole number of entries from 1 to 1000000000, got '0'");
-  EXPECT_EQ(with("--snapshot-count", "1e4"),
+  EXPECT_EQ(error_with("--snapshot-count", "1e4"),
             "--snapshot-count: expected a whole number of entries from 1 to 1000000000, got "
             "'1e4'");
-  EXPECT_EQ(with("--snapshot-catch-up-entries", "-1"),
+  EXPECT_EQ(error_with("--snapshot-catch-up-entries", "-1"),
             "--snapshot-catch-up-entries: expected a whole number of entries from 0 to "
             "1000000000, got '-1'");
-  EXPECT_EQ(with("--snapshot-catch-up-entries", "1000000001"),
+  EXPECT_EQ(error_with("--snapshot-catch-up-entries", "1000000001"),
             "--snapshot-catch-up-entries: expected a whole number of entries from 0 to "
             "1000000000, got '1000000001'");
 }
