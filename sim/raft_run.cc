@@ -29,11 +29,11 @@ RaftRunOptions options_for_seed(const RaftRunOptions& options, std::uint64_t see
   // Followers that hold appends arriving ahead of a gap send far fewer messages; half the seeds
   // reject them at once instead, so both message patterns are explored.
   rc.max_held_appends = static_cast<std::size_t>(pick({0, 64}));
-  // Half the seeds keep etcd's 5,000 entries below each snapshot, so a follower slightly behind
-  // catches up by appends; the other half keep none, so every lagging follower is sent a snapshot
-  // (with frequent snapshots, the snapshot paths would otherwise rarely run). Drawn last, so the
-  // draws above stay what they were for every seed.
-  rc.log_kept_below_snapshot = static_cast<std::size_t>(pick({0, 5000}));
+  // The log kept below each snapshot: none (every lagging follower is sent a snapshot; with 5,000
+  // kept and frequent snapshots, the snapshot paths would rarely run), a short tail (the log
+  // starts between the old and the new snapshot), or etcd's 5,000. Drawn last, so the draws above
+  // stay what they were for every seed.
+  rc.log_kept_below_snapshot = static_cast<std::size_t>(pick({0, 20, 5000}));
   return drawn;
 }
 

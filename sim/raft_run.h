@@ -22,8 +22,8 @@ struct RaftRunOptions {
   Duration fsync_high = std::chrono::milliseconds(5);
   node::NodeConfig node;
   // Swarm testing: each seed also draws its own Raft tuning (message and pipeline sizes, election
-  // timeout, pre-vote, check-quorum, snapshot frequency and chunk size) and link latency, so a
-  // seed range covers the configurations.
+  // timeout, pre-vote, check-quorum, snapshot frequency and chunk size, held appends, log kept
+  // below a snapshot) and link latency, so a seed range covers the configurations.
   bool swarm = false;
   // If set, the run's events (faults, elections, snapshots, ...) are written there as JSON lines.
   std::string trace_path;

@@ -19,6 +19,8 @@ class Log {
   // Everything passed in is already on stable storage and applied up to snapshot_index.
   Log(Index snapshot_index, Term snapshot_term, std::vector<Entry> entries, Index commit);
 
+  // The last compacted index: the log holds the entries after it. Raft keeps some log below its
+  // latest snapshot (Config::log_kept_below_snapshot), so this may be below that snapshot's index.
   Index snapshot_index() const { return snapshot_index_; }
   Term snapshot_term() const { return snapshot_term_; }
   Index first_index() const { return snapshot_index_ + 1; }

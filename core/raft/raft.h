@@ -68,14 +68,13 @@ struct Config {
   // Leader: when the state machine takes a new snapshot while a follower is still receiving the
   // previous one, that one is kept, with the log after it, so the transfer goes on and the
   // follower then catches up by appends; restarting it from the new snapshot each time could
-  // never finish under load. Kept while the log after it is at most this many entries (etcd keeps
-  // SnapshotCatchUpEntries, 5000, of log after each compaction for the same reason); past that,
-  // the follower is sent the newest snapshot. 0: never kept.
+  // never finish under load. Kept while the new snapshot is at most this many entries past it;
+  // past that, the follower is sent the newest snapshot. 0: never kept.
   std::size_t max_catch_up_entries = 5000;
-  // Every compaction keeps this many entries of log below the new snapshot (etcd's
-  // SnapshotCatchUpEntries), so that a follower a few entries behind when the snapshot is taken
+  // Every compaction keeps at most this many entries of log below the new snapshot (etcd's
+  // SnapshotCatchUpEntries), so that a follower that far behind the snapshot when it is taken
   // catches up by appends instead of being sent the whole state machine. 0: the log is dropped up
-  // to the snapshot.
+  // to the snapshot. In memory only: a restarted node's log starts at its snapshot (as etcd's).
   std::size_t log_kept_below_snapshot = 5000;
 };
 

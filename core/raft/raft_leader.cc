@@ -258,8 +258,8 @@ const Snapshot& Raft::snapshot_for(Progress& pr) {
 
 // Thesis §5.3 lets the leader send whichever snapshot it has; a follower that installs one must
 // then find the entries after it in the leader's log. So the snapshot a follower is receiving when
-// a newer one is taken is kept with the log after it (as etcd keeps SnapshotCatchUpEntries after
-// compacting), bounded by max_catch_up_entries, and at most one.
+// a newer one is taken is kept with the log after it, bounded by max_catch_up_entries, and at most
+// one (compact() keeps that log even when it reaches below log_kept_below_snapshot).
 void Raft::keep_snapshot_in_transfer(Index new_snapshot_index) {
   auto worth_keeping = [&](const std::optional<Snapshot>& s) {
     return s && receiving(s->meta.index) &&

@@ -27,7 +27,7 @@ constexpr std::string_view kKeys[] = {"name",           "data-dir",
                                       "role",           "workers",
                                       "metadata",       "capacity",
                                       "advertise-ip",   "lease-ttl",
-                                      "snapshot-count", "snapshot-catch-up-entries",
+                                      "snapshot-count", "snapshot-catchup-entries",
                                       "log-format"};
 // Keys that the file may give as a YAML map.
 constexpr std::string_view kMapKeys[] = {"initial-cluster", "workers", "metadata", "capacity"};
@@ -78,6 +78,15 @@ std::optional<std::uint64_t> parse_u64(std::string_view text) {
   if (text.empty() || error != std::errc() || end != text.data() + text.size()) {
     return std::nullopt;
   }
+  return value;
+}
+
+// A whole decimal number (no sign, no 0x prefix) from `low` to `high`.
+std::optional<std::uint64_t> parse_decimal(std::string_view text, std::uint64_t low,
+                                           std::uint64_t high) {
+  if (text.starts_with("0x") || text.starts_with("0X")) return std::nullopt;
+  const auto value = parse_u64(text);
+  if (!value || *value < low || *value > high) return std::nullopt;
   return value;
 }
 
@@ -271,23 +280,22 @@ Status apply(KeeldConfig& config, std::string_view key, const Setting& setting) 
     if (error) return bad(origin, "an IPv4 or IPv6 literal", text);
     config.advertise_ip = text;
   } else if (key == "lease-ttl") {
-    const auto seconds = parse_u64(text);
-    if (!seconds || text.starts_with("0x") || *seconds < kMinLeaseTtlSeconds ||
-        *seconds > kMaxLeaseTtlSeconds) {
+    const auto seconds = parse_decimal(text, kMinLeaseTtlSeconds, kMaxLeaseTtlSeconds);
+    if (!seconds) {
       return bad(origin,
                  str("whole seconds from ", kMinLeaseTtlSeconds, " to ", kMaxLeaseTtlSeconds),
                  text);
     }
     config.lease_ttl = std::chrono::seconds(*seconds);
-  } else if (key == "snapshot-count" || key == "snapshot-catch-up-entries") {
+  } else if (key == "snapshot-count" || key == "snapshot-catchup-entries") {
     const bool count = key == "snapshot-count";
     const std::uint64_t low = count ? 1 : 0;
-    const auto entries = parse_u64(text);
-    if (!entries || text.starts_with("0x") || *entries < low || *entries > kMaxSnapshotEntries) {
+    const auto entries = parse_decimal(text, low, kMaxSnapshotEntries);
+    if (!entries) {
       return bad(origin, str("a whole number of entries from ", low, " to ", kMaxSnapshotEntries),
                  text);
     }
-    (count ? config.snapshot_count : config.snapshot_catch_up_entries) = *entries;
+    (count ? config.snapshot_count : config.snapshot_catchup_entries) = *entries;
   } else if (key == "log-format") {
     if (text != "text" && text != "json") return bad(origin, "text or json", text);
     config.log_format = text == "json" ? TraceFormat::kJson : TraceFormat::kText;
@@ -449,9 +457,9 @@ std::string_view usage() {
                          --listen-client address (127.0.0.1 when that is a wildcard)
   --lease-ttl SECONDS    the machine's presence lease (default 5): units move this long after
                          the machine goes silent
-  --snapshot-count N     applied entries between two snapshots (default 10000)
-  --snapshot-catch-up-entries N   log entries kept below each snapshot, so a member that far
-                         behind catches up without being sent the snapshot (default 5000)
+  --snapshot-count N     applied entries between two snapshots (default 10000, at most 1000000)
+  --snapshot-catchup-entries N   log entries kept below each snapshot, so a member that far
+                         behind it catches up without being sent the snapshot (default 5000)
   --log-format text|json default text (stderr)
   --help                 this text
 )";

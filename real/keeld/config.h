@@ -18,10 +18,10 @@
 //                                  --listen-client address, 127.0.0.1 when that is a wildcard
 //   --lease-ttl SECONDS            the machine's presence lease (fleet's agent TTL), default 5
 //   --snapshot-count N             applied entries between two snapshots, default 10000 (etcd's
-//                                  --snapshot-count)
-//   --snapshot-catch-up-entries N  log entries kept below each snapshot, default 5000 (etcd's
-//                                  --experimental-snapshot-catchup-entries): a member at most
-//                                  that far behind catches up by appends, not from a snapshot
+//                                  flag, whose default is 100000 since etcd 3.2)
+//   --snapshot-catchup-entries N   log entries kept below each snapshot, default 5000 (etcd
+//                                  3.6's flag): a member at most that far behind the leader's
+//                                  latest snapshot catches up by appends, not from the snapshot
 //   --log-format text|json         default text; the log goes to stderr
 // Flags are spelled "--flag value" or "--flag=value". The file holds the same keys without the
 // dashes; initial-cluster, metadata and capacity may also be YAML maps there.
@@ -69,7 +69,9 @@ inline constexpr std::size_t kMaxMetadataBytes = 256;  // per key and per value
 // whole seconds satisfy from 3 on.
 inline constexpr std::uint64_t kMinLeaseTtlSeconds = 3;
 inline constexpr std::uint64_t kMaxLeaseTtlSeconds = 3600;
-inline constexpr std::uint64_t kMaxSnapshotEntries = 1'000'000'000;
+// For --snapshot-count and --snapshot-catchup-entries: a member holds up to their sum of entries
+// in memory (each up to Raft's max_bytes_per_message).
+inline constexpr std::uint64_t kMaxSnapshotEntries = 1'000'000;
 
 struct KeeldConfig {
   std::string name;
@@ -86,7 +88,7 @@ struct KeeldConfig {
   std::string advertise_ip;  // set by parse_command_line (see default_advertise_ip)
   Duration lease_ttl = std::chrono::seconds(5);
   std::uint64_t snapshot_count = node::NodeConfig{}.snapshot_every;
-  std::uint64_t snapshot_catch_up_entries = raft::Config{}.log_kept_below_snapshot;
+  std::uint64_t snapshot_catchup_entries = raft::Config{}.log_kept_below_snapshot;
   TraceFormat log_format = TraceFormat::kText;
 };
 

@@ -75,7 +75,7 @@ Status Daemon::start_node(std::ostream& log) {
   node::KvServiceConfig service_config;
   service_config.node.cluster = config_.cluster_id;
   service_config.node.snapshot_every = config_.snapshot_count;
-  service_config.node.raft.log_kept_below_snapshot = config_.snapshot_catch_up_entries;
+  service_config.node.raft.log_kept_below_snapshot = config_.snapshot_catchup_entries;
   for (const Member& member : config_.initial_cluster) {
     service_config.node.members.push_back(member.id);
   }

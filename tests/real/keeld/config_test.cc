@@ -222,25 +222,29 @@ TEST(KeeldConfigTest, BadFleetIdentityFlagsAreRefused) {
 
 TEST(KeeldConfigTest, SnapshotFlagsReachTheConfigAndBadOnesAreRefused) {
   auto line = parse({"--name", "n2", "--cluster-id", "7", "--initial-cluster", kCluster,
-                     "--snapshot-count", "100", "--snapshot-catch-up-entries", "0"});
+                     "--snapshot-count", "100", "--snapshot-catchup-entries", "0"});
   ASSERT_TRUE(line) << line.error().message;
   EXPECT_EQ(line->config.snapshot_count, 100u);
-  EXPECT_EQ(line->config.snapshot_catch_up_entries, 0u);
+  EXPECT_EQ(line->config.snapshot_catchup_entries, 0u);
   auto defaults = parse({"--name", "n2", "--cluster-id", "7", "--initial-cluster", kCluster});
   ASSERT_TRUE(defaults) << defaults.error().message;
   EXPECT_EQ(defaults->config.snapshot_count, 10000u);
-  EXPECT_EQ(defaults->config.snapshot_catch_up_entries, 5000u);
+  EXPECT_EQ(defaults->config.snapshot_catchup_entries, 5000u);
   EXPECT_EQ(error_with("--snapshot-count", "0"),
-            "--snapshot-count: expected a whole number of entries from 1 to 1000000000, got '0'");
+            "--snapshot-count: expected a whole number of entries from 1 to 1000000, got '0'");
   EXPECT_EQ(error_with("--snapshot-count", "1e4"),
-            "--snapshot-count: expected a whole number of entries from 1 to 1000000000, got "
+            "--snapshot-count: expected a whole number of entries from 1 to 1000000, got "
             "'1e4'");
-  EXPECT_EQ(error_with("--snapshot-catch-up-entries", "-1"),
-            "--snapshot-catch-up-entries: expected a whole number of entries from 0 to "
-            "1000000000, got '-1'");
-  EXPECT_EQ(error_with("--snapshot-catch-up-entries", "1000000001"),
-            "--snapshot-catch-up-entries: expected a whole number of entries from 0 to "
-            "1000000000, got '1000000001'");
+  EXPECT_EQ(error_with("--snapshot-catchup-entries", "-1"),
+            "--snapshot-catchup-entries: expected a whole number of entries from 0 to "
+            "1000000, got '-1'");
+  EXPECT_EQ(error_with("--snapshot-catchup-entries", "1000001"),
+            "--snapshot-catchup-entries: expected a whole number of entries from 0 to "
+            "1000000, got '1000001'");
+  EXPECT_EQ(error_with("--snapshot-count", "0X10"),
+            "--snapshot-count: expected a whole number of entries from 1 to 1000000, got '0X10'");
+  EXPECT_EQ(error_with("--lease-ttl", "0X10"),
+            "--lease-ttl: expected whole seconds from 3 to 3600, got '0X10'");
 }
 
 TEST(KeeldConfigTest, WorkersAreListedForEveryMachineAndAWorkerMustBeAmongThem) {

@@ -1,13 +1,11 @@
 // A member that was down while the others wrote and took snapshots catches up over TCP when it
-// restarts: from the leader's log while it is at most --snapshot-catch-up-entries behind the
+// restarts: from the leader's log while it is at most --snapshot-catchup-entries behind the
 // leader's latest snapshot (etcd's SnapshotCatchUpEntries), else from that snapshot, sent in chunks
-// (thesis §5.3) and installed from the WAL's point of view as etcd does (snap file, then marker).
+// (thesis §5.3) and saved as etcd saves it (the snap file durable before the WAL marker).
 // Either way it then serves every write from its own store. Every wait is on a condition with a
 // bound.
 #include <gtest/gtest.h>
 #include <signal.h>
-
-#include <filesystem>
 
 #include "core/env/str.h"
 #include "real/keelctl/http_client.h"
@@ -43,13 +41,14 @@ bool serves_locally(std::uint16_t port, int i) {
          answer->body.find(str("\"value\":\"v", i, "\"")) != std::string::npos;
 }
 
-bool has_snap_file(const std::string& data_dir) {
-  const std::filesystem::path snap = std::filesystem::path(data_dir) / "snap";
-  if (!std::filesystem::exists(snap)) return false;
-  for (const auto& entry : std::filesystem::directory_iterator(snap)) {
-    if (entry.path().extension() == ".snap") return true;
+// The index of the snapshot the log says the member installed from the leader, 0 if none.
+std::uint64_t installed_snapshot(const std::string& log) {
+  for (const LogEvent& e : read_log(log)) {
+    if (e.component == "node" && e.event == "snapshot-installed") {
+      return std::stoull(e.fields.at("index"));
+    }
   }
-  return false;
+  return 0;
 }
 
 // Stops a follower, writes kWrites keys through the leader (snapshots every kSnapshotEvery entries,
@@ -57,7 +56,7 @@ bool has_snap_file(const std::string& data_dir) {
 // The follower must have installed a snapshot from the leader exactly when `sent_snapshot`.
 void follower_catches_up(std::uint64_t kept, bool sent_snapshot) {
   KeeldCluster cluster(
-      3, {"--snapshot-count", str(kSnapshotEvery), "--snapshot-catch-up-entries", str(kept)});
+      3, {"--snapshot-count", str(kSnapshotEvery), "--snapshot-catchup-entries", str(kept)});
   for (int k = 1; k <= 3; ++k) cluster.start(k);
   const int leader = static_cast<int>(cluster.agreed_leader({1, 2, 3}, kElectionBound));
   EXPECT_NE(leader, 0) << read_text(cluster.log(1));
@@ -82,10 +81,14 @@ void follower_catches_up(std::uint64_t kept, bool sent_snapshot) {
   EXPECT_TRUE(wait_for([&] { return serves_locally(port, kWrites - 1); }, kCatchUpBound))
       << read_text(cluster.log(down));
   for (int i = 0; i < kWrites; ++i) EXPECT_TRUE(serves_locally(port, i)) << "key " << i;
-  const bool installed = logged(cluster.log(down), "node", "snapshot-installed");
-  EXPECT_EQ(installed, sent_snapshot) << read_text(cluster.log(down)) << "the leader:\n"
-                                      << read_text(cluster.log(leader));
-  EXPECT_TRUE(!installed || has_snap_file(cluster.data_dir(down)));
+  const std::uint64_t installed = installed_snapshot(cluster.log(down));
+  EXPECT_EQ(installed != 0, sent_snapshot) << read_text(cluster.log(down)) << "the leader:\n"
+                                           << read_text(cluster.log(leader));
+  // The leader's latest snapshot covers all but the last few writes (it snapshots every
+  // kSnapshotEvery entries): far past what the appends queued for the member could carry.
+  if (sent_snapshot) {
+    EXPECT_GE(installed, static_cast<std::uint64_t>(kWrites - kSnapshotEvery));
+  }
   cluster.expect_one_leader_per_term();
 }
 

@@ -36,7 +36,7 @@ std::string last_wal_segment(const std::string& data_dir);
 
 class KeeldCluster {
  public:
-  // `flags` are given to every member after the ones the cluster sets (--snapshot-count 50, ...).
+  // Every member gets `flags` (e.g. {"--snapshot-count", "50"}) after the ones the cluster sets.
   explicit KeeldCluster(int size, std::vector<std::string> flags = {});
 
   static std::string name(int k) { return str("n", k); }
