@@ -14,7 +14,6 @@
 #include <thread>
 
 #include "core/env/str.h"
-#include "real/keelctl/http_client.h"
 #include "real/support/keeld_cluster.h"
 
 namespace keel::real::testing {
@@ -30,24 +29,16 @@ constexpr Duration kElectionBound = seconds(15);
 constexpr Duration kFailoverBound = seconds(10);  // etcd's default election timeout is 1 s
 constexpr Duration kLoadBound = seconds(30);
 constexpr Duration kExitBound = seconds(10);
-constexpr keelctl::HttpTimeouts kTimeouts{.connect = seconds(1), .answer = seconds(3)};
 
 struct Write {
   std::string key;  // "/load/w<writer>-<sequence>"
   std::string value;
 };
 
-Result<keelctl::HttpAnswer> exchange(std::uint16_t port, std::string method, std::string target,
-                                     std::string body = "") {
-  const keelctl::HttpUrl url{"127.0.0.1", port, str("http://127.0.0.1:", port)};
-  return keelctl::http_exchange(url, {std::move(method), std::move(target), std::move(body)},
-                                kTimeouts);
-}
-
 // Whether `port` answers a GET of `write.key` (a quorum read if `quorum`) with its value.
 bool reads_back(std::uint16_t port, const Write& write, bool quorum) {
   const auto answer =
-      exchange(port, "GET", str("/v2/keys", write.key, quorum ? "?quorum=true" : ""));
+      client_exchange(port, "GET", str("/v2/keys", write.key, quorum ? "?quorum=true" : ""));
   return answer && answer->status == 200 &&
          answer->body.find(str("\"key\":\"", write.key, "\"")) != std::string::npos &&
          answer->body.find(str("\"value\":\"", write.value, "\"")) != std::string::npos;
@@ -79,8 +70,8 @@ class WriteLoad {
     std::size_t member = static_cast<std::size_t>(writer) % ports_.size();
     for (int sequence = 0; !stopping_; ++sequence) {
       const Write write{str("/load/w", writer, "-", sequence), str("v", writer, "-", sequence)};
-      const auto answer =
-          exchange(ports_[member], "PUT", str("/v2/keys", write.key), str("value=", write.value));
+      const auto answer = client_exchange(ports_[member], "PUT", str("/v2/keys", write.key),
+                                          str("value=", write.value));
       if (answer && (answer->status == 200 || answer->status == 201)) {
         acked_[writer].push_back(write);
         ++count_;
@@ -99,7 +90,7 @@ class WriteLoad {
 
 // The X-Etcd-Index of a member's local (non-quorum) GET of `key`: its store's index.
 std::uint64_t store_index(std::uint16_t port, const std::string& key) {
-  const auto answer = exchange(port, "GET", str("/v2/keys", key));
+  const auto answer = client_exchange(port, "GET", str("/v2/keys", key));
   return answer && answer->etcd_index ? *answer->etcd_index : 0;
 }
 

@@ -8,7 +8,6 @@
 #include <signal.h>
 
 #include "core/env/str.h"
-#include "real/keelctl/http_client.h"
 #include "real/support/keeld_cluster.h"
 
 namespace keel::real::testing {
@@ -24,19 +23,11 @@ constexpr Duration kCatchUpBound = seconds(20);
 // so with 600 writes the member still lacks entries that the leader has compacted.
 constexpr int kWrites = 600;
 constexpr int kSnapshotEvery = 50;  // --snapshot-count
-constexpr keelctl::HttpTimeouts kTimeouts{.connect = seconds(1), .answer = seconds(5)};
-
-Result<keelctl::HttpAnswer> exchange(std::uint16_t port, std::string method, std::string target,
-                                     std::string body = "") {
-  const keelctl::HttpUrl url{"127.0.0.1", port, str("http://127.0.0.1:", port)};
-  return keelctl::http_exchange(url, {std::move(method), std::move(target), std::move(body)},
-                                kTimeouts);
-}
 
 // Whether the member at `port` serves /v2/keys/catch-up/k<i> = v<i> from its own store (no quorum
 // read: etcd v2's local GET).
 bool serves_locally(std::uint16_t port, int i) {
-  const auto answer = exchange(port, "GET", str("/v2/keys/catch-up/k", i));
+  const auto answer = client_exchange(port, "GET", str("/v2/keys/catch-up/k", i));
   return answer && answer->status == 200 &&
          answer->body.find(str("\"value\":\"v", i, "\"")) != std::string::npos;
 }
@@ -66,8 +57,8 @@ void follower_catches_up(std::uint64_t kept, bool sent_snapshot) {
   EXPECT_EQ(cluster.member(down).wait_exit(kExitBound), 0);
 
   for (int i = 0; i < kWrites; ++i) {
-    const auto put = exchange(cluster.client_port(leader), "PUT", str("/v2/keys/catch-up/k", i),
-                              str("value=v", i));
+    const auto put = client_exchange(cluster.client_port(leader), "PUT",
+                                     str("/v2/keys/catch-up/k", i), str("value=v", i));
     EXPECT_TRUE(put && (put->status == 200 || put->status == 201))
         << "PUT " << i << ": " << (put ? put->body : put.error().message);
     if (!put) return;
@@ -89,6 +80,10 @@ void follower_catches_up(std::uint64_t kept, bool sent_snapshot) {
   if (sent_snapshot) {
     EXPECT_GE(installed, static_cast<std::uint64_t>(kWrites - kSnapshotEvery));
   }
+  // The leader's log after its snapshots: all of it while fewer entries than are kept were written
+  // (its snapshots say the log starts at 1), else only what is kept below each.
+  EXPECT_EQ(logged(cluster.log(leader), "node", "snapshot", {{"log_from", "1"}}), !sent_snapshot)
+      << read_text(cluster.log(leader));
   cluster.expect_one_leader_per_term();
 }
 

@@ -33,6 +33,15 @@ bool logged(const std::string& log, std::string_view component, std::string_view
   return false;
 }
 
+Result<keelctl::HttpAnswer> client_exchange(std::uint16_t port, std::string method,
+                                            std::string target, std::string body) {
+  constexpr keelctl::HttpTimeouts kTimeouts{.connect = std::chrono::seconds(1),
+                                            .answer = std::chrono::seconds(3)};
+  const keelctl::HttpUrl url{"127.0.0.1", port, str("http://127.0.0.1:", port)};
+  return keelctl::http_exchange(url, {std::move(method), std::move(target), std::move(body)},
+                                kTimeouts);
+}
+
 std::string last_wal_segment(const std::string& data_dir) {
   std::set<std::string> segments;
   for (const auto& entry : std::filesystem::directory_iterator(data_dir + "/wal")) {

@@ -14,6 +14,7 @@
 
 #include "core/env/str.h"
 #include "core/env/types.h"
+#include "real/keelctl/http_client.h"
 #include "real/support/keeld_process.h"
 #include "real/support/temp_dir.h"
 
@@ -30,6 +31,11 @@ Role latest_role(const std::string& log);
 // Whether the log holds a `component`.`event` line whose fields include all of `fields`.
 bool logged(const std::string& log, std::string_view component, std::string_view event,
             const std::map<std::string, std::string>& fields = {});
+
+// One HTTP exchange with a member's client port on 127.0.0.1 (connect within 1 s, answer within
+// 3 s), e.g. ("PUT", "/v2/keys/a", "value=1").
+Result<keelctl::HttpAnswer> client_exchange(std::uint16_t port, std::string method,
+                                            std::string target, std::string body = "");
 
 // The newest WAL segment file of a keeld data directory ("" if there is none).
 std::string last_wal_segment(const std::string& data_dir);

@@ -68,10 +68,6 @@ std::optional<LogEvent> parse_line(std::string_view line) {
   return event;
 }
 
-}  // namespace
-
-namespace {
-
 std::string next_to_this_binary(const char* name) {
   return (std::filesystem::read_symlink("/proc/self/exe").parent_path() / name).string();
 }
