@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 #include <rapidcheck.h>
 
+#include <algorithm>
 #include <sstream>
 
 #include "sim/nemesis/random_schedule.h"
@@ -23,7 +24,9 @@ void check_cluster(int members) {
   shape.duration = 10s;
   const rc::Gen<std::vector<Fault>> schedules = gen_schedule(shape);
   rc::detail::TestParams params = rc::detail::configuration().testParams;
-  params.maxSuccess = kCases;  // at least 200 generated cases per cluster size, in `make test`
+  // At least 200 generated cases per cluster size in `make test`; a longer exploration asks for
+  // more with RC_PARAMS="max_success=N" (a smaller N is not taken).
+  params.maxSuccess = std::max(kCases, params.maxSuccess);
   params.maxSize = shape.max_faults;
   const auto result = rc::detail::checkTestable(
       [&] {

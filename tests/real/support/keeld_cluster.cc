@@ -61,8 +61,8 @@ KeeldCluster::KeeldCluster(int size, std::vector<std::string> flags) : flags_(st
   for (int k = 1; k <= size; ++k) {
     peer_ports_.push_back(fresh_port());
     client_ports_.push_back(fresh_port());
-    initial_ += str(k > 1 ? "," : "", name(k), "=127.0.0.1:", peer_ports_.back());
   }
+  routes_.assign(size + 1, peer_ports_);
   members_.resize(size + 1);
   lives_.resize(size + 1, 0);
 }
@@ -70,12 +70,16 @@ KeeldCluster::KeeldCluster(int size, std::vector<std::string> flags) : flags_(st
 KeeldProcess& KeeldCluster::start(int k, std::uint64_t cluster_id) {
   members_.at(k).reset();
   const std::string log_path = dir_ / str(name(k), ".", lives_.at(k)++, ".log");
+  std::string initial;  // as member k reaches the others
+  for (int j = 1; j <= size(); ++j) {
+    initial += str(j > 1 ? "," : "", name(j), "=127.0.0.1:", routes_.at(k).at(j - 1));
+  }
   std::vector<std::string> args{"--name",
                                 name(k),
                                 "--cluster-id",
                                 str(cluster_id),
                                 "--initial-cluster",
-                                initial_,
+                                initial,
                                 "--listen-peer",
                                 str("127.0.0.1:", peer_ports_.at(k - 1)),
                                 "--listen-client",

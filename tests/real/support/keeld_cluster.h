@@ -53,6 +53,12 @@ class KeeldCluster {
   std::uint16_t client_port(int k) const { return client_ports_.at(k - 1); }
   const TempDir& dir() const { return dir_; }
 
+  std::uint16_t peer_port(int k) const { return peer_ports_.at(k - 1); }
+
+  // From its next start on, member k reaches member `peer` at 127.0.0.1:`port` (a FaultProxy's)
+  // instead of at that member's own peer port.
+  void route(int k, int peer, std::uint16_t port) { routes_.at(k).at(peer - 1) = port; }
+
   // Starts (or restarts) member k in a new life.
   KeeldProcess& start(int k, std::uint64_t cluster_id = 1);
 
@@ -67,7 +73,8 @@ class KeeldCluster {
   TempDir dir_;
   std::vector<std::uint16_t> peer_ports_;    // by k - 1
   std::vector<std::uint16_t> client_ports_;  // by k - 1
-  std::string initial_;
+  // routes_[k][j - 1]: the port member k dials to reach member j (its peer port unless routed).
+  std::vector<std::vector<std::uint16_t>> routes_;
   std::vector<std::string> flags_;
   std::vector<std::unique_ptr<KeeldProcess>> members_;  // by k; index 0 unused
   std::vector<int> lives_;
