@@ -60,7 +60,7 @@ TEST(LeaderPartitionTest, AnIsolatedLeaderStepsDownAndRejoinsWithoutDisturbingIt
   ProxyMesh mesh(cluster);
   for (int k = 1; k <= kMembers; ++k) cluster.start(k);
   const int old_leader = static_cast<int>(cluster.agreed_leader({1, 2, 3}, kElectionBound));
-  ASSERT_NE(old_leader, 0) << read_text(cluster.log(1));
+  ASSERT_NE(old_leader, 0) << cluster.logs();
   std::vector<std::string> acked;
   write_phase(cluster.client_port(old_leader), "before", acked);
 

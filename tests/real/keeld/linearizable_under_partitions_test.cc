@@ -168,19 +168,21 @@ TEST(LinearizableUnderPartitionsTest, ReadsWritesAndSwapsStayLinearizableWhileLe
   KeeldCluster cluster(kMembers);
   ProxyMesh mesh(cluster);
   for (int k = 1; k <= kMembers; ++k) cluster.start(k);
-  ASSERT_NE(cluster.agreed_leader({1, 2, 3}, kElectionBound), 0u) << read_text(cluster.log(1));
+  ASSERT_NE(cluster.agreed_leader({1, 2, 3}, kElectionBound), 0u) << cluster.logs();
 
   Workload workload(cluster);
   ASSERT_TRUE(workload.complete_phase());
   for (int round = 0; round < 2; ++round) {
     const int leader = static_cast<int>(cluster.agreed_leader({1, 2, 3}, kElectionBound));
-    ASSERT_NE(leader, 0) << "round " << round << ": no leader all agree on";
+    ASSERT_NE(leader, 0) << "round " << round << ": no leader all agree on\n" << cluster.logs();
     mesh.isolate(leader);
     std::vector<int> majority;
     for (int k = 1; k <= kMembers; ++k) {
       if (k != leader) majority.push_back(k);
     }
-    EXPECT_NE(cluster.agreed_leader(majority, kElectionBound), 0u) << "round " << round;
+    EXPECT_NE(cluster.agreed_leader(majority, kElectionBound), 0u)
+        << "round " << round << ": the majority elected no leader\n"
+        << cluster.logs();
     EXPECT_TRUE(workload.complete_phase()) << "round " << round << ", cut off";
     mesh.heal();
     EXPECT_TRUE(workload.complete_phase()) << "round " << round << ", healed";

@@ -93,6 +93,14 @@ KeeldProcess& KeeldCluster::start(int k, std::uint64_t cluster_id) {
   return *members_.at(k);
 }
 
+std::string KeeldCluster::logs() const {
+  std::string text;
+  for (int k = 1; k <= size(); ++k) {
+    if (members_.at(k)) text += str("== ", name(k), " ==\n", read_text(log(k)));
+  }
+  return text;
+}
+
 std::uint64_t KeeldCluster::agreed_leader(const std::vector<int>& alive, Duration bound) {
   std::uint64_t leader = 0;
   wait_for(

@@ -50,6 +50,8 @@ class KeeldCluster {
   std::string data_dir(int k) const { return dir_ / str(name(k), ".keeld"); }
   KeeldProcess& member(int k) { return *members_.at(k); }
   std::string log(int k) const { return members_.at(k)->log_path(); }
+  // Every started member's current log, each under a "== n<k> ==" line: for failure messages.
+  std::string logs() const;
   std::uint16_t client_port(int k) const { return client_ports_.at(k - 1); }
   const TempDir& dir() const { return dir_; }
 
