@@ -43,9 +43,10 @@ struct LinearizabilityResult {
   std::vector<std::string> violating_keys;  // in key order
   std::vector<std::string> undecided_keys;  // in key order; why each gave up is in `explanation`
 
-  // kViolation: the first violating key, a small failing subset of its operations (input order;
-  // 1-minimal unless `failing_ops_minimal` is false because shrinking reached its budget), and why
-  // they cannot be linearized.
+  // kViolation: the first violating key, a small failing subset of its operations whose failure
+  // proves the whole history's (input order; 1-minimal unless `failing_ops_minimal` is false
+  // because shrinking reached its budget; see linearizability_counterexample.h), and why they
+  // cannot be linearized.
   std::string key;
   KvHistory failing_ops;
   bool failing_ops_minimal = false;

@@ -158,6 +158,22 @@ TEST(LinearizabilityRejects, CasNotSwappedWhileTheKeyHeldItsExpectedValue) {
   expect_violation(h, {1, 2});
 }
 
+// The failing set shown must fail because the whole history does: dropping a write can make an
+// answer that was right in the whole history wrong in a subset. Here #3's CAS rightly found "b"
+// rather than "a", but without #2 it would look wrong; the stale read #4 is the violation.
+TEST(LinearizabilityRejects, AnUnswappedCasIsShownOnlyWithTheWritesThatCouldHaveMadeItFail) {
+  History h;
+  h.put(1, 0, 1, "a").put(2, 2, 3, "b").cas(1, 4, 5, "a", "c", false).get(3, 6, 7, "a");
+  expect_violation(h, {1, 2, 4});
+}
+
+// Likewise for an answer that found the key missing: #3 rightly found nothing after #2's delete.
+TEST(LinearizabilityRejects, AMissingReadIsShownOnlyWithTheWritesThatCouldHaveEmptiedTheKey) {
+  History h;
+  h.put(1, 0, 1, "a").del(2, 2, 3, true).get(1, 4, 5, std::nullopt).get(3, 6, 7, "a");
+  expect_violation(h, {1, 2, 4});
+}
+
 TEST(LinearizabilityRejects, UnknownWriteSeenAndThenUndone) {
   // An unknown write takes effect once or never: it cannot be seen and then be gone again.
   History h;
@@ -464,15 +480,21 @@ RC_GTEST_PROP(LinearizabilityProperty, AtomicRegisterHistoriesAreLinearizable, (
   for (const auto& [key, ops] : by_key) check_witness(ops);
 }
 
-RC_GTEST_PROP(LinearizabilityProperty, ACorruptedReadIsAlwaysAViolation, ()) {
-  const auto seed = *rc::gen::arbitrary<std::uint64_t>();
-  KvHistory history = atomic_register_history(seed, small_workload());
+// The positions of the gets with a definite answer.
+std::vector<std::size_t> definite_reads(const KvHistory& history) {
   std::vector<std::size_t> reads;
   for (std::size_t i = 0; i < history.size(); ++i) {
     if (history[i].kind == KvOp::Kind::kGet && history[i].outcome == KvOp::Outcome::kOk) {
       reads.push_back(i);
     }
   }
+  return reads;
+}
+
+RC_GTEST_PROP(LinearizabilityProperty, ACorruptedReadIsAlwaysAViolation, ()) {
+  const auto seed = *rc::gen::arbitrary<std::uint64_t>();
+  KvHistory history = atomic_register_history(seed, small_workload());
+  const std::vector<std::size_t> reads = definite_reads(history);
   RC_PRE(!reads.empty());
   KvOp& corrupted = history[*rc::gen::elementOf(reads)];
   corrupted.read = "never-written";
@@ -482,6 +504,32 @@ RC_GTEST_PROP(LinearizabilityProperty, ACorruptedReadIsAlwaysAViolation, ()) {
   RC_ASSERT(result->violating_keys == std::vector<std::string>{corrupted.key});
   RC_ASSERT(!result->failing_ops.empty());
   RC_ASSERT(result->failing_ops_minimal);
+}
+
+// A read of a linearizable history is given another answer: a value some operation wrote on its
+// key, or nothing. Whenever that makes a violation, the failing set shown must include that read:
+// the history without it is linearizable, and so is every subset the shrinking may try that leaves
+// it out (the subsets whose failure shows the whole history's, linearizability_counterexample.h).
+RC_GTEST_PROP(LinearizabilityProperty, TheFailingSetShownHoldsTheOneWrongAnswer, ()) {
+  const auto seed = *rc::gen::arbitrary<std::uint64_t>();
+  KvHistory history = atomic_register_history(seed, small_workload());
+  const std::vector<std::size_t> reads = definite_reads(history);
+  RC_PRE(!reads.empty());
+  KvOp& corrupted = history[*rc::gen::elementOf(reads)];
+  std::vector<std::optional<std::string>> answers{std::nullopt};
+  for (const KvOp& op : history) {
+    if (op.key == corrupted.key && op.kind != KvOp::Kind::kGet && !op.value.empty()) {
+      answers.push_back(op.value);
+    }
+  }
+  const std::optional<std::string> answer = *rc::gen::elementOf(answers);
+  RC_PRE(answer != corrupted.read);
+  corrupted.read = answer;
+  const Result<LinearizabilityResult> result = check_linearizable(history, {});
+  RC_ASSERT(result.has_value());
+  RC_PRE(result->verdict == Verdict::kViolation);
+  RC_ASSERT(result->failing_ops_minimal);
+  RC_ASSERT(std::ranges::count(ids_of(result->failing_ops), corrupted.id) == 1);
 }
 
 // The oracle: every order of the operations, tried one by one. An operation may go next if no
