@@ -335,7 +335,8 @@ class Raft {
   // Follower: the highest index known to match this term's leader's log (0: none accepted yet).
   Index matched_ = 0;
   // Follower: the snapshot being received, chunk by chunk: its bytes from the start without a
-  // gap, and the chunks that arrived ahead of a gap, by offset (at most max_inflight_messages).
+  // gap, and the chunks that arrived ahead of a gap, by offset (at most max_inflight_messages,
+  // the nearest to the gap: hold_snapshot_chunk).
   struct HeldChunk {
     Bytes bytes;
     bool last = false;

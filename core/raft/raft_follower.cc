@@ -1,6 +1,7 @@
 // The receiving side of replication: AppendEntries, heartbeats and InstallSnapshot from the
 // leader (thesis §3.5, §5.3), and how appended entries change the log and the configuration (§4.1).
 #include <algorithm>
+#include <iterator>
 #include <utility>
 
 #include "core/codec/raft_codec.h"
@@ -175,10 +176,17 @@ void Raft::handle_snapshot(const Message& m) {
 }
 
 void Raft::hold_snapshot_chunk(const Message& m) {
-  // The leader never has more chunks in flight than its window; past that, this one waits for
-  // the leader to send it again.
-  if (held_chunks_.size() >= config_.max_inflight_messages) return;
-  held_chunks_.try_emplace(m.offset, HeldChunk{m.chunk, m.done});
+  // The leader never has more chunks in flight than its window, so at most that many are held.
+  // When they are that many, the ones nearest the gap stay, as a TCP receiver keeps the earliest
+  // segments: chunks far ahead (sent before the leader went back to an earlier offset, and
+  // overtaken by its resends) would otherwise take the room for good, and every chunk arriving
+  // out of order would be dropped until the gap reached them. A chunk not held is sent again.
+  if (held_chunks_.contains(m.offset)) return;
+  if (held_chunks_.size() >= config_.max_inflight_messages) {
+    if (held_chunks_.empty() || std::prev(held_chunks_.end())->first < m.offset) return;
+    held_chunks_.erase(std::prev(held_chunks_.end()));
+  }
+  held_chunks_.emplace(m.offset, HeldChunk{m.chunk, m.done});
 }
 
 bool Raft::take_snapshot_chunk(std::uint64_t offset, const Bytes& chunk, bool last) {

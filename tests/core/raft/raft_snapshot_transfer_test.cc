@@ -179,6 +179,31 @@ TEST(RaftSnapshotTransfer, FollowerHoldsAtMostAWindowOfChunksAheadOfAGap) {
   EXPECT_EQ(answers, expected);
 }
 
+// Chunks far ahead of the gap (sent before the leader went back to an earlier offset) must not
+// take the room for good: the chunks nearest the gap replace them, and the gap then fills at once.
+// Keeping the first ones held, a follower in the simulator took snapshot chunks one per two
+// heartbeats and never caught up (keelsim raft --members 5 --duration 120s --swarm --seed 1003).
+TEST(RaftSnapshotTransfer, FollowerHoldsTheChunksNearestItsGap) {
+  Cluster c(3, [](Config& config) { config.max_inflight_messages = 2; });
+  Raft& follower = c.raft(2);
+  auto chunk = [](std::uint64_t offset) {
+    Message m = message(MessageType::kSnapshot, 1, 2, 1);
+    m.snapshot = SnapshotMeta{10, 1, ConfState{{1, 2, 3}, {}}};
+    m.offset = offset;
+    m.chunk = bytes("abcd");
+    return m;
+  };
+  std::uint64_t held = 0;
+  for (std::uint64_t offset : {40, 44, 8, 4, 0}) {
+    follower.step(chunk(offset));
+    Ready rd = follower.ready();
+    follower.advance(rd);
+    ASSERT_EQ(rd.messages.size(), 1u);
+    held = rd.messages[0].offset;
+  }
+  EXPECT_EQ(held, 12u);  // 0..4, then the held 4..8 and 8..12; 40 and 44 were let go
+}
+
 TEST(RaftSnapshotTransfer, RestartedFollowerMakesTheLeaderStartOverWithoutWaiting) {
   Cluster c = lagging_follower(40);
   c.tick(1);
