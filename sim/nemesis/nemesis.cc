@@ -269,22 +269,7 @@ void Nemesis::fire(const Fault& fault) {
                            d.restart_after);
                    }
                  },
-                 [&](const NetworkFault& n) {
-                   LinkConfig config = world_.network().default_config();
-                   network_stack_.push_back(config);
-                   if (n.drop) config.drop = *n.drop;
-                   if (n.duplicate) config.duplicate = *n.duplicate;
-                   if (n.latency) std::tie(config.latency_low, config.latency_high) = *n.latency;
-                   world_.set_link_defaults(config);
-                   if (fault.lasts) {
-                     const std::size_t depth = network_stack_.size();
-                     world_.after(*fault.lasts, [this, depth] {
-                       if (network_stack_.size() != depth) return;  // a later change or a heal won
-                       world_.set_link_defaults(network_stack_.back());
-                       network_stack_.pop_back();
-                     });
-                   }
-                 },
+                 [&](const NetworkFault& n) { begin_network_fault(n, fault.lasts); },
                  [&](const PauseFault& p) {
                    for (NodeId id : resolve(p.target, true)) {
                      if (world_.host(id).state() != HostState::kUp) continue;
@@ -310,13 +295,45 @@ void Nemesis::fire(const Fault& fault) {
                    for (NodeId id : world_.machine_ids()) {
                      if (world_.host(id).state() == HostState::kPaused) world_.resume(id);
                    }
-                   if (!network_stack_.empty()) {
-                     world_.set_link_defaults(network_stack_.front());
-                     network_stack_.clear();
-                   }
+                   end_network_faults();
                  },
              },
              fault.action);
+}
+
+// Link faults overlap (a repeated one with itself, or with others): each ends when its own
+// duration is over, and what the others in force set comes back, the later over the earlier.
+// Restoring the defaults saved when a fault began would not do: with two overlapping faults, the
+// one that ends last restores what the other set, which then outlived both.
+void Nemesis::begin_network_fault(const NetworkFault& fault, std::optional<Duration> lasts) {
+  if (network_faults_.empty()) network_base_ = world_.network().default_config();
+  const std::uint64_t number = ++network_faults_begun_;
+  network_faults_.emplace_back(number, fault);
+  apply_network_faults();
+  if (!lasts) return;
+  world_.after(*lasts, [this, number] {
+    // A heal may have ended it already.
+    if (std::erase_if(network_faults_, [&](const auto& f) { return f.first == number; }) == 0) {
+      return;
+    }
+    apply_network_faults();
+  });
+}
+
+void Nemesis::apply_network_faults() {
+  LinkConfig config = network_base_;
+  for (const auto& [number, fault] : network_faults_) {
+    if (fault.drop) config.drop = *fault.drop;
+    if (fault.duplicate) config.duplicate = *fault.duplicate;
+    if (fault.latency) std::tie(config.latency_low, config.latency_high) = *fault.latency;
+  }
+  world_.set_link_defaults(config);
+}
+
+void Nemesis::end_network_faults() {
+  if (network_faults_.empty()) return;
+  network_faults_.clear();
+  world_.set_link_defaults(network_base_);
 }
 
 void Nemesis::end_stall(NodeId id) {
@@ -332,10 +349,7 @@ void Nemesis::heal_all() {
   trap_new_leaders_until_ = Time{};
   figure8_.disarm();
   heal_partition();
-  if (!network_stack_.empty()) {
-    world_.set_link_defaults(network_stack_.front());
-    network_stack_.clear();
-  }
+  end_network_faults();
   const std::vector<NodeId> configured = cluster_.configured_machines();
   const std::vector<NodeId> members = cluster_.members();
   for (NodeId id : world_.machine_ids()) {

@@ -43,6 +43,9 @@ class Nemesis {
   void apply_partition(const PartitionFault& partition, std::optional<Duration> lasts);
   void crash(NodeId id, CrashMode mode, std::optional<Duration> restart_after);
   void end_stall(NodeId id);  // if stalled, recorded in the trace
+  void begin_network_fault(const NetworkFault& fault, std::optional<Duration> lasts);
+  void apply_network_faults();
+  void end_network_faults();  // a heal: back to network_base_
   NodeId id_of(const std::string& name) const;
 
   Cluster& cluster_;
@@ -52,8 +55,12 @@ class Nemesis {
   void isolate_new_leader(NodeId leader);
 
   std::uint64_t partition_generation_ = 0;
-  Time trap_new_leaders_until_{};          // kIsolateNewLeader is armed until then
-  std::vector<LinkConfig> network_stack_;  // link defaults to restore, innermost last
+  Time trap_new_leaders_until_{};  // kIsolateNewLeader is armed until then
+  // The link faults in force, in the order they began, each with its number; the link defaults
+  // are network_base_ with each applied in turn (apply_network_faults).
+  std::vector<std::pair<std::uint64_t, NetworkFault>> network_faults_;
+  LinkConfig network_base_;  // the link defaults before the first of them
+  std::uint64_t network_faults_begun_ = 0;
   MemberChanges member_changes_{cluster_};
   NemesisStats stats_;
   Figure8Rounds figure8_{cluster_, random_, partition_generation_, [this] { heal_partition(); }};
