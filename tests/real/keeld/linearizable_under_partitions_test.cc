@@ -1,14 +1,17 @@
 // A Jepsen-style test of real keeld processes: clients read (quorum GETs), write and
-// compare-and-swap a few keys through the etcd v2 API while the leader is cut off from the others
-// twice (support/proxy_mesh.h) and healed; the history they saw, with real invocation and
+// compare-and-swap a few keys through the etcd v2 API while the leader is taken away three times:
+// cut off from the others (support/proxy_mesh.h) and healed, killed with SIGKILL and restarted
+// from its data directory, cut off again; the history they saw, with real invocation and
 // completion times, must be linearizable, as the simulator's checker decides for simulated runs
 // (sim/checkers/linearizability.h). Each client stays with one member, so the clients beside a
 // cut-off member keep asking it: what it must not do is acknowledge a write or answer a quorum
 // read from its own, stale store. Outcomes: a 2xx answer is definite; a failed compare (412, or
-// 404 for a missing key) is a definite CAS that did not swap; anything else (a timeout, a 5xx, a
-// closed connection) is unknown and may have taken effect. Every wait is on a condition with a
-// bound.
+// 404 for a missing key) is a definite CAS that did not swap; a request that could not connect
+// (the member is down) definitely did not take effect; anything else (a timeout, a 5xx, a
+// connection closed after the request) is unknown and may have taken effect. Every wait is on a
+// condition with a bound.
 #include <gtest/gtest.h>
+#include <signal.h>
 
 #include <atomic>
 #include <chrono>
@@ -99,7 +102,11 @@ class Client {
     std::string body = "value=" + op.value;
     if (op.kind == KvOp::Kind::kCas) body += "&prevValue=" + op.expected;
     const auto answer = client_exchange(port_, "PUT", target, body);
-    if (!answer) return;
+    if (!answer) {
+      // Not connected (the member is down): the request never left, so it did not take effect.
+      if (answer.error().code == Errc::kUnavailable) op.outcome = KvOp::Outcome::kFailed;
+      return;
+    }
     if (answer->status == 200 || answer->status == 201) {
       op.outcome = KvOp::Outcome::kOk;
       op.cas_succeeded = op.kind == KvOp::Kind::kCas;
@@ -164,7 +171,10 @@ class Workload {
   std::vector<std::thread> threads_;
 };
 
-TEST(LinearizableUnderPartitionsTest, ReadsWritesAndSwapsStayLinearizableWhileLeadersAreCutOff) {
+// How a round takes the leader away, and brings it back.
+enum class Fault { kCutOff, kKilled };
+
+TEST(LinearizableUnderPartitionsTest, ReadsWritesAndSwapsStayLinearizableWhenLeadersGo) {
   KeeldCluster cluster(kMembers);
   ProxyMesh mesh(cluster);
   for (int k = 1; k <= kMembers; ++k) cluster.start(k);
@@ -172,10 +182,17 @@ TEST(LinearizableUnderPartitionsTest, ReadsWritesAndSwapsStayLinearizableWhileLe
 
   Workload workload(cluster);
   ASSERT_TRUE(workload.complete_phase());
-  for (int round = 0; round < 2; ++round) {
+  int round = 0;
+  for (const Fault fault : {Fault::kCutOff, Fault::kKilled, Fault::kCutOff}) {
+    ++round;
     const int leader = static_cast<int>(cluster.agreed_leader({1, 2, 3}, kElectionBound));
     ASSERT_NE(leader, 0) << "round " << round << ": no leader all agree on\n" << cluster.logs();
-    mesh.isolate(leader);
+    if (fault == Fault::kCutOff) {
+      mesh.isolate(leader);
+    } else {
+      cluster.member(leader).signal(SIGKILL);
+      ASSERT_EQ(cluster.member(leader).wait_exit(kElectionBound), 128 + SIGKILL);
+    }
     std::vector<int> majority;
     for (int k = 1; k <= kMembers; ++k) {
       if (k != leader) majority.push_back(k);
@@ -183,9 +200,13 @@ TEST(LinearizableUnderPartitionsTest, ReadsWritesAndSwapsStayLinearizableWhileLe
     EXPECT_NE(cluster.agreed_leader(majority, kElectionBound), 0u)
         << "round " << round << ": the majority elected no leader\n"
         << cluster.logs();
-    EXPECT_TRUE(workload.complete_phase()) << "round " << round << ", cut off";
-    mesh.heal();
-    EXPECT_TRUE(workload.complete_phase()) << "round " << round << ", healed";
+    EXPECT_TRUE(workload.complete_phase()) << "round " << round << ", the leader gone";
+    if (fault == Fault::kCutOff) {
+      mesh.heal();
+    } else {
+      cluster.start(leader);  // from its data directory
+    }
+    EXPECT_TRUE(workload.complete_phase()) << "round " << round << ", back";
   }
   const KvHistory history = workload.stop();
 
