@@ -56,11 +56,14 @@ std::optional<ValueId> written_value(const RegisterOp& op) {
 }
 
 // The shrinking tries subsets closed under the rule below, so that a failing one shows that the
-// whole history fails (see the header). Take a linearization of the whole history and keep only a
-// subset's operations in it. Each kept operation still sees the state that the last write before
-// it in that order left, as long as that write is kept too; a subset that keeps, for each of its
-// operations that observed the key, every write that may be that last one is therefore
-// linearizable whenever the whole history is. The writes kept for an operation:
+// whole history fails (see the header). Take a linearization of the whole history in which every
+// unknown operation that changes nothing (a cas that does not swap, a delete of nothing) is moved
+// to the end, where it may go, having no completion (linearization_search.h), and then dropped: an
+// unknown cas left in it swapped. Keep only a subset's operations in that order. Each kept
+// operation still sees the state that the last write before it in that order left, as long as that
+// write is kept too; a subset that keeps, for each of its operations that observed the key, every
+// write that may be that last one is therefore linearizable whenever the whole history is. The
+// writes kept for an operation:
 // - one that observed a value (observed_value): that value's writers (the workloads write each
 //   value once); none if nothing in the history writes it;
 // - one that observed something else (observes_otherwise): every write that may be linearized
@@ -193,7 +196,11 @@ Counterexample explain_violation(std::span<const KvOp* const> key_ops,
   // shrinking's budget.
   const auto trial = [&](std::span<const std::size_t> ops) {
     SearchLimits trial_limits = limits;
-    trial_limits.max_steps = std::min(limits.max_steps, max_shrink_steps - out.shrink_steps);
+    // A search may pass its step limit a little (it counts the steps of a whole check), so what
+    // is left of the budget saturates at 0, where a trial gives up at once.
+    const std::uint64_t left =
+        out.shrink_steps >= max_shrink_steps ? 0 : max_shrink_steps - out.shrink_steps;
+    trial_limits.max_steps = std::min(limits.max_steps, left);
     const SearchResult found = search_linearization(subset_of(history, ops), trial_limits, false);
     out.shrink_steps += found.steps;
     switch (found.outcome) {
