@@ -71,7 +71,8 @@ class Cluster {
   // Boots one more machine, configured with the founders as the initial configuration: it takes
   // part once a leader adds it (as a learner, then promoted) through Node::change_membership.
   NodeId add_machine();
-  // The node running on a machine, or null while it is down (or if it failed to start).
+  // The node running on a machine, or null while it is down (or if it failed to start), and for a
+  // machine that is not a member (a fleet worker).
   node::Node* node(NodeId id);
   // The leader with the highest term among the machines that are up (true state), or kNoNode.
   NodeId leader();
