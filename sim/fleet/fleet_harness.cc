@@ -193,6 +193,17 @@ void FleetHarness::on_trace(Time now, const TraceEvent& event) {
     }
     return;
   }
+  if (event.component == "sim" && (event.name == "pause" || event.name == "resume")) {
+    const auto* machine = field("machine");
+    if (machine == nullptr) return;
+    const std::string name(std::get<std::string_view>(machine->value));
+    if (event.name == "pause") {
+      checker_->on_paused(name);
+    } else {
+      checker_->on_resumed(now, name);
+    }
+    return;
+  }
   if (event.component == "sim" && event.name == "crash") {
     const auto* machine = field("machine");
     if (machine == nullptr) return;

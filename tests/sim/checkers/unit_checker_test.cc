@@ -43,6 +43,28 @@ TEST(UnitChecker, CatchesADoubleRun) {
   EXPECT_NE(checker.violations().front().detail.find("n1 and on n2"), std::string::npos);
 }
 
+// A paused keeld cannot fence its machine (no lease-based fencing can while its process is
+// stopped): a second process beside one of its processes is excused while it is paused and for the
+// fencing margin after it resumes, and caught after that.
+TEST(UnitChecker, ExcusesADoubleRunBesideAPausedMachineOnly) {
+  UnitChecker checker(machines(), {unit("a.service"), unit("b.service"), unit("c.service")},
+                      std::chrono::milliseconds(1500));
+  checker.on_live(at(1), "n1", "a.service", 1);
+  checker.on_live(at(1), "n1", "b.service", 2);
+  checker.on_live(at(1), "n1", "c.service", 3);
+  checker.on_paused("n1");
+  checker.on_live(at(2000), "n2", "a.service", 1);  // while n1 is paused
+  checker.on_resumed(at(3000), "n1");
+  checker.on_live(at(4000), "n2", "b.service", 2);  // 1 s after it resumed
+  EXPECT_TRUE(checker.ok()) << checker.violations().front().detail;
+  EXPECT_EQ(checker.excused_double_runs(), 2u);
+  checker.on_live(at(4600), "n2", "c.service", 3);  // 1.6 s after: n1 should have fenced
+  ASSERT_FALSE(checker.ok());
+  EXPECT_EQ(checker.violations().front().check, "no double run");
+  EXPECT_NE(checker.violations().front().detail.find("c.service runs on n1 and on n2"),
+            std::string::npos);
+}
+
 TEST(UnitChecker, CatchesTwoProcessesOfOneUnitOnOneMachine) {
   UnitChecker checker(machines(), {unit("a.service")});
   checker.on_live(at(1), "n1", "a.service", 1);
