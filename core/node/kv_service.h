@@ -190,9 +190,9 @@ class KvService final : public NodeListener {
   };
   std::map<std::uint64_t, UnconfirmedReads> unconfirmed_reads_;  // by ReadIndex context
   std::multimap<raft::Index, Waiting> confirmed_reads_;          // by read index
-  std::uint64_t next_forward_id_ = 1;
-  std::map<std::uint64_t, Forwarded> forwarded_;  // by id, so by age
-  std::size_t pending_ = 0;                       // submitted, not yet answered
+  std::uint64_t next_forward_id_;                                // see the constructor
+  std::map<std::uint64_t, Forwarded> forwarded_;                 // by id, so by age
+  std::size_t pending_ = 0;                                      // submitted, not yet answered
   // Streams go elsewhere after two election timeouts without a leader (the forwarding bound too).
   ClientGateway gateway_{env_, *this, 2 * config_.node.tick* config_.node.raft.election_ticks};
   std::uint64_t ticks_ = 0;

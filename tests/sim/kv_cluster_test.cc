@@ -159,6 +159,50 @@ TEST(KvService, FollowerForwardsWritesToTheLeader) {
   EXPECT_EQ(cluster.service(lead)->stats().forwards_served, 1u);
 }
 
+// The leader's answer to a request that a follower forwarded in an earlier life must not answer
+// a request of its new life. Here the answer to A (forwarded, then the follower crashed) comes
+// only once the restarted follower acknowledges A's entry, and by then it has forwarded B. With
+// forward ids restarting at 1 in every life, B was answered with A's result, and the write was
+// applied later at another revision (keelsim run scenarios/flapping-partitions.yaml --swarm
+// --seed 13: a watcher saw a put at revision 42 whose client had been answered with 31).
+TEST(KvService, AnAnswerToAnEarlierLifeOfAFollowerAnswersNothingOfItsNewLife) {
+  KvCluster cluster(3, KvClusterOptions{});
+  ASSERT_TRUE(cluster.call(put("a", "0"), 5s));
+  const NodeId lead = cluster.leader();
+  const NodeId follower = lead % 3 + 1;
+  const NodeId third = 6 - lead - follower;  // members are n1, n2 and n3
+  cluster.world().run_for(200ms);
+  // Without the third member, the leader commits nothing until the follower acknowledges.
+  cluster.world().partition({{lead, follower}, {third}});
+  std::vector<Result<kv::Response>> answers;
+  auto keep = [&answers](Result<kv::Response> r) { answers.push_back(std::move(r)); };
+  cluster.world().host(follower).post(Duration(0), [&] {
+    kv::Request a = put("a", "1");
+    a.client = 7;
+    a.seq = 1;
+    cluster.service(follower)->submit(a, keep);  // forwarded; its waiter dies with the crash
+  });
+  cluster.world().run_for(100us);  // A is on its way to the leader, which cannot commit it yet
+  cluster.world().crash(follower);
+  cluster.world().restart(follower);
+  cluster.world().host(follower).post(Duration(0), [&] {
+    kv::Request b = put("b", "2");
+    b.client = 8;
+    b.seq = 1;
+    cluster.service(follower)->submit(b, keep);  // forwarded once the leader is known again
+  });
+  cluster.world().run_for(2s);
+  ASSERT_EQ(answers.size(), 1u);
+  ASSERT_TRUE(answers[0]) << answers[0].error().message;
+  // B's answer is B's: the revision at which b was written, and not a's.
+  const auto b = cluster.call(get("b"), 5s);
+  ASSERT_TRUE(b && b->has_value());
+  const auto& range = std::get<kv::RangeResponse>((*b)->result);
+  ASSERT_EQ(range.kvs.size(), 1u);
+  EXPECT_EQ(range.kvs[0].mod_revision, answers[0]->revision);
+  EXPECT_TRUE(std::holds_alternative<kv::PutResponse>(answers[0]->result));
+}
+
 // Without forwarding, a follower refuses writes naming the leader, serves serializable reads
 // locally, and serves linearizable reads through ReadIndex (the leader confirms the index, §6.4).
 TEST(KvService, FollowerRefusesWritesWithoutForwardingAndServesReads) {
