@@ -183,7 +183,7 @@ class KvService final : public NodeListener {
   std::vector<Waiting> writes_;  // to propose at the end of this instant
   std::vector<Waiting> reads_;   // to start a ReadIndex round for at the end of this instant
   std::vector<Waiting> parked_;  // waiting for a leader, oldest first
-  std::uint64_t next_context_ = 1;
+  std::uint64_t next_context_;   // see the constructor
   struct UnconfirmedReads {
     std::uint64_t sent = 0;  // the tick the ReadIndex round started at
     std::vector<Waiting> reads;
