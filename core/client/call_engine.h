@@ -89,7 +89,7 @@ class CallEngine {
   std::uint64_t client_id_;
   std::uint64_t next_seq_ = 1;
   std::uint64_t next_call_ = 1;
-  std::uint64_t next_attempt_ = 1;
+  std::uint64_t next_attempt_;                       // see the constructor
   std::map<std::uint64_t, Call> calls_;              // by call number
   std::map<std::uint64_t, std::uint64_t> attempts_;  // attempt -> call number
   std::deque<std::uint64_t> writes_waiting_;         // call numbers, in call order

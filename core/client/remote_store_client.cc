@@ -18,7 +18,10 @@ RemoteStoreClient::RemoteStoreClient(Env& env, Members members, std::uint64_t cl
       calls_(
           env, options,
           [this](std::uint64_t attempt, const CallEngine::Job& job) { send_attempt(attempt, job); },
-          [this](const std::optional<Error>& why) { return redirect(why); }) {
+          [this](const std::optional<Error>& why) { return redirect(why); }),
+      // A member keeps sending a former life's streams until they expire: their events must not
+      // feed this life's watches.
+      next_stream_(env.random.first_number_of_life()) {
   const std::vector<NodeId> ids = members_();
   // Clients start spread over the members; refusals lead them to the leader.
   if (!ids.empty()) target_ = ids[env_.random.below(ids.size())];

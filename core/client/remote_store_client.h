@@ -115,7 +115,7 @@ class RemoteStoreClient final : public StoreClient {
   NodeId target_ = kNoNode;  // where calls go: the member believed to lead
   CallEngine calls_;
   WatchHandle next_watch_ = 1;
-  std::uint64_t next_stream_ = 1;
+  std::uint64_t next_stream_;  // see the constructor
   std::map<WatchHandle, Watch> watches_;
   std::map<std::uint64_t, WatchHandle> by_stream_;
   std::optional<TimerId> renew_timer_;  // set while there are watches

@@ -42,17 +42,15 @@ Result<std::unique_ptr<KvService>> KvService::start(Env& env, KvServiceConfig co
   return service;
 }
 
-// Forward ids and ReadIndex contexts start at a random point below 2^63 (they then only grow, and
-// never wrap), so that they differ from every earlier life of this member's: the leader may still
-// answer a request that a former life forwarded, or confirm a read index it asked for, and that
-// answer must not pair with this life's request of the same id (a read served at a former life's
-// index could be stale). etcd makes its request ids unique across restarts the same way (idutil:
-// member id and time).
+// Forward ids and ReadIndex contexts differ from every earlier life's (first_number_of_life): the
+// leader may still answer a request that a former life forwarded, or confirm a read index it asked
+// for, and that answer must not pair with this life's request of the same number (a read served at
+// a former life's index could be stale).
 KvService::KvService(Env& env, KvServiceConfig config)
     : env_(env),
       config_(std::move(config)),
-      next_context_((env.random.next() >> 1) + 1),
-      next_forward_id_((env.random.next() >> 1) + 1) {}
+      next_context_(env.random.first_number_of_life()),
+      next_forward_id_(env.random.first_number_of_life()) {}
 
 KvService::~KvService() {
   env_.clock.cancel(flush_timer_);
