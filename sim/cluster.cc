@@ -106,8 +106,9 @@ std::vector<NodeId> Cluster::configured_machines() const {
 }
 
 node::Node* Cluster::node(NodeId id) {
-  // The world's other machines (fleet workers) run other programs.
-  if (std::find(members_.begin(), members_.end(), id) == members_.end()) return nullptr;
+  // Members are n1..n<members_.size()> (boot_machine asserts each id); the world's other machines
+  // (fleet workers) run other programs.
+  if (id == 0 || id > members_.size()) return nullptr;
   Host& host = world_.host(id);
   if (!host.up() || host.program() == nullptr) return nullptr;
   return static_cast<MemberProgram*>(host.program())->node();

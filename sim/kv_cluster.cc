@@ -304,9 +304,7 @@ bool KvCluster::converge(Duration bound, KvOp* probe) {
   // A session of its own (kv/sessions.h), so that call()'s retries apply it once: without one, an
   // attempt applied but not answered within call()'s half second was applied again by the next
   // (the watch checker saw the first: message-storm --swarm --seed 6).
-  do {
-    request.client = random_.next();
-  } while (request.client == 0);
+  request.client = random_.fresh_id();
   request.seq = 1;
   if (probe) {
     *probe = KvOp{};

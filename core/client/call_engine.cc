@@ -38,7 +38,7 @@ CallEngine::CallEngine(Env& env, StoreClientOptions options, Send send, Redirect
       redirect_(std::move(redirect)),
       client_id_(options.client_id),
       // Attempt numbers go on the wire: a former life's must not pair with this life's answers.
-      next_attempt_(env.random.first_number_of_life()) {
+      next_attempt_(env.random.fresh_id()) {
   KEEL_ASSERT(client_id_ != 0, "a store client needs a session id");
   KEEL_ASSERT(options_.timeout > Duration::zero() && options_.attempt_timeout > Duration::zero(),
               "a store client's timeouts must be positive");

@@ -21,7 +21,7 @@ RemoteStoreClient::RemoteStoreClient(Env& env, Members members, std::uint64_t cl
           [this](const std::optional<Error>& why) { return redirect(why); }),
       // A member keeps sending a former life's streams until they expire: their events must not
       // feed this life's watches.
-      next_stream_(env.random.first_number_of_life()) {
+      next_stream_(env.random.fresh_id()) {
   const std::vector<NodeId> ids = members_();
   // Clients start spread over the members; refusals lead them to the leader.
   if (!ids.empty()) target_ = ids[env_.random.below(ids.size())];

@@ -50,12 +50,13 @@ class Random {
     }
     return static_cast<std::uint64_t>(m >> 64);
   }
-  // Where a process starts numbering the requests or streams whose answers come back by number:
-  // in [1, 2^63], so that counting up from it never wraps, and random, so that it differs from
-  // every earlier life of the process. A machine that restarts may still be sent answers to its
-  // former life's numbers, which must not pair with the new life's (etcd's request ids are unique
-  // across restarts the same way: idutil prefixes them with the member id and the time).
-  std::uint64_t first_number_of_life() { return (next() >> 1) + 1; }
+  // A number no earlier life of the process drew, in practice: random, in [1, 2^63], so never 0
+  // and counting up from it never wraps. For ids that pair answers with requests across machines
+  // (a session, or where a numbering of requests or streams starts): a machine that restarts may
+  // still be sent answers to its former life's numbers, which must not pair with the new life's
+  // (etcd's request ids are unique across restarts the same way: idutil prefixes them with the
+  // member id and the time).
+  std::uint64_t fresh_id() { return (next() >> 1) + 1; }
   // Uniform in [low, high], low <= high.
   std::int64_t between(std::int64_t low, std::int64_t high) {
     KEEL_ASSERT(low <= high, "Random::between(", low, ", ", high, ")");

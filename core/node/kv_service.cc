@@ -42,15 +42,15 @@ Result<std::unique_ptr<KvService>> KvService::start(Env& env, KvServiceConfig co
   return service;
 }
 
-// Forward ids and ReadIndex contexts differ from every earlier life's (first_number_of_life): the
+// Forward ids and ReadIndex contexts differ from every earlier life's (Random::fresh_id): the
 // leader may still answer a request that a former life forwarded, or confirm a read index it asked
 // for, and that answer must not pair with this life's request of the same number (a read served at
 // a former life's index could be stale).
 KvService::KvService(Env& env, KvServiceConfig config)
     : env_(env),
       config_(std::move(config)),
-      next_context_(env.random.first_number_of_life()),
-      next_forward_id_(env.random.first_number_of_life()) {}
+      next_context_(env.random.fresh_id()),
+      next_forward_id_(env.random.fresh_id()) {}
 
 KvService::~KvService() {
   env_.clock.cancel(flush_timer_);

@@ -49,9 +49,7 @@ bool observes_otherwise(const RegisterOp& op) {
 
 // The value an operation wrote or may have written (a cas known not to have swapped wrote none).
 std::optional<ValueId> written_value(const RegisterOp& op) {
-  if (is(op, RegisterOp::Kind::kGet) || is(op, RegisterOp::Kind::kDelete) || !may_write(op)) {
-    return std::nullopt;
-  }
+  if (is(op, RegisterOp::Kind::kDelete) || !may_write(op)) return std::nullopt;
   return op.value;
 }
 
